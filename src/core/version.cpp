@@ -1,0 +1,7 @@
+#include "kizuna/version.hpp"
+
+namespace kizuna {
+
+const char* version() noexcept { return KIZUNA_VERSION; }
+
+}  // namespace kizuna
