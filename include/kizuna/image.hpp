@@ -20,10 +20,30 @@ size_t bytes_per_pixel(PixelFormat format) noexcept;
 const char* pixel_format_name(PixelFormat format) noexcept;
 
 // Colour metadata carried with every image. Values follow the ITU-T H.273 code points.
-enum class ColorMatrix : uint8_t { rgb = 0, bt709 = 1, unspecified = 2, bt470bg = 5, bt601 = 6, bt2020_ncl = 9 };
+enum class ColorMatrix : uint8_t {
+    rgb = 0,
+    bt709 = 1,
+    unspecified = 2,
+    bt470bg = 5,
+    bt601 = 6,
+    bt2020_ncl = 9
+};
 enum class ColorRange : uint8_t { unspecified = 0, limited = 1, full = 2 };
-enum class ColorTransfer : uint8_t { bt709 = 1, unspecified = 2, srgb = 13, linear = 8, pq = 16, hlg = 18 };
-enum class ColorPrimaries : uint8_t { bt709 = 1, unspecified = 2, bt601_625 = 5, bt601_525 = 6, bt2020 = 9 };
+enum class ColorTransfer : uint8_t {
+    bt709 = 1,
+    unspecified = 2,
+    srgb = 13,
+    linear = 8,
+    pq = 16,
+    hlg = 18
+};
+enum class ColorPrimaries : uint8_t {
+    bt709 = 1,
+    unspecified = 2,
+    bt601_625 = 5,
+    bt601_525 = 6,
+    bt2020 = 9
+};
 enum class ChromaLocation : uint8_t { unspecified = 0, left = 1, center = 2, top_left = 3 };
 
 struct ColorInfo {
@@ -50,7 +70,9 @@ struct BasicImageView {
 
     Byte* row(int y) const { return data + y * stride; }
     template <class T>
-    T* row_as(int y) const { return reinterpret_cast<T*>(row(y)); }
+    T* row_as(int y) const {
+        return reinterpret_cast<T*>(row(y));
+    }
     bool empty() const { return width <= 0 || height <= 0; }
     operator BasicImageView<const std::byte>() const {  // NOLINT
         return {data, width, height, stride, format};

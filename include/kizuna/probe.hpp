@@ -9,8 +9,8 @@
 namespace kizuna {
 
 struct CpuInfo {
-    std::string model;      // e.g. "Intel(R) Xeon(R) Processor @ 2.50GHz"
-    int threads = 0;        // hardware threads available to this process
+    std::string model;  // e.g. "Intel(R) Xeon(R) Processor @ 2.50GHz"
+    int threads = 0;    // hardware threads available to this process
     bool sse41 = false;
     bool avx2 = false;
     bool fma = false;
@@ -23,12 +23,12 @@ struct CpuInfo {
 enum class GpuDeviceType { other, integrated, discrete, virtual_gpu, cpu };
 
 struct GpuDeviceInfo {
-    std::string name;         // e.g. "llvmpipe (LLVM 15.0.6, 256 bits)"
+    std::string name;                           // e.g. "llvmpipe (LLVM 15.0.6, 256 bits)"
     GpuDeviceType type = GpuDeviceType::other;  // a software rasterizer reports cpu
-    std::string api_version;  // e.g. "1.3.230"
-    std::string driver;       // driver name and info, e.g. "llvmpipe Mesa 22.3.6"
-    bool fp16_storage = false;  // VK_KHR_16bit_storage storageBuffer16BitAccess
-    bool timestamps = false;    // compute queue supports timestamp queries
+    std::string api_version;                    // e.g. "1.3.230"
+    std::string driver;                         // driver name and info, e.g. "llvmpipe Mesa 22.3.6"
+    bool fp16_storage = false;                  // VK_KHR_16bit_storage storageBuffer16BitAccess
+    bool timestamps = false;                    // compute queue supports timestamp queries
 };
 
 const char* gpu_device_type_name(GpuDeviceType type) noexcept;

@@ -11,11 +11,11 @@ inline constexpr size_t buffer_alignment = 64;
 // Returns nullptr when memory runs out. bytes is rounded up to the alignment.
 inline void* aligned_alloc_bytes(size_t bytes) noexcept {
     const size_t rounded = (bytes + buffer_alignment - 1) / buffer_alignment * buffer_alignment;
-    return ::operator new(rounded, std::align_val_t{buffer_alignment}, std::nothrow);
+    return ::operator new (rounded, std::align_val_t{buffer_alignment}, std::nothrow);
 }
 
 inline void aligned_free(void* p) noexcept {
-    ::operator delete(p, std::align_val_t{buffer_alignment});
+    ::operator delete (p, std::align_val_t{buffer_alignment});
 }
 
 }  // namespace kizuna::detail

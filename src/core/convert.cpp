@@ -57,8 +57,8 @@ inline void store(std::byte* px, PixelFormat format, int c, float v) {
 Result<void> check_shapes(int iw, int ih, const BasicTensorView<const float>& t, const char* what) {
     if (t.channels != 3 || t.width != iw || t.height != ih || !t.data) {
         return make_error(Errc::invalid_argument,
-                          fmt::format("{}: tensor {}x{}x{} does not match a {}x{} RGB image",
-                                      what, t.channels, t.height, t.width, iw, ih));
+                          fmt::format("{}: tensor {}x{}x{} does not match a {}x{} RGB image", what,
+                                      t.channels, t.height, t.width, iw, ih));
     }
     return {};
 }

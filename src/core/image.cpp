@@ -10,29 +10,37 @@ namespace kizuna {
 
 size_t bytes_per_pixel(PixelFormat format) noexcept {
     switch (format) {
-        case PixelFormat::rgba8: return 4;
-        case PixelFormat::rgba16f: return 8;
-        case PixelFormat::rgba32f: return 16;
+        case PixelFormat::rgba8:
+            return 4;
+        case PixelFormat::rgba16f:
+            return 8;
+        case PixelFormat::rgba32f:
+            return 16;
     }
     return 0;
 }
 
 const char* pixel_format_name(PixelFormat format) noexcept {
     switch (format) {
-        case PixelFormat::rgba8: return "rgba8";
-        case PixelFormat::rgba16f: return "rgba16f";
-        case PixelFormat::rgba32f: return "rgba32f";
+        case PixelFormat::rgba8:
+            return "rgba8";
+        case PixelFormat::rgba16f:
+            return "rgba16f";
+        case PixelFormat::rgba32f:
+            return "rgba32f";
     }
     return "?";
 }
 
-void Image::Free::operator()(std::byte* p) const noexcept { detail::aligned_free(p); }
+void Image::Free::operator()(std::byte* p) const noexcept {
+    detail::aligned_free(p);
+}
 
 Result<Image> Image::create(int width, int height, PixelFormat format, ColorInfo color) {
     if (width <= 0 || height <= 0 || width > max_side || height > max_side) {
-        return make_error(Errc::invalid_argument,
-                          fmt::format("image size {}x{} is outside [1, {}] per side", width,
-                                      height, max_side));
+        return make_error(
+            Errc::invalid_argument,
+            fmt::format("image size {}x{} is outside [1, {}] per side", width, height, max_side));
     }
     const size_t row_bytes = static_cast<size_t>(width) * bytes_per_pixel(format);
     const size_t stride = (row_bytes + detail::buffer_alignment - 1) / detail::buffer_alignment *

@@ -19,9 +19,13 @@ void set_log_callback(LogCallback callback) {
     g_callback = std::move(next);
 }
 
-void set_log_level(LogLevel level) { g_level.store(level, std::memory_order_relaxed); }
+void set_log_level(LogLevel level) {
+    g_level.store(level, std::memory_order_relaxed);
+}
 
-LogLevel log_level() noexcept { return g_level.load(std::memory_order_relaxed); }
+LogLevel log_level() noexcept {
+    return g_level.load(std::memory_order_relaxed);
+}
 
 void log(LogLevel level, std::string_view message) {
     if (level < log_level() || level == LogLevel::off) return;
@@ -35,12 +39,18 @@ void log(LogLevel level, std::string_view message) {
 
 const char* log_level_name(LogLevel level) noexcept {
     switch (level) {
-        case LogLevel::trace: return "trace";
-        case LogLevel::debug: return "debug";
-        case LogLevel::info: return "info";
-        case LogLevel::warn: return "warn";
-        case LogLevel::error: return "error";
-        case LogLevel::off: return "off";
+        case LogLevel::trace:
+            return "trace";
+        case LogLevel::debug:
+            return "debug";
+        case LogLevel::info:
+            return "info";
+        case LogLevel::warn:
+            return "warn";
+        case LogLevel::error:
+            return "error";
+        case LogLevel::off:
+            return "off";
     }
     return "?";
 }

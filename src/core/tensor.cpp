@@ -6,7 +6,9 @@
 
 namespace kizuna {
 
-void Tensor::Free::operator()(float* p) const noexcept { detail::aligned_free(p); }
+void Tensor::Free::operator()(float* p) const noexcept {
+    detail::aligned_free(p);
+}
 
 Result<Tensor> Tensor::create(int channels, int height, int width) {
     if (channels <= 0 || height <= 0 || width <= 0 || channels > 65536 || height > 65536 ||
@@ -18,8 +20,8 @@ Result<Tensor> Tensor::create(int channels, int height, int width) {
     auto* p = static_cast<float*>(detail::aligned_alloc_bytes(n * sizeof(float)));
     if (!p) {
         return make_error(Errc::out_of_memory,
-                          fmt::format("cannot allocate {}x{}x{} tensor ({} MiB)", channels,
-                                      height, width, (n * sizeof(float)) >> 20));
+                          fmt::format("cannot allocate {}x{}x{} tensor ({} MiB)", channels, height,
+                                      width, (n * sizeof(float)) >> 20));
     }
     Tensor t;
     t.data_.reset(p);

@@ -2,6 +2,8 @@
 
 namespace kizuna {
 
-const char* version() noexcept { return KIZUNA_VERSION; }
+const char* version() noexcept {
+    return KIZUNA_VERSION;
+}
 
 }  // namespace kizuna

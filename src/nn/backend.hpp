@@ -14,7 +14,7 @@ namespace kizuna::nn {
 // graph alive and unchanged while the backend may use it. Calling run() again with the same
 // graph and size must not allocate. Not thread-safe: one backend object per thread.
 class Backend {
-  public:
+public:
     virtual ~Backend() = default;
 
     // Short name for logs, e.g. "reference", "xnnpack".

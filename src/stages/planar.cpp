@@ -6,7 +6,9 @@
 
 namespace kizuna::stages {
 
-void Plane::Free::operator()(float* p) const noexcept { detail::aligned_free(p); }
+void Plane::Free::operator()(float* p) const noexcept {
+    detail::aligned_free(p);
+}
 
 Result<Plane> Plane::create(int width, int height) {
     Plane p;

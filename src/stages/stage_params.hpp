@@ -33,9 +33,9 @@ struct EnhanceParams {
 };
 
 struct TemporalParams {
-    float strength = 0.6f;             // [0, 1] max weight of history in still areas
-    float motion_threshold = 0.03f;    // [0.001, 1] local difference where blending stops
-    float scene_cut_threshold = 0.25f; // [0, 1] mean abs luma difference that resets history
+    float strength = 0.6f;              // [0, 1] max weight of history in still areas
+    float motion_threshold = 0.03f;     // [0.001, 1] local difference where blending stops
+    float scene_cut_threshold = 0.25f;  // [0, 1] mean abs luma difference that resets history
 };
 
 // The whole preview chain. A disabled stage is skipped (normalize then only converts the
