@@ -1,8 +1,36 @@
+// kizuna: the command-line front end of KizunaSR. It uses the public API only.
+#include <CLI/CLI.hpp>
+
 #include <cstdio>
 
+#include "commands.hpp"
+#include "console.hpp"
 #include "kizuna/version.hpp"
 
-int main() {
-    std::printf("kizuna %s\n", kizuna::version());
-    return 0;
+int main(int argc, char** argv) {
+    using namespace kizuna::cli;
+    CLI::App app{"KizunaSR: anime upscaling (real-time shaders and neural export)", "kizuna"};
+    app.set_version_flag("--version", std::string("kizuna ") + kizuna::version());
+    bool verbose = false;
+    bool quiet = false;
+    app.add_flag("-v,--verbose", verbose, "Log debug messages, including FFmpeg's");
+    app.add_flag("-q,--quiet", quiet, "Log errors only")->excludes("--verbose");
+    app.require_subcommand(1);
+
+    Action run;
+    register_probe(app, run);
+    register_profiles(app, run);
+    register_upscale(app, run);
+    register_models(app, run);
+    register_bench(app, run);
+
+    CLI11_PARSE(app, argc, argv);
+    Console::instance().install(verbose ? kizuna::LogLevel::debug
+                                : quiet ? kizuna::LogLevel::error
+                                        : kizuna::LogLevel::info);
+    if (!run) {
+        std::fputs(app.help().c_str(), stderr);
+        return 2;
+    }
+    return run();
 }

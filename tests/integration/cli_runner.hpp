@@ -1,0 +1,76 @@
+// Runs the kizuna CLI as a user would and captures what it prints.
+#pragma once
+
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+
+namespace kizuna::test {
+
+struct CliResult {
+    int exit_code = -1;
+    std::string out;  // stdout
+    std::string err;  // stderr
+};
+
+inline std::string read_file(const std::filesystem::path& p) {
+    std::ifstream f(p, std::ios::binary);
+    std::stringstream ss;
+    ss << f.rdbuf();
+    return ss.str();
+}
+
+// args is appended to the CLI path as-is (quote paths with spaces yourself).
+inline CliResult run_cli(const std::string& args) {
+    static int counter = 0;
+    const auto dir = std::filesystem::temp_directory_path() /
+                     ("kizuna-cli-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+    std::filesystem::create_directories(dir);
+    const std::string cmd = std::string(KIZUNA_CLI) + " " + args + " >" + (dir / "out").string() +
+                            " 2>" + (dir / "err").string() + " </dev/null";
+    const int status = std::system(cmd.c_str());
+    CliResult r;
+    r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    r.out = read_file(dir / "out");
+    r.err = read_file(dir / "err");
+    std::filesystem::remove_all(dir);
+    return r;
+}
+
+// Runs a shell command (e.g. ffmpeg to make a fixture); returns its exit code.
+inline int shell(const std::string& cmd) {
+    const int status = std::system((cmd + " >/dev/null 2>&1").c_str());
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+// A fresh temporary folder, removed by the destructor.
+struct TempDir {
+    std::filesystem::path path;
+    TempDir() {
+        static int n = 0;
+        path = std::filesystem::temp_directory_path() /
+               ("kizuna-it-" + std::to_string(::getpid()) + "-" + std::to_string(n++));
+        std::filesystem::remove_all(path);
+        std::filesystem::create_directories(path);
+    }
+    ~TempDir() {
+        std::error_code ec;
+        std::filesystem::permissions(path, std::filesystem::perms::owner_all,
+                                     std::filesystem::perm_options::add, ec);
+        std::filesystem::remove_all(path, ec);
+    }
+    std::string operator/(const std::string& name) const { return (path / name).string(); }
+};
+
+inline int count_lines(const std::string& s) {
+    int n = 0;
+    for (char c : s) n += c == '\n';
+    return n;
+}
+
+}  // namespace kizuna::test

@@ -1,0 +1,85 @@
+// kizuna probe: what this machine offers (CPU, Vulkan, models, FFmpeg).
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <string>
+
+#include "commands.hpp"
+#include "kizuna/models.hpp"
+#include "kizuna/probe.hpp"
+
+namespace kizuna::cli {
+namespace {
+
+const char* yes_no(bool v) { return v ? "yes" : "no"; }
+
+void print_cpu() {
+    const CpuInfo cpu = probe_cpu();
+    std::printf("CPU\n  model:    %s\n  threads:  %d\n", cpu.model.c_str(), cpu.threads);
+    std::printf("  features: SSE4.1 %s, AVX2 %s, FMA %s, F16C %s, AVX-512F %s, AVX-512BW %s, "
+                "AVX-512 VNNI %s\n",
+                yes_no(cpu.sse41), yes_no(cpu.avx2), yes_no(cpu.fma), yes_no(cpu.f16c),
+                yes_no(cpu.avx512f), yes_no(cpu.avx512bw), yes_no(cpu.avx512vnni));
+}
+
+void print_vulkan() {
+    std::printf("\nVulkan devices\n");
+    auto devices = probe_vulkan_devices();
+    if (!devices) {
+        std::printf("  none: %s\n", devices.error().message.c_str());
+        return;
+    }
+    if (devices->empty()) std::printf("  none: the Vulkan loader found no device\n");
+    for (size_t i = 0; i < devices->size(); ++i) {
+        const auto& d = (*devices)[i];
+        std::printf("  [%zu] %s\n      type: %s, Vulkan %s, driver: %s, fp16 storage: %s, "
+                    "timestamps: %s\n",
+                    i, d.name.c_str(), gpu_device_type_name(d.type), d.api_version.c_str(),
+                    d.driver.c_str(), yes_no(d.fp16_storage), yes_no(d.timestamps));
+        if (d.type == GpuDeviceType::cpu) {
+            std::printf("      (a software device: usable for correctness, slower than the CPU "
+                        "backend)\n");
+        }
+    }
+}
+
+void print_models() {
+    std::printf("\nModels\n  searched in: %s (set KIZUNA_MODELS to change)\n",
+                models_directory().string().c_str());
+    int found = 0;
+    const auto models = list_models();
+    for (const auto& m : models) {
+        if (m.found) ++found;
+    }
+    std::printf("  found %d of %zu known models\n", found, models.size());
+    for (const auto& m : models) {
+        std::printf("    %-34s %s\n", m.id.c_str(),
+                    m.found ? m.param_path.string().c_str() : "(missing)");
+    }
+    if (found == 0) std::printf("  run scripts/fetch-models.sh to install them\n");
+}
+
+void print_media() {
+    const MediaLibraryInfo media = probe_media_libraries();
+    std::printf("\nFFmpeg\n");
+    for (const auto& v : media.library_versions) std::printf("  %s\n", v.c_str());
+    std::printf("  video encoders (%zu):\n", media.video_encoders.size());
+    for (const auto& e : media.video_encoders) std::printf("    %s\n", e.c_str());
+}
+
+}  // namespace
+
+void register_probe(CLI::App& app, Action& run) {
+    auto* cmd = app.add_subcommand("probe", "Show CPU features, Vulkan devices, models and FFmpeg");
+    cmd->callback([&run] {
+        run = [] {
+            print_cpu();
+            print_vulkan();
+            print_models();
+            print_media();
+            return 0;
+        };
+    });
+}
+
+}  // namespace kizuna::cli

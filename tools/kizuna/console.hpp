@@ -1,0 +1,38 @@
+// The terminal side of the CLI: log lines (through spdlog) and one progress line that log lines
+// never break. Thread safe: the library logs from its worker threads.
+#pragma once
+
+#include <mutex>
+#include <string>
+#include <string_view>
+
+#include "kizuna/log.hpp"
+
+namespace kizuna::cli {
+
+class Console {
+public:
+    static Console& instance();
+
+    // Routes kizuna::log into spdlog on stderr at the given level (quiet: errors only).
+    void install(LogLevel level);
+
+    // Prints one log line, clearing and redrawing the progress line around it.
+    void log(LogLevel level, std::string_view message);
+
+    // Replaces the progress line (stderr, redrawn in place on a terminal; on a pipe, printed
+    // at most once per whole percent so logs stay readable). finish_progress() ends it.
+    void progress(std::string_view line);
+    void finish_progress();
+
+    // "kizuna: error: <message>" on stderr, whatever the log level.
+    void error(std::string_view message);
+
+private:
+    void clear_progress_locked();
+    std::mutex mutex_;
+    std::string progress_;
+    bool tty_ = false;
+};
+
+}  // namespace kizuna::cli
