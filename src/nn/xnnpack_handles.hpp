@@ -1,0 +1,68 @@
+// RAII owners for the XNNPACK library state, its operators and the pthreadpool that runs them.
+// Internal to src/nn: no XNNPACK type leaves this module.
+#pragma once
+
+#include <pthreadpool.h>
+#include <xnnpack.h>
+
+#include <cstddef>
+#include <memory>
+#include <string>
+
+#include "kizuna/error.hpp"
+
+namespace kizuna::nn {
+
+// Initialises XNNPACK once per process (thread-safe; later calls return the first outcome).
+// Fails with Errc::unsupported when the CPU lacks the instructions XNNPACK needs.
+Result<void> xnn_init_once();
+
+// Short text of an xnn_status, e.g. "invalid_parameter".
+const char* xnn_status_name(xnn_status status) noexcept;
+
+// Converts an xnn_status into a Result naming `what` (e.g. "conv_3: setup").
+Result<void> xnn_check(xnn_status status, const std::string& what);
+
+// Move-only owner of one xnn_operator_t; deletes it on destruction.
+class XnnOperator {
+public:
+    XnnOperator() = default;
+    explicit XnnOperator(xnn_operator_t op) noexcept : op_(op) {}
+    XnnOperator(XnnOperator&& other) noexcept : op_(other.release()) {}
+    XnnOperator& operator=(XnnOperator&& other) noexcept;
+    XnnOperator(const XnnOperator&) = delete;
+    XnnOperator& operator=(const XnnOperator&) = delete;
+    ~XnnOperator() { reset(); }
+
+    xnn_operator_t get() const noexcept { return op_; }
+    explicit operator bool() const noexcept { return op_ != nullptr; }
+    xnn_operator_t release() noexcept;
+    void reset() noexcept;
+
+private:
+    xnn_operator_t op_ = nullptr;
+};
+
+// Move-only owner of a pthreadpool. threads <= 1 means "no pool": get() returns nullptr and
+// every parallel call runs on the calling thread. Running work on one pool from two threads
+// at the same time is not allowed (pthreadpool serialises, but our buffers are not shared).
+class ThreadPool {
+public:
+    static Result<ThreadPool> create(int threads);
+
+    ThreadPool() = default;
+    ThreadPool(ThreadPool&&) noexcept = default;
+    ThreadPool& operator=(ThreadPool&&) noexcept = default;
+
+    pthreadpool_t get() const noexcept { return pool_.get(); }
+    int threads() const noexcept { return threads_; }
+
+private:
+    struct Destroy {
+        void operator()(pthreadpool_t p) const noexcept { pthreadpool_destroy(p); }
+    };
+    std::unique_ptr<pthreadpool, Destroy> pool_;
+    int threads_ = 1;
+};
+
+}  // namespace kizuna::nn

@@ -1,0 +1,177 @@
+#include "nn/xnnpack_kernels.hpp"
+
+#include <algorithm>
+#include <cstdint>
+#include <cstring>
+
+namespace kizuna::nn::xnn {
+namespace {
+
+// Runs fn(row) for row in [0, rows) on the pool; fn is any callable taking size_t.
+template <class Fn>
+void parallel_rows(pthreadpool_t pool, size_t rows, Fn&& fn) {
+    if (pool == nullptr || rows <= 1) {
+        for (size_t r = 0; r < rows; ++r) fn(r);
+        return;
+    }
+    auto trampoline = [](void* ctx, size_t r) { (*static_cast<Fn*>(ctx))(r); };
+    pthreadpool_parallelize_1d(pool, trampoline, &fn, rows, 0);
+}
+
+}  // namespace
+
+void nchw_to_nhwc(const float* src, size_t plane_stride, const NhwcView& dst, pthreadpool_t pool) {
+    const int c_n = dst.channels;
+    const int w = dst.width;
+    parallel_rows(pool, static_cast<size_t>(dst.height), [&](size_t y) {
+        const float* row = src + y * w;
+        for (int x = 0; x < w; ++x) {
+            float* out = dst.pixel(static_cast<int>(y), x);
+            for (int c = 0; c < c_n; ++c) out[c] = row[c * plane_stride + x];
+        }
+    });
+}
+
+void nhwc_to_nchw(const NhwcView& src, float* dst, size_t plane_stride, pthreadpool_t pool) {
+    const int c_n = src.channels;
+    const int w = src.width;
+    parallel_rows(pool, static_cast<size_t>(src.height), [&](size_t y) {
+        float* row = dst + y * w;
+        for (int x = 0; x < w; ++x) {
+            const float* in = src.pixel(static_cast<int>(y), x);
+            for (int c = 0; c < c_n; ++c) row[c * plane_stride + x] = in[c];
+        }
+    });
+}
+
+void resize_nearest(const NhwcView& src, const NhwcView& dst, pthreadpool_t pool) {
+    const size_t bytes = static_cast<size_t>(dst.channels) * sizeof(float);
+    parallel_rows(pool, static_cast<size_t>(dst.height), [&](size_t y) {
+        const int sy = static_cast<int>(
+            std::min<int64_t>(static_cast<int64_t>(y) * src.height / dst.height, src.height - 1));
+        for (int x = 0; x < dst.width; ++x) {
+            const int sx = static_cast<int>(
+                std::min<int64_t>(static_cast<int64_t>(x) * src.width / dst.width, src.width - 1));
+            std::memcpy(dst.pixel(static_cast<int>(y), x), src.pixel(sy, sx), bytes);
+        }
+    });
+}
+
+void pixel_shuffle_ncnn(const NhwcView& src, const NhwcView& dst, int r, pthreadpool_t pool) {
+    const int c_n = dst.channels;
+    const int rr = r * r;
+    parallel_rows(pool, static_cast<size_t>(dst.height), [&](size_t oy) {
+        const int y = static_cast<int>(oy) / r;
+        const int i = static_cast<int>(oy) % r;
+        for (int ox = 0; ox < dst.width; ++ox) {
+            const int x = ox / r;
+            const int j = ox % r;
+            const float* in = src.pixel(y, x) + i * r + j;
+            float* out = dst.pixel(static_cast<int>(oy), ox);
+            for (int c = 0; c < c_n; ++c) out[c] = in[c * rr];
+        }
+    });
+}
+
+void crop(const NhwcView& src, int y0, int x0, int c0, const NhwcView& dst, pthreadpool_t pool) {
+    const size_t bytes = static_cast<size_t>(dst.channels) * sizeof(float);
+    parallel_rows(pool, static_cast<size_t>(dst.height), [&](size_t y) {
+        for (int x = 0; x < dst.width; ++x) {
+            std::memcpy(dst.pixel(static_cast<int>(y), x),
+                        src.pixel(static_cast<int>(y) + y0, x + x0) + c0, bytes);
+        }
+    });
+}
+
+void paste(const NhwcView& src, const NhwcView& dst, int y0, int x0, int c0, pthreadpool_t pool) {
+    const size_t bytes = static_cast<size_t>(src.channels) * sizeof(float);
+    parallel_rows(pool, static_cast<size_t>(src.height), [&](size_t y) {
+        for (int x = 0; x < src.width; ++x) {
+            std::memcpy(dst.pixel(static_cast<int>(y) + y0, x + x0) + c0,
+                        src.pixel(static_cast<int>(y), x), bytes);
+        }
+    });
+}
+
+void weighted_sum(const NhwcView* srcs, const float* coeffs, int n, const NhwcView& dst,
+                  pthreadpool_t pool) {
+    const int c_n = dst.channels;
+    parallel_rows(pool, static_cast<size_t>(dst.height), [&](size_t yy) {
+        const int y = static_cast<int>(yy);
+        for (int x = 0; x < dst.width; ++x) {
+            float* out = dst.pixel(y, x);
+            // Accumulate in input order, so the result does not depend on threads.
+            const float* a = srcs[0].pixel(y, x);
+            for (int c = 0; c < c_n; ++c) out[c] = coeffs[0] * a[c];
+            for (int k = 1; k < n; ++k) {
+                const float* b = srcs[k].pixel(y, x);
+                for (int c = 0; c < c_n; ++c) out[c] += coeffs[k] * b[c];
+            }
+        }
+    });
+}
+
+bool binary_scalar(const NhwcView& src, int op, float b, const NhwcView& dst, pthreadpool_t pool) {
+    if (op < 0 || op > 8 || op == 6) return false;
+    const int c_n = dst.channels;
+    parallel_rows(pool, static_cast<size_t>(dst.height), [&](size_t yy) {
+        const int y = static_cast<int>(yy);
+        for (int x = 0; x < dst.width; ++x) {
+            const float* in = src.pixel(y, x);
+            float* out = dst.pixel(y, x);
+            for (int c = 0; c < c_n; ++c) {
+                const float a = in[c];
+                float v = a;
+                switch (op) {
+                    case 0:
+                        v = a + b;
+                        break;
+                    case 1:
+                        v = a - b;
+                        break;
+                    case 2:
+                        v = a * b;
+                        break;
+                    case 3:
+                        v = a / b;
+                        break;
+                    case 4:
+                        v = std::max(a, b);
+                        break;
+                    case 5:
+                        v = std::min(a, b);
+                        break;
+                    case 7:
+                        v = b - a;
+                        break;
+                    case 8:
+                        v = b / a;
+                        break;
+                    default:
+                        break;
+                }
+                out[c] = v;
+            }
+        }
+    });
+    return true;
+}
+
+void scale_channels(const NhwcView& src, const float* scale, const float* bias, const NhwcView& dst,
+                    pthreadpool_t pool) {
+    const int c_n = dst.channels;
+    parallel_rows(pool, static_cast<size_t>(dst.height), [&](size_t yy) {
+        const int y = static_cast<int>(yy);
+        for (int x = 0; x < dst.width; ++x) {
+            const float* in = src.pixel(y, x);
+            float* out = dst.pixel(y, x);
+            if (bias != nullptr) {
+                for (int c = 0; c < c_n; ++c) out[c] = in[c] * scale[c] + bias[c];
+            } else {
+                for (int c = 0; c < c_n; ++c) out[c] = in[c] * scale[c];
+            }
+        }
+    });
+}
+
+}  // namespace kizuna::nn::xnn
