@@ -1,0 +1,116 @@
+// Media I/O: still images to and from `Image`, and decoded video frames. Backed by FFmpeg's
+// libav* libraries, none of whose types appear here.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <memory>
+#include <string>
+
+#include "kizuna/error.hpp"
+#include "kizuna/image.hpp"
+
+namespace kizuna {
+
+// Reads the first picture of a still-image file (PNG, JPEG, WebP, TIFF, BMP and anything else
+// FFmpeg decodes; the format is recognised from the content, not the name).
+//  - Sources of <= 8 bits per channel give RGBA8; deeper sources give RGBA32F with values in
+//    [0, 1] (16-bit values are exact: v / 65535).
+//  - A missing alpha channel becomes fully opaque (255 or 1.0). Gray and palette expand to RGB.
+//  - YUV sources are converted with the frame's own matrix and range (unspecified matrix: BT.601
+//    below 720 lines, BT.709 from 720; unspecified range: limited, except JPEG which is full);
+//    the result's ColorInfo records the matrix and range used and the transfer, primaries and
+//    chroma siting from the file. RGB sources get matrix rgb, range full.
+// Errors (one line naming the file): not_found (no such file), invalid_argument (a directory),
+// corrupt_data (empty, truncated or undecodable), unsupported (not a recognised image format,
+// no decoder), io_error (read failure), out_of_memory.
+// Thread safe: concurrent calls share nothing.
+Result<Image> read_image(const std::filesystem::path& path);
+
+struct ImageWriteOptions {
+    // Bits per channel for PNG and TIFF: 8 or 16. JPEG and WebP are always 8-bit.
+    int bit_depth = 8;
+    // JPEG and lossy WebP quality, 1 (smallest) to 100 (best).
+    int quality = 90;
+    // WebP only: lossless encoding (quality then sets the compression effort).
+    bool lossless = false;
+    // JPEG only: store chroma at half resolution (4:2:0) instead of full (4:4:4).
+    bool jpeg_chroma_subsampling = true;
+};
+
+// Writes an image. The format comes from the extension, case-insensitive: .png, .jpg/.jpeg,
+// .tif/.tiff, .webp; anything else is `unsupported`. Pixels are taken as full-range, gamma-encoded
+// RGBA in [0, 1] (floats are clamped, NaN becomes 0). PNG, TIFF and WebP keep alpha when any pixel
+// is not opaque; JPEG drops it. JPEG is stored as BT.601 full-range YCbCr (standard JFIF).
+// The file is encoded in memory, written to a temporary file in the destination folder
+// (".<name>.kizuna-tmp-XXXXXX") and renamed over the destination on success. On any failure the
+// temporary file is removed and an existing file at `path` is left untouched.
+// Errors: invalid_argument (empty image, bad options), unsupported (extension, encoder missing),
+// not_found (folder does not exist), io_error (folder not writable, disk full: names path and
+// strerror). Thread safe.
+Result<void> write_image(const std::filesystem::path& path, ConstImageView image,
+                         const ImageWriteOptions& opts = {});
+
+// A rational number, e.g. a frame rate of 24000/1001 or a time base of 1/90000. 0/1 = unknown.
+struct Rational {
+    int num = 0;
+    int den = 1;
+    double to_double() const noexcept { return den ? static_cast<double>(num) / den : 0.0; }
+};
+
+struct VideoInfo {
+    int width = 0;
+    int height = 0;
+    Rational frame_rate;      // average frame rate of the stream (0/1 if unknown)
+    Rational time_base;       // unit of VideoFrameInfo::pts
+    double duration_s = 0.0;  // stream (or container) duration in seconds; 0 if unknown
+    int64_t frame_count = 0;  // container's frame count, else duration * frame rate; 0 if unknown
+    std::string codec_name;   // decoder name, e.g. "h264"
+    std::string pixel_format_name;  // FFmpeg's name of the coded format, e.g. "yuv420p10le"
+    int bits_per_channel = 8;       // deepest component of the coded format
+    ColorInfo color;                // as signalled by the stream (unspecified where it is not)
+};
+
+struct VideoFrameInfo {
+    int64_t pts = 0;     // presentation time in time_base units (best effort)
+    double pts_s = 0.0;  // the same in seconds
+    int64_t index = 0;   // 0 for the first frame returned, then 1, 2, ...
+};
+
+// Decodes the best video stream of a file frame by frame, in presentation order.
+// Move-only. Not thread safe: one thread uses a reader at a time.
+class VideoReader {
+public:
+    // Opens the file, finds its video stream and opens a decoder. Errors as for read_image.
+    static Result<VideoReader> open(const std::filesystem::path& path);
+
+    VideoReader() noexcept;
+    VideoReader(VideoReader&&) noexcept;
+    VideoReader& operator=(VideoReader&&) noexcept;
+    VideoReader(const VideoReader&) = delete;
+    VideoReader& operator=(const VideoReader&) = delete;
+    ~VideoReader();
+
+    // Stream properties. A default-constructed or moved-from reader returns zeros.
+    const VideoInfo& info() const noexcept;
+
+    // Decodes the next frame into `out`: RGBA8 for sources of <= 8 bits, RGBA32F in [0, 1] for
+    // deeper ones, converted with the frame's own matrix and range (defaults as read_image).
+    // `out` is reused when its size and format already match, so steady-state decoding allocates
+    // nothing here. Returns true with a frame, false at the end of the stream (then `out` and
+    // `frame` are unchanged), or an error (corrupt_data for undecodable data, io_error for read
+    // failures). Calling again after the end keeps returning false.
+    Result<bool> read_frame(Image& out, VideoFrameInfo& frame);
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+// Routes FFmpeg's log (av_log) into kizuna::log: messages are assembled into whole lines per
+// thread, prefixed as FFmpeg prefixes them ("[png @ 0x...] "), and mapped to levels (panic, fatal,
+// error -> error; warning -> warn; info -> info; verbose, debug -> debug; trace -> trace).
+// Idempotent and thread safe; stays in effect for the life of the process.
+void route_ffmpeg_log_to_kizuna();
+
+}  // namespace kizuna

@@ -1,0 +1,21 @@
+// Opening a decoder for one stream of an input.
+#pragma once
+
+#include <filesystem>
+
+#include "kizuna/error.hpp"
+#include "media/av_ptr.hpp"
+
+namespace kizuna::media {
+
+struct DecoderOptions {
+    int threads = 1;      // 0 = as many as FFmpeg chooses
+    bool strict = false;  // fail on any damage the decoder detects (stills)
+};
+
+// A decoder for `stream`, configured from its parameters. Errors: unsupported (no decoder in
+// this FFmpeg build), or the AVERROR of avcodec_open2, naming `path`.
+Result<AvCodecContextPtr> open_decoder(const AVStream& stream, const DecoderOptions& opts,
+                                       const std::filesystem::path& path);
+
+}  // namespace kizuna::media

@@ -1,0 +1,63 @@
+// route_ffmpeg_log_to_kizuna: av_log callback that assembles whole lines and forwards them.
+#include <algorithm>
+#include <cstdarg>
+#include <cstdio>
+#include <string>
+
+extern "C" {
+#include <libavutil/log.h>
+}
+
+#include "kizuna/log.hpp"
+#include "kizuna/media.hpp"
+
+namespace kizuna {
+namespace {
+
+LogLevel map_level(int av_level) {
+    if (av_level <= AV_LOG_ERROR) return LogLevel::error;
+    if (av_level <= AV_LOG_WARNING) return LogLevel::warn;
+    if (av_level <= AV_LOG_INFO) return LogLevel::info;
+    if (av_level <= AV_LOG_DEBUG) return LogLevel::debug;
+    return LogLevel::trace;
+}
+
+// Partial line of the calling thread; FFmpeg often builds one line from several av_log calls.
+struct PendingLine {
+    std::string text;
+    LogLevel level = LogLevel::info;  // the level of the line's first piece
+    int print_prefix = 1;             // av_log_format_line2's "at the start of a line" state
+};
+
+void forward(void* avcl, int av_level, const char* format, va_list args) {
+    // FFmpeg's own level (av_log_set_level) filters first, like its default callback.
+    if (av_level > av_log_get_level()) return;
+    const LogLevel level = map_level(av_level);
+    if (level < log_level()) return;
+    thread_local PendingLine pending;
+    char buf[1024];
+    va_list copy;
+    va_copy(copy, args);
+    const int n =
+        av_log_format_line2(avcl, av_level, format, copy, buf, sizeof buf, &pending.print_prefix);
+    va_end(copy);
+    if (n < 0) return;
+    if (pending.text.empty()) pending.level = level;
+    pending.text.append(buf, std::min<size_t>(static_cast<size_t>(n), sizeof buf - 1));
+    size_t end;
+    while ((end = pending.text.find('\n')) != std::string::npos) {
+        size_t len = end;
+        while (len > 0 && (pending.text[len - 1] == '\r' || pending.text[len - 1] == ' ')) --len;
+        if (len > 0) log(pending.level, std::string_view(pending.text).substr(0, len));
+        pending.text.erase(0, end + 1);
+        pending.level = level;
+    }
+}
+
+}  // namespace
+
+void route_ffmpeg_log_to_kizuna() {
+    av_log_set_callback(forward);
+}
+
+}  // namespace kizuna
