@@ -1,0 +1,178 @@
+#include "gpu/context.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+#include "core/logging.hpp"
+#include "gpu/vk_check.hpp"
+
+namespace kizuna::gpu {
+
+void retire_handle(Context& context, DestroyFn destroy, uint64_t raw, uint64_t aux) noexcept {
+    context.retire(destroy, raw, aux);
+}
+
+Result<std::unique_ptr<Context>> Context::create(const ContextParams& params) {
+    auto instance = Instance::create();
+    if (!instance) return std::move(instance).error();
+    auto devices = enumerate_devices(*instance);
+    if (!devices) return std::move(devices).error();
+
+    const PhysicalDeviceCaps* chosen = nullptr;
+    std::string rejected;
+    for (const auto& d : *devices) {
+        if (!d.usable) {
+            rejected += fmt::format(" '{}' (Vulkan {}, {})", d.info.name, d.info.api_version,
+                                    d.compute_queue_family < 0 ? "no compute queue" : "< 1.1");
+            continue;
+        }
+        if (d.info.type == GpuDeviceType::cpu && !params.allow_cpu_device) {
+            rejected += fmt::format(" '{}' (software device not allowed)", d.info.name);
+            continue;
+        }
+        chosen = &d;
+        break;
+    }
+    if (!chosen) {
+        return make_error(Errc::not_found,
+                          fmt::format("Vulkan: no usable device; rejected:{}", rejected));
+    }
+
+    std::unique_ptr<Context> ctx(new Context());
+    ctx->instance_ = std::move(*instance);
+    ctx->caps_ = *chosen;
+    ctx->fp16_enabled_ = params.use_fp16 && chosen->info.fp16_storage;
+
+    const float priority = 1.0f;
+    VkDeviceQueueCreateInfo queue_info{};
+    queue_info.sType = VK_STRUCTURE_TYPE_DEVICE_QUEUE_CREATE_INFO;
+    queue_info.queueFamilyIndex = ctx->queue_family();
+    queue_info.queueCount = 1;
+    queue_info.pQueuePriorities = &priority;
+
+    VkPhysicalDevice16BitStorageFeatures storage16{};
+    storage16.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_16BIT_STORAGE_FEATURES;
+    storage16.storageBuffer16BitAccess = ctx->fp16_enabled_ ? VK_TRUE : VK_FALSE;
+    VkPhysicalDeviceFeatures2 features{};
+    features.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2;
+    features.pNext = &storage16;
+
+    VkDeviceCreateInfo device_info{};
+    device_info.sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO;
+    device_info.pNext = &features;
+    device_info.queueCreateInfoCount = 1;
+    device_info.pQueueCreateInfos = &queue_info;
+    KZ_VK_CHECK(vkCreateDevice(chosen->device, &device_info, nullptr, &ctx->device_));
+    vkGetDeviceQueue(ctx->device_, ctx->queue_family(), 0, &ctx->queue_);
+    vkGetPhysicalDeviceMemoryProperties(chosen->device, &ctx->memory_);
+    KZ_LOG_INFO("Vulkan: using '{}' ({}, Vulkan {}, {}), fp16 storage {}", chosen->info.name,
+                gpu_device_type_name(chosen->info.type), chosen->info.api_version,
+                chosen->info.driver, ctx->fp16_enabled_ ? "on" : "off");
+    return ctx;
+}
+
+Context::~Context() {
+    if (!device_) return;
+    vkDeviceWaitIdle(device_);
+    completed_ = submitted_;
+    in_flight_.clear();  // fences retire into deferred_/are destroyed right away (idle)
+    free_fences_.clear();
+    for (const auto& d : deferred_) d.destroy(device_, d.raw, d.aux);
+    deferred_.clear();
+    vkDestroyDevice(device_, nullptr);
+}
+
+Result<uint32_t> Context::find_memory_type(uint32_t type_bits, VkMemoryPropertyFlags required,
+                                           VkMemoryPropertyFlags preferred) const {
+    int fallback = -1;
+    for (uint32_t i = 0; i < memory_.memoryTypeCount; ++i) {
+        if (!(type_bits & (1u << i))) continue;
+        const VkMemoryPropertyFlags f = memory_.memoryTypes[i].propertyFlags;
+        if ((f & required) != required) continue;
+        if ((f & preferred) == preferred) return i;
+        if (fallback < 0) fallback = static_cast<int>(i);
+    }
+    if (fallback >= 0) return static_cast<uint32_t>(fallback);
+    return make_error(Errc::unsupported,
+                      fmt::format("Vulkan: no memory type with flags 0x{:x} among bits 0x{:x}",
+                                  required, type_bits));
+}
+
+Result<uint64_t> Context::submit(VkCommandBuffer command_buffer) {
+    poll();
+    DeviceHandle<VkFence> fence;
+    if (!free_fences_.empty()) {
+        fence = std::move(free_fences_.back());
+        free_fences_.pop_back();
+    } else {
+        VkFenceCreateInfo info{};
+        info.sType = VK_STRUCTURE_TYPE_FENCE_CREATE_INFO;
+        VkFence raw = VK_NULL_HANDLE;
+        KZ_VK_CHECK(vkCreateFence(device_, &info, nullptr, &raw));
+        fence = DeviceHandle<VkFence>(*this, raw);
+    }
+    VkSubmitInfo submit{};
+    submit.sType = VK_STRUCTURE_TYPE_SUBMIT_INFO;
+    submit.commandBufferCount = 1;
+    submit.pCommandBuffers = &command_buffer;
+    const VkResult r = vkQueueSubmit(queue_, 1, &submit, fence.get());
+    if (r < 0) {
+        free_fences_.push_back(std::move(fence));  // unsignalled, reusable
+        return vk_error(r, "vkQueueSubmit");
+    }
+    in_flight_.push_back({++submitted_, std::move(fence)});
+    return submitted_;
+}
+
+Result<void> Context::wait(uint64_t serial, uint64_t timeout_ns) {
+    for (auto& f : in_flight_) {
+        if (f.serial < serial) continue;
+        VkFence fence = f.fence.get();
+        const VkResult r = vkWaitForFences(device_, 1, &fence, VK_TRUE, timeout_ns);
+        if (r < 0) return vk_error(r, "vkWaitForFences");
+        break;
+    }
+    poll();
+    if (completed_ < serial && serial <= submitted_) {
+        return make_error(Errc::timeout, fmt::format("Vulkan: submission {} did not complete "
+                                                     "within {} ns",
+                                                     serial, timeout_ns));
+    }
+    return {};
+}
+
+Result<void> Context::wait_idle() {
+    return wait(submitted_);
+}
+
+bool Context::is_complete(uint64_t serial) {
+    poll();
+    return completed_ >= serial;
+}
+
+void Context::poll() noexcept {
+    while (!in_flight_.empty()) {
+        InFlight& f = in_flight_.front();
+        if (vkGetFenceStatus(device_, f.fence.get()) != VK_SUCCESS) break;
+        VkFence fence = f.fence.get();
+        vkResetFences(device_, 1, &fence);
+        completed_ = f.serial;
+        free_fences_.push_back(std::move(f.fence));
+        in_flight_.pop_front();
+    }
+    auto done = std::stable_partition(deferred_.begin(), deferred_.end(),
+                                      [&](const Deferred& d) { return d.serial > completed_; });
+    for (auto it = done; it != deferred_.end(); ++it) it->destroy(device_, it->raw, it->aux);
+    deferred_.erase(done, deferred_.end());
+}
+
+void Context::retire(DestroyFn destroy, uint64_t raw, uint64_t aux) noexcept {
+    if (completed_ >= submitted_) {
+        destroy(device_, raw, aux);
+        return;
+    }
+    deferred_.push_back({submitted_, destroy, raw, aux});
+}
+
+}  // namespace kizuna::gpu

@@ -1,0 +1,92 @@
+// A Vulkan device with one compute queue, the submission timeline, and deferred destruction.
+// Not thread safe: one thread uses a Context (and everything made from it) at a time.
+#pragma once
+
+#include <vulkan/vulkan.h>
+
+#include <cstdint>
+#include <deque>
+#include <memory>
+#include <vector>
+
+#include "gpu/handle.hpp"
+#include "gpu/instance.hpp"
+#include "kizuna/error.hpp"
+
+namespace kizuna::gpu {
+
+struct ContextParams {
+    bool allow_cpu_device = true;  // accept a software device (lavapipe) when no GPU exists
+    bool use_fp16 = true;          // enable 16-bit storage when the device supports it
+};
+
+class Context {
+public:
+    // Picks the best usable device (discrete > integrated > virtual > cpu). Fails, saying why,
+    // when there is no loader driver, no device, or no device with Vulkan >= 1.1 and compute.
+    static Result<std::unique_ptr<Context>> create(const ContextParams& params = {});
+    ~Context();  // waits for the device, then frees everything
+    Context(const Context&) = delete;
+    Context& operator=(const Context&) = delete;
+
+    VkDevice device() const noexcept { return device_; }
+    VkPhysicalDevice physical_device() const noexcept { return caps_.device; }
+    VkQueue queue() const noexcept { return queue_; }
+    uint32_t queue_family() const noexcept {
+        return static_cast<uint32_t>(caps_.compute_queue_family);
+    }
+    const PhysicalDeviceCaps& caps() const noexcept { return caps_; }
+    // True when 16-bit storage buffers were enabled on the device (shaders may use the fp16
+    // variant).
+    bool fp16_enabled() const noexcept { return fp16_enabled_; }
+
+    // A memory type index with all of required (and, if possible, all of preferred) among
+    // type_bits. Fails when none has the required flags.
+    Result<uint32_t> find_memory_type(uint32_t type_bits, VkMemoryPropertyFlags required,
+                                      VkMemoryPropertyFlags preferred) const;
+
+    // Submits one recorded command buffer. Returns its serial (1, 2, ...): a submission
+    // completes after every earlier one.
+    Result<uint64_t> submit(VkCommandBuffer command_buffer);
+    // Blocks until the submission with this serial completed (timeout in nanoseconds).
+    Result<void> wait(uint64_t serial, uint64_t timeout_ns = UINT64_MAX);
+    // Waits for everything submitted so far.
+    Result<void> wait_idle();
+    bool is_complete(uint64_t serial);
+    uint64_t last_submitted() const noexcept { return submitted_; }
+
+    // Frees (raw, aux) with destroy now if the GPU is idle, else once every submission made so
+    // far has completed. Called by DeviceHandle; safe during ~Context.
+    void retire(DestroyFn destroy, uint64_t raw, uint64_t aux) noexcept;
+    // Objects waiting for their work to finish (for tests).
+    size_t pending_destructions() const noexcept { return deferred_.size(); }
+
+private:
+    Context() = default;
+    // Recycles fences of completed submissions and frees retired objects whose work is done.
+    void poll() noexcept;
+
+    struct InFlight {
+        uint64_t serial;
+        DeviceHandle<VkFence> fence;
+    };
+    struct Deferred {
+        uint64_t serial;  // free once completed_ >= serial
+        DestroyFn destroy;
+        uint64_t raw, aux;
+    };
+
+    Instance instance_;
+    PhysicalDeviceCaps caps_;
+    VkDevice device_ = VK_NULL_HANDLE;
+    VkQueue queue_ = VK_NULL_HANDLE;
+    VkPhysicalDeviceMemoryProperties memory_{};
+    bool fp16_enabled_ = false;
+    uint64_t submitted_ = 0;
+    uint64_t completed_ = 0;
+    std::deque<InFlight> in_flight_;
+    std::vector<DeviceHandle<VkFence>> free_fences_;
+    std::vector<Deferred> deferred_;
+};
+
+}  // namespace kizuna::gpu
