@@ -57,6 +57,16 @@ struct Padding {
     int bottom = 0;
 };
 Padding resolve_padding(const ConvolutionParams& p, int in_h, int in_w);
+// Pooling padding actually applied for a given input size (resolves pad_mode).
+Padding resolve_pooling_padding(const PoolingParams& p, int in_h, int in_w);
+
+// Where a Crop layer starts reading in its first input (the size is the output shape).
+struct CropOffsets {
+    int c = 0;
+    int h = 0;
+    int w = 0;
+};
+CropOffsets crop_offsets(const CropParams& p, const Shape& in);
 
 // Memory plan for one input size. Every blob gets a region [offset, offset + bytes) of one
 // arena of arena_bytes; two blobs share memory only if their lifetimes (from the layer that

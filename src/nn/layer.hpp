@@ -201,8 +201,8 @@ struct CropParams {
 enum class PoolingType { max = 0, average = 1 };
 
 // Pooling. global: over all of H x W -> C x 1 x 1. Otherwise a window kernel_h x kernel_w at
-// stride, with explicit pads (pad_mode 0, ncnn default "full" rounding is not supported: the
-// reader accepts pad_mode 1 "valid" and 0 only when the division is exact).
+// stride; the padding actually applied for an input size is resolve_pooling_padding() in
+// graph.hpp. Max pooling ignores padded samples.
 // Average over padded windows divides by the window area including pad when
 // count_include_pad, else by the number of real samples.
 struct PoolingParams {
@@ -217,6 +217,10 @@ struct PoolingParams {
     int pad_top = 0;
     int pad_bottom = 0;
     bool count_include_pad = true;
+    // ncnn pad_mode: 0 = "full" (the right/bottom pad grows so that the last partial window is
+    // kept: output = ceil((in + pads - kernel) / stride) + 1), 1 = "valid" (pads as given,
+    // floor), 2 = same_upper, 3 = same_lower (pads ignored, output = ceil(in / stride)).
+    int pad_mode = 0;
 };
 
 // Fully connected. The input (any C x H x W) is flattened in C, H, W order to n values;

@@ -1,0 +1,86 @@
+// Liveness-based memory planning: blobs whose lifetimes do not overlap share arena memory.
+#include <algorithm>
+#include <numeric>
+
+#include "nn/graph.hpp"
+
+namespace kizuna::nn {
+namespace {
+
+constexpr size_t kAlign = 64;
+
+size_t align_up(size_t n) {
+    return (n + kAlign - 1) / kAlign * kAlign;
+}
+
+struct Group {
+    int first = 0;  // layer index writing it
+    int last = 0;   // last layer index reading it (inclusive)
+    size_t bytes = 0;
+    size_t offset = 0;
+    bool placed = false;
+};
+
+}  // namespace
+
+Result<Plan> make_plan(const Graph& graph, int channels, int height, int width) {
+    auto shapes = infer_shapes(graph, channels, height, width);
+    KZ_TRY(shapes);
+    Plan plan;
+    plan.input_channels = channels;
+    plan.input_height = height;
+    plan.input_width = width;
+    plan.shapes = std::move(*shapes);
+    const int nblobs = static_cast<int>(graph.blobs.size());
+    const int nlayers = static_cast<int>(graph.layers.size());
+
+    // Split outputs alias their input: blob -> storage group.
+    std::vector<int> group_of(nblobs, -1);
+    std::vector<Group> groups;
+    plan.last_use.assign(nblobs, -1);
+    for (int b = 0; b < nblobs; ++b) {
+        const Blob& blob = graph.blobs[b];
+        plan.last_use[b] = blob.consumers.empty() ? -1 : blob.consumers.back();
+        const Layer& producer = graph.layers[blob.producer];
+        int g;
+        if (producer.type == LayerType::split) {
+            g = group_of[producer.inputs[0]];
+        } else {
+            g = static_cast<int>(groups.size());
+            groups.push_back(Group{blob.producer, blob.producer,
+                                   align_up(plan.shapes[b].elements() * sizeof(float))});
+        }
+        group_of[b] = g;
+        int last = std::max(groups[g].last, plan.last_use[b]);
+        if (b == graph.output_blob) last = nlayers;  // read out after the last layer
+        groups[g].last = last;
+    }
+
+    // Greedy: biggest first, lowest offset that avoids every placed group alive at the same time.
+    std::vector<int> order(groups.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(),
+                     [&](int a, int b) { return groups[a].bytes > groups[b].bytes; });
+    std::vector<const Group*> live;
+    for (int gi : order) {
+        Group& g = groups[gi];
+        live.clear();
+        for (const Group& o : groups)
+            if (o.placed && o.first <= g.last && g.first <= o.last) live.push_back(&o);
+        std::sort(live.begin(), live.end(),
+                  [](const Group* a, const Group* b) { return a->offset < b->offset; });
+        size_t offset = 0;
+        for (const Group* o : live) {
+            if (offset + g.bytes <= o->offset) break;
+            offset = std::max(offset, o->offset + o->bytes);
+        }
+        g.offset = offset;
+        g.placed = true;
+        plan.arena_bytes = std::max(plan.arena_bytes, offset + g.bytes);
+    }
+    plan.offsets.resize(nblobs);
+    for (int b = 0; b < nblobs; ++b) plan.offsets[b] = groups[group_of[b]].offset;
+    return plan;
+}
+
+}  // namespace kizuna::nn
