@@ -1,0 +1,131 @@
+// Helpers for the XNNPACK-vs-reference tests: in-memory graphs, seeded random tensors and a
+// tolerance check that prints where and how far two outputs differ.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <cstdint>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "kizuna/tensor.hpp"
+#include "nn/graph.hpp"
+
+namespace kizuna::nn::test {
+
+// Builds a Graph layer by layer. Blob 0 is the input.
+class GraphBuilder {
+public:
+    GraphBuilder() {
+        Layer in;
+        in.type = LayerType::input;
+        in.name = "input";
+        in.params = InputParams{};
+        in.outputs = {0};
+        g_.layers.push_back(in);
+        g_.blobs.push_back(Blob{"data", 0, {}});
+        g_.input_blob = 0;
+        g_.source = "test graph";
+    }
+
+    // Appends `l` reading `inputs`; returns its first output blob (it gets n_out outputs).
+    int add(Layer l, std::vector<int> inputs, int n_out = 1) {
+        const int index = static_cast<int>(g_.layers.size());
+        if (l.name.empty()) l.name = "l" + std::to_string(index);
+        l.line = index + 3;
+        l.inputs = inputs;
+        l.outputs.clear();
+        for (int b : inputs) g_.blobs[static_cast<size_t>(b)].consumers.push_back(index);
+        for (int k = 0; k < n_out; ++k) {
+            l.outputs.push_back(static_cast<int>(g_.blobs.size()));
+            g_.blobs.push_back(Blob{l.name + "_out" + std::to_string(k), index, {}});
+        }
+        const int first = l.outputs[0];
+        g_.layers.push_back(std::move(l));
+        return first;
+    }
+
+    Graph finish(int output_blob) {
+        g_.output_blob = output_blob;
+        return std::move(g_);
+    }
+
+private:
+    Graph g_;
+};
+
+inline std::vector<float> random_values(size_t n, std::mt19937& rng, float lo, float hi) {
+    std::uniform_real_distribution<float> d(lo, hi);
+    std::vector<float> v(n);
+    for (float& x : v) x = d(rng);
+    return v;
+}
+
+// Convolution / deconvolution layer with random weights (and bias when `bias`).
+inline Layer conv_layer(LayerType type, ConvolutionParams p, std::mt19937& rng, bool bias = true) {
+    Layer l;
+    l.type = type;
+    const size_t n =
+        static_cast<size_t>(p.num_output) * (p.num_input / p.group) * p.kernel_h * p.kernel_w;
+    const float s = 1.f / std::sqrt(static_cast<float>(n / p.num_output));
+    l.weights = random_values(n, rng, -s, s);
+    if (bias) l.bias = random_values(static_cast<size_t>(p.num_output), rng, -0.5f, 0.5f);
+    l.params = p;
+    return l;
+}
+
+enum class Fill { random, zeros, ones };
+
+inline Tensor make_input(int c, int h, int w, Fill fill, std::mt19937& rng) {
+    Tensor t = std::move(*Tensor::create(c, h, w));
+    for (size_t i = 0; i < t.size(); ++i) {
+        t.data()[i] = fill == Fill::zeros  ? 0.f
+                      : fill == Fill::ones ? 1.f
+                                           : std::uniform_real_distribution<float>(-1.f, 1.f)(rng);
+    }
+    return t;
+}
+
+inline const char* fill_name(Fill f) {
+    return f == Fill::zeros ? "zeros" : f == Fill::ones ? "ones" : "random";
+}
+
+// Checks |got - ref| <= rel_tol * max(1, max |ref|) element-wise; on failure reports the worst
+// element with its (c, y, x) and `what` (shape, parameters, seed).
+inline ::testing::AssertionResult close_enough(const Tensor& got, const Tensor& ref, float rel_tol,
+                                               const std::string& what) {
+    if (got.channels() != ref.channels() || got.height() != ref.height() ||
+        got.width() != ref.width()) {
+        return ::testing::AssertionFailure()
+               << what << ": shape " << got.channels() << "x" << got.height() << "x" << got.width()
+               << " vs reference " << ref.channels() << "x" << ref.height() << "x" << ref.width();
+    }
+    float peak = 1.f;
+    for (size_t i = 0; i < ref.size(); ++i) peak = std::max(peak, std::fabs(ref.data()[i]));
+    float worst = 0.f;
+    size_t at = 0;
+    for (size_t i = 0; i < ref.size(); ++i) {
+        const float d = std::fabs(got.data()[i] - ref.data()[i]);
+        if (!(d <= worst)) {  // also catches NaN
+            worst = std::isnan(d) ? INFINITY : d;
+            at = i;
+        }
+    }
+    if (worst <= rel_tol * peak) return ::testing::AssertionSuccess();
+    const size_t plane = static_cast<size_t>(ref.height()) * ref.width();
+    return ::testing::AssertionFailure()
+           << what << ": max abs diff " << worst << " > " << rel_tol << " * " << peak << " at (c "
+           << at / plane << ", y " << (at % plane) / ref.width() << ", x " << at % ref.width()
+           << "): xnnpack " << got.data()[at] << " reference " << ref.data()[at];
+}
+
+inline uint64_t fnv1a(const Tensor& t) {
+    uint64_t h = 1469598103934665603ull;
+    const auto* p = reinterpret_cast<const unsigned char*>(t.data());
+    for (size_t i = 0; i < t.size() * sizeof(float); ++i) h = (h ^ p[i]) * 1099511628211ull;
+    return h;
+}
+
+}  // namespace kizuna::nn::test
