@@ -66,7 +66,8 @@ public:
             }
             if (errno != EEXIST) {
                 const int e = errno;
-                if (e == ENOENT || e == ENOTDIR) {
+                std::error_code ec;
+                if ((e == ENOENT || e == ENOTDIR) && !fs::is_directory(dir, ec)) {
                     return make_error(Errc::not_found,
                                       fmt::format("{}: cannot write: folder '{}' does not exist "
                                                   "({})",

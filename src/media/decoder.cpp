@@ -22,7 +22,7 @@ Result<AvCodecContextPtr> open_decoder(const AVStream& stream, const DecoderOpti
     ctx->pkt_timebase = stream.time_base;
     ctx->thread_count = opts.threads;
     if (opts.strict) {
-        ctx->err_recognition |= AV_EF_CRCCHECK | AV_EF_BITSTREAM | AV_EF_EXPLODE;
+        ctx->err_recognition |= AV_EF_CRCCHECK | AV_EF_BITSTREAM;
         ctx->strict_std_compliance = FF_COMPLIANCE_STRICT;
     }
     err = avcodec_open2(ctx.get(), codec, nullptr);
