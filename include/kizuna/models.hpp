@@ -1,0 +1,121 @@
+// The neural upscaling models: the catalogue of installed models, what each one needs, and a
+// simple runner (one whole image in, one image out) for the CLI and the tests.
+//
+// Models are ncnn .param/.bin pairs installed by scripts/fetch-models.sh under the models
+// directory: real-esrgan/models/, real-cugan/models-se/, waifu2x/models-cunet/ and
+// waifu2x/models-upconv_7_anime_style_art_rgb/.
+#pragma once
+
+#include <cstddef>
+#include <filesystem>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "kizuna/error.hpp"
+#include "kizuna/tensor.hpp"
+
+namespace kizuna {
+
+// $KIZUNA_MODELS when set and non-empty, else $HOME/.cache/kizuna/models. Not checked for
+// existence.
+std::filesystem::path models_directory();
+
+struct ModelEntry {
+    std::string id;               // e.g. "realesr-animevideov3-x2", "waifu2x-cunet-noise1-x2"
+    std::string family;           // "real-esrgan", "real-cugan", "waifu2x-cunet", "waifu2x-upconv7"
+    int scale = 1;                // nominal upscale factor (1 = denoise only)
+    int noise = -1;               // denoise level (-1 = none; real-cugan "conservative" = 0)
+    std::filesystem::path param;  // the .param file; the .bin has the same stem
+    bool found = false;           // both files exist in models_directory()
+    // The graph outputs only a residual: the picture is graph output + the input upscaled by
+    // nearest neighbour (Real-CUGAN up4x, whose ncnn export leaves this add to the host).
+    bool adds_nearest_input = false;
+};
+
+// Every model of the catalogue (29 entries), in a fixed order, with found flags. Thread safe.
+std::vector<ModelEntry> list_models();
+
+// An id of the catalogue, or a path to a .param file (anything containing '/' or ending in
+// .param). Errors: not_found (unknown id, naming the closest ids; or missing files).
+Result<std::filesystem::path> resolve_model(std::string_view id_or_path);
+
+// What a model is and what it needs from its input, derived from its graph (not hard-coded).
+//
+// Accepted input sizes: H and W each >= min_input_size and (n - min_input_size) a multiple
+// of input_multiple. Output size per dimension: scale * n - 2 * output_border. Quirks found in
+// the shipped models:
+//  - realesr-animevideov3 and realesrgan-x4plus-anime: any size >= 1, no border.
+//  - real-cugan (models-se): strided 2x2 convolutions, crops and adds between paths, so sizes
+//    must fit a stride pattern and the output loses a border; real-cugan-ncnn-vulkan pads the
+//    input by 18 (x2) / 14 (x3) / 19 (x4) pixels before running for this reason.
+//  - waifu2x cunet: the same U-Net style border (waifu2x-ncnn-vulkan pads 18, 28 for noise-only).
+//  - waifu2x upconv_7: seven unpadded 3x3 convolutions then a 4x4 stride-2 deconvolution:
+//    the output loses a border (waifu2x-ncnn-vulkan pads 7).
+// The figures below are computed from shape inference; run_model() with exact_size pads the
+// input itself so that the output is exactly scale x input.
+struct ModelInfo {
+    std::string id;  // catalogue id, or the .param path for other models
+    std::filesystem::path param;
+    int scale = 1;  // output pixels per input pixel, per dimension
+    int input_channels = 3;
+    int output_channels = 3;
+    int layer_count = 0;               // layers in the file, Input and Split included
+    size_t parameter_count = 0;        // weights and biases
+    double mflop_per_pixel = 0;        // MFLOP per input pixel (multiply-add = 2 FLOP), measured
+                                       // at a size near 64x64 and divided by H*W
+    int receptive_radius = 0;          // input pixels on each side that influence an output pixel
+                                       // through convolutions / resizes (global pooling excluded)
+    bool global_context = false;       // the model has global pooling (channel attention): every
+                                       // output pixel depends a little on the whole input, so
+                                       // tiled output differs slightly from whole-image output
+    int min_input_size = 1;            // smallest accepted H and W
+    int input_multiple = 1;            // accepted sizes step by this from min_input_size
+    int output_border = 0;             // output pixels missing on each side
+    int input_padding = 0;             // input pixels to add on each side so that the output
+                                       // covers the unpadded input: ceil(output_border / scale)
+    bool adds_nearest_input = false;   // see ModelEntry; run_model() applies it
+    size_t peak_activation_bytes = 0;  // of the plan at the size used for mflop_per_pixel
+    int measured_size = 0;             // that size (square)
+};
+
+Result<ModelInfo> inspect_model(std::string_view id_or_path);
+
+enum class NnBackendKind { reference, xnnpack };
+
+struct RunOptions {
+    NnBackendKind backend = NnBackendKind::reference;
+    int threads = 0;         // 0 = all hardware threads
+    bool exact_size = true;  // pad the input (edge replication) to an accepted size with
+                             // enough border, and crop, so output = scale * input exactly;
+                             // false: run the raw input, which must be an accepted size
+};
+
+// A loaded model (graph and weights in memory). Move-only; immutable after load, so one Model
+// may be shared by threads that each call run_model().
+class Model {
+public:
+    static Result<Model> load(std::string_view id_or_path);
+
+    Model(Model&&) noexcept;
+    Model& operator=(Model&&) noexcept;
+    ~Model();
+
+    const ModelInfo& info() const noexcept;
+
+    struct Impl;  // internal
+    const Impl& impl() const noexcept { return *impl_; }
+
+private:
+    explicit Model(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
+};
+
+// Runs the whole input (C x H x W planar RGB in [0, 1], C = info().input_channels) through the
+// model. Allocates its working memory per call; a tiler keeps its own backend instead.
+// Errors: invalid_argument (wrong channels, size the model cannot take with exact_size off),
+// unsupported (backend not built in, or a layer it lacks), out_of_memory.
+Result<Tensor> run_model(const Model& model, ConstTensorView input, const RunOptions& options);
+
+}  // namespace kizuna
