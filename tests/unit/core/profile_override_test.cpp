@@ -93,6 +93,24 @@ TEST(ProfileOverride, InvalidValuesGetTheSameMessageAsInAFile) {
               "--set: ai.tile_size: 16 is outside [32, 2048] (or 0 = automatic)");
 }
 
+TEST(ProfileOverride, TextMustBeValidUtf8) {
+    EXPECT_EQ(override_error("ai.model=bad\xFF.param"), "--set: ai.model: is not valid UTF-8");
+    EXPECT_EQ(override_error("description=\xC3"), "--set: description: is not valid UTF-8");
+    EXPECT_EQ(override_error("description=\xED\xA0\x80"),  // a UTF-16 surrogate
+              "--set: description: is not valid UTF-8");
+    EXPECT_EQ(override_error("description=\xC0\xAF"),  // an overlong '/'
+              "--set: description: is not valid UTF-8");
+    Profile p;
+    ASSERT_TRUE(apply_override(p, "description=caf\xC3\xA9 \xF0\x9F\x8E\xA8").ok());
+    EXPECT_EQ(p.description, "caf\xC3\xA9 \xF0\x9F\x8E\xA8");
+
+    // A profile built in code with bad text fails validation and still serialises.
+    Profile q;
+    q.description = "x\xFFy";
+    EXPECT_FALSE(validate_profile(q).ok());
+    EXPECT_NE(profile_to_json(q).find("\"description\": \"x\xEF\xBF\xBDy\""), std::string::npos);
+}
+
 TEST(ProfileOverride, InvalidPathsSuggestOrExplain) {
     EXPECT_EQ(override_error("stages.enhnce.saturation=1"),
               "--set: stages.enhnce: unknown key (did you mean \"enhance\"?)");
