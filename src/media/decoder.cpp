@@ -23,6 +23,12 @@ Result<AvCodecContextPtr> open_decoder(const AVStream& stream, const DecoderOpti
     ctx->thread_count = opts.threads;
     if (opts.strict) {
         ctx->err_recognition |= AV_EF_CRCCHECK | AV_EF_BITSTREAM;
+        // These decoders otherwise return a grey-filled picture for truncated data. (TIFF is
+        // left out: it "explodes" on harmless unknown tags.)
+        if (par.codec_id == AV_CODEC_ID_MJPEG || par.codec_id == AV_CODEC_ID_PNG ||
+            par.codec_id == AV_CODEC_ID_WEBP) {
+            ctx->err_recognition |= AV_EF_EXPLODE;
+        }
         ctx->strict_std_compliance = FF_COMPLIANCE_STRICT;
     }
     err = avcodec_open2(ctx.get(), codec, nullptr);

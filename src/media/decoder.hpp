@@ -9,8 +9,10 @@
 namespace kizuna::media {
 
 struct DecoderOptions {
-    int threads = 1;      // 0 = as many as FFmpeg chooses
-    bool strict = false;  // fail on any damage the decoder detects (stills)
+    int threads = 1;  // 0 = as many as FFmpeg chooses
+    // Stills: check CRCs, strict standard compliance, and for JPEG, PNG and WebP fail on any
+    // damage the decoder detects instead of concealing it.
+    bool strict = false;
 };
 
 // A decoder for `stream`, configured from its parameters. Errors: unsupported (no decoder in

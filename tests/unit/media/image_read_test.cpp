@@ -10,13 +10,18 @@
 namespace kizuna::test {
 namespace {
 
-const std::string kTestsrc = "-f lavfi -i testsrc2=size=68x44,format=rgb24,crop=67:43:0:0 -frames:v 1 ";
+const std::string kTestsrc =
+    "-f lavfi -i testsrc2=size=68x44,format=rgb24,crop=67:43:0:0 -frames:v 1 ";
 
 struct LosslessCase {
     const char* name;
     const char* ffmpeg_args;  // after the input, before the output file
     const char* ext;
 };
+
+void PrintTo(const LosslessCase& c, std::ostream* os) {
+    *os << c.name;
+}
 
 class LosslessRead : public ::testing::TestWithParam<LosslessCase> {};
 

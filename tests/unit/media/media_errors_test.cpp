@@ -79,7 +79,8 @@ TEST(MediaErrors, AudioFileHasNoImage) {
 // A PNG cut at several points fails with corrupt_data and does not crash.
 TEST(MediaErrors, TruncatedPng) {
     TempDir dir;
-    ffmpeg("-f lavfi -i testsrc2=size=68x44,format=rgb24,crop=67:43:0:0 -frames:v 1 '" + (dir / "full.png").string() + "'");
+    ffmpeg("-f lavfi -i testsrc2=size=68x44,format=rgb24,crop=67:43:0:0 -frames:v 1 '" +
+           (dir / "full.png").string() + "'");
     const auto full = read_bytes(dir / "full.png");
     ASSERT_GT(full.size(), 200u);
     for (const size_t keep :
@@ -89,6 +90,22 @@ TEST(MediaErrors, TruncatedPng) {
         auto r = read_image(p);
         ASSERT_FALSE(r.ok()) << "kept " << keep << " of " << full.size() << " bytes";
         EXPECT_TRUE(is_error(r.error(), Errc::corrupt_data, p, "png")) << "kept " << keep;
+    }
+}
+
+// JPEG and WebP decoders conceal damage unless told not to: a cut file must still be an error.
+TEST(MediaErrors, TruncatedJpegAndWebp) {
+    TempDir dir;
+    for (const char* name : {"full.jpg", "full.webp"}) {
+        const fs::path full_path = dir / name;
+        ffmpeg("-f lavfi -i testsrc2=size=64x48 -frames:v 1 '" + full_path.string() + "'");
+        const auto full = read_bytes(full_path);
+        ASSERT_GT(full.size(), 400u);
+        const fs::path p = dir / (std::string("cut-") + name);
+        write_bytes(p, std::vector<uint8_t>(full.begin(), full.begin() + full.size() * 2 / 3));
+        auto r = read_image(p);
+        ASSERT_FALSE(r.ok()) << name;
+        EXPECT_TRUE(is_error(r.error(), Errc::corrupt_data, p, "")) << name;
     }
 }
 

@@ -80,6 +80,10 @@ struct SolidCase {
     int bits;  // 8 or 10
 };
 
+void PrintTo(const SolidCase& c, std::ostream* os) {
+    *os << c.name;
+}
+
 class SolidVideo : public ::testing::TestWithParam<SolidCase> {};
 
 // Solid Y'CbCr frames stored losslessly (FFV1 in Matroska) with colour tags decode to the colour
