@@ -13,7 +13,7 @@ namespace nn {
 namespace {
 
 constexpr int kProbeSizes = 160;
-constexpr int kMeasureSize = 64;
+constexpr int kMeasureSize = 256;
 
 bool window_exact(int in, int pad_sum, int extent, int stride) {
     return stride == 1 || (in + pad_sum - extent) % stride == 0;
