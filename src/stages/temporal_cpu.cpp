@@ -1,0 +1,167 @@
+// Stage 5, fast CPU version: Highway SIMD row kernels (runtime dispatch) driven band by band
+// over the thread pool. See temporal.hpp for the contract.
+#include <cstring>
+#include <numeric>
+
+#include "stages/temporal.hpp"
+
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "stages/temporal_cpu.cpp"
+#include "hwy/foreach_target.h"  // IWYU pragma: keep
+#include "hwy/highway.h"
+
+HWY_BEFORE_NAMESPACE();
+namespace kizuna::stages::HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
+
+float DiffRow(const float* const e[3], const float* const h[3], int width, float* d) {
+    const hn::ScalableTag<float> df;
+    const size_t n = hn::Lanes(df);
+    const size_t w = static_cast<size_t>(width);
+    const auto third = hn::Set(df, 1.0f / 3.0f);
+    const auto kr = hn::Set(df, 0.2126f), kg = hn::Set(df, 0.7152f), kb = hn::Set(df, 0.0722f);
+    auto acc = hn::Zero(df);
+    for (size_t x = 0; x < w; x += n) {
+        const auto dr = hn::Sub(hn::LoadU(df, e[0] + x), hn::LoadU(df, h[0] + x));
+        const auto dg = hn::Sub(hn::LoadU(df, e[1] + x), hn::LoadU(df, h[1] + x));
+        const auto db = hn::Sub(hn::LoadU(df, e[2] + x), hn::LoadU(df, h[2] + x));
+        const auto s = hn::Add(hn::Add(hn::Abs(dr), hn::Abs(dg)), hn::Abs(db));
+        hn::StoreU(hn::Mul(s, third), df, d + x);
+        const auto dy = hn::Abs(hn::MulAdd(kb, db, hn::MulAdd(kg, dg, hn::Mul(kr, dr))));
+        acc = hn::Add(acc, hn::IfThenElseZero(hn::FirstN(df, w - x), dy));
+    }
+    d[-1] = d[0];
+    d[w] = d[w - 1];
+    return hn::GetLane(hn::SumOfLanes(df, acc));
+}
+
+void BlendRow(const float* d_up, const float* d_mid, const float* d_down, const float* const e[3],
+              const float* const h[3], int width, const TemporalParams& p, float* const out[3]) {
+    const hn::ScalableTag<float> df;
+    const size_t n = hn::Lanes(df);
+    const size_t w = static_cast<size_t>(width);
+    const auto ninth = hn::Set(df, 1.0f / 9.0f);
+    const auto t = hn::Set(df, p.motion_threshold);
+    const auto inv_ramp = hn::Set(df, 2.0f / p.motion_threshold);
+    const auto strength = hn::Set(df, p.strength);
+    const auto zero = hn::Zero(df), one = hn::Set(df, 1.0f);
+    for (size_t x = 0; x < w; x += n) {
+        auto m = hn::Add(hn::Add(hn::LoadU(df, d_up + x - 1), hn::LoadU(df, d_up + x)),
+                         hn::LoadU(df, d_up + x + 1));
+        m = hn::Add(m, hn::Add(hn::Add(hn::LoadU(df, d_mid + x - 1), hn::LoadU(df, d_mid + x)),
+                               hn::LoadU(df, d_mid + x + 1)));
+        m = hn::Add(m, hn::Add(hn::Add(hn::LoadU(df, d_down + x - 1), hn::LoadU(df, d_down + x)),
+                               hn::LoadU(df, d_down + x + 1)));
+        m = hn::Mul(m, ninth);
+        const auto ramp = hn::Min(hn::Max(hn::Mul(hn::Sub(t, m), inv_ramp), zero), one);
+        const auto wt = hn::Mul(strength, ramp);
+        for (int c = 0; c < 3; ++c) {
+            const auto ev = hn::LoadU(df, e[c] + x);
+            const auto hv = hn::LoadU(df, h[c] + x);
+            hn::StoreU(hn::MulAdd(wt, hn::Sub(hv, ev), ev), df, out[c] + x);
+        }
+    }
+}
+
+}  // namespace kizuna::stages::HWY_NAMESPACE
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
+namespace kizuna::stages {
+
+HWY_EXPORT(DiffRow);
+HWY_EXPORT(BlendRow);
+
+namespace temporal_detail {
+
+float diff_row(const float* const e[3], const float* const h[3], int width, float* d) {
+    return HWY_DYNAMIC_DISPATCH(DiffRow)(e, h, width, d);
+}
+
+void blend_row(const float* d_up, const float* d_mid, const float* d_down, const float* const e[3],
+               const float* const h[3], int width, const TemporalParams& p, float* const out[3]) {
+    HWY_DYNAMIC_DISPATCH(BlendRow)(d_up, d_mid, d_down, e, h, width, p, out);
+}
+
+size_t band_scratch_floats(int width) noexcept {
+    return 3 * ((static_cast<size_t>(width) + 15) / 16 * 16 + 32);
+}
+
+}  // namespace temporal_detail
+
+Result<bool> TemporalCpu::run(const PlanarFrame& in, const TemporalParams& p, PlanarFrame& out,
+                              ThreadPool& pool) {
+    const int w = in.width(), h = in.height();
+    KZ_TRY(out.ensure(w, h, in.has_alpha()));
+    bool reset = !valid_ || history_.width() != w || history_.height() != h;
+    KZ_TRY(history_.ensure(w, h, false));
+    const int bands = std::min(h, pool.size());
+    const size_t per_band = temporal_detail::band_scratch_floats(w);
+    if (scratch_floats_ < per_band * bands) {
+        scratch_.reset(new (std::nothrow) float[per_band * bands]);
+        if (!scratch_) return make_error(Errc::out_of_memory, "temporal: cannot allocate scratch");
+        scratch_floats_ = per_band * bands;
+    }
+    if (luma_sums_.size() != static_cast<size_t>(h)) luma_sums_.assign(h, 0.0f);
+
+    auto pass = [&](bool as_reset) {
+        pool.parallel_for(bands, [&](int b0, int b1) {
+            for (int band = b0; band < b1; ++band) {
+                const int y0 = static_cast<int>(int64_t{h} * band / bands);
+                const int y1 = static_cast<int>(int64_t{h} * (band + 1) / bands);
+                const float* e_rows[3];
+                const float* h_rows[3];
+                float* o_rows[3];
+                temporal_detail::run_band(
+                    y0, y1, h, w, as_reset, p, scratch_.get() + per_band * band, luma_sums_.data(),
+                    [&](int y, int) -> const float* const* {
+                        e_rows[0] = in.r.row(y), e_rows[1] = in.g.row(y), e_rows[2] = in.b.row(y);
+                        return e_rows;
+                    },
+                    [&](int y) -> const float* const* {
+                        h_rows[0] = history_.r.row(y), h_rows[1] = history_.g.row(y);
+                        h_rows[2] = history_.b.row(y);
+                        return h_rows;
+                    },
+                    [&](int y) -> float* const* {
+                        o_rows[0] = out.r.row(y), o_rows[1] = out.g.row(y),
+                        o_rows[2] = out.b.row(y);
+                        return o_rows;
+                    },
+                    [&](int y) {
+                        if (in.has_alpha()) {
+                            std::memcpy(out.a.row(y), in.a.row(y),
+                                        sizeof(float) * static_cast<size_t>(w));
+                        }
+                    });
+            }
+        });
+    };
+    if (!reset) {
+        pass(false);
+        double sum = 0.0;
+        for (float s : luma_sums_) sum += s;
+        reset = sum / (static_cast<double>(w) * h) > p.scene_cut_threshold;
+    }
+    if (reset) pass(true);
+    // Neighbouring bands read history rows around their edges during the pass, so the new
+    // history is copied only once every band is done.
+    pool.parallel_for(
+        h,
+        [&](int y0, int y1) {
+            for (int y = y0; y < y1; ++y) {
+                std::memcpy(history_.r.row(y), out.r.row(y),
+                            sizeof(float) * static_cast<size_t>(w));
+                std::memcpy(history_.g.row(y), out.g.row(y),
+                            sizeof(float) * static_cast<size_t>(w));
+                std::memcpy(history_.b.row(y), out.b.row(y),
+                            sizeof(float) * static_cast<size_t>(w));
+            }
+        },
+        16);
+    valid_ = true;
+    return reset;
+}
+
+}  // namespace kizuna::stages
+#endif  // HWY_ONCE
