@@ -145,8 +145,8 @@ Result<void> apply_overrides(Profile& profile, std::span<const std::string> assi
 // with the profile's name when it is empty.
 Result<void> validate_profile(const Profile& profile, std::string_view source_name = {});
 
-// Pretty JSON (4-space indent, keys in schema order, every key present, "schema": 1) that
-// parse_profile() reads back into an equal profile.
+// Pretty JSON (4-space indent, keys in schema order, every key present, "schema": 1, no trailing
+// newline) that parse_profile() reads back into an equal profile.
 std::string profile_to_json(const Profile& profile);
 
 }  // namespace kizuna

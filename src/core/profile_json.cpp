@@ -20,7 +20,7 @@ std::string profile_to_json(const Profile& profile) {
         (*node)[std::string(rest)] = profile_detail::field_to_json(spec, profile);
     }
     // Invalid UTF-8 (only possible in a profile built in code) becomes U+FFFD instead of throwing.
-    return root.dump(4, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
+    return root.dump(4, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
 }  // namespace kizuna
