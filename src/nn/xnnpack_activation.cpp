@@ -56,7 +56,7 @@ Result<void> Activation::setup(const NhwcView& view, pthreadpool_t pool, const s
 
 Result<void> Activation::run(pthreadpool_t pool, const std::string& where) const {
     if (!op_) return {};
-    return xnn_check(xnn_run_operator(op_.get(), pool), where + ": activation run");
+    return xnn_check(xnn_run_operator(op_.get(), pool), where, "activation run");
 }
 
 }  // namespace kizuna::nn::xnn

@@ -8,6 +8,7 @@
 // count and across runs. Not thread-safe: one object per thread.
 #pragma once
 
+#include <cstdint>
 #include <memory>
 #include <string>
 #include <vector>
@@ -51,6 +52,7 @@ private:
     ThreadPool pool_;
     int thread_count_ = 1;
     const Graph* graph_ = nullptr;
+    uint64_t fingerprint_ = 0;  // graph_fingerprint() of graph_: a new graph at a reused address
     std::vector<std::unique_ptr<xnn::Step>> steps_;  // one per layer, in graph order
     std::vector<std::string> fallbacks_;
     Plan plan_;

@@ -46,6 +46,11 @@ Result<void> xnn_check(xnn_status status, const std::string& what) {
     return make_error(code, fmt::format("{}: XNNPACK returned {}", what, xnn_status_name(status)));
 }
 
+Result<void> xnn_check(xnn_status status, const std::string& where, const char* what) {
+    if (status == xnn_status_success) return {};
+    return xnn_check(status, fmt::format("{}: {}", where, what));
+}
+
 XnnOperator& XnnOperator::operator=(XnnOperator&& other) noexcept {
     if (this != &other) {
         reset();

@@ -22,6 +22,9 @@ const char* xnn_status_name(xnn_status status) noexcept;
 
 // Converts an xnn_status into a Result naming `what` (e.g. "conv_3: setup").
 Result<void> xnn_check(xnn_status status, const std::string& what);
+// Same, with the message "<where>: <what>" built only on failure (no allocation on success,
+// for use in run paths).
+Result<void> xnn_check(xnn_status status, const std::string& where, const char* what);
 
 // Move-only owner of one xnn_operator_t; deletes it on destruction.
 class XnnOperator {

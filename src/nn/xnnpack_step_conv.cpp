@@ -45,7 +45,7 @@ public:
     }
 
     Result<void> run(pthreadpool_t pool) override {
-        KZ_TRY(xnn_check(xnn_run_operator(op_.get(), pool), where_ + ": convolution run"));
+        KZ_TRY(xnn_check(xnn_run_operator(op_.get(), pool), where_, "convolution run"));
         return act_.run(pool, where_);
     }
 
@@ -80,7 +80,7 @@ public:
     }
 
     Result<void> run(pthreadpool_t pool) override {
-        KZ_TRY(xnn_check(xnn_run_operator(op_.get(), pool), where_ + ": deconvolution run"));
+        KZ_TRY(xnn_check(xnn_run_operator(op_.get(), pool), where_, "deconvolution run"));
         return act_.run(pool, where_);
     }
 
@@ -144,7 +144,7 @@ public:
     }
 
     Result<void> run(pthreadpool_t pool) override {
-        KZ_TRY(xnn_check(xnn_run_operator(op_.get(), pool), where_ + ": fully connected run"));
+        KZ_TRY(xnn_check(xnn_run_operator(op_.get(), pool), where_, "fully connected run"));
         return act_.run(pool, where_);
     }
 

@@ -178,7 +178,7 @@ public:
     }
 
     Result<void> run(pthreadpool_t pool) override {
-        return xnn_check(xnn_run_operator(op_handle_.get(), pool), where_ + ": run");
+        return xnn_check(xnn_run_operator(op_handle_.get(), pool), where_, "run");
     }
 
     StepKind kind() const noexcept override { return StepKind::xnnpack; }

@@ -87,7 +87,7 @@ public:
 
     Result<void> run(pthreadpool_t pool) override {
         for (const XnnOperator& op : ops_) {
-            KZ_TRY(xnn_check(xnn_run_operator(op.get(), pool), where_ + ": binary run"));
+            KZ_TRY(xnn_check(xnn_run_operator(op.get(), pool), where_, "binary run"));
         }
         return {};
     }
@@ -143,7 +143,7 @@ public:
     }
 
     Result<void> run(pthreadpool_t pool) override {
-        return xnn_check(xnn_run_operator(xop_.get(), pool), where_ + ": run");
+        return xnn_check(xnn_run_operator(xop_.get(), pool), where_, "run");
     }
 
     StepKind kind() const noexcept override { return StepKind::xnnpack; }

