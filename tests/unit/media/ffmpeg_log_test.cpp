@@ -1,6 +1,7 @@
 // route_ffmpeg_log_to_kizuna: FFmpeg's log arrives as whole lines at mapped levels.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <mutex>
 #include <string>
 #include <thread>
@@ -12,6 +13,7 @@ extern "C" {
 
 #include "kizuna/log.hpp"
 #include "kizuna/media.hpp"
+#include "media_test_support.hpp"
 
 namespace kizuna::test {
 namespace {
@@ -74,7 +76,21 @@ TEST_F(FfmpegLog, ThreadsDoNotInterleaveLines) {
     }
 }
 
-TEST_F(FfmpegLog, DecoderErrorsAreRouted) {
+TEST_F(FfmpegLog, DecoderErrorsOfABrokenFileArrive) {
+    TempDir dir;
+    ffmpeg("-f lavfi -i testsrc2=size=64x48 -frames:v 1 '" + (dir / "full.png").string() + "'");
+    const auto full = read_bytes(dir / "full.png");
+    write_bytes(dir / "cut.png",
+                std::vector<uint8_t>(full.begin(), full.begin() + full.size() / 2));
+    ASSERT_FALSE(read_image(dir / "cut.png").ok());
+    std::lock_guard lock(cap_.m);
+    const bool found = std::any_of(cap_.lines.begin(), cap_.lines.end(), [](const auto& l) {
+        return l.first == LogLevel::error && l.second.rfind("[png @ ", 0) == 0;
+    });
+    EXPECT_TRUE(found) << cap_.lines.size() << " lines captured";
+}
+
+TEST_F(FfmpegLog, ClassPrefixIsKept) {
     // A context with a class gets FFmpeg's "[name @ 0x...] " prefix.
     AVClass cls{};
     cls.class_name = "kztest";

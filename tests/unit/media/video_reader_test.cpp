@@ -77,7 +77,9 @@ struct SolidCase {
     bool full;               // -color_range pc (else tv)
     double kr, kb;
     ColorMatrix matrix;
-    int bits;  // 8 or 10
+    int bits;                         // 8 or 10
+    const char* codec = "-c:v ffv1";  // a lossless encoder
+    const char* ext = "mkv";
 };
 
 void PrintTo(const SolidCase& c, std::ostream* os) {
@@ -114,11 +116,10 @@ TEST_P(SolidVideo, DecodesToTheTaggedMatrixAndRange) {
     write_bytes(dir / "in.yuv", raw);
     const std::string pix = c.bits == 8 ? "yuv420p" : "yuv420p10le";
     const std::string range = c.full ? "pc" : "tv";
-    const fs::path file = dir / "solid.mkv";
+    const fs::path file = dir / (std::string("solid.") + c.ext);
     ffmpeg("-f rawvideo -pix_fmt " + pix + " -s 64x48 -r 10 -color_range " + range +
-           " -colorspace " + c.colorspace + " -i '" + (dir / "in.yuv").string() +
-           "' -c:v ffv1 -color_range " + range + " -colorspace " + c.colorspace + " '" +
-           file.string() + "'");
+           " -colorspace " + c.colorspace + " -i '" + (dir / "in.yuv").string() + "' " + c.codec +
+           " -color_range " + range + " -colorspace " + c.colorspace + " '" + file.string() + "'");
     auto reader = VideoReader::open(file);
     ASSERT_TRUE(reader.ok()) << reader.error().message;
     EXPECT_EQ(reader->info().color.matrix, c.matrix) << c.name;
@@ -159,7 +160,9 @@ INSTANTIATE_TEST_SUITE_P(
         SolidCase{"bt601_limited", "smpte170m", false, 0.299, 0.114, ColorMatrix::bt601, 8},
         SolidCase{"bt709_full", "bt709", true, 0.2126, 0.0722, ColorMatrix::bt709, 8},
         SolidCase{"bt2020_limited", "bt2020nc", false, 0.2627, 0.0593, ColorMatrix::bt2020_ncl, 8},
-        SolidCase{"bt709_limited_10bit", "bt709", false, 0.2126, 0.0722, ColorMatrix::bt709, 10}),
+        SolidCase{"bt709_limited_10bit", "bt709", false, 0.2126, 0.0722, ColorMatrix::bt709, 10},
+        SolidCase{"bt709_limited_h264_mp4", "bt709", false, 0.2126, 0.0722, ColorMatrix::bt709, 8,
+                  "-c:v libx264 -qp 0", "mp4"}),
     [](const auto& info) { return std::string(info.param.name); });
 
 // After the first frames, decoding reuses the output image and allocates nothing of ours.
