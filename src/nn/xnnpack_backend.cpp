@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cstring>
 #include <functional>
 #include <thread>
@@ -165,10 +166,26 @@ Result<void> XnnpackBackend::run(const Graph& graph, ConstTensorView input, Tens
     pthreadpool_t pool = pool_.get();
     xnn::nchw_to_nhwc(input.data, static_cast<size_t>(input.plane_stride),
                       view_of(graph.input_blob), pool);
-    for (auto& step : steps_) KZ_TRY(step->run(pool));
+    if (!profiling_) {
+        for (auto& step : steps_) KZ_TRY(step->run(pool));
+    } else {
+        step_ms_.resize(steps_.size(), 0.0);
+        for (size_t i = 0; i < steps_.size(); ++i) {
+            const auto t0 = std::chrono::steady_clock::now();
+            KZ_TRY(steps_[i]->run(pool));
+            step_ms_[i] +=
+                std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
+                    .count();
+        }
+    }
     xnn::nhwc_to_nchw(view_of(graph.output_blob), output.data(), static_cast<size_t>(os.h) * os.w,
                       pool);
     return {};
+}
+
+void XnnpackBackend::set_profiling(bool on) {
+    profiling_ = on;
+    step_ms_.assign(steps_.size(), 0.0);
 }
 
 Result<std::unique_ptr<Backend>> make_xnnpack_backend(int threads) {

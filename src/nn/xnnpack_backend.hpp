@@ -39,6 +39,12 @@ public:
     size_t arena_bytes() const noexcept { return arena_bytes_; }
     int threads() const noexcept { return pool_.threads(); }
 
+    // Opt-in per-layer timing (off by default; costs one clock read per layer when on).
+    // step_ms()[i] accumulates wall milliseconds spent in graph.layers[i] over the runs since
+    // profiling was switched on.
+    void set_profiling(bool on);
+    const std::vector<double>& step_ms() const noexcept { return step_ms_; }
+
 private:
     XnnpackBackend() = default;
     Result<void> compile(const Graph& graph);
@@ -59,6 +65,8 @@ private:
     bool planned_ = false;
     std::unique_ptr<float, FreeArena> arena_;
     size_t arena_bytes_ = 0;
+    bool profiling_ = false;
+    std::vector<double> step_ms_;
 };
 
 }  // namespace kizuna::nn

@@ -45,14 +45,35 @@ void nhwc_to_nchw(const NhwcView& src, float* dst, size_t plane_stride, pthreadp
 }
 
 void resize_nearest(const NhwcView& src, const NhwcView& dst, pthreadpool_t pool) {
-    const size_t bytes = static_cast<size_t>(dst.channels) * sizeof(float);
-    parallel_rows(pool, static_cast<size_t>(dst.height), [&](size_t y) {
-        const int sy = static_cast<int>(
-            std::min<int64_t>(static_cast<int64_t>(y) * src.height / dst.height, src.height - 1));
+    // One task per source row: it builds the first output row that samples it and copies that
+    // row to the others (rows [ceil(sy * out / in), ceil((sy + 1) * out / in))), so no two
+    // tasks touch the same output row.
+    const int64_t ih = src.height;
+    const int64_t oh = dst.height;
+    const int c_n = dst.channels;
+    const size_t row_floats = static_cast<size_t>(dst.width) * dst.pixel_stride;
+    const bool packed = dst.pixel_stride == static_cast<size_t>(c_n);
+    parallel_rows(pool, static_cast<size_t>(src.height), [&](size_t s) {
+        const int64_t sy = static_cast<int64_t>(s);
+        const int y0 = static_cast<int>((sy * oh + ih - 1) / ih);
+        const int y1 = static_cast<int>(std::min(oh, ((sy + 1) * oh + ih - 1) / ih));
+        if (y0 >= y1) return;
         for (int x = 0; x < dst.width; ++x) {
             const int sx = static_cast<int>(
                 std::min<int64_t>(static_cast<int64_t>(x) * src.width / dst.width, src.width - 1));
-            std::memcpy(dst.pixel(static_cast<int>(y), x), src.pixel(sy, sx), bytes);
+            const float* in = src.pixel(static_cast<int>(sy), sx);
+            float* out = dst.pixel(y0, x);
+            for (int c = 0; c < c_n; ++c) out[c] = in[c];
+        }
+        for (int y = y0 + 1; y < y1; ++y) {
+            if (packed) {
+                std::memcpy(dst.pixel(y, 0), dst.pixel(y0, 0), row_floats * sizeof(float));
+            } else {
+                for (int x = 0; x < dst.width; ++x) {
+                    std::memcpy(dst.pixel(y, x), dst.pixel(y0, x),
+                                static_cast<size_t>(c_n) * sizeof(float));
+                }
+            }
         }
     });
 }
