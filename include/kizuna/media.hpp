@@ -12,8 +12,9 @@
 
 namespace kizuna {
 
-// Reads the first picture of a still-image file (PNG, JPEG, WebP, TIFF, BMP and anything else
-// FFmpeg decodes; the format is recognised from the content, not the name).
+// Reads the first picture of a still-image file (PNG, JPEG, WebP, TIFF, BMP, GIF, TGA and the
+// other still formats FFmpeg decodes). The format is recognised from the content, not the name
+// (a '%' in the name is just a character), except TGA, which has no signature, by its extension.
 //  - Sources of <= 8 bits per channel give RGBA8; deeper sources give RGBA32F with values in
 //    [0, 1] (16-bit values are exact: v / 65535).
 //  - A missing alpha channel becomes fully opaque (255 or 1.0). Gray and palette expand to RGB.

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <filesystem>
+#include <string>
 
 #include "kizuna/error.hpp"
 #include "media/av_ptr.hpp"
@@ -16,8 +17,9 @@ Result<void> check_input_file(const std::filesystem::path& path);
 class MediaInput {
 public:
     enum class Probe {
-        content,           // recognise the format from the bytes only (stills: never treats '%' in
-                           // the name as an image-sequence pattern)
+        // The format from the bytes only (a '%' in the name is never a sequence pattern);
+        // weak matches count as unrecognised. TGA, which has no signature, goes by extension.
+        content,
         name_and_content,  // let FFmpeg use the name too (containers such as .mp4)
     };
 
@@ -29,6 +31,10 @@ public:
     AVFormatContext* get() const noexcept { return format_.get(); }
 
 private:
+    // The image2 demuxer for formats with no signature (TGA), chosen by extension.
+    static Result<MediaInput> open_by_name(const std::filesystem::path& path,
+                                           const std::string& url);
+
     // Declared before format_ so it is destroyed after it.
     AvIoContextPtr io_;
     AvInputPtr format_;
