@@ -32,8 +32,21 @@ float at(const Plane& p, int x, int y) {
 
 }  // namespace
 
+namespace upscale2x {
+
+void lanczos3_weights(float f, float w[6]) {
+    float sum = 0.0f;
+    for (int k = 0; k < 6; ++k) {
+        sum += w[k] = resample_kernel(ResampleFilter::lanczos3, static_cast<float>(k - 2) - f);
+    }
+    for (int k = 0; k < 6; ++k) w[k] /= sum;
+}
+
+}  // namespace upscale2x
+
 Result<void> upscale2x_ref(const PlanarFrame& in, const FeatureMap& features,
                            const UpscaleParams& params, PlanarFrame& out) {
+    using namespace upscale2x;
     const int w = in.width(), h = in.height();
     if (features.width() != w || features.height() != h) {
         return make_error(Errc::invalid_argument,
@@ -41,30 +54,50 @@ Result<void> upscale2x_ref(const PlanarFrame& in, const FeatureMap& features,
                                       features.width(), features.height(), w, h));
     }
     KZ_TRY(out.ensure(2 * w, 2 * h, false));
+    float wts[2][6];  // [parity][tap]: parity 0 = phase 0.75 (even output), 1 = phase 0.25
+    lanczos3_weights(0.75f, wts[0]);
+    lanczos3_weights(0.25f, wts[1]);
     const Plane* src[3] = {&in.r, &in.g, &in.b};
     Plane* dst[3] = {&out.r, &out.g, &out.b};
     for (int oy = 0; oy < 2 * h; ++oy) {
-        // Source position oy / 2 - 0.25: row j0 = floor, phase fy in {0.25, 0.75}.
-        const int j0 = (oy - 1) >> 1;
-        const int py = oy & 1;  // 0: fy = 0.75, 1: fy = 0.25
+        const int j0 = (oy - 1) >> 1;  // floor(oy / 2 - 0.25)
+        const int py = oy & 1;
         for (int ox = 0; ox < 2 * w; ++ox) {
             const int i0 = (ox - 1) >> 1;
             const int px = ox & 1;
-            // Gradients of the 2x2 nearest pixels -> structure tensor.
-            float g[4][2];
+            const float fx = px ? 0.25f : 0.75f;
+            float gx[4], gy[4];
             for (int k = 0; k < 4; ++k) {
                 const int xx = std::clamp(i0 + (k & 1), 0, w - 1);
                 const int yy = std::clamp(j0 + (k >> 1), 0, h - 1);
-                g[k][0] = features.gx.row(yy)[xx];
-                g[k][1] = features.gy.row(yy)[xx];
+                gx[k] = features.gx.row(yy)[xx];
+                gy[k] = features.gy.row(yy)[xx];
             }
-            const Steer st = steer_from_gradients(g, params);
+            float w_main, w_anti;
+            cell_weights(gx, gy, params.edge_sharpness, &w_main, &w_anti);
+            const bool main_diag = px == py;
             for (int c = 0; c < 3; ++c) {
-                float win[4][4];
-                for (int l = 0; l < 4; ++l) {
-                    for (int k = 0; k < 4; ++k) win[l][k] = at(*src[c], i0 - 1 + k, j0 - 1 + l);
+                const Plane& p = *src[c];
+                auto s = [&](int dx, int dy) { return at(p, i0 + dx, j0 + dy); };
+                // Base: separable lanczos3 over columns i0-2..i0+3, rows j0-2..j0+3.
+                float base = 0.0f;
+                for (int l = 0; l < 6; ++l) {
+                    float row = 0.0f;
+                    for (int k = 0; k < 6; ++k) row += wts[px][k] * s(k - 2, l - 2);
+                    base += wts[py][l] * row;
                 }
-                dst[c]->row(oy)[ox] = upscale2x_pixel(win, px, py, st, params);
+                // Diagonal estimate: Catmull-Rom through the four samples on the output's
+                // diagonal, at distance fx from the second one.
+                float d0, d1, d2, d3;
+                if (main_diag) {
+                    d0 = s(-1, -1), d1 = s(0, 0), d2 = s(1, 1), d3 = s(2, 2);
+                } else {
+                    d0 = s(-1, 2), d1 = s(0, 1), d2 = s(1, 0), d3 = s(2, -1);
+                }
+                const float diag = catmull_rom(fx + 1.0f) * d0 + catmull_rom(fx) * d1 +
+                                   catmull_rom(1.0f - fx) * d2 + catmull_rom(2.0f - fx) * d3;
+                dst[c]->row(oy)[ox] = finish_pixel(base, diag, main_diag ? w_main : w_anti, s(0, 0),
+                                                   s(1, 0), s(0, 1), s(1, 1), params.anti_ringing);
             }
         }
     }
@@ -116,11 +149,4 @@ Result<void> upscale_ref(const PlanarFrame& in, const FeatureMap& features,
     return {};
 }
 
-}  // namespace kizuna::stages
-
-namespace kizuna::stages {
-UpscaleTuning& upscale_tuning() {
-    static UpscaleTuning t;
-    return t;
-}
 }  // namespace kizuna::stages

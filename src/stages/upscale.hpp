@@ -9,7 +9,25 @@
 // steps: it is resampled once from the input with bicubic and full anti-ringing, then clamped to
 // [0, 1]. RGB values are clamped to [0, 1] at the end.
 //
-// The x2 step is described in upscale2x_ref below.
+// The x2 step (upscale2x_ref), per output pixel (X, Y), for each of R, G, B. Low-res samples
+// s(x, y) have coordinates clamped to the frame; constants are in upscale_kernel.hpp.
+//  1. Position: centres aligned, so (X, Y) sits at low-res (i0 + fx, j0 + fy) with
+//     i0 = floor((X - 1) / 2), fx = 0.75 for even X and 0.25 for odd X (same for Y).
+//  2. Base: separable lanczos3 over columns i0-2..i0+3 and rows j0-2..j0+3 (normalised weights).
+//  3. Edge steering from stage 2: the structure tensor J = mean over the 2x2 cell
+//     (i0..i0+1, j0..j0+1) of (gx^2, gx gy, gy^2); root = sqrt((Jxx-Jyy)^2 + 4 Jxy^2);
+//     coherence = root / trace; strength = sqrt((trace + root) / 2);
+//     alpha = clamp(edge_sharpness * coherence * ramp(strength; 0.01 .. 0.06), 0, 1).
+//  4. Every output position lies on a diagonal of the low-res grid: the main diagonal through
+//     s(i0, j0) and s(i0+1, j0+1) when fx == fy, otherwise the anti-diagonal through
+//     s(i0, j0+1) and s(i0+1, j0). The diagonal estimate is Catmull-Rom through the four samples
+//     on that diagonal (s(i0-1, j0-1) .. s(i0+2, j0+2), or s(i0-1, j0+2) .. s(i0+2, j0-1)) at
+//     distance fx past the second. It interpolates ALONG that diagonal, so it is used only when
+//     the edge runs along it: align = (1 -+ 2 Jxy / root) / 2 (minus for the main diagonal) is 1
+//     when the edge tangent lies on it; w = alpha * ramp(align; 0.3 .. 1).
+//  5. v = base + w * (diag - base); anti-ringing: lo / hi = min / max of the 2x2 cell,
+//     v += anti_ringing * (clamp(v, lo, hi) - v).
+// Where no edge is found (w = 0) this is lanczos3 clamped to the nearest samples.
 #pragma once
 
 #include "kizuna/error.hpp"
