@@ -33,7 +33,8 @@ struct ImageWriteOptions {
     int bit_depth = 8;
     // JPEG and lossy WebP quality, 1 (smallest) to 100 (best).
     int quality = 90;
-    // WebP only: lossless encoding (quality then sets the compression effort).
+    // WebP only: lossless encoding (quality then sets the compression effort). Colours under
+    // fully transparent pixels may still change; everything visible and all alpha is exact.
     bool lossless = false;
     // JPEG only: store chroma at half resolution (4:2:0) instead of full (4:4:4).
     bool jpeg_chroma_subsampling = true;

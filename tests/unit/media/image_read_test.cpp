@@ -58,6 +58,7 @@ INSTANTIATE_TEST_SUITE_P(
                       LosslessCase{"tiff", "-pix_fmt rgb24", "tiff"},
                       LosslessCase{"tiff rgba", KZ_ALPHA_FILTER "-pix_fmt rgba", "tif"},
                       LosslessCase{"tga", "-pix_fmt bgra", "tga"},
+                      LosslessCase{"gif", "-pix_fmt pal8", "gif"},
                       LosslessCase{"webp lossless", "-c:v libwebp -lossless 1", "webp"}),
     [](const auto& info) {
         std::string n = info.param.name;
