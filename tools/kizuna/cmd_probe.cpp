@@ -11,15 +11,18 @@
 namespace kizuna::cli {
 namespace {
 
-const char* yes_no(bool v) { return v ? "yes" : "no"; }
+const char* yes_no(bool v) {
+    return v ? "yes" : "no";
+}
 
 void print_cpu() {
     const CpuInfo cpu = probe_cpu();
     std::printf("CPU\n  model:    %s\n  threads:  %d\n", cpu.model.c_str(), cpu.threads);
-    std::printf("  features: SSE4.1 %s, AVX2 %s, FMA %s, F16C %s, AVX-512F %s, AVX-512BW %s, "
-                "AVX-512 VNNI %s\n",
-                yes_no(cpu.sse41), yes_no(cpu.avx2), yes_no(cpu.fma), yes_no(cpu.f16c),
-                yes_no(cpu.avx512f), yes_no(cpu.avx512bw), yes_no(cpu.avx512vnni));
+    std::printf(
+        "  features: SSE4.1 %s, AVX2 %s, FMA %s, F16C %s, AVX-512F %s, AVX-512BW %s, "
+        "AVX-512 VNNI %s\n",
+        yes_no(cpu.sse41), yes_no(cpu.avx2), yes_no(cpu.fma), yes_no(cpu.f16c), yes_no(cpu.avx512f),
+        yes_no(cpu.avx512bw), yes_no(cpu.avx512vnni));
 }
 
 void print_vulkan() {
@@ -32,13 +35,15 @@ void print_vulkan() {
     if (devices->empty()) std::printf("  none: the Vulkan loader found no device\n");
     for (size_t i = 0; i < devices->size(); ++i) {
         const auto& d = (*devices)[i];
-        std::printf("  [%zu] %s\n      type: %s, Vulkan %s, driver: %s, fp16 storage: %s, "
-                    "timestamps: %s\n",
-                    i, d.name.c_str(), gpu_device_type_name(d.type), d.api_version.c_str(),
-                    d.driver.c_str(), yes_no(d.fp16_storage), yes_no(d.timestamps));
+        std::printf(
+            "  [%zu] %s\n      type: %s, Vulkan %s, driver: %s, fp16 storage: %s, "
+            "timestamps: %s\n",
+            i, d.name.c_str(), gpu_device_type_name(d.type), d.api_version.c_str(),
+            d.driver.c_str(), yes_no(d.fp16_storage), yes_no(d.timestamps));
         if (d.type == GpuDeviceType::cpu) {
-            std::printf("      (a software device: usable for correctness, slower than the CPU "
-                        "backend)\n");
+            std::printf(
+                "      (a software device: usable for correctness, slower than the CPU "
+                "backend)\n");
         }
     }
 }
@@ -54,7 +59,7 @@ void print_models() {
     std::printf("  found %d of %zu known models\n", found, models.size());
     for (const auto& m : models) {
         std::printf("    %-34s %s\n", m.id.c_str(),
-                    m.found ? m.param_path.string().c_str() : "(missing)");
+                    m.found ? m.param.string().c_str() : "(missing)");
     }
     if (found == 0) std::printf("  run scripts/fetch-models.sh to install them\n");
 }

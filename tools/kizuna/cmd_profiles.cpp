@@ -24,8 +24,9 @@ void register_profiles(CLI::App& app, Action& run) {
                 }
                 std::printf("  %-12s %s\n", name.c_str(), p->description.c_str());
             }
-            std::printf("\nUse --profile NAME or --profile FILE.json; 'kizuna profiles show NAME' "
-                        "prints one as JSON.\n");
+            std::printf(
+                "\nUse --profile NAME or --profile FILE.json; 'kizuna profiles show NAME' "
+                "prints one as JSON.\n");
             return 0;
         };
     });

@@ -12,12 +12,18 @@ namespace {
 
 spdlog::level::level_enum to_spdlog(LogLevel level) {
     switch (level) {
-        case LogLevel::trace: return spdlog::level::trace;
-        case LogLevel::debug: return spdlog::level::debug;
-        case LogLevel::info: return spdlog::level::info;
-        case LogLevel::warn: return spdlog::level::warn;
-        case LogLevel::error: return spdlog::level::err;
-        case LogLevel::off: return spdlog::level::off;
+        case LogLevel::trace:
+            return spdlog::level::trace;
+        case LogLevel::debug:
+            return spdlog::level::debug;
+        case LogLevel::info:
+            return spdlog::level::info;
+        case LogLevel::warn:
+            return spdlog::level::warn;
+        case LogLevel::error:
+            return spdlog::level::err;
+        case LogLevel::off:
+            return spdlog::level::off;
     }
     return spdlog::level::info;
 }
@@ -78,8 +84,7 @@ void Console::error(std::string_view message) {
     std::lock_guard lock(mutex_);
     clear_progress_locked();
     progress_.clear();
-    std::fprintf(stderr, "kizuna: error: %.*s\n", static_cast<int>(message.size()),
-                 message.data());
+    std::fprintf(stderr, "kizuna: error: %.*s\n", static_cast<int>(message.size()), message.data());
     std::fflush(stderr);
 }
 

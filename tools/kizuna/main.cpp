@@ -5,6 +5,7 @@
 
 #include "commands.hpp"
 #include "console.hpp"
+#include "kizuna/media.hpp"
 #include "kizuna/version.hpp"
 
 int main(int argc, char** argv) {
@@ -28,6 +29,7 @@ int main(int argc, char** argv) {
     Console::instance().install(verbose ? kizuna::LogLevel::debug
                                 : quiet ? kizuna::LogLevel::error
                                         : kizuna::LogLevel::info);
+    kizuna::route_ffmpeg_log_to_kizuna();
     if (!run) {
         std::fputs(app.help().c_str(), stderr);
         return 2;
