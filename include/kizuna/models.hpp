@@ -22,6 +22,14 @@ namespace kizuna {
 // existence.
 std::filesystem::path models_directory();
 
+// How a model's input is extended past the picture edge (padding for input_padding and for
+// rounding up to an accepted size). The models were trained (and their reference tools run)
+// with one of these; with global pooling in the graph the choice changes every output pixel.
+enum class EdgePadding {
+    replicate,  // repeat the edge pixel (waifu2x, Real-ESRGAN)
+    reflect,    // mirror without repeating the edge pixel (Real-CUGAN, as PyTorch 'reflect')
+};
+
 struct ModelEntry {
     std::string id;               // e.g. "realesr-animevideov3-x2", "waifu2x-cunet-noise1-x2"
     std::string family;           // "real-esrgan", "real-cugan", "waifu2x-cunet", "waifu2x-upconv7"
@@ -32,6 +40,7 @@ struct ModelEntry {
     // The graph outputs only a residual: the picture is graph output + the input upscaled by
     // nearest neighbour (Real-CUGAN up4x, whose ncnn export leaves this add to the host).
     bool adds_nearest_input = false;
+    EdgePadding edge_padding = EdgePadding::replicate;
 };
 
 // Every model of the catalogue (29 entries), in a fixed order, with found flags. Thread safe.
@@ -44,39 +53,48 @@ Result<std::filesystem::path> resolve_model(std::string_view id_or_path);
 // What a model is and what it needs from its input, derived from its graph (not hard-coded).
 //
 // Accepted input sizes: H and W each >= min_input_size and (n - min_input_size) a multiple
-// of input_multiple. Output size per dimension: scale * n - 2 * output_border. Quirks found in
-// the shipped models:
-//  - realesr-animevideov3 and realesrgan-x4plus-anime: any size >= 1, no border.
-//  - real-cugan (models-se): strided 2x2 convolutions, crops and adds between paths, so sizes
-//    must fit a stride pattern and the output loses a border; real-cugan-ncnn-vulkan pads the
-//    input by 18 (x2) / 14 (x3) / 19 (x4) pixels before running for this reason.
-//  - waifu2x cunet: the same U-Net style border (waifu2x-ncnn-vulkan pads 18, 28 for noise-only).
-//  - waifu2x upconv_7: seven unpadded 3x3 convolutions then a 4x4 stride-2 deconvolution:
-//    the output loses a border (waifu2x-ncnn-vulkan pads 7).
-// The figures below are computed from shape inference; run_model() with exact_size pads the
-// input itself so that the output is exactly scale x input.
+// of input_multiple. Output size per dimension: scale * n - 2 * output_border, output pixel j
+// lying over input pixel (j + output_border) / scale. What shape inference finds for the
+// shipped models (tested in tests/unit/nn):
+//   family                       min  multiple  border (out px)  input_padding (in px)
+//   realesr-animevideov3 x2/3/4    1      1          0                0
+//   realesrgan-x4plus-anime        1      1          0                0
+//   real-cugan up2x               38      2         36               18
+//   real-cugan up3x               32      4         42               14
+//   real-cugan up4x               40      2         76               19   (+ adds_nearest_input)
+//   waifu2x cunet noise-only x1   60      4         28               28
+//   waifu2x cunet x2              38      2         36               18
+//   waifu2x upconv_7 x2           15      1         14                7
+// (the input_padding column equals the pre-padding the ncnn-vulkan tools use). Real-ESRGAN
+// graphs zero-pad every convolution, so they accept any size and lose nothing, but pixels
+// within receptive_radius of an edge differ from a run on a larger picture. Real-CUGAN and
+// cunet contain global average pooling (squeeze-excitation): their output depends slightly
+// on the whole tile (global_context), and Real-CUGAN matches realcugan-ncnn-vulkan only with
+// reflect padding (edge_padding). run_model() with exact_size pads by input_padding with
+// edge_padding, rounds up to an accepted size and crops.
 struct ModelInfo {
     std::string id;  // catalogue id, or the .param path for other models
     std::filesystem::path param;
     int scale = 1;  // output pixels per input pixel, per dimension
     int input_channels = 3;
     int output_channels = 3;
-    int layer_count = 0;               // layers in the file, Input and Split included
-    size_t parameter_count = 0;        // weights and biases
-    double mflop_per_pixel = 0;        // MFLOP per input pixel (multiply-add = 2 FLOP), measured
-                                       // at a size near 64x64 and divided by H*W
-    int receptive_radius = 0;          // input pixels on each side that influence an output pixel
-                                       // through convolutions / resizes (global pooling excluded)
-    bool global_context = false;       // the model has global pooling (channel attention): every
-                                       // output pixel depends a little on the whole input, so
-                                       // tiled output differs slightly from whole-image output
-    int min_input_size = 1;            // smallest accepted H and W
-    int input_multiple = 1;            // accepted sizes step by this from min_input_size
-    int output_border = 0;             // output pixels missing on each side
-    int input_padding = 0;             // input pixels to add on each side so that the output
-                                       // covers the unpadded input: ceil(output_border / scale)
-    bool adds_nearest_input = false;   // see ModelEntry; run_model() applies it
-    size_t peak_activation_bytes = 0;  // of the plan at the size used for mflop_per_pixel
+    int layer_count = 0;              // layers in the file, Input and Split included
+    size_t parameter_count = 0;       // weights and biases
+    double mflop_per_pixel = 0;       // MFLOP per input pixel (multiply-add = 2 FLOP), measured
+                                      // at a size near 256x256 and divided by H*W
+    int receptive_radius = 0;         // input pixels on each side that influence an output pixel
+                                      // through convolutions / resizes (global pooling excluded)
+    bool global_context = false;      // the model has global pooling (channel attention): every
+                                      // output pixel depends a little on the whole input, so
+                                      // tiled output differs slightly from whole-image output
+    int min_input_size = 1;           // smallest accepted H and W
+    int input_multiple = 1;           // accepted sizes step by this from min_input_size
+    int output_border = 0;            // output pixels missing on each side
+    int input_padding = 0;            // input pixels to add on each side so that the output
+                                      // covers the unpadded input: ceil(output_border / scale)
+    bool adds_nearest_input = false;  // see ModelEntry; run_model() applies it
+    EdgePadding edge_padding = EdgePadding::replicate;  // from the catalogue; see EdgePadding
+    size_t peak_activation_bytes = 0;  // reference plan at measured_size (weights excluded)
     int measured_size = 0;             // that size (square)
 };
 
@@ -87,7 +105,7 @@ enum class NnBackendKind { reference, xnnpack };
 struct RunOptions {
     NnBackendKind backend = NnBackendKind::reference;
     int threads = 0;         // 0 = all hardware threads
-    bool exact_size = true;  // pad the input (edge replication) to an accepted size with
+    bool exact_size = true;  // pad the input (ModelInfo::edge_padding) to an accepted size with
                              // enough border, and crop, so output = scale * input exactly;
                              // false: run the raw input, which must be an accepted size
 };

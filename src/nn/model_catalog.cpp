@@ -104,6 +104,7 @@ std::vector<ModelEntry> list_models() {
         m.param = dir / (std::string(e.file) + ".param");
         m.found = files_exist(m.param);
         m.adds_nearest_input = m.family == "real-cugan" && m.scale == 4;
+        m.edge_padding = m.family == "real-cugan" ? EdgePadding::reflect : EdgePadding::replicate;
         out.push_back(std::move(m));
     }
     return out;

@@ -121,6 +121,7 @@ void apply_catalogue(ModelInfo& info) {
         if (e.found && std::filesystem::equivalent(e.param, info.param, ec)) {
             info.id = e.id;
             info.adds_nearest_input = e.adds_nearest_input;
+            info.edge_padding = e.edge_padding;
             return;
         }
     }

@@ -1,6 +1,7 @@
 // kizuna::Model and run_model(): whole-image inference through a chosen backend.
 #include <algorithm>
 #include <cstring>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -45,15 +46,26 @@ Result<std::unique_ptr<nn::Backend>> make_backend(const RunOptions& options) {
 #endif
 }
 
-// Copies `in` into a new h x w tensor at (top, left), replicating edge pixels outward.
-Result<Tensor> pad_replicate(ConstTensorView in, int h, int w, int top, int left) {
+// Source index for position i (may be outside [0, n)) under the edge rule.
+int edge_index(int i, int n, EdgePadding mode) {
+    if (mode == EdgePadding::replicate || n == 1) return std::clamp(i, 0, n - 1);
+    const int period = 2 * (n - 1);  // reflect: ... 2 1 | 0 1 2 ... n-1 | n-2 ...
+    int r = i % period;
+    if (r < 0) r += period;
+    return r < n ? r : period - r;
+}
+
+// Copies `in` into a new h x w tensor at (top, left), extending it past its edges by `mode`.
+Result<Tensor> pad_input(ConstTensorView in, int h, int w, int top, int left, EdgePadding mode) {
     auto t = Tensor::create(in.channels, h, w);
     KZ_TRY(t);
+    std::vector<int> xs(w);
+    for (int x = 0; x < w; ++x) xs[x] = edge_index(x - left, in.width, mode);
     for (int c = 0; c < in.channels; ++c)
         for (int y = 0; y < h; ++y) {
-            const float* src = in.row(c, std::clamp(y - top, 0, in.height - 1));
+            const float* src = in.row(c, edge_index(y - top, in.height, mode));
             float* dst = t->view().row(c, y);
-            for (int x = 0; x < w; ++x) dst[x] = src[std::clamp(x - left, 0, in.width - 1)];
+            for (int x = 0; x < w; ++x) dst[x] = src[xs[x]];
         }
     return t;
 }
@@ -89,7 +101,7 @@ Result<Tensor> run_model(const Model& model, ConstTensorView input, const RunOpt
     const int pad = info.input_padding;
     const int h = nn::accepted_size_at_least(info, input.height + 2 * pad);
     const int w = nn::accepted_size_at_least(info, input.width + 2 * pad);
-    auto padded = pad_replicate(input, h, w, pad, pad);
+    auto padded = pad_input(input, h, w, pad, pad, info.edge_padding);
     KZ_TRY(padded);
     KZ_TRY((*backend)->run(graph, padded->view(), out));
     const int oy = pad * info.scale - info.output_border;
