@@ -1,0 +1,142 @@
+// The public preview façade: profile -> stage parameters, backend choice, output allocation.
+#include "kizuna/preview.hpp"
+
+#include <chrono>
+
+#include "core/logging.hpp"
+#include "kizuna/probe.hpp"
+#include "pipeline/preview_params.hpp"
+#include "stages/preview_backend.hpp"
+
+namespace kizuna {
+
+const char* preview_backend_kind_name(PreviewBackendKind kind) noexcept {
+    switch (kind) {
+        case PreviewBackendKind::auto_select:
+            return "auto";
+        case PreviewBackendKind::cpu:
+            return "cpu";
+        case PreviewBackendKind::vulkan:
+            return "vulkan";
+        case PreviewBackendKind::reference:
+            return "reference";
+    }
+    return "?";
+}
+
+struct Preview::Impl {
+    Profile profile;
+    PreviewOptions opts;
+    stages::PreviewParams params;
+    std::unique_ptr<stages::PreviewBackend> backend;
+    PreviewTimings timings;
+};
+
+namespace {
+
+Result<std::unique_ptr<stages::PreviewBackend>> make_vulkan() {
+    return stages::make_vulkan_preview();
+}
+
+// True when some Vulkan device is a real GPU (not a CPU rasterizer such as lavapipe).
+bool real_gpu_present() {
+    auto devices = probe_vulkan_devices();
+    if (!devices) return false;
+    for (const GpuDeviceInfo& d : *devices) {
+        if (d.type != GpuDeviceType::cpu) return true;
+    }
+    return false;
+}
+
+Result<std::unique_ptr<stages::PreviewBackend>> make_backend(const PreviewOptions& opts) {
+    switch (opts.backend) {
+        case PreviewBackendKind::reference:
+            return stages::make_reference_preview();
+        case PreviewBackendKind::cpu:
+            return stages::make_cpu_preview(opts.threads);
+        case PreviewBackendKind::vulkan:
+            return make_vulkan();
+        case PreviewBackendKind::auto_select:
+            if (real_gpu_present()) {
+                auto vk = make_vulkan();
+                if (vk) return vk;
+                KZ_LOG_WARN("preview: Vulkan backend unavailable ({}), using the CPU backend",
+                            vk.error().message);
+            } else {
+                KZ_LOG_INFO(
+                    "preview: no GPU (only CPU Vulkan devices or none), using the CPU "
+                    "backend");
+            }
+            return stages::make_cpu_preview(opts.threads);
+    }
+    return make_error(Errc::invalid_argument, "preview: unknown backend kind");
+}
+
+}  // namespace
+
+Preview::Preview(std::unique_ptr<Impl> impl) noexcept : impl_(std::move(impl)) {}
+Preview::Preview(Preview&&) noexcept = default;
+Preview& Preview::operator=(Preview&&) noexcept = default;
+Preview::~Preview() = default;
+
+Result<Preview> Preview::create(const Profile& profile, const PreviewOptions& opts) {
+    KZ_TRY(validate_profile(profile));
+    KZ_TRY(pipeline::validate_preview_options(opts));
+    auto impl = std::make_unique<Impl>();
+    impl->profile = profile;
+    impl->opts = opts;
+    impl->params = pipeline::preview_params_from_profile(profile);
+    auto backend = make_backend(opts);
+    if (!backend) return std::move(backend).error();
+    impl->backend = std::move(*backend);
+    return Preview(std::move(impl));
+}
+
+void Preview::output_size(int in_width, int in_height, int& out_width,
+                          int& out_height) const noexcept {
+    pipeline::preview_output_size(impl_->profile, impl_->opts, in_width, in_height, out_width,
+                                  out_height);
+}
+
+Result<void> Preview::process(ConstImageView in, Image& out) {
+    const auto t0 = std::chrono::steady_clock::now();
+    if (in.empty() || !in.data) {
+        return make_error(Errc::invalid_argument, "preview: the input image is empty");
+    }
+    int ow = 0, oh = 0;
+    output_size(in.width, in.height, ow, oh);
+    if (out.empty() || out.width() != ow || out.height() != oh) {
+        auto img = Image::create(ow, oh, out.empty() ? in.format : out.format());
+        if (!img) return std::move(img).error();
+        out = std::move(*img);
+    }
+    impl_->params.upscale.out_width = ow;
+    impl_->params.upscale.out_height = oh;
+    KZ_TRY(impl_->backend->process(in, out.view(), impl_->params));
+    const stages::StageTimings st = impl_->backend->last_timings();
+    PreviewTimings& t = impl_->timings;
+    t.normalize_ms = st.normalize_ms;
+    t.reconstruct_ms = st.reconstruct_ms;
+    t.upscale_ms = st.upscale_ms;
+    t.enhance_ms = st.enhance_ms;
+    t.temporal_ms = st.temporal_ms;
+    t.upload_ms = st.upload_ms;
+    t.download_ms = st.download_ms;
+    t.total_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    return {};
+}
+
+void Preview::reset_history() {
+    impl_->backend->reset_history();
+}
+
+std::string_view Preview::backend_name() const noexcept {
+    return impl_->backend->name();
+}
+
+PreviewTimings Preview::last_timings() const noexcept {
+    return impl_->timings;
+}
+
+}  // namespace kizuna

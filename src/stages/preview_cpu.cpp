@@ -1,0 +1,242 @@
+// The fast CPU preview chain: stages 1-3 as whole-frame passes (the fast versions of S1's
+// normalize_cpu/reconstruct_cpu/upscale_cpu), then enhancement, temporal
+// stabilization and output packing fused into ONE pass over rows (each band of rows reads the
+// upscaled frame and the history once and writes the history and the output once; enhanced rows
+// live only in a 3-row ring in cache). All buffers are kept between frames: no allocation in
+// steady state. The result is identical for any thread count.
+#include <algorithm>
+#include <chrono>
+#include <vector>
+
+#include "stages/enhance.hpp"
+#include "stages/normalize_cpu.hpp"
+#include "stages/pack.hpp"
+#include "stages/preview_backend.hpp"
+#include "stages/preview_chain.hpp"
+#include "stages/reconstruct.hpp"
+#include "stages/reconstruct_cpu.hpp"
+#include "stages/resample_cpu.hpp"
+#include "stages/temporal.hpp"
+#include "stages/thread_pool.hpp"
+#include "stages/upscale_cpu.hpp"
+
+namespace kizuna::stages {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+double ms_since(Clock::time_point t0) {
+    return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+}
+
+size_t padded(int width) {
+    return (static_cast<size_t>(width) + 15) / 16 * 16 + 32;
+}
+
+class CpuPreview final : public PreviewBackend {
+public:
+    explicit CpuPreview(int threads) : pool_(threads) {}
+
+    Result<void> process(ConstImageView in, ImageView out, const PreviewParams& params) override {
+        KZ_TRY(check_preview_io(in, out, params));
+        timings_ = {};
+        auto t0 = Clock::now();
+        KZ_TRY(normalize_.run(in, effective_normalize(params), normalized_, pool_));
+        timings_.normalize_ms = ms_since(t0);
+
+        t0 = Clock::now();
+        if (params.reconstruct_enabled) {
+            KZ_TRY(reconstruct_.run(normalized_, params.reconstruct, features_, pool_));
+        } else {
+            KZ_TRY(reconstruct_disabled(normalized_.width(), normalized_.height(), features_));
+        }
+        timings_.reconstruct_ms = ms_since(t0);
+
+        t0 = Clock::now();
+        if (params.upscale_enabled) {
+            KZ_TRY(upscale_.run(normalized_, features_, params.upscale, upscaled_, pool_));
+        } else {
+            KZ_TRY(plain_resample(params.upscale));
+        }
+        timings_.upscale_ms = ms_since(t0);
+
+        t0 = Clock::now();
+        KZ_TRY(finish(params, out));
+        timings_.enhance_ms = ms_since(t0);
+        return {};
+    }
+
+    void reset_history() override { history_valid_ = false; }
+    std::string_view name() const override { return "cpu"; }
+    StageTimings last_timings() const override { return timings_; }
+
+private:
+    // Stages 4, 5 and packing in one row pass (see the file comment).
+    Result<void> finish(const PreviewParams& params, ImageView out) {
+        const int w = upscaled_.width(), h = upscaled_.height();
+        const bool linear = chain_is_linear(params);
+        const bool enhance = params.enhance_enabled && !enhance_is_identity(params.enhance);
+        const bool temporal = params.temporal_enabled;
+        KZ_TRY(prepare(w, h, params, enhance, temporal));
+
+        bool reset = true;
+        if (temporal) {
+            reset = !history_valid_ || history_[cur_].width() != w || history_[cur_].height() != h;
+            if (!reset) {
+                run_pass(params, out, enhance, linear, temporal, false);
+                double sum = 0.0;
+                for (float s : luma_sums_) sum += s;
+                reset = sum / (static_cast<double>(w) * h) > params.temporal.scene_cut_threshold;
+            }
+        } else {
+            history_valid_ = false;
+        }
+        // A cut is rare: the blend pass above is redone as a reset (out = E).
+        if (reset) run_pass(params, out, enhance, linear, temporal, true);
+        if (temporal) {
+            cur_ ^= 1;
+            history_valid_ = true;
+        }
+        return {};
+    }
+
+    // The fast twin of plain_resample_ref (preview_chain.hpp).
+    Result<void> plain_resample(const UpscaleParams& p) {
+        const PlanarFrame& in = normalized_;
+        KZ_TRY(upscaled_.ensure(p.out_width, p.out_height, in.has_alpha()));
+        KZ_TRY(resample_.run(in.r, upscaled_.r, ResampleFilter::lanczos3, p.anti_ringing, pool_));
+        KZ_TRY(resample_.run(in.g, upscaled_.g, ResampleFilter::lanczos3, p.anti_ringing, pool_));
+        KZ_TRY(resample_.run(in.b, upscaled_.b, ResampleFilter::lanczos3, p.anti_ringing, pool_));
+        if (in.has_alpha()) {
+            KZ_TRY(resample_alpha_.run(in.a, upscaled_.a, ResampleFilter::bicubic, 1.0f, pool_));
+        }
+        return {};
+    }
+
+    Result<void> prepare(int w, int h, const PreviewParams& params, bool enhance, bool temporal) {
+        bands_ = std::min(h, 4 * pool_.size());
+        ring_floats_ = 9 * padded(w);
+        enhance_floats_ = enhance_detail::row_scratch_floats(w);
+        temporal_floats_ = temporal_detail::band_scratch_floats(w);
+        const size_t per_band = ring_floats_ + enhance_floats_ + temporal_floats_;
+        if (scratch_floats_ < per_band * bands_) {
+            scratch_.reset(new (std::nothrow) float[per_band * bands_]);
+            if (!scratch_) return make_error(Errc::out_of_memory, "preview: cannot allocate rows");
+            scratch_floats_ = per_band * bands_;
+        }
+        if (temporal) {
+            // Two history frames: the pass reads one while it writes the other (a band reads
+            // history rows of its neighbours at its edges).
+            KZ_TRY(history_[0].ensure(w, h, false));
+            KZ_TRY(history_[1].ensure(w, h, false));
+            if (luma_sums_.size() != static_cast<size_t>(h)) luma_sums_.assign(h, 0.0f);
+        }
+        const bool use_cls = enhance && params.enhance.line_darken > 0.0f && features_.cls;
+        if (use_cls && (cls_x_width_ != w || cls_x_fw_ != features_.width())) {
+            cls_x_.reset(new (std::nothrow) int[w]);
+            if (!cls_x_) return make_error(Errc::out_of_memory, "preview: cannot allocate index");
+            for (int x = 0; x < w; ++x) {
+                cls_x_[x] = static_cast<int>(int64_t{x} * features_.width() / w);
+            }
+            cls_x_width_ = w;
+            cls_x_fw_ = features_.width();
+        }
+        return {};
+    }
+
+    void run_pass(const PreviewParams& params, ImageView out, bool enhance, bool linear,
+                  bool temporal, bool reset) {
+        const int w = upscaled_.width(), h = upscaled_.height();
+        const bool use_cls = enhance && params.enhance.line_darken > 0.0f && features_.cls;
+        const int fh = features_.height();
+        const size_t per_band = ring_floats_ + enhance_floats_ + temporal_floats_;
+        const PlanarFrame& up = upscaled_;
+        const PlanarFrame& prev = history_[cur_];
+        PlanarFrame& next = history_[cur_ ^ 1];
+        pool_.parallel_for(bands_, [&](int b0, int b1) {
+            for (int band = b0; band < b1; ++band) {
+                float* base = scratch_.get() + per_band * band;
+                float* ring = base;
+                float* escratch = base + ring_floats_;
+                float* tscratch = escratch + enhance_floats_;
+                const int y0 = static_cast<int>(int64_t{h} * band / bands_);
+                const int y1 = static_cast<int>(int64_t{h} * (band + 1) / bands_);
+                const float* e_rows[3];
+                const float* h_rows[3];
+                float* o_rows[3];
+                auto source = [&](int y, int slot) -> const float* const* {
+                    if (!enhance) {
+                        e_rows[0] = up.r.row(y), e_rows[1] = up.g.row(y), e_rows[2] = up.b.row(y);
+                        return e_rows;
+                    }
+                    const int yu = std::max(y - 1, 0), yd = std::min(y + 1, h - 1);
+                    enhance_detail::RowArgs args;
+                    const Plane* src[3] = {&up.r, &up.g, &up.b};
+                    for (int c = 0; c < 3; ++c) {
+                        args.up[c] = src[c]->row(yu);
+                        args.mid[c] = src[c]->row(y);
+                        args.down[c] = src[c]->row(yd);
+                    }
+                    args.width = w;
+                    if (use_cls) {
+                        args.cls = features_.cls_row(static_cast<int>(int64_t{y} * fh / h));
+                        args.cls_x = cls_x_.get();
+                    }
+                    float* dst[3];
+                    for (int c = 0; c < 3; ++c) dst[c] = ring + (3 * slot + c) * padded(w);
+                    enhance_detail::enhance_row(args, params.enhance, linear, escratch, dst);
+                    for (int c = 0; c < 3; ++c) e_rows[c] = dst[c];
+                    return e_rows;
+                };
+                auto pack = [&](int y, const float* const* rows) {
+                    pack_detail::pack_row(rows, up.has_alpha() ? up.a.row(y) : nullptr, w, linear,
+                                          out.format, out.row(y));
+                };
+                if (!temporal) {
+                    for (int y = y0; y < y1; ++y) pack(y, source(y, y % 3));
+                    continue;
+                }
+                temporal_detail::run_band(
+                    y0, y1, h, w, reset, params.temporal, tscratch, luma_sums_.data(), source,
+                    [&](int y) -> const float* const* {
+                        h_rows[0] = prev.r.row(y), h_rows[1] = prev.g.row(y);
+                        h_rows[2] = prev.b.row(y);
+                        return h_rows;
+                    },
+                    [&](int y) -> float* const* {
+                        o_rows[0] = next.r.row(y), o_rows[1] = next.g.row(y);
+                        o_rows[2] = next.b.row(y);
+                        return o_rows;
+                    },
+                    [&](int y) { pack(y, o_rows); });
+            }
+        });
+    }
+
+    ThreadPool pool_;
+    NormalizeCpu normalize_;
+    ReconstructCpu reconstruct_;
+    UpscaleCpu upscale_;
+    ResampleCpu resample_, resample_alpha_;
+    PlanarFrame normalized_, upscaled_;
+    FeatureMap features_;
+    PlanarFrame history_[2];
+    int cur_ = 0;  // history_[cur_] is the previous output
+    bool history_valid_ = false;
+    std::unique_ptr<float[]> scratch_;
+    size_t scratch_floats_ = 0, ring_floats_ = 0, enhance_floats_ = 0, temporal_floats_ = 0;
+    int bands_ = 1;
+    std::vector<float> luma_sums_;
+    std::unique_ptr<int[]> cls_x_;
+    int cls_x_width_ = 0, cls_x_fw_ = 0;
+    StageTimings timings_;
+};
+
+}  // namespace
+
+std::unique_ptr<PreviewBackend> make_cpu_preview(int threads) {
+    return std::make_unique<CpuPreview>(threads);
+}
+
+}  // namespace kizuna::stages
