@@ -112,7 +112,8 @@ private:
 // Routes FFmpeg's log (av_log) into kizuna::log: messages are assembled into whole lines per
 // thread, prefixed as FFmpeg prefixes them ("[png @ 0x...] "), and mapped to levels (panic, fatal,
 // error -> error; warning -> warn; info -> info; verbose, debug -> debug; trace -> trace).
-// Idempotent and thread safe; stays in effect for the life of the process.
+// FFmpeg's own level is set from kizuna's log_level() at the time of the call, so call it after
+// set_log_level(). Idempotent and thread safe; stays in effect for the life of the process.
 void route_ffmpeg_log_to_kizuna();
 
 }  // namespace kizuna

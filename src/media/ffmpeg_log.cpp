@@ -57,6 +57,13 @@ void forward(void* avcl, int av_level, const char* format, va_list args) {
 }  // namespace
 
 void route_ffmpeg_log_to_kizuna() {
+    // Let through everything kizuna's current level wants; forward() filters per message.
+    const LogLevel level = log_level();
+    av_log_set_level(level <= LogLevel::trace   ? AV_LOG_TRACE
+                     : level <= LogLevel::debug ? AV_LOG_DEBUG
+                     : level <= LogLevel::info  ? AV_LOG_INFO
+                     : level <= LogLevel::warn  ? AV_LOG_WARNING
+                                                : AV_LOG_ERROR);
     av_log_set_callback(forward);
 }
 
