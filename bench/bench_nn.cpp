@@ -207,6 +207,7 @@ int main(int argc, char** argv) {
             }
         }
         fmt::print("  {}\n", kizuna::nn_bench_summary_line(*r));
+        std::fflush(stdout);
     }
     return failures == 0 ? 0 : 1;
 }

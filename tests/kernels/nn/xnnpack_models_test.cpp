@@ -125,32 +125,41 @@ std::filesystem::path find_model(const std::string& name) {
     return {};
 }
 
+// Real-ESRGAN (conv, PReLU, pixel shuffle, nearest) at an odd size, and Real-CUGAN (strided
+// conv, deconv, crop, squeeze-excitation with global pooling) at its smallest size.
 TEST(XnnpackModels, BitIdenticalAcrossThreadsAndRunsWithoutAllocation) {
-    const auto path = find_model("realesr-animevideov3-x4");
-    if (path.empty()) GTEST_SKIP() << "realesr-animevideov3-x4 not installed in " << models_dir();
-    auto g = load_ncnn_model(path);
-    ASSERT_TRUE(g) << g.error().message;
-    std::mt19937 rng(7);
-    const Tensor in = make_input(3, 33, 31, Fill::random, rng);
-    std::vector<uint64_t> hashes;
-    for (int threads : {1, 2}) {
-        auto xb = XnnpackBackend::create(threads);
-        ASSERT_TRUE(xb);
-        Tensor out;
-        for (int run = 0; run < 2; ++run) {
-            const long before = allocation_count();
-            auto r = (*xb)->run(*g, in.view(), out);
-            ASSERT_TRUE(r) << r.error().message;
-            if (run == 1) {
-                EXPECT_EQ(allocation_count(), before)
-                    << "a second run at the same size allocated (threads " << threads << ")";
+    for (const char* name : {"realesr-animevideov3-x4", "up2x-conservative"}) {
+        const auto path = find_model(name);
+        if (path.empty()) GTEST_SKIP() << name << " not installed in " << models_dir();
+        auto g = load_ncnn_model(path);
+        ASSERT_TRUE(g) << g.error().message;
+        int h = 33;
+        int w = 31;
+        if (!make_plan(*g, 3, h, w)) h = w = smallest_tile(*g);
+        std::mt19937 rng(7);
+        const Tensor in = make_input(3, h, w, Fill::random, rng);
+        std::vector<uint64_t> hashes;
+        for (int threads : {1, 2}) {
+            auto xb = XnnpackBackend::create(threads);
+            ASSERT_TRUE(xb);
+            Tensor out;
+            for (int run = 0; run < 2; ++run) {
+                const long before = allocation_count();
+                auto r = (*xb)->run(*g, in.view(), out);
+                ASSERT_TRUE(r) << name << ": " << r.error().message;
+                if (run == 1) {
+                    EXPECT_EQ(allocation_count(), before)
+                        << name << ": a second run at the same size allocated (threads " << threads
+                        << ")";
+                }
+                hashes.push_back(fnv1a(out));
             }
-            hashes.push_back(fnv1a(out));
         }
-    }
-    for (size_t k = 1; k < hashes.size(); ++k) {
-        EXPECT_EQ(hashes[k], hashes[0]) << "run " << k << " (threads " << (k < 2 ? 1 : 2)
-                                        << ") differs from the first 1-thread run";
+        for (size_t k = 1; k < hashes.size(); ++k) {
+            EXPECT_EQ(hashes[k], hashes[0])
+                << name << " " << h << "x" << w << ": run " << k % 2 << " with " << (k < 2 ? 1 : 2)
+                << " threads differs from the first 1-thread run";
+        }
     }
 }
 
