@@ -251,5 +251,48 @@ TEST(Layers, ResultsDoNotDependOnThreadCount) {
     EXPECT_EQ(0, std::memcmp(one.data(), three.data(), one.size() * sizeof(float))) << "seed 12345";
 }
 
+TEST(Layers, EltwiseProductAndMax) {
+    for (const auto& [op, expected] : {std::pair{0, V{3, -8}}, std::pair{2, V{3, 4}}}) {
+        // a = [1, -2], b = [3, 4] come from one 1x1x4 input cropped in two halves.
+        const std::string p2 = header(5, 6) +
+                               "Input in 0 1 data\n"
+                               "Split sp 1 2 data a b\n"
+                               "Crop ca 1 1 a a2 0=0 3=2\n"
+                               "Crop cb 1 1 b b2 0=2 3=2\n"
+                               "Eltwise e 2 1 a2 b2 out 0=" +
+                               std::to_string(op) + "\n";
+        const Graph g = must_read(p2, {});
+        EXPECT_EQ(values(run_ref(g, make_tensor(1, 1, 4, {1, -2, 3, 4}))), expected) << "op " << op;
+    }
+}
+
+TEST(Layers, InterpBilinearScale2ClampsAtTheEdges) {
+    // Source x = (d + 0.5) / 2 - 0.5, clamped to [0, 1]: -0.25, 0.25, 0.75, 1.25 -> 0, 1, 3, 4.
+    const std::string param = header(2, 2) +
+                              "Input in 0 1 data\n"
+                              "Interp up 1 1 data out 0=2 1=1.0 2=2.0\n";
+    const Graph g = must_read(param, {});
+    EXPECT_EQ(values(run_ref(g, make_tensor(1, 1, 2, {0, 4}))), (V{0, 1, 3, 4}));
+}
+
+TEST(Layers, PoolingWindows) {
+    // Max 2x2 stride 2 "valid" on 2x4.
+    Graph g =
+        must_read(header(2, 2) + "Input in 0 1 data\nPooling p 1 1 data out 0=0 1=2 2=2 5=1\n", {});
+    EXPECT_EQ(values(run_ref(g, make_tensor(1, 2, 4, {1, 5, 2, 0, 3, 4, 8, 7}))), (V{5, 8}));
+    // "full" mode keeps the last partial window: width 5, kernel 2, stride 2 -> 3 outputs.
+    g = must_read(
+        header(2, 2) + "Input in 0 1 data\nPooling p 1 1 data out 0=0 1=2 11=1 2=2 12=1\n", {});
+    EXPECT_EQ(values(run_ref(g, make_tensor(1, 1, 5, {1, 5, 2, 0, 9}))), (V{5, 2, 9}));
+    // Average 3x3, pad 1, over a 2x2 input: without counting pad every window averages all
+    // four values; counting pad divides by 9.
+    g = must_read(header(2, 2) + "Input in 0 1 data\nPooling p 1 1 data out 0=1 1=3 3=1 5=1\n", {});
+    EXPECT_EQ(values(run_ref(g, make_tensor(1, 2, 2, {1, 2, 3, 4}))), (V{2.5f, 2.5f, 2.5f, 2.5f}));
+    g = must_read(header(2, 2) + "Input in 0 1 data\nPooling p 1 1 data out 0=1 1=3 3=1 5=1 6=1\n",
+                  {});
+    for (float v : values(run_ref(g, make_tensor(1, 2, 2, {1, 2, 3, 4}))))
+        EXPECT_FLOAT_EQ(v, 10.f / 9.f);
+}
+
 }  // namespace
 }  // namespace kizuna::nn::test
