@@ -1,3 +1,6 @@
+// Same rounding as the reference: no fused multiply-add contraction in any ISA clone.
+#pragma GCC optimize("fp-contract=off")
+
 #include "stages/upscale_cpu.hpp"
 
 #include <algorithm>
