@@ -88,6 +88,24 @@ TEST(XnnpackLayers, Convolution) {
     }
 }
 
+TEST(XnnpackLayers, ConvolutionSamePaddingAndDeconvOutputPad) {
+    std::mt19937 rng(150);
+    for (int stride : {1, 2}) {
+        ConvolutionParams p = conv_params(5, 7, 3, stride, 1, 0, 1);
+        p.pad_mode = PadMode::same_upper;
+        GraphBuilder b;
+        const int out = b.add(conv_layer(LayerType::convolution, p, rng), {0});
+        check_graph(b.finish(out), 5, 17, 13, "conv same_upper stride " + std::to_string(stride),
+                    150 + stride);
+    }
+    ConvolutionParams d = conv_params(6, 4, 3, 2, 1, 1, 1);
+    d.output_pad_right = 1;
+    d.output_pad_bottom = 1;
+    GraphBuilder b;
+    const int out = b.add(conv_layer(LayerType::deconvolution, d, rng), {0});
+    check_graph(b.finish(out), 6, 9, 7, "deconv k3 s2 pad 1 output_pad 1", 153);
+}
+
 TEST(XnnpackLayers, Deconvolution) {
     struct Case {
         int ci, co, k, stride, pad, h, w;
