@@ -1,5 +1,7 @@
-// Compute pipelines built from embedded SPIR-V. Shapes go in specialization constants (fixed
-// per pipeline), per-dispatch values in push constants. Every shader binds storage buffers
+// Compute pipelines built from embedded SPIR-V. The shape of the work (workgroup size, formats,
+// tap and plane counts: what loops and branches depend on) goes in specialization constants,
+// fixed per pipeline; per-dispatch values (frame sizes, parameters) go in push constants, so a
+// new frame size re-uses the compiled pipelines. Every shader binds storage buffers
 // 0..buffer_count-1 of descriptor set 0 and declares
 //     layout(local_size_x_id = 0, local_size_y_id = 1) in;
 // so constant ids 0 and 1 carry the workgroup size; ComputePipelineParams::specialization
