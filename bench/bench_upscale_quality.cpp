@@ -363,14 +363,14 @@ int main(int argc, char** argv) {
         for (int k = 0; k < 3; ++k) {
             const Score s = score(orig, res[k]);
             total[k].add(s);
-            fmt::print(" | {:6.2f} {:6.4f} {:3.2f}/{:<3.0f}", s.psnr, s.ssim, s.over, s.over99);
+            fmt::print(" | {:6.2f} {:6.4f} {:5.3f}/{:<2.0f}", s.psnr, s.ssim, s.over, s.over99);
         }
         fmt::print("\n");
         ++count;
     }
     fmt::print("{:<28}", "average");
     for (int k = 0; k < 3; ++k)
-        fmt::print(" | {:6.2f} {:6.4f} {:3.2f}/{:<3.0f}", total[k].psnr / count,
+        fmt::print(" | {:6.2f} {:6.4f} {:5.3f}/{:<2.0f}", total[k].psnr / count,
                    total[k].ssim / count, total[k].over / count, total[k].over99 / count);
     fmt::print(
         "\n(over = mean / 99th percentile overshoot in 8-bit levels beyond the original's 3x3 "

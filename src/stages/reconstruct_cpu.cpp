@@ -93,9 +93,12 @@ KZ_SIMD_CLONES
 void class_final(const float* dark, const float* active, const float* sum, const float* len,
                  const float* mag, int w, float lt, float et, uint8_t* __restrict cls) {
     for (int x = 0; x < w; ++x) {
-        const int texture = (active[x] >= 5.0f && len[x] < 0.5f * sum[x]) ? 3 : 0;
-        const int k = dark[x] > lt ? 2 : (mag[x] > et ? 1 : texture);
-        cls[x] = static_cast<uint8_t>(k);
+        const bool texture = (active[x] >= 5.0f) & (len[x] < 0.5f * sum[x]);
+        const bool line = dark[x] > lt;
+        const bool edge = mag[x] > et;
+        const uint8_t t = texture ? uint8_t{3} : uint8_t{0};
+        const uint8_t e = edge ? uint8_t{1} : t;
+        cls[x] = line ? uint8_t{2} : e;
     }
 }
 
