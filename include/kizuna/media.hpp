@@ -9,6 +9,7 @@
 
 #include "kizuna/error.hpp"
 #include "kizuna/image.hpp"
+#include "kizuna/log.hpp"
 
 namespace kizuna {
 
@@ -111,9 +112,12 @@ private:
 
 // Routes FFmpeg's log (av_log) into kizuna::log: messages are assembled into whole lines per
 // thread, prefixed as FFmpeg prefixes them ("[png @ 0x...] "), and mapped to levels (panic, fatal,
-// error -> error; warning -> warn; info -> info; verbose, debug -> debug; trace -> trace).
-// FFmpeg's own level is set from kizuna's log_level() at the time of the call, so call it after
-// set_log_level(). Idempotent and thread safe; stays in effect for the life of the process.
-void route_ffmpeg_log_to_kizuna();
+// error -> error; warning -> warn; info -> info; verbose, debug -> debug; trace -> trace), then
+// capped at `ceiling`. FFmpeg's messages are details of failures that KizunaSR reports itself
+// through Result, so a host that wants one clean line per failure passes LogLevel::debug (the CLI
+// does, unless --verbose). FFmpeg's own level is set from kizuna's log_level() at the time of the
+// call, so call it after set_log_level(). Idempotent and thread safe; stays in effect for the life
+// of the process.
+void route_ffmpeg_log_to_kizuna(LogLevel ceiling = LogLevel::error);
 
 }  // namespace kizuna

@@ -1,5 +1,6 @@
 // route_ffmpeg_log_to_kizuna: av_log callback that assembles whole lines and forwards them.
 #include <algorithm>
+#include <atomic>
 #include <cstdarg>
 #include <cstdio>
 #include <string>
@@ -13,6 +14,8 @@ extern "C" {
 
 namespace kizuna {
 namespace {
+
+std::atomic<LogLevel> g_ceiling{LogLevel::error};
 
 LogLevel map_level(int av_level) {
     if (av_level <= AV_LOG_ERROR) return LogLevel::error;
@@ -32,7 +35,7 @@ struct PendingLine {
 void forward(void* avcl, int av_level, const char* format, va_list args) {
     // FFmpeg's own level (av_log_set_level) filters first, like its default callback.
     if (av_level > av_log_get_level()) return;
-    const LogLevel level = map_level(av_level);
+    const LogLevel level = std::min(map_level(av_level), g_ceiling.load(std::memory_order_relaxed));
     if (level < log_level()) return;
     thread_local PendingLine pending;
     char buf[1024];
@@ -56,10 +59,13 @@ void forward(void* avcl, int av_level, const char* format, va_list args) {
 
 }  // namespace
 
-void route_ffmpeg_log_to_kizuna() {
-    // Let through everything kizuna's current level wants; forward() filters per message.
+void route_ffmpeg_log_to_kizuna(LogLevel ceiling) {
+    g_ceiling.store(ceiling, std::memory_order_relaxed);
+    // Let FFmpeg produce only what could pass kizuna's current level after the ceiling;
+    // forward() filters per message.
     const LogLevel level = log_level();
-    av_log_set_level(level <= LogLevel::trace   ? AV_LOG_TRACE
+    av_log_set_level(ceiling < level            ? AV_LOG_QUIET
+                     : level <= LogLevel::trace ? AV_LOG_TRACE
                      : level <= LogLevel::debug ? AV_LOG_DEBUG
                      : level <= LogLevel::info  ? AV_LOG_INFO
                      : level <= LogLevel::warn  ? AV_LOG_WARNING

@@ -15,7 +15,8 @@ TEST(Cli, VersionPrintsTheVersion) {
 TEST(Cli, UnknownCommandIsAUsageError) {
     auto r = run_cli("frobnicate");
     EXPECT_NE(r.exit_code, 0);
-    EXPECT_NE(r.err.find("frobnicate"), std::string::npos) << r.err;
+    EXPECT_EQ(count_lines(r.err), 1) << r.err;
+    EXPECT_NE(r.err.find("unknown command 'frobnicate'"), std::string::npos) << r.err;
 }
 
 TEST(Cli, ProbeReportsCpuVulkanModelsAndFfmpeg) {

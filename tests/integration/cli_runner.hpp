@@ -48,6 +48,18 @@ inline int shell(const std::string& cmd) {
     return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+// Runs a shell command and returns what it printed on stdout.
+inline std::string capture(const std::string& cmd) {
+    std::string out;
+    if (FILE* p = ::popen((cmd + " 2>/dev/null").c_str(), "r")) {
+        char buf[4096];
+        size_t n;
+        while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+        ::pclose(p);
+    }
+    return out;
+}
+
 // A fresh temporary folder, removed by the destructor.
 struct TempDir {
     std::filesystem::path path;

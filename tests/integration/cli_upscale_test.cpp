@@ -16,12 +16,10 @@ namespace fs = std::filesystem;
 
 // "WxH" of the first video stream of a file, from ffprobe.
 std::string probe_size(const std::string& path) {
-    TempDir d;
-    const std::string out = d / "size.txt";
-    shell(
-        "ffprobe -v error -select_streams v:0 -show_entries stream=width,height -of csv=s=x:p=0 '" +
-        path + "' > '" + out + "'");
-    std::string s = read_file(out);
+    std::string s = capture(
+        "ffprobe -v error -select_streams v:0 -show_entries stream=width,height "
+        "-of csv=s=x:p=0 '" +
+        path + "'");
     while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
     return s;
 }

@@ -3,7 +3,10 @@
 
 #include <unistd.h>
 
+#include <cerrno>
 #include <chrono>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -54,9 +57,16 @@ std::string check_output_path(const std::filesystem::path& in, const std::filesy
     if (!std::filesystem::is_directory(dir, ec)) {
         return out.string() + ": output folder " + dir.string() + " does not exist";
     }
-    if (::access(dir.c_str(), W_OK) != 0) {
-        return out.string() + ": output folder " + dir.string() + " is not writable";
+    // Create (and remove) a file there: permission bits alone say nothing for root, a read-only
+    // mount or a pseudo filesystem.
+    std::string probe = (dir / ".kizuna-write-check-XXXXXX").string();
+    const int fd = ::mkstemp(probe.data());
+    if (fd < 0) {
+        return out.string() + ": output folder " + dir.string() + " is not writable (" +
+               std::strerror(errno) + ")";
     }
+    ::close(fd);
+    ::unlink(probe.c_str());
     return {};
 }
 

@@ -25,11 +25,22 @@ int main(int argc, char** argv) {
     register_models(app, run);
     register_bench(app, run);
 
+    // CLI11 reports an unknown command as "A subcommand is required"; name it instead.
+    auto known = [&app](const std::string& name) {
+        return !app.get_subcommands([&](CLI::App* sub) { return sub->get_name() == name; }).empty();
+    };
+    if (argc > 1 && argv[1][0] != '-' && !known(argv[1])) {
+        std::fprintf(stderr,
+                     "kizuna: error: unknown command '%s' (commands: probe, profiles, upscale, "
+                     "models, bench; see --help)\n",
+                     argv[1]);
+        return 2;
+    }
     CLI11_PARSE(app, argc, argv);
     Console::instance().install(verbose ? kizuna::LogLevel::debug
                                 : quiet ? kizuna::LogLevel::error
                                         : kizuna::LogLevel::info);
-    kizuna::route_ffmpeg_log_to_kizuna();
+    kizuna::route_ffmpeg_log_to_kizuna(verbose ? kizuna::LogLevel::error : kizuna::LogLevel::debug);
     if (!run) {
         std::fputs(app.help().c_str(), stderr);
         return 2;
