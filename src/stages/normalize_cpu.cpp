@@ -30,7 +30,8 @@ inline float pow2i(int n) {
 
 // exp(x) for x <= 0 (relative error about 2e-7; 0 below -87).
 inline float exp_neg(float x) {
-    x = std::max(x, -87.0f);
+    // max(x, -87) on the bit pattern: for x <= 0 a larger pattern is a more negative value.
+    x = std::bit_cast<float>(std::min(std::bit_cast<uint32_t>(x), 0xC2AE0000u));
     // Round to nearest through the 1.5 * 2^23 trick (exact for |v| < 2^22, no libm call).
     const float n = (x * 1.44269504f + 12582912.0f) - 12582912.0f;
     const float r = (x - n * 0.693145752f) - n * 1.42860677e-6f;
@@ -47,12 +48,12 @@ inline float exp_neg(float x) {
 // log2(x) for x > 0 normal (absolute error about 1e-7).
 inline float log2_pos(float x) {
     const uint32_t bits = std::bit_cast<uint32_t>(x);
-    const int e0 = static_cast<int>((bits >> 23) & 0xff) - 127;
-    const float m0 = std::bit_cast<float>((bits & 0x7fffffu) | 0x3f800000u);  // [1, 2)
-    const bool high = m0 > 1.41421356f;
-    const float m = high ? m0 * 0.5f : m0;
-    const int e = high ? e0 + 1 : e0;
-    const float t = (m - 1.0f) / (m + 1.0f);  // |t| < 0.172
+    const uint32_t mant = bits & 0x7fffffu;
+    // Mantissa above sqrt(2): halve it (exponent 126 instead of 127) and count one more.
+    const uint32_t high = mant > 0x3504f3u ? 1u : 0u;
+    const int e = static_cast<int>((bits >> 23) & 0xffu) - 127 + static_cast<int>(high);
+    const float m = std::bit_cast<float>(mant | ((127u - high) << 23));  // [0.707, 1.414)
+    const float t = (m - 1.0f) / (m + 1.0f);                             // |t| < 0.172
     const float t2 = t * t;
     float p = 2.0f / 9.0f;
     p = p * t2 + 2.0f / 7.0f;
@@ -67,21 +68,26 @@ inline float pow_pos(float x, float y) {
     return exp_neg(y * log2_pos(x) * 0.693147181f);
 }
 
-inline float to_linear(float v, bool srgb) {
-    v = std::min(std::max(v, 0.0f), 1.0f);
-    // Both transfers share the form v < knee ? v / slope : ((v + off) / (1 + off))^gamma.
-    const float knee = srgb ? 0.04045f : 0.081f;
-    const float slope = srgb ? 12.92f : 4.5f;
-    const float off = srgb ? 0.055f : 0.099f;
-    const float gamma = srgb ? 2.4f : 1.0f / 0.45f;
-    const float curve = pow_pos((v + off) / (1.0f + off), gamma);
-    const bool low = srgb ? v <= knee : v < knee;
-    return low ? v / slope : curve;
+// The inverse transfers share the form v < knee ? v / slope : ((v + off) / (1 + off))^gamma.
+struct TransferCurve {
+    float knee, slope, off, scale, gamma;
+};
+
+TransferCurve transfer_curve(bool srgb) {
+    // sRGB's test is v <= 0.04045: the next float up turns it into v < knee.
+    if (srgb) return {std::nextafter(0.04045f, 1.0f), 12.92f, 0.055f, 1.055f, 2.4f};
+    return {0.081f, 4.5f, 0.099f, 1.099f, 1.0f / 0.45f};
 }
 
+// v in [0, 1] (decode clamps; the bilateral filter averages).
 KZ_SIMD_CLONES
-void linear_row(float* __restrict row, int n, bool srgb) {
-    for (int x = 0; x < n; ++x) row[x] = to_linear(row[x], srgb);
+void linear_row(float* __restrict row, int n, TransferCurve t) {
+    for (int x = 0; x < n; ++x) {
+        const float v = row[x];
+        const float curve = pow_pos((v + t.off) / t.scale, t.gamma);
+        const float lin = v / t.slope;
+        row[x] = v < t.knee ? lin : curve;
+    }
 }
 
 KZ_SIMD_CLONES
@@ -113,32 +119,40 @@ struct BilateralArgs {
     int r;
 };
 
+// Adds one tap (spatial weight ws, neighbour rows q*) to the sums of a row.
+inline void bilateral_tap(const float* __restrict qr, const float* __restrict qg,
+                          const float* __restrict qb, const float* __restrict cr,
+                          const float* __restrict cg, const float* __restrict cb, float ws,
+                          float rs, int w, float* __restrict sw, float* __restrict sr,
+                          float* __restrict sg, float* __restrict sb) {
+    for (int x = 0; x < w; ++x) {
+        const float d0 = qr[x] - cr[x], d1 = qg[x] - cg[x], d2 = qb[x] - cb[x];
+        const float wgt = ws * exp_neg((d0 * d0 + d1 * d1 + d2 * d2) * rs);
+        sw[x] += wgt;
+        sr[x] += wgt * qr[x];
+        sg[x] += wgt * qg[x];
+        sb[x] += wgt * qb[x];
+    }
+}
+
 // One output row of the bilateral filter; channel c's centre of pixel x is rows[c][r][x + pad].
+// acc: scratch of 4 * w floats.
 KZ_SIMD_CLONES
 void bilateral_row(const BilateralArgs& a, int w, int pad, float* acc, float* __restrict out_r,
                    float* __restrict out_g, float* __restrict out_b) {
-    float* __restrict sw = acc;
-    float* __restrict sr = acc + w;
-    float* __restrict sg = acc + 2 * w;
-    float* __restrict sb = acc + 3 * w;
-    for (int x = 0; x < w; ++x) sw[x] = sr[x] = sg[x] = sb[x] = 0.0f;
+    float* sw = acc;
+    float* sr = acc + w;
+    float* sg = acc + 2 * w;
+    float* sb = acc + 3 * w;
+    for (int x = 0; x < 4 * w; ++x) acc[x] = 0.0f;
     const int r = a.r;
     const float *cr = a.rows[0][r] + pad, *cg = a.rows[1][r] + pad, *cb = a.rows[2][r] + pad;
     for (int dy = -r; dy <= r; ++dy) {
         for (int dx = -r; dx <= r; ++dx) {
-            const float ws = a.spatial[(dy + r) * (2 * r + 1) + (dx + r)];
-            const float* qr = a.rows[0][dy + r] + pad + dx;
-            const float* qg = a.rows[1][dy + r] + pad + dx;
-            const float* qb = a.rows[2][dy + r] + pad + dx;
-            const float rs = a.range_scale;
-            for (int x = 0; x < w; ++x) {
-                const float d0 = qr[x] - cr[x], d1 = qg[x] - cg[x], d2 = qb[x] - cb[x];
-                const float wgt = ws * exp_neg((d0 * d0 + d1 * d1 + d2 * d2) * rs);
-                sw[x] += wgt;
-                sr[x] += wgt * qr[x];
-                sg[x] += wgt * qg[x];
-                sb[x] += wgt * qb[x];
-            }
+            bilateral_tap(a.rows[0][dy + r] + pad + dx, a.rows[1][dy + r] + pad + dx,
+                          a.rows[2][dy + r] + pad + dx, cr, cg, cb,
+                          a.spatial[(dy + r) * (2 * r + 1) + (dx + r)], a.range_scale, w, sw, sr,
+                          sg, sb);
         }
     }
     for (int x = 0; x < w; ++x) {
@@ -327,12 +341,12 @@ Result<void> NormalizeCpu::finish(const NormalizeParams& params, TransferKind tr
         });
     }
     if (params.linear_light) {
-        const bool srgb = transfer == TransferKind::srgb;
+        const TransferCurve curve = transfer_curve(transfer == TransferKind::srgb);
         pool.parallel_for(h, [&](int y0, int y1) {
             for (int y = y0; y < y1; ++y) {
-                linear_row(out.r.row(y), w, srgb);
-                linear_row(out.g.row(y), w, srgb);
-                linear_row(out.b.row(y), w, srgb);
+                linear_row(out.r.row(y), w, curve);
+                linear_row(out.g.row(y), w, curve);
+                linear_row(out.b.row(y), w, curve);
             }
         });
     }
