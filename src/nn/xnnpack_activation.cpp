@@ -18,8 +18,9 @@ Result<Activation> Activation::create(const ActivationParams& params, int channe
                 act.min_ = 0.f;
                 return act;
             }
-            KZ_TRY(xnn_check(xnn_create_leaky_relu_nc_f32(c, c, c, params.alpha, 0, &op),
-                             where + ": leaky ReLU create"));
+            KZ_TRY(xnn_check(
+                xnn_create_leaky_relu_nc_f32(c, c, c, params.alpha, kXnnOperatorFlags, &op),
+                where + ": leaky ReLU create"));
             act.post_ = ActivationType::leaky_relu;
             act.op_ = XnnOperator(op);
             return act;
@@ -28,8 +29,8 @@ Result<Activation> Activation::create(const ActivationParams& params, int channe
             act.max_ = params.beta;
             return act;
         case ActivationType::sigmoid:
-            KZ_TRY(
-                xnn_check(xnn_create_sigmoid_nc_f32(c, c, c, 0, &op), where + ": sigmoid create"));
+            KZ_TRY(xnn_check(xnn_create_sigmoid_nc_f32(c, c, c, kXnnOperatorFlags, &op),
+                             where + ": sigmoid create"));
             act.post_ = ActivationType::sigmoid;
             act.op_ = XnnOperator(op);
             return act;

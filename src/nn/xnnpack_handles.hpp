@@ -17,6 +17,11 @@ namespace kizuna::nn {
 // Fails with Errc::unsupported when the CPU lacks the instructions XNNPACK needs.
 Result<void> xnn_init_once();
 
+// Flags every operator is created with: workers yield the CPU when an operator finishes
+// instead of spinning for the next one, which matters on a loaded machine (a spinning worker
+// waiting for a descheduled peer stalls every one of a model's hundreds of operators).
+inline constexpr uint32_t kXnnOperatorFlags = XNN_FLAG_YIELD_WORKERS;
+
 // Short text of an xnn_status, e.g. "invalid_parameter".
 const char* xnn_status_name(xnn_status status) noexcept;
 

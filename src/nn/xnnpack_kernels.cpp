@@ -1,6 +1,7 @@
 #include "nn/xnnpack_kernels.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <cstring>
 
@@ -15,7 +16,7 @@ void parallel_rows(pthreadpool_t pool, size_t rows, Fn&& fn) {
         return;
     }
     auto trampoline = [](void* ctx, size_t r) { (*static_cast<Fn*>(ctx))(r); };
-    pthreadpool_parallelize_1d(pool, trampoline, &fn, rows, 0);
+    pthreadpool_parallelize_1d(pool, trampoline, &fn, rows, PTHREADPOOL_FLAG_YIELD_WORKERS);
 }
 
 }  // namespace
@@ -176,6 +177,50 @@ bool binary_scalar(const NhwcView& src, int op, float b, const NhwcView& dst, pt
         }
     });
     return true;
+}
+
+void resize_4tap(const NhwcView& src, const NhwcView& dst, const int* xi, const float* xw,
+                 const int* yi, const float* yw, pthreadpool_t pool) {
+    const int c_n = dst.channels;
+    parallel_rows(pool, static_cast<size_t>(dst.height), [&](size_t yy) {
+        const int y = static_cast<int>(yy);
+        for (int x = 0; x < dst.width; ++x) {
+            float* out = dst.pixel(y, x);
+            for (int c = 0; c < c_n; ++c) {
+                float v = 0.f;
+                for (int t = 0; t < 4; ++t) {
+                    const int sy = yi[4 * y + t];
+                    float h = 0.f;
+                    for (int k = 0; k < 4; ++k)
+                        h += xw[4 * x + k] * src.pixel(sy, xi[4 * x + k])[c];
+                    v += yw[4 * y + t] * h;
+                }
+                out[c] = v;
+            }
+        }
+    });
+}
+
+void bicubic_table(int n, int out_n, bool align_corner, int* idx, float* wt) {
+    const float a = -0.75f;
+    auto near = [a](float x) { return ((a + 2) * x - (a + 3)) * x * x + 1; };
+    auto far = [a](float x) { return ((a * x - 5 * a) * x + 8 * a) * x - 4 * a; };
+    for (int d = 0; d < out_n; ++d) {
+        float f = 0.f;
+        if (align_corner) {
+            f = out_n > 1 ? static_cast<float>(d) * (n - 1) / (out_n - 1) : 0.f;
+        } else {
+            f = static_cast<float>((d + 0.5) * n / out_n - 0.5);
+        }
+        const int i0 = static_cast<int>(std::floor(f));
+        const float t = f - static_cast<float>(i0);
+        float* w = wt + 4 * d;
+        w[0] = far(t + 1);
+        w[1] = near(t);
+        w[2] = near(1 - t);
+        w[3] = 1.f - w[0] - w[1] - w[2];
+        for (int k = 0; k < 4; ++k) idx[4 * d + k] = std::clamp(i0 - 1 + k, 0, n - 1);
+    }
 }
 
 void scale_channels(const NhwcView& src, const float* scale, const float* bias, const NhwcView& dst,

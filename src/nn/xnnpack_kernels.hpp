@@ -55,6 +55,17 @@ void weighted_sum(const NhwcView* srcs, const float* coeffs, int n, const NhwcVi
 // 8 rdiv (ncnn BinaryOp numbering). Returns false for an op it does not know.
 bool binary_scalar(const NhwcView& src, int op, float b, const NhwcView& dst, pthreadpool_t pool);
 
+// Separable 4-tap resize (bicubic): for output (y, x),
+//   dst = sum_t yw[4y+t] * (sum_k xw[4x+k] * src(yi[4y+t], xi[4x+k])), sums in index order.
+// Index tables hold source indices already clamped to the edge.
+void resize_4tap(const NhwcView& src, const NhwcView& dst, const int* xi, const float* xw,
+                 const int* yi, const float* yw, pthreadpool_t pool);
+
+// Keys' bicubic (A = -0.75) tables for n -> out_n samples with ncnn's coordinates
+// (src = (d + 0.5) * n / out_n - 0.5, or d * (n - 1) / (out_n - 1) with align_corner); taps
+// clamped to [0, n - 1]. idx and wt get 4 entries per output sample.
+void bicubic_table(int n, int out_n, bool align_corner, int* idx, float* wt);
+
 // dst(y, x, c) = src(y, x, c) * scale[c] (+ bias[c] when bias is not null).
 void scale_channels(const NhwcView& src, const float* scale, const float* bias, const NhwcView& dst,
                     pthreadpool_t pool);

@@ -130,11 +130,11 @@ public:
                 }
             }
             xnn_operator_t op = nullptr;
-            KZ_TRY(xnn_check(
-                xnn_create_fully_connected_nc_f32(n, p_.num_output, n, p_.num_output, w.data(),
-                                                  bias_.empty() ? nullptr : bias_.data(),
-                                                  act_.fused_min(), act_.fused_max(), 0, &op),
-                where_ + ": fully connected create"));
+            KZ_TRY(xnn_check(xnn_create_fully_connected_nc_f32(
+                                 n, p_.num_output, n, p_.num_output, w.data(),
+                                 bias_.empty() ? nullptr : bias_.data(), act_.fused_min(),
+                                 act_.fused_max(), kXnnOperatorFlags, &op),
+                             where_ + ": fully connected create"));
             op_ = XnnOperator(op);
             built_hw_ = hw;
         }
@@ -194,7 +194,7 @@ Result<std::unique_ptr<Step>> make_conv_step(const Layer& layer, const StepHints
         same ? 0 : p.pad_left, p.kernel_h, p.kernel_w, p.stride_h, p.stride_w, p.dilation_h,
         p.dilation_w, p.group, p.num_input / p.group, p.num_output / p.group, p.num_input,
         p.num_output, kernel.data(), bias.empty() ? nullptr : bias.data(), act->fused_min(),
-        act->fused_max(), same ? XNN_FLAG_TENSORFLOW_SAME_PADDING : 0, &op);
+        act->fused_max(), kXnnOperatorFlags | (same ? XNN_FLAG_TENSORFLOW_SAME_PADDING : 0u), &op);
     if (st == xnn_status_unsupported_parameter || st == xnn_status_invalid_parameter) {
         why = fmt::format("XNNPACK rejected the parameters ({})", xnn_status_name(st));
         return std::unique_ptr<Step>();
@@ -227,8 +227,8 @@ Result<std::unique_ptr<Step>> make_deconv_step(const Layer& layer, std::string& 
         p.pad_top, p.pad_right, p.pad_bottom, p.pad_left, p.kernel_h, p.kernel_w, p.stride_h,
         p.stride_w, p.dilation_h, p.dilation_w, p.group, p.num_input / p.group,
         p.num_output / p.group, p.num_input, p.num_output, kernel.data(),
-        layer.bias.empty() ? nullptr : layer.bias.data(), act->fused_min(), act->fused_max(), 0,
-        &op);
+        layer.bias.empty() ? nullptr : layer.bias.data(), act->fused_min(), act->fused_max(),
+        kXnnOperatorFlags, &op);
     if (st == xnn_status_unsupported_parameter || st == xnn_status_invalid_parameter) {
         why = fmt::format("XNNPACK rejected the parameters ({})", xnn_status_name(st));
         return std::unique_ptr<Step>();

@@ -26,7 +26,7 @@ public:
 // Our own kernels with no weights; the operation is chosen at construction.
 class OwnDataStep final : public Step {
 public:
-    enum class Op { copy, nearest, shuffle, crop, concat };
+    enum class Op { copy, nearest, shuffle, crop, concat, bicubic };
     // layer may be null for Op::copy.
     OwnDataStep(std::string where, Op op, const Layer* layer)
         : where_(std::move(where)), op_(op), layer_(layer) {}
@@ -38,6 +38,16 @@ public:
         if (op_ == Op::crop) return resolve_crop();
         if (op_ == Op::concat) return resolve_concat();
         if (op_ == Op::shuffle) r_ = layer_->get<PixelShuffleParams>()->upscale_factor;
+        if (op_ == Op::bicubic) {
+            const bool align = layer_->get<InterpParams>()->align_corner;
+            const NhwcView& x = in_[0];
+            xi_.resize(static_cast<size_t>(out_.width) * 4);
+            xw_.resize(xi_.size());
+            yi_.resize(static_cast<size_t>(out_.height) * 4);
+            yw_.resize(yi_.size());
+            bicubic_table(x.width, out_.width, align, xi_.data(), xw_.data());
+            bicubic_table(x.height, out_.height, align, yi_.data(), yw_.data());
+        }
         return {};
     }
 
@@ -54,6 +64,9 @@ public:
                 break;
             case Op::crop:
                 crop(in_[0], y0_, x0_, c0_, out_, pool);
+                break;
+            case Op::bicubic:
+                resize_4tap(in_[0], out_, xi_.data(), xw_.data(), yi_.data(), yw_.data(), pool);
                 break;
             case Op::concat:
                 for (size_t k = 0; k < in_.size(); ++k) {
@@ -119,6 +132,10 @@ private:
     int y0_ = 0;
     int x0_ = 0;
     std::vector<std::array<int, 3>> offsets_;  // per input: (c, y, x) offset in the output
+    std::vector<int> xi_;                      // bicubic tables, 4 taps per output column / row
+    std::vector<float> xw_;
+    std::vector<int> yi_;
+    std::vector<float> yw_;
 };
 
 // XNNPACK operators that need the channel count, created at the first setup (and again only
@@ -141,17 +158,19 @@ public:
                 case Op::depth_to_space: {
                     const uint32_t r =
                         static_cast<uint32_t>(layer_->get<PixelShuffleParams>()->upscale_factor);
-                    st = xnn_create_depth_to_space_nhwc_x32(c, c * r * r, c, r, 0, &op);
+                    st = xnn_create_depth_to_space_nhwc_x32(c, c * r * r, c, r, kXnnOperatorFlags,
+                                                            &op);
                     break;
                 }
                 case Op::bilinear: {
                     const bool align = layer_->get<InterpParams>()->align_corner;
                     st = xnn_create_resize_bilinear2d_nhwc_f32(
-                        c, c, c, align ? XNN_FLAG_ALIGN_CORNERS : 0, &op);
+                        c, c, c, kXnnOperatorFlags | (align ? XNN_FLAG_ALIGN_CORNERS : 0u), &op);
                     break;
                 }
                 case Op::global_average:
-                    st = xnn_create_global_average_pooling_nwc_f32(c, c, c, -kInf, kInf, 0, &op);
+                    st = xnn_create_global_average_pooling_nwc_f32(c, c, c, -kInf, kInf,
+                                                                   kXnnOperatorFlags, &op);
                     break;
             }
             KZ_TRY(xnn_check(st, where_ + ": create"));
@@ -224,7 +243,8 @@ Result<std::unique_ptr<Step>> make_data_step(const Layer& layer, const StepHints
             const InterpParams& p = *layer.get<InterpParams>();
             if (p.mode == InterpMode::nearest) return own(layer, OwnDataStep::Op::nearest);
             if (p.mode == InterpMode::bilinear) return xnn(layer, XnnDataStep::Op::bilinear);
-            why = "bicubic resize (XNNPACK has none)";
+            if (p.mode == InterpMode::bicubic) return own(layer, OwnDataStep::Op::bicubic);
+            why = "unknown resize mode";
             return std::unique_ptr<Step>();
         }
         case LayerType::crop:

@@ -105,7 +105,8 @@ Result<std::unique_ptr<Step>> make_binary_chain(const std::string& where, Binary
     std::vector<XnnOperator> ops;
     for (size_t k = 0; k < count; ++k) {
         xnn_operator_t op = nullptr;
-        KZ_TRY(xnn_check(kind.create(-kInf, kInf, 0, &op), where + ": binary create"));
+        KZ_TRY(
+            xnn_check(kind.create(-kInf, kInf, kXnnOperatorFlags, &op), where + ": binary create"));
         ops.emplace_back(op);
     }
     return std::unique_ptr<Step>(std::make_unique<BinaryStep>(where, kind, std::move(ops)));
@@ -230,7 +231,8 @@ private:
         xnn_operator_t op = nullptr;
         if (const PReluParams* p = layer_->get<PReluParams>()) {
             if (p->num_slope == 1) {
-                KZ_TRY(xnn_check(xnn_create_leaky_relu_nc_f32(c, c, c, layer_->weights[0], 0, &op),
+                KZ_TRY(xnn_check(xnn_create_leaky_relu_nc_f32(c, c, c, layer_->weights[0],
+                                                              kXnnOperatorFlags, &op),
                                  where_ + ": leaky ReLU create"));
                 return std::unique_ptr<Step>(
                     std::make_unique<UnaryStep>(where_, UnaryStep::Op::leaky, XnnOperator(op)));
@@ -240,8 +242,9 @@ private:
                     Errc::invalid_argument,
                     fmt::format("{}: {} slopes for {} channels", where_, p->num_slope, channels));
             }
-            KZ_TRY(xnn_check(xnn_create_prelu_nc_f32(c, c, c, layer_->weights.data(), 0, &op),
-                             where_ + ": PReLU create"));
+            KZ_TRY(xnn_check(
+                xnn_create_prelu_nc_f32(c, c, c, layer_->weights.data(), kXnnOperatorFlags, &op),
+                where_ + ": PReLU create"));
             return std::unique_ptr<Step>(
                 std::make_unique<UnaryStep>(where_, UnaryStep::Op::prelu, XnnOperator(op)));
         }
@@ -252,18 +255,19 @@ private:
         if (zero_slope || a.type == ActivationType::clip) {
             const float lo = zero_slope ? 0.f : a.alpha;
             const float hi = zero_slope ? kInf : a.beta;
-            KZ_TRY(xnn_check(xnn_create_clamp_nc_f32(c, c, c, lo, hi, 0, &op),
+            KZ_TRY(xnn_check(xnn_create_clamp_nc_f32(c, c, c, lo, hi, kXnnOperatorFlags, &op),
                              where_ + ": clamp create"));
             return std::unique_ptr<Step>(
                 std::make_unique<UnaryStep>(where_, UnaryStep::Op::clamp, XnnOperator(op)));
         }
         if (a.type == ActivationType::relu || a.type == ActivationType::leaky_relu) {
-            KZ_TRY(xnn_check(xnn_create_leaky_relu_nc_f32(c, c, c, a.alpha, 0, &op),
+            KZ_TRY(xnn_check(xnn_create_leaky_relu_nc_f32(c, c, c, a.alpha, kXnnOperatorFlags, &op),
                              where_ + ": leaky ReLU create"));
             return std::unique_ptr<Step>(
                 std::make_unique<UnaryStep>(where_, UnaryStep::Op::leaky, XnnOperator(op)));
         }
-        KZ_TRY(xnn_check(xnn_create_sigmoid_nc_f32(c, c, c, 0, &op), where_ + ": sigmoid create"));
+        KZ_TRY(xnn_check(xnn_create_sigmoid_nc_f32(c, c, c, kXnnOperatorFlags, &op),
+                         where_ + ": sigmoid create"));
         return std::unique_ptr<Step>(
             std::make_unique<UnaryStep>(where_, UnaryStep::Op::sigmoid, XnnOperator(op)));
     }

@@ -192,7 +192,10 @@ TEST(XnnpackLayers, Interp) {
         {InterpMode::nearest, 1.f, 1.f, 29, 10, false, false},
         {InterpMode::bilinear, 2.f, 2.f, 0, 0, false, false},
         {InterpMode::bilinear, 1.f, 1.f, 23, 31, true, false},
-        {InterpMode::bicubic, 0.5f, 0.5f, 0, 0, false, true},
+        {InterpMode::bicubic, 0.5f, 0.5f, 0, 0, false, false},
+        {InterpMode::bicubic, 0.75f, 0.75f, 0, 0, false, false},
+        {InterpMode::bicubic, 2.f, 2.f, 0, 0, false, false},
+        {InterpMode::bicubic, 1.f, 1.f, 9, 26, true, false},
     };
     uint32_t seed = 500;
     for (const Case& c : cases) {
