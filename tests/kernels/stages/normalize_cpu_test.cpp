@@ -108,7 +108,6 @@ TEST(NormalizeCpu, RgbaMatchesReference) {
         }
     }
 }
-}
 
 struct YuvBuffers {
     std::vector<uint8_t> y, u, v;
