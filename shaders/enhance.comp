@@ -17,6 +17,7 @@ layout(push_constant) uniform Push {
     float sharpen;
     int linear_input;  // 1: saturation works on the values as linear light
     int use_cls;       // 0: no pixel is line art
+    float darken;      // 1 - enhance_line_darken_scale * line_darken, computed on the CPU
 } pc;
 
 float at(int c, int x, int y) {
@@ -69,7 +70,7 @@ void main() {
     if (pc.use_cls != 0 && pc.line_darken > 0.0) {
         const int cx = int(uint(p.x) * uint(pc.cls_width) / uint(pc.width));
         const int cy = int(uint(p.y) * uint(pc.cls_height) / uint(pc.height));
-        if (cls[cy * pc.cls_width + cx] == 2u) c *= 1.0 - 0.5 * pc.line_darken;
+        if (cls[cy * pc.cls_width + cx] == 2u) c *= pc.darken;
     }
     if (pc.contrast > 0.0) {
         for (int ch = 0; ch < 3; ++ch) {

@@ -111,6 +111,7 @@ Result<void> VkEnhance::record(VkKernels& k, gpu::CommandBuffer& cmd, const GpuF
         int32_t width, height, cls_width, cls_height;
         float contrast, line_darken, saturation, sharpen;
         int32_t linear_input, use_cls;
+        float darken;
     } push{w,
            h,
            features.width,
@@ -120,7 +121,8 @@ Result<void> VkEnhance::record(VkKernels& k, gpu::CommandBuffer& cmd, const GpuF
            p.saturation,
            p.sharpen,
            linear_input ? 1 : 0,
-           1};
+           1,
+           1.0f - enhance_line_darken_scale * p.line_darken};
     KZ_TRY(k.dispatch(cmd, "enhance", {}, {in.buffer.get(), features.cls.get(), out.buffer.get()},
                       push, w, h));
     cmd.barrier_compute_to_compute();
