@@ -64,9 +64,10 @@ public:
 
     VkQueryPool get() const noexcept { return pool_.get(); }
     uint32_t count() const noexcept { return count_; }
-    // Milliseconds between timestamps first and second of the last completed submission that
-    // wrote them. Call after waiting for that submission.
+    // Raw ticks of timestamps 0..ticks.size()-1 (at most count()) as written by the last
+    // submission that wrote them. Call after waiting for that submission.
     Result<void> read(std::span<uint64_t> ticks);
+    // Milliseconds from tick begin to tick end (wrap-around within the valid bits handled).
     double ticks_to_ms(uint64_t begin, uint64_t end) const noexcept;
 
 private:
