@@ -93,12 +93,24 @@ HWY_INLINE V linear_to_srgb(D d, V l) {
     return hn::IfThenElse(hn::Le(l, hn::Set(d, 0.0031308f)), lin, gam);
 }
 
-// Cube root of x >= 0 (0 for x <= 0).
+// Cube root of x >= 0 (0 for x <= 0): a bit-pattern estimate (within 4%) and two Halley steps
+// y *= (y^3 + 2x) / (2y^3 + x) (relative error < 1e-6).
 template <class D, class V>
 HWY_INLINE V cbrt_nonneg(D d, V x) {
     namespace hn = hwy::HWY_NAMESPACE;
-    const V r = pow_pos(d, hn::Max(x, hn::Set(d, 1e-30f)), 1.0f / 3.0f);
-    return hn::IfThenElse(hn::Gt(x, hn::Zero(d)), r, hn::Zero(d));
+    const hn::RebindToSigned<D> di;
+    const V xc = hn::Max(x, hn::Set(d, 1e-30f));
+    const V third = hn::Mul(hn::ConvertTo(d, hn::BitCast(di, xc)), hn::Set(d, 1.0f / 3.0f));
+    V y = hn::BitCast(d, hn::Add(hn::ConvertTo(di, third), hn::Set(di, 0x2a514067)));
+    for (int i = 0; i < 2; ++i) {
+        const V y3 = hn::Mul(hn::Mul(y, y), y);
+        const V num = hn::MulAdd(hn::Set(d, 2.0f), xc, y3);
+        const V den = hn::MulAdd(hn::Set(d, 2.0f), y3, xc);
+        V r = hn::ApproximateReciprocal(den);
+        r = hn::Mul(r, hn::NegMulAdd(den, r, hn::Set(d, 2.0f)));
+        y = hn::Mul(y, hn::Mul(num, r));
+    }
+    return hn::IfThenElse(hn::Gt(x, hn::Zero(d)), y, hn::Zero(d));
 }
 
 }  // namespace kizuna::stages::HWY_NAMESPACE
