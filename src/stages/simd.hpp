@@ -3,8 +3,9 @@
 // KZ_SIMD_CLONES compiles a function once per x86 ISA level (AVX-512, AVX2, baseline); the
 // dynamic loader picks the best one for the running CPU (cpuid via an ifunc resolver). Kernels
 // marked with it are written as plain loops over contiguous rows, with no data-dependent
-// branches, so the compiler vectorises them. Floating-point contraction is off (-std=c++20), so
-// every clone computes the same bits: results do not depend on the CPU or the thread count.
+// branches, so the compiler vectorises them. Each *_cpu.cpp file turns floating-point
+// contraction off (#pragma GCC optimize("fp-contract=off")), so every clone computes the same
+// bits as the baseline one: results depend neither on the CPU nor on the thread count.
 #pragma once
 
 #include <cstddef>
