@@ -22,6 +22,13 @@ Result<std::unique_ptr<VkKernels>> VkKernels::create(gpu::Context& context,
 
 Result<void> VkKernels::ensure_buffer(gpu::Buffer& buffer, size_t bytes, gpu::BufferKind kind) {
     if (buffer && buffer.size() >= bytes) return {};
+    if (kind == gpu::BufferKind::device && bytes > context_->caps().max_storage_buffer_range) {
+        return make_error(Errc::unsupported,
+                          fmt::format("Vulkan: '{}' binds at most {} bytes per storage buffer, a "
+                                      "frame needs {} (use a smaller output size)",
+                                      context_->caps().info.name,
+                                      context_->caps().max_storage_buffer_range, bytes));
+    }
     // The old buffer may be named by cached sets: drop them all (re-created lazily).
     sets_.clear();
     ++buffers_allocated_;
