@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <vector>
 
@@ -89,5 +90,10 @@ struct Plan {
 
 // Shape inference plus liveness-based buffer planning (greedy best fit, biggest blobs first).
 Result<Plan> make_plan(const Graph& graph, int channels, int height, int width);
+
+// A cheap identity of a graph's content (structure, names, weight sizes and a few weight values
+// per layer), so that a backend caching per graph does not mistake a different graph allocated at
+// a freed graph's address for the one it prepared. O(layers), not O(weights).
+uint64_t graph_fingerprint(const Graph& graph);
 
 }  // namespace kizuna::nn

@@ -22,12 +22,14 @@ public:
         if (input.data == nullptr ||
             input.plane_stride < static_cast<ptrdiff_t>(input.height) * input.width)
             return make_error(Errc::invalid_argument, "reference backend: bad input view");
-        if (&graph != graph_ || input.channels != plan_.input_channels ||
-            input.height != plan_.input_height || input.width != plan_.input_width) {
+        if (&graph != graph_ || graph_fingerprint(graph) != fingerprint_ ||
+            input.channels != plan_.input_channels || input.height != plan_.input_height ||
+            input.width != plan_.input_width) {
             auto plan = make_plan(graph, input.channels, input.height, input.width);
             KZ_TRY(plan);
             plan_ = std::move(*plan);
             graph_ = &graph;
+            fingerprint_ = graph_fingerprint(graph);
             arena_.assign(plan_.arena_bytes / sizeof(float), 0.f);
         }
         auto blob = [&](int b) { return arena_.data() + plan_.offsets[b] / sizeof(float); };
@@ -110,6 +112,7 @@ public:
 private:
     int threads_;
     const Graph* graph_ = nullptr;
+    uint64_t fingerprint_ = 0;  // graph_fingerprint() of graph_
     Plan plan_;
     std::vector<float> arena_;
     std::vector<float> scratch_;

@@ -13,37 +13,7 @@
 
 namespace kizuna::nn {
 
-namespace {
-
-// A cheap identity of a graph's content (structure, names, weight sizes and a few weight
-// values per layer), so that a different graph allocated at a freed graph's address is not
-// mistaken for it. O(layers), not O(weights).
-uint64_t graph_fingerprint(const Graph& g) {
-    uint64_t h = 1469598103934665603ull;
-    auto mix = [&h](uint64_t v) { h = (h ^ v) * 1099511628211ull; };
-    auto mix_floats = [&mix](const std::vector<float>& v) {
-        mix(v.size());
-        for (size_t k = 0; k < v.size(); k += std::max<size_t>(1, v.size() / 8)) {
-            uint32_t bits = 0;
-            std::memcpy(&bits, &v[k], sizeof bits);
-            mix(bits);
-        }
-    };
-    mix(g.layers.size());
-    for (const Layer& l : g.layers) {
-        mix(static_cast<uint64_t>(l.type));
-        mix(std::hash<std::string>{}(l.name));
-        mix(l.params.index());
-        for (int b : l.inputs) mix(static_cast<uint64_t>(b));
-        for (int b : l.outputs) mix(static_cast<uint64_t>(b));
-        mix_floats(l.weights);
-        mix_floats(l.bias);
-    }
-    mix(std::hash<std::string>{}(g.source));
-    return h;
-}
-
-}  // namespace
+namespace {}  // namespace
 
 void XnnpackBackend::FreeArena::operator()(float* p) const noexcept {
     detail::aligned_free(p);
