@@ -16,10 +16,10 @@
 #include <string>
 #include <vector>
 
+#include "alloc_counter.hpp"
 #include "nn/backend.hpp"
 #include "nn/ncnn_reader.hpp"
 #include "nn/xnnpack_backend.hpp"
-#include "xnn_alloc_counter.hpp"
 #include "xnn_test_util.hpp"
 
 namespace kizuna::nn::test {
@@ -144,11 +144,11 @@ TEST(XnnpackModels, BitIdenticalAcrossThreadsAndRunsWithoutAllocation) {
             ASSERT_TRUE(xb);
             Tensor out;
             for (int run = 0; run < 2; ++run) {
-                const long before = allocation_count();
+                const long before = kizuna::test::allocation_count();
                 auto r = (*xb)->run(*g, in.view(), out);
                 ASSERT_TRUE(r) << name << ": " << r.error().message;
                 if (run == 1) {
-                    EXPECT_EQ(allocation_count(), before)
+                    EXPECT_EQ(kizuna::test::allocation_count(), before)
                         << name << ": a second run at the same size allocated (threads " << threads
                         << ")";
                 }

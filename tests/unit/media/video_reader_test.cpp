@@ -177,12 +177,12 @@ TEST(VideoReader, SteadyStateReusesTheOutputImage) {
     VideoFrameInfo fi;
     for (int i = 0; i < 3; ++i) ASSERT_TRUE(*reader->read_frame(out, fi));
     const std::byte* data = out.data();
-    const long before = operator_new_count();
+    const long before = allocation_count();
     for (int i = 0; i < 5; ++i) {
         auto r = reader->read_frame(out, fi);
         ASSERT_TRUE(r.ok() && *r);
     }
-    const long after = operator_new_count();
+    const long after = allocation_count();
     EXPECT_EQ(out.data(), data);
     EXPECT_EQ(after - before, 0) << "operator new calls during 5 steady-state frames";
 }

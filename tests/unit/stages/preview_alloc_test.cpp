@@ -1,88 +1,11 @@
-// The fast CPU chain allocates nothing per frame in steady state: a global operator new counter
-// (this test program's own replacement of the allocation functions) must not move across
-// frames once the first frame has sized the buffers.
+// The fast CPU chain allocates nothing per frame in steady state: the global operator new counter
+// (tests/support/alloc_counter.cpp) must not move across frames once the first frame has sized
+// the buffers.
 #include <gtest/gtest.h>
 
-#include <atomic>
-#include <cstdlib>
-#include <new>
-
+#include "alloc_counter.hpp"
 #include "kizuna/image.hpp"
 #include "stages/preview_backend.hpp"
-
-namespace {
-std::atomic<long> g_allocations{0};
-
-void* counted_alloc(size_t n, size_t align) {
-    g_allocations.fetch_add(1, std::memory_order_relaxed);
-    if (n == 0) n = 1;
-    if (align <= alignof(std::max_align_t)) return std::malloc(n);
-    return std::aligned_alloc(align, (n + align - 1) / align * align);
-}
-}  // namespace
-
-void* operator new(size_t n) {
-    if (void* p = counted_alloc(n, 0)) return p;
-    throw std::bad_alloc();
-}
-void* operator new[](size_t n) {
-    return operator new(n);
-}
-void* operator new(size_t n, const std::nothrow_t&) noexcept {
-    return counted_alloc(n, 0);
-}
-void* operator new[](size_t n, const std::nothrow_t&) noexcept {
-    return counted_alloc(n, 0);
-}
-void* operator new(size_t n, std::align_val_t a) {
-    if (void* p = counted_alloc(n, static_cast<size_t>(a))) return p;
-    throw std::bad_alloc();
-}
-void* operator new[](size_t n, std::align_val_t a) {
-    return operator new(n, a);
-}
-void* operator new(size_t n, std::align_val_t a, const std::nothrow_t&) noexcept {
-    return counted_alloc(n, static_cast<size_t>(a));
-}
-void* operator new[](size_t n, std::align_val_t a, const std::nothrow_t&) noexcept {
-    return counted_alloc(n, static_cast<size_t>(a));
-}
-void operator delete(void* p) noexcept {
-    std::free(p);
-}
-void operator delete[](void* p) noexcept {
-    std::free(p);
-}
-void operator delete(void* p, size_t) noexcept {
-    std::free(p);
-}
-void operator delete[](void* p, size_t) noexcept {
-    std::free(p);
-}
-void operator delete(void* p, std::align_val_t) noexcept {
-    std::free(p);
-}
-void operator delete[](void* p, std::align_val_t) noexcept {
-    std::free(p);
-}
-void operator delete(void* p, size_t, std::align_val_t) noexcept {
-    std::free(p);
-}
-void operator delete[](void* p, size_t, std::align_val_t) noexcept {
-    std::free(p);
-}
-void operator delete(void* p, const std::nothrow_t&) noexcept {
-    std::free(p);
-}
-void operator delete[](void* p, const std::nothrow_t&) noexcept {
-    std::free(p);
-}
-void operator delete(void* p, std::align_val_t, const std::nothrow_t&) noexcept {
-    std::free(p);
-}
-void operator delete[](void* p, std::align_val_t, const std::nothrow_t&) noexcept {
-    std::free(p);
-}
 
 namespace kizuna::stages {
 namespace {
@@ -114,9 +37,9 @@ TEST(PreviewCpuAllocations, NoneInSteadyState) {
                 row[4 * x + 3] = 255;
             }
         }
-        const long before = g_allocations.load();
+        const long before = kizuna::test::allocation_count();
         ASSERT_TRUE(cpu->process(in->view(), out->view(), p).ok());
-        const long allocated = g_allocations.load() - before;
+        const long allocated = kizuna::test::allocation_count() - before;
         if (frame >= 2) {
             EXPECT_EQ(allocated, 0) << "frame " << frame;
         } else if (frame == 0) {

@@ -1,5 +1,7 @@
-// Replacement global operator new/delete that count allocations (see xnn_alloc_counter.hpp).
-#include "xnn_alloc_counter.hpp"
+// Replacement global operator new/delete that count allocations (see alloc_counter.hpp). Kept in
+// its own file, linked into the test programs that need it, so no caller sees both the
+// replacement and its use.
+#include "alloc_counter.hpp"
 
 #include <atomic>
 #include <cstddef>
@@ -19,11 +21,11 @@ void* counted_alloc(std::size_t n, std::size_t align) {
 }
 }  // namespace
 
-namespace kizuna::nn::test {
+namespace kizuna::test {
 long allocation_count() noexcept {
     return g_allocations.load(std::memory_order_relaxed);
 }
-}  // namespace kizuna::nn::test
+}  // namespace kizuna::test
 
 void* operator new(std::size_t n) {
     if (void* p = counted_alloc(n, 0)) return p;
