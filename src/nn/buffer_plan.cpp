@@ -21,9 +21,27 @@ struct Group {
     bool placed = false;
 };
 
+// Whether layer `index` may share its input's memory (see make_plan's in_place).
+bool aliases_input(const Graph& graph, const std::vector<Shape>& shapes,
+                   const std::vector<bool>* in_place, int index) {
+    if (in_place == nullptr || static_cast<size_t>(index) >= in_place->size() ||
+        !(*in_place)[static_cast<size_t>(index)]) {
+        return false;
+    }
+    const Layer& l = graph.layers[static_cast<size_t>(index)];
+    if (l.inputs.size() != 1 || l.outputs.size() != 1) return false;
+    const int in = l.inputs[0];
+    const Blob& src = graph.blobs[static_cast<size_t>(in)];
+    const Shape& a = shapes[static_cast<size_t>(in)];
+    const Shape& b = shapes[static_cast<size_t>(l.outputs[0])];
+    return src.consumers.size() == 1 && in != graph.input_blob && a.c == b.c && a.h == b.h &&
+           a.w == b.w;
+}
+
 }  // namespace
 
-Result<Plan> make_plan(const Graph& graph, int channels, int height, int width) {
+Result<Plan> make_plan(const Graph& graph, int channels, int height, int width,
+                       const std::vector<bool>* in_place) {
     auto shapes = infer_shapes(graph, channels, height, width);
     KZ_TRY(shapes);
     Plan plan;
@@ -43,7 +61,8 @@ Result<Plan> make_plan(const Graph& graph, int channels, int height, int width) 
         plan.last_use[b] = blob.consumers.empty() ? -1 : blob.consumers.back();
         const Layer& producer = graph.layers[blob.producer];
         int g;
-        if (producer.type == LayerType::split) {
+        if (producer.type == LayerType::split ||
+            aliases_input(graph, plan.shapes, in_place, blob.producer)) {
             g = group_of[producer.inputs[0]];
         } else {
             g = static_cast<int>(groups.size());

@@ -89,7 +89,13 @@ struct Plan {
 };
 
 // Shape inference plus liveness-based buffer planning (greedy best fit, biggest blobs first).
-Result<Plan> make_plan(const Graph& graph, int channels, int height, int width);
+// in_place (optional, one flag per layer): layers whose single output shares its first input's
+// memory, like a split's (a backend that fuses a layer into its producer, e.g. PReLU into a
+// convolution, marks it so the producer can write the final values where the layer's readers
+// look for them). Only honoured for a layer with one output whose input has no other reader and
+// the same shape; other flags are ignored.
+Result<Plan> make_plan(const Graph& graph, int channels, int height, int width,
+                       const std::vector<bool>* in_place = nullptr);
 
 // A cheap identity of a graph's content (structure, names, weight sizes and a few weight values
 // per layer), so that a backend caching per graph does not mistake a different graph allocated at

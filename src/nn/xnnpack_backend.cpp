@@ -21,7 +21,7 @@ void XnnpackBackend::FreeArena::operator()(float* p) const noexcept {
 
 XnnpackBackend::~XnnpackBackend() = default;
 
-Result<std::unique_ptr<XnnpackBackend>> XnnpackBackend::create(int threads) {
+Result<std::unique_ptr<XnnpackBackend>> XnnpackBackend::create(int threads, bool direct_conv) {
     KZ_TRY(xnn_init_once());
     if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     auto pool = ThreadPool::create(threads);
@@ -29,6 +29,7 @@ Result<std::unique_ptr<XnnpackBackend>> XnnpackBackend::create(int threads) {
     std::unique_ptr<XnnpackBackend> backend(new XnnpackBackend());
     backend->pool_ = std::move(*pool);
     backend->thread_count_ = threads;
+    backend->direct_conv_ = direct_conv;
     return backend;
 }
 
@@ -57,13 +58,36 @@ Result<void> XnnpackBackend::compile(const Graph& graph) {
         hints[static_cast<size_t>(b.producer)].shuffle_permute_r = ps->upscale_factor;
         hints[i].shuffle_pre_permuted = true;
     }
+    // PReLU whose input is a convolution's output read by nothing else: offer its slopes to the
+    // convolution (the direct kernel applies them in its epilogue).
+    std::vector<bool> prelu_candidate(n, false);
+    for (size_t i = 0; i < n; ++i) {
+        const Layer& l = graph.layers[i];
+        hints[i].allow_direct_conv = direct_conv_;
+        if (l.type != LayerType::prelu || l.inputs.size() != 1 || l.outputs.size() != 1) continue;
+        const Blob& b = graph.blobs[static_cast<size_t>(l.inputs[0])];
+        if (b.producer < 0 || b.consumers.size() != 1 || l.inputs[0] == graph.input_blob) continue;
+        const Layer& prod = graph.layers[static_cast<size_t>(b.producer)];
+        if (prod.type != LayerType::convolution || prod.outputs.size() != 1) continue;
+        hints[static_cast<size_t>(b.producer)].prelu_slopes = &l.weights;
+        prelu_candidate[i] = true;
+    }
+    in_place_.assign(n, false);
     std::string why;
     for (size_t i = 0; i < n; ++i) {
         const Layer& l = graph.layers[i];
-        if (hints[i].shuffle_pre_permuted) {
-            // Only if the convolution really runs on XNNPACK with the permuted weights.
+        if (prelu_candidate[i]) {
             const int p = graph.blobs[static_cast<size_t>(l.inputs[0])].producer;
-            if (steps_[static_cast<size_t>(p)]->kind() != xnn::StepKind::xnnpack) {
+            if (steps_[static_cast<size_t>(p)]->absorbed_prelu()) {
+                steps_.push_back(xnn::make_noop_step());
+                in_place_[i] = true;
+                continue;
+            }
+        }
+        if (hints[i].shuffle_pre_permuted) {
+            // Only if the convolution really runs with the permuted weights (XNNPACK or direct).
+            const int p = graph.blobs[static_cast<size_t>(l.inputs[0])].producer;
+            if (steps_[static_cast<size_t>(p)]->kind() == xnn::StepKind::reference) {
                 hints[i].shuffle_pre_permuted = false;
             }
         }
@@ -87,7 +111,7 @@ xnn::NhwcView XnnpackBackend::view_of(int blob) const {
 
 Result<void> XnnpackBackend::plan(int channels, int height, int width) {
     planned_ = false;
-    auto plan = make_plan(*graph_, channels, height, width);
+    auto plan = make_plan(*graph_, channels, height, width, &in_place_);
     if (!plan) return std::move(plan).error();
     plan_ = std::move(*plan);
     // XNNPACK may read up to XNN_EXTRA_BYTES past an input; keep that inside the arena.

@@ -1,6 +1,7 @@
 // The XNNPACK CPU backend: XNNPACK's operator-level API (not its subgraph API) on NHWC buffers
 // planned once per input size, plus our own kernels for what the 2022 snapshot lacks (nearest
-// resize, ncnn-order pixel shuffle, crop, concat) and the reference backend for the rest.
+// resize, ncnn-order pixel shuffle, crop, concat) or does slower (ordinary convolutions on
+// AVX-512: direct_conv.hpp) and the reference backend for the rest.
 //
 // Lifetime: operators are created (weights packed) once per graph, and set up once per input
 // size; run() on the same graph and size allocates nothing. The graph is converted to NHWC at
@@ -21,8 +22,11 @@ namespace kizuna::nn {
 
 class XnnpackBackend final : public Backend {
 public:
-    // threads: 0 = all hardware threads. Fails if XNNPACK cannot initialise on this CPU.
-    static Result<std::unique_ptr<XnnpackBackend>> create(int threads);
+    // threads: 0 = all hardware threads. direct_conv: ordinary convolutions run on our own
+    // AVX-512 kernel (direct_conv.hpp, with a following PReLU fused) when the CPU has AVX-512;
+    // false keeps every convolution on XNNPACK (for comparisons). Fails if XNNPACK cannot
+    // initialise on this CPU.
+    static Result<std::unique_ptr<XnnpackBackend>> create(int threads, bool direct_conv = true);
     ~XnnpackBackend() override;
 
     const char* name() const noexcept override { return "xnnpack"; }
@@ -57,6 +61,8 @@ private:
 
     ThreadPool pool_;
     int thread_count_ = 1;
+    bool direct_conv_ = true;
+    std::vector<bool> in_place_;  // per layer: output shares the input's memory (make_plan)
     const Graph* graph_ = nullptr;
     uint64_t fingerprint_ = 0;  // graph_fingerprint() of graph_: a new graph at a reused address
     std::vector<std::unique_ptr<xnn::Step>> steps_;  // one per layer, in graph order

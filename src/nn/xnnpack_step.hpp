@@ -33,6 +33,9 @@ public:
     virtual Result<void> run(pthreadpool_t pool) = 0;
 
     virtual StepKind kind() const noexcept = 0;
+    // True when this step also applied the PReLU layer that reads its output (StepHints::
+    // prelu_slopes), so that layer must become a no-op sharing this step's output memory.
+    virtual bool absorbed_prelu() const noexcept { return false; }
 };
 
 // Build-time decisions made across layers.
@@ -42,6 +45,11 @@ struct StepHints {
     int shuffle_permute_r = 0;
     // Pixel shuffle: the producing convolution already permuted its channels.
     bool shuffle_pre_permuted = false;
+    // Convolution: may run on our direct kernel (direct_conv.hpp) when the CPU allows.
+    bool allow_direct_conv = true;
+    // Convolution: slopes of a PReLU layer that is its only reader, to apply in its epilogue
+    // if it can (then absorbed_prelu() is true). nullptr = none.
+    const std::vector<float>* prelu_slopes = nullptr;
 };
 
 // Creates the step for graph.layers[index]. Layers XNNPACK and our kernels cannot do become a
@@ -54,6 +62,10 @@ Result<std::unique_ptr<Step>> make_step(const Graph& graph, int index, const Ste
 // cannot handle the layer's parameters.
 Result<std::unique_ptr<Step>> make_conv_step(const Layer& layer, const StepHints& hints,
                                              std::string& why);
+// The direct-kernel convolution (xnnpack_step_direct_conv.cpp); nullptr with `why` when the
+// layer or CPU does not qualify.
+Result<std::unique_ptr<Step>> make_direct_conv_step(const Layer& layer, const StepHints& hints,
+                                                    std::string& why);
 Result<std::unique_ptr<Step>> make_deconv_step(const Layer& layer, std::string& why);
 Result<std::unique_ptr<Step>> make_inner_product_step(const Layer& layer, std::string& why);
 Result<std::unique_ptr<Step>> make_elementwise_step(const Layer& layer, std::string& why);

@@ -164,6 +164,11 @@ private:
 
 Result<std::unique_ptr<Step>> make_conv_step(const Layer& layer, const StepHints& hints,
                                              std::string& why) {
+    {
+        auto direct = make_direct_conv_step(layer, hints, why);
+        if (!direct || *direct) return direct;
+        why.clear();
+    }
     const ConvolutionParams& p = *layer.get<ConvolutionParams>();
     const std::string where = layer_where(layer);
     if (p.pad_mode == PadMode::same_lower) {

@@ -17,27 +17,31 @@ namespace {
 
 constexpr float kTol = 1e-4f;
 
-// Runs `g` on a c x h x w input through both backends for each fill and compares.
+// Runs `g` on a c x h x w input through both backends for each fill and compares; the XNNPACK
+// backend runs twice, with ordinary convolutions on our direct kernel (where the CPU has
+// AVX-512) and all on XNNPACK.
 void check_graph(const Graph& g, int c, int h, int w, const std::string& what, uint32_t seed,
                  std::vector<std::string>* fallbacks = nullptr) {
-    auto xb = XnnpackBackend::create(2);
-    ASSERT_TRUE(xb) << xb.error().message;
-    auto ref = make_reference_backend(2);
-    std::mt19937 rng(seed);
-    for (Fill fill : {Fill::random, Fill::zeros, Fill::ones}) {
-        const Tensor in = make_input(c, h, w, fill, rng);
-        Tensor got;
-        Tensor want;
-        const std::string label = what + " input " + std::to_string(c) + "x" + std::to_string(h) +
-                                  "x" + std::to_string(w) + " " + fill_name(fill) + " seed " +
-                                  std::to_string(seed);
-        auto r1 = (*xb)->run(g, in.view(), got);
-        ASSERT_TRUE(r1) << label << ": " << r1.error().message;
-        auto r2 = ref->run(g, in.view(), want);
-        ASSERT_TRUE(r2) << label << ": " << r2.error().message;
-        EXPECT_TRUE(close_enough(got, want, kTol, label));
+    for (bool direct : {true, false}) {
+        auto xb = XnnpackBackend::create(2, direct);
+        ASSERT_TRUE(xb) << xb.error().message;
+        auto ref = make_reference_backend(2);
+        std::mt19937 rng(seed);
+        for (Fill fill : {Fill::random, Fill::zeros, Fill::ones}) {
+            const Tensor in = make_input(c, h, w, fill, rng);
+            Tensor got;
+            Tensor want;
+            const std::string label = what + " input " + std::to_string(c) + "x" +
+                                      std::to_string(h) + "x" + std::to_string(w) + " " +
+                                      fill_name(fill) + " seed " + std::to_string(seed);
+            auto r1 = (*xb)->run(g, in.view(), got);
+            ASSERT_TRUE(r1) << label << ": " << r1.error().message;
+            auto r2 = ref->run(g, in.view(), want);
+            ASSERT_TRUE(r2) << label << ": " << r2.error().message;
+            EXPECT_TRUE(close_enough(got, want, kTol, label + (direct ? " (direct conv)" : "")));
+        }
+        if (fallbacks != nullptr && !direct) *fallbacks = (*xb)->fallback_layers();
     }
-    if (fallbacks != nullptr) *fallbacks = (*xb)->fallback_layers();
 }
 
 ConvolutionParams conv_params(int ci, int co, int k, int stride, int dil, int pad, int group) {

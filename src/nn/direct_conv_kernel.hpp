@@ -1,0 +1,38 @@
+// The interface between the direct convolution's driver (direct_conv.cpp) and its AVX-512
+// kernel (direct_conv_avx512.cpp). Plain data only: the kernel's translation unit is compiled
+// for AVX-512 and must not instantiate inline library code that other units could pick up.
+#pragma once
+
+#include <cstddef>
+
+namespace kizuna::nn::direct {
+
+struct KernelArgs {
+    const float* in = nullptr;  // NHWC, pixel stride in_c
+    int in_h = 0;
+    int in_w = 0;
+    int in_c = 0;
+    float* out = nullptr;  // NHWC, pixel stride out_c
+    int out_w = 0;
+    int out_c = 0;
+    int kernel_h = 0;
+    int kernel_w = 0;
+    int stride_h = 1;
+    int stride_w = 1;
+    int dilation_h = 1;
+    int dilation_w = 1;
+    int pad_top = 0;
+    int pad_left = 0;
+    const float* weights = nullptr;  // group g at g * kernel_h * kernel_w * in_c * 64
+    const float* bias = nullptr;     // groups * 64
+    const float* slope = nullptr;    // groups * 64; used when epilogue == 1
+    const float* zeros = nullptr;    // in_c zeros
+    int epilogue = 0;                // 0 none, 1 slope, 2 clip (Epilogue)
+    float lo = 0.f;
+    float hi = 0.f;
+};
+
+// Computes output row `oy`, channels [64 * group, min(64 * group + 64, out_c)).
+void conv_row_avx512(const KernelArgs& a, int oy, int group);
+
+}  // namespace kizuna::nn::direct
