@@ -32,18 +32,18 @@ HWY_INLINE VF mat3(DF d, VF a, VF b, VF c, float ka, float kb, float kc) {
 }
 
 // Step 4 of enhance.hpp on one vector of pixels (inputs any value, outputs in [0, 1]).
-HWY_INLINE void saturate(DF d, VF& r, VF& g, VF& b, float sat, bool linear) {
+HWY_INLINE void saturate(DF d, VF& r, VF& g, VF& b, float sat, bool linear, const ColorTables& t) {
     r = clamp01(d, r);
     g = clamp01(d, g);
     b = clamp01(d, b);
     if (!linear) {
-        r = srgb_to_linear(d, r);
-        g = srgb_to_linear(d, g);
-        b = srgb_to_linear(d, b);
+        r = srgb_to_linear(d, r, t);
+        g = srgb_to_linear(d, g, t);
+        b = srgb_to_linear(d, b, t);
     }
-    const VF l_ = cbrt_nonneg(d, mat3(d, r, g, b, 0.4122214708f, 0.5363325363f, 0.0514459929f));
-    const VF m_ = cbrt_nonneg(d, mat3(d, r, g, b, 0.2119034982f, 0.6806995451f, 0.1073969566f));
-    const VF s_ = cbrt_nonneg(d, mat3(d, r, g, b, 0.0883024619f, 0.2817188376f, 0.6299787005f));
+    const VF l_ = cbrt_nonneg(d, mat3(d, r, g, b, 0.4122214708f, 0.5363325363f, 0.0514459929f), t);
+    const VF m_ = cbrt_nonneg(d, mat3(d, r, g, b, 0.2119034982f, 0.6806995451f, 0.1073969566f), t);
+    const VF s_ = cbrt_nonneg(d, mat3(d, r, g, b, 0.0883024619f, 0.2817188376f, 0.6299787005f), t);
     const VF L = mat3(d, l_, m_, s_, 0.2104542553f, 0.7936177850f, -0.0040720468f);
     const VF vs = hn::Set(d, sat);
     const VF l2 = hn::MulAdd(vs, hn::Sub(l_, L), L);
@@ -56,9 +56,9 @@ HWY_INLINE void saturate(DF d, VF& r, VF& g, VF& b, float sat, bool linear) {
     g = clamp01(d, mat3(d, l3, m3, s3, -1.2684380046f, 2.6097574011f, -0.3413193965f));
     b = clamp01(d, mat3(d, l3, m3, s3, -0.0041960863f, -0.7034186147f, 1.7076147010f));
     if (!linear) {
-        r = linear_to_srgb(d, r);
-        g = linear_to_srgb(d, g);
-        b = linear_to_srgb(d, b);
+        r = linear_to_srgb(d, r, t);
+        g = linear_to_srgb(d, g, t);
+        b = linear_to_srgb(d, b, t);
     }
 }
 
@@ -112,6 +112,7 @@ void EnhanceRow(const enhance_detail::RowArgs& a, const EnhanceParams& p, bool l
     const VF contrast = hn::Set(d, p.contrast);
     const bool do_contrast = p.contrast > 0.0f;
     const bool do_sat = p.saturation != 1.0f;
+    const ColorTables tables;
     for (size_t x = 0; x < w; x += n) {
         VF c[3];
         for (int ch = 0; ch < 3; ++ch) {
@@ -139,7 +140,7 @@ void EnhanceRow(const enhance_detail::RowArgs& a, const EnhanceParams& p, bool l
         if (do_contrast) {
             for (VF& v : c) v = s_curve(d, v, contrast);
         }
-        if (do_sat) saturate(d, c[0], c[1], c[2], p.saturation, linear);
+        if (do_sat) saturate(d, c[0], c[1], c[2], p.saturation, linear, tables);
         for (int ch = 0; ch < 3; ++ch) hn::StoreU(c[ch], d, dst[ch] + x);
     }
 }

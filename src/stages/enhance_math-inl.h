@@ -1,7 +1,7 @@
 // SIMD colour math for the fast stage 4 and output packing (Highway, per-target): the sRGB
-// transfer and the cube root, built on a polynomial log2/exp2 pair (relative error < 1e-6, so
-// within 1e-5 of the scalar functions in enhance_color.hpp). Include after hwy/highway.h in a
-// foreach_target TU.
+// transfer and the cube root from piecewise cubic tables (simd_pow.hpp; relative error about
+// 2e-7, so within 1e-6 of the scalar functions in enhance_color.hpp). Include after hwy/highway.h
+// in a foreach_target TU.
 
 // Per-target include guard (the Highway convention for -inl headers).
 #if defined(KIZUNA_STAGES_ENHANCE_MATH_INL_H_) == defined(HWY_TARGET_TOGGLE)
@@ -12,6 +12,7 @@
 #endif
 
 #include "hwy/highway.h"
+#include "stages/simd_pow.hpp"
 
 HWY_BEFORE_NAMESPACE();
 namespace kizuna::stages::HWY_NAMESPACE {
@@ -22,94 +23,104 @@ HWY_INLINE V clamp01(D d, V v) {
     return hn::Min(hn::Max(v, hn::Zero(d)), hn::Set(d, 1.0f));
 }
 
-// log2(x) for normal x > 0: exponent + atanh series of the mantissa moved to
-// [sqrt(1/2), sqrt(2)) (|t| <= 0.172, series to t^7: error < 1e-6).
+// table[idx] per lane for a 16-entry, 64-byte aligned table (idx in [0, 16)). Built once per
+// index vector and applied to several tables: one permute on AVX-512, two and a blend on AVX2,
+// a gather on narrower targets.
+template <class D>
+class Lookup16 {
+public:
+    using DI = hwy::HWY_NAMESPACE::RebindToSigned<D>;
+    using VI = hwy::HWY_NAMESPACE::Vec<DI>;
+    using V = hwy::HWY_NAMESPACE::Vec<D>;
+    static constexpr size_t kLanes = hwy::HWY_NAMESPACE::MaxLanes(D());
+
+    HWY_INLINE Lookup16(D d, VI idx) : d_(d), idx_(idx) {
+        namespace hn = hwy::HWY_NAMESPACE;
+        if constexpr (kLanes >= 16) {
+            perm_ = hn::IndicesFromVec(d, idx);
+        } else if constexpr (kLanes == 8) {
+            const DI di;
+            perm_ = hn::IndicesFromVec(d, hn::And(idx, hn::Set(di, 7)));
+            high_ = hn::RebindMask(d, hn::Gt(idx, hn::Set(di, 7)));
+        }
+    }
+
+    HWY_INLINE V operator()(const float* table) const {
+        namespace hn = hwy::HWY_NAMESPACE;
+        if constexpr (kLanes >= 16) {
+            return hn::TableLookupLanes(hn::Load(d_, table), perm_);
+        } else if constexpr (kLanes == 8) {
+            return hn::IfThenElse(high_, hn::TableLookupLanes(hn::Load(d_, table + 8), perm_),
+                                  hn::TableLookupLanes(hn::Load(d_, table), perm_));
+        } else {
+            return hn::GatherIndex(d_, table, idx_);
+        }
+    }
+
+private:
+    D d_;
+    VI idx_;
+    decltype(hwy::HWY_NAMESPACE::IndicesFromVec(D(), hwy::HWY_NAMESPACE::Zero(DI()))) perm_{};
+    hwy::HWY_NAMESPACE::Mask<D> high_{};
+};
+
+// x^p * multiplier + add for x in [2^-15, 2) from a PowTable (simd_pow.hpp): relative error about
+// 2e-7. Any other x (NaN included) gives some finite or NaN value without reading out of bounds.
 template <class D, class V>
-HWY_INLINE V log2_pos(D d, V x) {
+HWY_INLINE V pow_table(D d, V x, const PowTable& t, float add = 0.0f) {
     namespace hn = hwy::HWY_NAMESPACE;
     const hn::RebindToSigned<D> di;
     const auto bits = hn::BitCast(di, x);
-    V e = hn::ConvertTo(d, hn::Sub(hn::ShiftRight<23>(bits), hn::Set(di, 127)));
-    V m = hn::BitCast(d, hn::Or(hn::And(bits, hn::Set(di, 0x007FFFFF)), hn::Set(di, 0x3F800000)));
-    const auto big = hn::Gt(m, hn::Set(d, 1.41421356f));
-    m = hn::IfThenElse(big, hn::Mul(m, hn::Set(d, 0.5f)), m);
-    e = hn::IfThenElse(big, hn::Add(e, hn::Set(d, 1.0f)), e);
-    // t = (m - 1) / (m + 1) with a refined approximate reciprocal.
-    const V den = hn::Add(m, hn::Set(d, 1.0f));
-    V r = hn::ApproximateReciprocal(den);
-    r = hn::Mul(r, hn::NegMulAdd(den, r, hn::Set(d, 2.0f)));
-    const V t = hn::Mul(hn::Sub(m, hn::Set(d, 1.0f)), r);
-    const V t2 = hn::Mul(t, t);
-    V p = hn::MulAdd(t2, hn::Set(d, 1.0f / 7.0f), hn::Set(d, 1.0f / 5.0f));
-    p = hn::MulAdd(p, t2, hn::Set(d, 1.0f / 3.0f));
-    p = hn::MulAdd(p, t2, hn::Set(d, 1.0f));
-    return hn::MulAdd(hn::Mul(t, p), hn::Set(d, 2.8853900817779268f), e);  // 2 / ln 2
+    const auto e_idx =
+        hn::And(hn::Sub(hn::ShiftRight<23>(bits), hn::Set(di, 112)), hn::Set(di, 15));
+    const auto seg = hn::And(hn::ShiftRight<19>(bits), hn::Set(di, 15));
+    const V tt = hn::Sub(
+        hn::BitCast(d, hn::Or(hn::And(bits, hn::Set(di, 0x7FFFF)), hn::Set(di, 0x3F800000))),
+        hn::Set(d, 1.0f));
+    const Lookup16<D> s(d, seg);
+    V p = hn::MulAdd(s(t.c3), tt, s(t.c2));
+    p = hn::MulAdd(p, tt, s(t.c1));
+    p = hn::MulAdd(p, tt, s(t.c0));
+    return hn::MulAdd(p, Lookup16<D>(d, e_idx)(t.scale), hn::Set(d, add));
 }
 
-// 2^y for y in [-126, 126]: 2^floor(y) * sqrt(2) * e^((frac - 1/2) ln 2), Taylor to degree 6
-// (relative error < 2e-7).
-template <class D, class V>
-HWY_INLINE V exp2_of(D d, V y) {
-    namespace hn = hwy::HWY_NAMESPACE;
-    const hn::RebindToSigned<D> di;
-    y = hn::Min(hn::Max(y, hn::Set(d, -126.0f)), hn::Set(d, 126.0f));
-    const V n = hn::Floor(y);
-    const V z = hn::Mul(hn::Sub(hn::Sub(y, n), hn::Set(d, 0.5f)), hn::Set(d, 0.6931471805599453f));
-    V p = hn::MulAdd(z, hn::Set(d, 1.0f / 720.0f), hn::Set(d, 1.0f / 120.0f));
-    p = hn::MulAdd(p, z, hn::Set(d, 1.0f / 24.0f));
-    p = hn::MulAdd(p, z, hn::Set(d, 1.0f / 6.0f));
-    p = hn::MulAdd(p, z, hn::Set(d, 0.5f));
-    p = hn::MulAdd(p, z, hn::Set(d, 1.0f));
-    p = hn::MulAdd(p, z, hn::Set(d, 1.0f));
-    p = hn::Mul(p, hn::Set(d, 1.41421356237f));
-    const auto scaled = hn::Add(hn::BitCast(di, p), hn::ShiftLeft<23>(hn::ConvertTo(di, n)));
-    return hn::BitCast(d, scaled);
-}
-
-// x^e for x > 0 (normal).
-template <class D, class V>
-HWY_INLINE V pow_pos(D d, V x, float e) {
-    namespace hn = hwy::HWY_NAMESPACE;
-    return exp2_of(d, hn::Mul(hn::Set(d, e), log2_pos(d, x)));
-}
+// The colour tables, fetched once per row.
+struct ColorTables {
+    const PowTable& decode = pow_table_2_4();
+    const PowTable& encode = pow_table_inv_2_4();
+    const PowTable& cbrt = pow_table_cbrt();
+};
 
 // sRGB EOTF for c in [0, 1].
 template <class D, class V>
-HWY_INLINE V srgb_to_linear(D d, V c) {
+HWY_INLINE V srgb_to_linear(D d, V c, const ColorTables& t) {
     namespace hn = hwy::HWY_NAMESPACE;
     const V lin = hn::Mul(c, hn::Set(d, 1.0f / 12.92f));
-    const V base =
-        hn::Div(hn::Add(hn::Max(c, hn::Set(d, 0.04f)), hn::Set(d, 0.055f)), hn::Set(d, 1.055f));
-    return hn::IfThenElse(hn::Le(c, hn::Set(d, 0.04045f)), lin, pow_pos(d, base, 2.4f));
+    const V base = hn::MulAdd(hn::Max(c, hn::Set(d, 0.04f)), hn::Set(d, 1.0f / 1.055f),
+                              hn::Set(d, 0.055f / 1.055f));
+    return hn::IfThenElse(hn::Le(c, hn::Set(d, 0.04045f)), lin, pow_table(d, base, t.decode));
 }
 
 // sRGB OETF for l in [0, 1].
 template <class D, class V>
-HWY_INLINE V linear_to_srgb(D d, V l) {
+HWY_INLINE V linear_to_srgb(D d, V l, const ColorTables& t) {
     namespace hn = hwy::HWY_NAMESPACE;
     const V lin = hn::Mul(l, hn::Set(d, 12.92f));
-    const V p = pow_pos(d, hn::Max(l, hn::Set(d, 0.003f)), 1.0f / 2.4f);
-    const V gam = hn::Sub(hn::Mul(hn::Set(d, 1.055f), p), hn::Set(d, 0.055f));
+    const V gam = pow_table(d, hn::Max(l, hn::Set(d, 0.003f)), t.encode, -0.055f);
     return hn::IfThenElse(hn::Le(l, hn::Set(d, 0.0031308f)), lin, gam);
 }
 
-// Cube root of x >= 0 (0 for x <= 0): a bit-pattern estimate (within 4%) and two Halley steps
-// y *= (y^3 + 2x) / (2y^3 + x) (relative error < 1e-6).
+// Cube root of x in [0, 2) (0 for x <= 0). Below 2^-15 the argument is scaled by 2^15 (the root
+// by 2^-5); below 2^-30 it is taken as 2^-30 (an error of at most 2^-10 in the root, which the
+// OKLab round trip turns into at most ~1e-9 in linear RGB).
 template <class D, class V>
-HWY_INLINE V cbrt_nonneg(D d, V x) {
+HWY_INLINE V cbrt_nonneg(D d, V x, const ColorTables& t) {
     namespace hn = hwy::HWY_NAMESPACE;
-    const hn::RebindToSigned<D> di;
-    const V xc = hn::Max(x, hn::Set(d, 1e-30f));
-    const V third = hn::Mul(hn::ConvertTo(d, hn::BitCast(di, xc)), hn::Set(d, 1.0f / 3.0f));
-    V y = hn::BitCast(d, hn::Add(hn::ConvertTo(di, third), hn::Set(di, 0x2a514067)));
-    for (int i = 0; i < 2; ++i) {
-        const V y3 = hn::Mul(hn::Mul(y, y), y);
-        const V num = hn::MulAdd(hn::Set(d, 2.0f), xc, y3);
-        const V den = hn::MulAdd(hn::Set(d, 2.0f), y3, xc);
-        V r = hn::ApproximateReciprocal(den);
-        r = hn::Mul(r, hn::NegMulAdd(den, r, hn::Set(d, 2.0f)));
-        y = hn::Mul(y, hn::Mul(num, r));
-    }
+    const auto small = hn::Lt(x, hn::Set(d, 0x1p-15f));
+    V xs = hn::IfThenElse(small, hn::Mul(x, hn::Set(d, 0x1p15f)), x);
+    xs = hn::Max(xs, hn::Set(d, 0x1p-15f));
+    V y = pow_table(d, xs, t.cbrt);
+    y = hn::IfThenElse(small, hn::Mul(y, hn::Set(d, 0x1p-5f)), y);
     return hn::IfThenElse(hn::Gt(x, hn::Zero(d)), y, hn::Zero(d));
 }
 

@@ -66,11 +66,12 @@ void PackRow(const float* const rgb[3], const float* alpha, int width, bool enco
     const size_t bpp = bytes_per_pixel(format);
     auto* out = reinterpret_cast<uint8_t*>(dst);
     HWY_ALIGN uint8_t tail[16 * hn::MaxLanes(DF())];
+    const ColorTables tables;
     for (size_t x = 0; x < w; x += n) {
         VF c[3];
         for (int ch = 0; ch < 3; ++ch) {
             c[ch] = hn::LoadU(d, rgb[ch] + x);
-            if (encode_srgb) c[ch] = linear_to_srgb(d, sanitize(d, c[ch]));
+            if (encode_srgb) c[ch] = linear_to_srgb(d, sanitize(d, c[ch]), tables);
             c[ch] = sanitize(d, c[ch]);
         }
         const VF a = alpha ? sanitize(d, hn::LoadU(d, alpha + x)) : hn::Set(d, 1.0f);

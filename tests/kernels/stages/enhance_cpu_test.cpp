@@ -1,10 +1,12 @@
 // Stage 4: fast (SIMD + threads) against the reference, checkasm style. Tolerance 2e-4 per value
-// (the fast saturation uses Highway's exp/log for the sRGB transfer and the cube root).
+// (the fast saturation uses piecewise cubic tables for the sRGB transfer and the cube root).
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <cstdio>
 #include <random>
 #include <string>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -96,6 +98,53 @@ TEST(EnhanceCpu, MatchesReference) {
                     if (HasFatalFailure()) return;
                 }
             }
+        }
+    }
+}
+
+// Saturation alone over a dense grid of colours (every 1/31 step of r, g and b, plus values near
+// the sRGB transfer's linear segment and tiny ones), where the fast transfer and cube-root
+// approximations are most exposed; same 2e-4 tolerance.
+TEST(EnhanceCpu, SaturationDenseColourGrid) {
+    const float special[] = {0.0f,  1e-7f,    1e-5f,   0.003f, 0.0031308f,
+                             0.02f, 0.04045f, 0.0405f, 0.5f,   0.999f};
+    std::vector<float> levels;
+    for (int i = 0; i < 32; ++i) levels.push_back(i / 31.0f);
+    levels.insert(levels.end(), std::begin(special), std::end(special));
+    const int n = static_cast<int>(levels.size());
+    const int w = n * n, h = n;
+    PlanarFrame in;
+    ASSERT_TRUE(in.ensure(w, h, false).ok());
+    for (int y = 0; y < h; ++y) {
+        for (int x = 0; x < w; ++x) {
+            in.r.row(y)[x] = levels[x % n];
+            in.g.row(y)[x] = levels[x / n];
+            in.b.row(y)[x] = levels[y];
+        }
+    }
+    ThreadPool pool(2);
+    for (float sat : {0.0f, 0.5f, 1.05f, 2.0f}) {
+        for (bool linear : {false, true}) {
+            const EnhanceParams p{0.0f, 0.0f, sat, 0.0f};
+            PlanarFrame ref, fast;
+            ASSERT_TRUE(enhance_reference(in, nullptr, p, linear, ref).ok());
+            EnhanceCpu cpu;
+            ASSERT_TRUE(cpu.run(in, nullptr, p, linear, fast, pool).ok());
+            float worst = 0.0f;
+            const Plane* rp[3] = {&ref.r, &ref.g, &ref.b};
+            const Plane* fp[3] = {&fast.r, &fast.g, &fast.b};
+            for (int ch = 0; ch < 3; ++ch) {
+                for (int y = 0; y < h; ++y) {
+                    for (int x = 0; x < w; ++x) {
+                        const float err = std::fabs(fp[ch]->row(y)[x] - rp[ch]->row(y)[x]);
+                        worst = std::max(worst, err);
+                        ASSERT_LE(err, 2e-4f) << "saturation " << sat << " linear " << linear
+                                              << " rgb " << in.r.row(y)[x] << " " << in.g.row(y)[x]
+                                              << " " << in.b.row(y)[x] << " channel " << ch;
+                    }
+                }
+            }
+            std::printf("saturation %.2f linear %d: max error %.3g\n", sat, linear, worst);
         }
     }
 }
