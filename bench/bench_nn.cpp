@@ -6,6 +6,10 @@
 //
 // Usage: bench_nn [--runs N] [--warmup N] [--threads N] [--tile N] [--models a,b,...]
 //                 [--backend xnnpack|reference] [--no-peer] [--peer-per-tile]
+//                 [--no-xnnpack-conv]
+// The XNNPACK backend runs ordinary convolutions on our own AVX-512 direct kernel where the CPU
+// has AVX-512; unless --no-xnnpack-conv, the same model is then also timed with every
+// convolution on XNNPACK's own operators, and the ratio printed.
 // By default the peer runs once on the one-tile picture and its wall time (start-up included:
 // Vulkan device, model load, pipeline compilation) is compared. With --peer-per-tile it also
 // runs on two copies, and (2 images - 1 image) is its time per tile without start-up.
@@ -116,6 +120,7 @@ int main(int argc, char** argv) {
     base.warmup = 1;
     bool peer = true;
     bool peer_per_tile = false;
+    bool compare_xnnpack_conv = true;
     std::vector<std::string> only;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
@@ -130,6 +135,8 @@ int main(int argc, char** argv) {
             base.tile = std::atoi(next().c_str());
         else if (a == "--no-peer")
             peer = false;
+        else if (a == "--no-xnnpack-conv")
+            compare_xnnpack_conv = false;
         else if (a == "--backend")
             base.backend =
                 next() == "reference" ? NnBackendKind::reference : NnBackendKind::xnnpack;
@@ -141,11 +148,11 @@ int main(int argc, char** argv) {
                 p = q + 1;
             }
         } else {
-            fmt::print(
-                stderr,
-                "usage: {} [--runs N] [--warmup N] [--threads N] [--tile N] "
-                "[--models a,b] [--backend xnnpack|reference] [--no-peer] [--peer-per-tile]\n",
-                argv[0]);
+            fmt::print(stderr,
+                       "usage: {} [--runs N] [--warmup N] [--threads N] [--tile N] "
+                       "[--models a,b] [--backend xnnpack|reference] [--no-peer] [--peer-per-tile] "
+                       "[--no-xnnpack-conv]\n",
+                       argv[0]);
             return 2;
         }
     }
@@ -192,6 +199,20 @@ int main(int argc, char** argv) {
         fmt::print("  peak RSS {:.0f} MiB{}\n", r->peak_rss_mb,
                    r->peak_rss_reset ? "" : " (process lifetime peak: VmHWM reset not allowed)");
         for (const auto& f : r->fallback_layers) fmt::print("  reference fallback: {}\n", f);
+        if (compare_xnnpack_conv && o.backend == NnBackendKind::xnnpack) {
+            kizuna::NnBenchOptions ox = o;
+            ox.direct_conv = false;
+            auto rx = kizuna::run_nn_bench(ox);
+            if (rx) {
+                fmt::print(
+                    "  all convolutions on XNNPACK operators: ms/tile median {:.1f} min {:.1f} "
+                    "max {:.1f}, {:.1f} GFLOP/s, {:.1f}% of peak; XNNPACK-only / ours = {:.2f}x\n",
+                    rx->ms_median, rx->ms_min, rx->ms_max, rx->gflops, 100.0 * rx->peak_share,
+                    rx->ms_median / r->ms_median);
+            } else {
+                fmt::print("  all convolutions on XNNPACK operators: {}\n", rx.error().message);
+            }
+        }
         if (peer) {
             const PeerTiming t = run_peer(m, work, base.tile, peer_per_tile);
             if (t.per_tile_ms > 0) {

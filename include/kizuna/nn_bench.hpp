@@ -24,6 +24,9 @@ struct NnBenchOptions {
     int warmup = 1;                // untimed runs first (>= 0)
     int runs = 5;                  // timed runs (>= 1)
     bool measure_fma_peak = true;  // false: peak_gflops and peak_share are 0
+    // XNNPACK backend: ordinary convolutions on KizunaSR's own AVX-512 direct kernel (the
+    // default, where the CPU has AVX-512); false runs them on XNNPACK's operators, to compare.
+    bool direct_conv = true;
 };
 
 struct NnBenchResult {
@@ -38,7 +41,8 @@ struct NnBenchResult {
     double gflop_per_tile = 0;   // convolution, deconvolution and inner-product FLOPs (a
                                  // multiply-add = 2), from the graph at this tile size
     double gflops = 0;           // gflop_per_tile / median seconds
-    double fma_peak_gflops = 0;  // measured FMA peak on `threads` threads (AVX-512, else AVX2)
+    double fma_peak_gflops = 0;  // measured FMA peak on `threads` threads (AVX-512, else AVX2):
+                                 // the higher of a measurement before and one after the runs
     const char* fma_isa = "";    // "avx512f", "avx2+fma" or "none"
     double peak_share = 0;       // gflops / fma_peak_gflops
     // The same figures per CPU-second instead of per wall-second, which stay meaningful on a

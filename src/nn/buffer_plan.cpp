@@ -34,8 +34,12 @@ bool aliases_input(const Graph& graph, const std::vector<Shape>& shapes,
     const Blob& src = graph.blobs[static_cast<size_t>(in)];
     const Shape& a = shapes[static_cast<size_t>(in)];
     const Shape& b = shapes[static_cast<size_t>(l.outputs[0])];
-    return src.consumers.size() == 1 && in != graph.input_blob && a.c == b.c && a.h == b.h &&
-           a.w == b.w;
+    // A split output shares storage with its siblings, which other layers may still read.
+    const bool split_output =
+        src.producer >= 0 &&
+        graph.layers[static_cast<size_t>(src.producer)].type == LayerType::split;
+    return src.consumers.size() == 1 && in != graph.input_blob && !split_output && a.c == b.c &&
+           a.h == b.h && a.w == b.w;
 }
 
 }  // namespace

@@ -92,8 +92,9 @@ struct Plan {
 // in_place (optional, one flag per layer): layers whose single output shares its first input's
 // memory, like a split's (a backend that fuses a layer into its producer, e.g. PReLU into a
 // convolution, marks it so the producer can write the final values where the layer's readers
-// look for them). Only honoured for a layer with one output whose input has no other reader and
-// the same shape; other flags are ignored.
+// look for them). Only honoured for a layer with one input and one output of the same shape,
+// whose input has no other reader and is neither the graph input nor a split output; other
+// flags are ignored.
 Result<Plan> make_plan(const Graph& graph, int channels, int height, int width,
                        const std::vector<bool>* in_place = nullptr);
 

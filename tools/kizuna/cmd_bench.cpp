@@ -43,6 +43,7 @@ int bench_preview_cmd(const PreviewBenchArgs& a) {
 struct NnBenchArgs {
     NnBenchOptions opts;
     std::string backend = "xnnpack";
+    std::string conv = "direct";
 };
 
 int bench_nn_cmd(NnBenchArgs& a) {
@@ -54,6 +55,11 @@ int bench_nn_cmd(NnBenchArgs& a) {
         Console::instance().error("--backend: \"" + a.backend + "\" is not one of ref, xnnpack");
         return 1;
     }
+    if (a.conv != "direct" && a.conv != "xnnpack") {
+        Console::instance().error("--conv: \"" + a.conv + "\" is not one of direct, xnnpack");
+        return 1;
+    }
+    a.opts.direct_conv = a.conv == "direct";
     auto r = run_nn_bench(a.opts);
     if (!r) {
         Console::instance().error(r.error().message);
@@ -98,6 +104,10 @@ void register_bench(CLI::App& app, Action& run) {
     nn->add_option("-j,--threads", n->opts.threads, "Threads (0 = all)")->capture_default_str();
     nn->add_option("-n,--runs", n->opts.runs, "Timed runs")->capture_default_str();
     nn->add_option("--warmup", n->opts.warmup, "Untimed runs first")->capture_default_str();
+    nn->add_option("--conv", n->conv,
+                   "xnnpack backend: ordinary convolutions on our AVX-512 direct kernel "
+                   "(direct) or on XNNPACK's operators (xnnpack)")
+        ->capture_default_str();
     nn->callback([&run, n] { run = [n] { return bench_nn_cmd(*n); }; });
 }
 

@@ -111,3 +111,48 @@ TEST(BufferPlan, ShippedModelsReuseMemoryWithoutOverlap) {
 
 }  // namespace
 }  // namespace kizuna::nn::test
+
+namespace kizuna::nn::test {
+namespace {
+
+// make_plan's in_place option: a PReLU flagged in place shares its input's memory only when that
+// input has no other reader; everything else keeps disjoint memory while alive.
+TEST(BufferPlan, InPlaceLayerSharesOnlyAnUnsharedInput) {
+    const std::string param =
+        "7767517\n6 7\n"
+        "Input in 0 1 data\n"
+        "Convolution c1 1 1 data a 0=4 1=3 4=1 6=36\n"
+        "PReLU p1 1 1 a b 0=1\n"
+        "Convolution c2 1 1 b c 0=4 1=3 4=1 6=144\n"
+        "Split s 1 2 c c0 c1\n"
+        "PReLU p2 1 1 c0 d 0=1\n";
+    // p2's input (c0, a split output) shares storage with c1 and c: not in place.
+    BinWriter bin;
+    bin.tagged_f32(std::vector<float>(36, 0.f));
+    bin.f32(std::vector<float>(1, 0.25f));
+    bin.tagged_f32(std::vector<float>(144, 0.f));
+    bin.f32(std::vector<float>(1, 0.25f));
+    const Graph g = must_read(param, bin.bytes);
+    auto blob = [&](const char* name) {
+        for (size_t b = 0; b < g.blobs.size(); ++b)
+            if (g.blobs[b].name == name) return static_cast<int>(b);
+        ADD_FAILURE() << "no blob " << name;
+        return 0;
+    };
+    const std::vector<bool> in_place = {false, false, true, false, false, true};
+    auto plan = make_plan(g, 1, 16, 16, &in_place);
+    ASSERT_TRUE(plan.ok()) << plan.error().message;
+    EXPECT_EQ(plan->offsets[blob("a")], plan->offsets[blob("b")]);
+    // c0 is a split output: its storage is also c's and c1's, so d must get its own memory.
+    const size_t bytes = 4 * 16 * 16 * sizeof(float);
+    const size_t c = plan->offsets[blob("c")];
+    const size_t d = plan->offsets[blob("d")];
+    EXPECT_TRUE(c + bytes <= d || d + bytes <= c) << "c at " << c << ", d at " << d;
+    // Without the option nothing is shared but split outputs.
+    auto plain = make_plan(g, 1, 16, 16);
+    ASSERT_TRUE(plain.ok());
+    EXPECT_NE(plain->offsets[blob("a")], plain->offsets[blob("b")]);
+}
+
+}  // namespace
+}  // namespace kizuna::nn::test
