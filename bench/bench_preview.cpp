@@ -5,11 +5,18 @@
 // same size on the same frames (in process, same thread count), and the ratio. Also the fast
 // stages 4, 5 and packing timed one by one (unfused) at the output size.
 //
-//   bench_preview [--frames N] [--threads T] [--images DIR] [--no-vulkan]
+//   bench_preview [--frames N] [--threads T] [--images DIR] [--only 720|1080] [--breakdown]
+//                 [--no-vulkan]
+//
+// --breakdown also times the fused pass with stage 4, then stage 5, switched off.
+//
+// Every line also gives cpu_ms, the process CPU time per frame (all threads): on a shared
+// machine it moves much less than the wall time when other jobs take the cores.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <ctime>
 #include <filesystem>
 #include <functional>
 #include <string>
@@ -40,6 +47,7 @@ using Clock = std::chrono::steady_clock;
 
 struct Stats {
     double median = 0, min = 0, max = 0;
+    double cpu_median = 0;  // process CPU time (all threads) per call, median
 };
 
 Stats stats_of(std::vector<double> v) {
@@ -52,21 +60,38 @@ Stats stats_of(std::vector<double> v) {
     return s;
 }
 
-// Warm-up then timed calls of fn(i), i counting over all calls.
+// CPU time of the whole process (every thread), in ms.
+double process_cpu_ms() {
+    timespec ts{};
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return ts.tv_sec * 1e3 + ts.tv_nsec * 1e-6;
+}
+
+// Warm-up then timed calls of fn(i), i counting over all calls. Also records the process CPU
+// time per call: on a shared machine it varies much less than the wall time when other jobs
+// take cores, so A/B comparisons of kernels can use it.
 Stats time_it(int warmup, int frames, const std::function<void(int)>& fn) {
-    std::vector<double> ms;
+    std::vector<double> ms, cpu;
     for (int i = 0; i < warmup + frames; ++i) {
         const auto t0 = Clock::now();
+        const double c0 = process_cpu_ms();
         fn(i);
         const double t = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-        if (i >= warmup) ms.push_back(t);
+        if (i >= warmup) {
+            ms.push_back(t);
+            cpu.push_back(process_cpu_ms() - c0);
+        }
     }
-    return stats_of(ms);
+    Stats s = stats_of(ms);
+    s.cpu_median = stats_of(cpu).median;
+    return s;
 }
 
 void print(const char* what, const Stats& s) {
-    std::printf("  %-34s median_ms=%8.2f min_ms=%8.2f max_ms=%8.2f fps=%7.1f\n", what, s.median,
+    std::printf("  %-34s median_ms=%8.2f min_ms=%8.2f max_ms=%8.2f fps=%7.1f", what, s.median,
                 s.min, s.max, s.median > 0 ? 1000.0 / s.median : 0.0);
+    if (s.cpu_median > 0) std::printf(" cpu_ms=%8.2f", s.cpu_median);
+    std::printf("\n");
 }
 
 // libswscale context RGBA -> RGBA with the given flags and threads; frames wrap kizuna images.
@@ -122,7 +147,8 @@ kizuna::Result<kizuna::Image> scale_to(const kizuna::Image& src, int w, int h) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    int frames = 30, threads = 0;
+    int frames = 30, threads = 0, only_height = 0;
+    bool breakdown = false;
     bool vulkan = true;
     std::filesystem::path dir = "/usr/share/games/renpy/the_question/game/images";
     for (int i = 1; i < argc; ++i) {
@@ -133,11 +159,16 @@ int main(int argc, char** argv) {
             threads = std::max(0, std::atoi(argv[++i]));
         else if (a == "--images" && i + 1 < argc)
             dir = argv[++i];
+        else if (a == "--only" && i + 1 < argc)
+            only_height = std::atoi(argv[++i]);
+        else if (a == "--breakdown")
+            breakdown = true;
         else if (a == "--no-vulkan")
             vulkan = false;
         else {
             std::fprintf(stderr,
-                         "usage: %s [--frames N] [--threads T] [--images DIR] [--no-vulkan]\n",
+                         "usage: %s [--frames N] [--threads T] [--images DIR] [--only 720|1080] "
+                         "[--breakdown] [--no-vulkan]\n",
                          argv[0]);
             return 2;
         }
@@ -190,6 +221,7 @@ int main(int argc, char** argv) {
     const int cases[][2] = {{1280, 720}, {1920, 1080}};
     for (const auto& c : cases) {
         const int iw = c[0], ih = c[1], ow = 2 * iw, oh = 2 * ih;
+        if (only_height != 0 && ih != only_height) continue;
         std::vector<kizuna::Image> inputs;
         for (const auto& s : stills) {
             auto img = scale_to(s, iw, ih);
@@ -229,6 +261,23 @@ int main(int argc, char** argv) {
         print("  2 reconstruct", stats_of(st[1]));
         print("  3 upscale", stats_of(st[2]));
         print("  4+5+pack fused", stats_of(st[3]));
+        if (breakdown) {
+            // The fused pass with one of stages 4 and 5 switched off (wall ms of that pass).
+            for (int variant = 0; variant < 2; ++variant) {
+                kizuna::Profile alt = *profile;
+                (variant == 0 ? alt.enhance.enabled : alt.temporal.enabled) = false;
+                auto pv = kizuna::Preview::create(alt, opts);
+                if (!pv) return 1;
+                std::vector<double> fused;
+                time_it(3, frames, [&](int i) {
+                    if (!pv->process(input_of(i).view(), out)) std::abort();
+                    if (i >= 3) fused.push_back(pv->last_timings().enhance_ms);
+                });
+                print(
+                    variant == 0 ? "  5+pack fused (enhance off)" : "  4+pack fused (temporal off)",
+                    stats_of(fused));
+            }
+        }
 
         // Stages 4, 5 and packing unfused, on the upscaled-size frame (normalized input).
         {

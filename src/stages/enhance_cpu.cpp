@@ -5,6 +5,20 @@
 
 #include "stages/enhance.hpp"
 
+#ifndef KIZUNA_STAGES_ENHANCE_CPU_LAYOUT
+#define KIZUNA_STAGES_ENHANCE_CPU_LAYOUT
+namespace kizuna::stages::enhance_detail {
+// Pixels per chunk of the row kernel: the chunk's 3x3 statistics (9 scratch rows) and its input
+// rows stay in L1 between the vertical and the horizontal pass.
+inline constexpr size_t kChunk = 256;
+// Offset of local index 0 inside a scratch row (room for index -1 and whole vectors past the
+// chunk).
+inline constexpr size_t kPad = 16;
+// Scratch row pitch: 10 rows (sum, min, max of 3 channels, line-darken factor).
+inline constexpr size_t kLocal = kChunk + 2 * kPad;
+}  // namespace kizuna::stages::enhance_detail
+#endif
+
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "stages/enhance_cpu.cpp"
 #include "hwy/foreach_target.h"  // IWYU pragma: keep
@@ -20,12 +34,9 @@ namespace {
 using DF = hn::ScalableTag<float>;
 using VF = hn::Vec<DF>;
 
-// Offset of x = 0 inside a scratch row (room for x = -1 and whole vectors past the end).
-constexpr size_t kPad = 16;
-
-size_t scratch_pitch(int width) {
-    return (static_cast<size_t>(width) + 15) / 16 * 16 + 2 * kPad;
-}
+using enhance_detail::kChunk;
+using enhance_detail::kLocal;
+using enhance_detail::kPad;
 
 HWY_INLINE VF mat3(DF d, VF a, VF b, VF c, float ka, float kb, float kc) {
     return hn::MulAdd(hn::Set(d, kc), c, hn::MulAdd(hn::Set(d, kb), b, hn::Mul(hn::Set(d, ka), a)));
@@ -41,9 +52,21 @@ HWY_INLINE void saturate(DF d, VF& r, VF& g, VF& b, float sat, bool linear, cons
         g = srgb_to_linear(d, g, t);
         b = srgb_to_linear(d, b, t);
     }
-    const VF l_ = cbrt_nonneg(d, mat3(d, r, g, b, 0.4122214708f, 0.5363325363f, 0.0514459929f), t);
-    const VF m_ = cbrt_nonneg(d, mat3(d, r, g, b, 0.2119034982f, 0.6806995451f, 0.1073969566f), t);
-    const VF s_ = cbrt_nonneg(d, mat3(d, r, g, b, 0.0883024619f, 0.2817188376f, 0.6299787005f), t);
+    const VF lms_l = mat3(d, r, g, b, 0.4122214708f, 0.5363325363f, 0.0514459929f);
+    const VF lms_m = mat3(d, r, g, b, 0.2119034982f, 0.6806995451f, 0.1073969566f);
+    const VF lms_s = mat3(d, r, g, b, 0.0883024619f, 0.2817188376f, 0.6299787005f);
+    VF l_, m_, s_;
+    // Common case: no lane near black, where cbrt_nonneg gives exactly pow_table's value.
+    const VF lowest = hn::Min(hn::Min(lms_l, lms_m), lms_s);
+    if (hn::AllFalse(d, hn::Lt(lowest, hn::Set(d, 0x1p-15f)))) {
+        l_ = pow_table(d, lms_l, t.cbrt);
+        m_ = pow_table(d, lms_m, t.cbrt);
+        s_ = pow_table(d, lms_s, t.cbrt);
+    } else {
+        l_ = cbrt_nonneg(d, lms_l, t);
+        m_ = cbrt_nonneg(d, lms_m, t);
+        s_ = cbrt_nonneg(d, lms_s, t);
+    }
     const VF L = mat3(d, l_, m_, s_, 0.2104542553f, 0.7936177850f, -0.0040720468f);
     const VF vs = hn::Set(d, sat);
     const VF l2 = hn::MulAdd(vs, hn::Sub(l_, L), L);
@@ -75,36 +98,20 @@ void EnhanceRow(const enhance_detail::RowArgs& a, const EnhanceParams& p, bool l
     const DF d;
     const size_t n = hn::Lanes(d);
     const size_t w = static_cast<size_t>(a.width);
-    const size_t pitch = scratch_pitch(a.width);
+    const size_t wr = (w + n - 1) / n * n;  // whole vectors cover [0, wr)
+    // Chunk-local scratch rows: element i is x = x0 + i, valid from i = -1 to kChunk + n.
+    float* vsum[3];
+    float* vmin[3];
+    float* vmax[3];
+    for (int ch = 0; ch < 3; ++ch) {
+        vsum[ch] = scratch + (3 * ch + 0) * kLocal + kPad;
+        vmin[ch] = scratch + (3 * ch + 1) * kLocal + kPad;
+        vmax[ch] = scratch + (3 * ch + 2) * kLocal + kPad;
+    }
+    float* factor = scratch + 9 * kLocal + kPad;
     const bool sharpen = p.sharpen > 0.0f;
-    if (sharpen) {
-        for (int ch = 0; ch < 3; ++ch) {
-            float* vsum = scratch + (3 * ch + 0) * pitch + kPad;
-            float* vmin = scratch + (3 * ch + 1) * pitch + kPad;
-            float* vmax = scratch + (3 * ch + 2) * pitch + kPad;
-            for (size_t x = 0; x < w; x += n) {
-                const VF u = hn::LoadU(d, a.up[ch] + x);
-                const VF m = hn::LoadU(d, a.mid[ch] + x);
-                const VF o = hn::LoadU(d, a.down[ch] + x);
-                hn::StoreU(hn::Add(hn::Add(u, m), o), d, vsum + x);
-                hn::StoreU(hn::Min(hn::Min(u, m), o), d, vmin + x);
-                hn::StoreU(hn::Max(hn::Max(u, m), o), d, vmax + x);
-            }
-            for (float* row : {vsum, vmin, vmax}) {
-                row[-1] = row[0];
-                row[w] = row[w - 1];
-            }
-        }
-    }
     const bool darken = a.cls && p.line_darken > 0.0f;
-    float* factor = scratch + 9 * pitch + kPad;
-    if (darken) {
-        const float f = 1.0f - enhance_line_darken_scale * p.line_darken;
-        for (size_t x = 0; x < w; ++x) {
-            factor[x] = a.cls[a.cls_x[x]] == static_cast<uint8_t>(PixelClass::line_art) ? f : 1.0f;
-        }
-        for (size_t x = w; x < w + n; ++x) factor[x] = 1.0f;
-    }
+    const float dark = 1.0f - enhance_line_darken_scale * p.line_darken;
     const VF amount = hn::Set(d, p.sharpen);
     const VF ninth = hn::Set(d, 1.0f / 9.0f);
     const VF noise = hn::Set(d, 1.0f / 255.0f);
@@ -113,35 +120,78 @@ void EnhanceRow(const enhance_detail::RowArgs& a, const EnhanceParams& p, bool l
     const bool do_contrast = p.contrast > 0.0f;
     const bool do_sat = p.saturation != 1.0f;
     const ColorTables tables;
-    for (size_t x = 0; x < w; x += n) {
-        VF c[3];
-        for (int ch = 0; ch < 3; ++ch) {
-            c[ch] = hn::LoadU(d, a.mid[ch] + x);
-            if (sharpen) {
-                const float* vsum = scratch + (3 * ch + 0) * pitch + kPad + x;
-                const float* vmin = scratch + (3 * ch + 1) * pitch + kPad + x;
-                const float* vmax = scratch + (3 * ch + 2) * pitch + kPad + x;
-                const VF sum = hn::Add(hn::Add(hn::LoadU(d, vsum - 1), hn::LoadU(d, vsum)),
-                                       hn::LoadU(d, vsum + 1));
-                const VF lo = hn::Min(hn::Min(hn::LoadU(d, vmin - 1), hn::LoadU(d, vmin)),
-                                      hn::LoadU(d, vmin + 1));
-                const VF hi = hn::Max(hn::Max(hn::LoadU(d, vmax - 1), hn::LoadU(d, vmax)),
-                                      hn::LoadU(d, vmax + 1));
-                const VF ad = clamp01(d, hn::Mul(hn::Sub(hn::Sub(hi, lo), noise), gain));
-                const VF detail = hn::Sub(c[ch], hn::Mul(sum, ninth));
-                const VF v = hn::Add(c[ch], hn::Mul(hn::Mul(amount, ad), detail));
-                c[ch] = hn::Min(hn::Max(v, lo), hi);
+    for (size_t x0 = 0; x0 < w; x0 += kChunk) {
+        const size_t span = std::min(kChunk, wr - x0);  // lanes of output in this chunk
+        if (sharpen) {
+            // Vertical 3-row sum / min / max for local [-1, span + 1); the first n + 1 values
+            // come from the previous chunk when there is one.
+            const size_t end = std::min(span + n, wr - x0);
+            size_t start = 0;
+            if (x0 > 0) {
+                for (int ch = 0; ch < 3; ++ch) {
+                    for (float* row : {vsum[ch], vmin[ch], vmax[ch]}) {
+                        std::memmove(row - 1, row + kChunk - 1, sizeof(float) * (n + 1));
+                    }
+                }
+                start = n;
+            }
+            for (int ch = 0; ch < 3; ++ch) {
+                const float* up = a.up[ch] + x0;
+                const float* mid = a.mid[ch] + x0;
+                const float* down = a.down[ch] + x0;
+                for (size_t i = start; i < end; i += n) {
+                    const VF u = hn::LoadU(d, up + i);
+                    const VF m = hn::LoadU(d, mid + i);
+                    const VF o = hn::LoadU(d, down + i);
+                    hn::StoreU(hn::Add(hn::Add(u, m), o), d, vsum[ch] + i);
+                    hn::StoreU(hn::Min(hn::Min(u, m), o), d, vmin[ch] + i);
+                    hn::StoreU(hn::Max(hn::Max(u, m), o), d, vmax[ch] + i);
+                }
+                for (float* row : {vsum[ch], vmin[ch], vmax[ch]}) {
+                    if (x0 == 0) row[-1] = row[0];
+                    if (x0 + end >= w) row[w - x0] = row[w - x0 - 1];
+                }
             }
         }
         if (darken) {
-            const VF f = hn::LoadU(d, factor + x);
-            for (VF& v : c) v = hn::Mul(v, f);
+            const size_t last = std::min(x0 + span, w);
+            for (size_t x = x0; x < last; ++x) {
+                factor[x - x0] =
+                    a.cls[a.cls_x[x]] == static_cast<uint8_t>(PixelClass::line_art) ? dark : 1.0f;
+            }
+            for (size_t x = last; x < x0 + span; ++x) factor[x - x0] = 1.0f;
         }
-        if (do_contrast) {
-            for (VF& v : c) v = s_curve(d, v, contrast);
+        for (size_t i = 0; i < span; i += n) {
+            const size_t x = x0 + i;
+            VF c[3];
+            for (int ch = 0; ch < 3; ++ch) {
+                c[ch] = hn::LoadU(d, a.mid[ch] + x);
+                if (sharpen) {
+                    const float* ps = vsum[ch] + i;
+                    const float* pl = vmin[ch] + i;
+                    const float* ph = vmax[ch] + i;
+                    const VF sum = hn::Add(hn::Add(hn::LoadU(d, ps - 1), hn::LoadU(d, ps)),
+                                           hn::LoadU(d, ps + 1));
+                    const VF lo = hn::Min(hn::Min(hn::LoadU(d, pl - 1), hn::LoadU(d, pl)),
+                                          hn::LoadU(d, pl + 1));
+                    const VF hi = hn::Max(hn::Max(hn::LoadU(d, ph - 1), hn::LoadU(d, ph)),
+                                          hn::LoadU(d, ph + 1));
+                    const VF ad = clamp01(d, hn::Mul(hn::Sub(hn::Sub(hi, lo), noise), gain));
+                    const VF detail = hn::Sub(c[ch], hn::Mul(sum, ninth));
+                    const VF v = hn::Add(c[ch], hn::Mul(hn::Mul(amount, ad), detail));
+                    c[ch] = hn::Min(hn::Max(v, lo), hi);
+                }
+            }
+            if (darken) {
+                const VF f = hn::LoadU(d, factor + i);
+                for (VF& v : c) v = hn::Mul(v, f);
+            }
+            if (do_contrast) {
+                for (VF& v : c) v = s_curve(d, v, contrast);
+            }
+            if (do_sat) saturate(d, c[0], c[1], c[2], p.saturation, linear, tables);
+            for (int ch = 0; ch < 3; ++ch) hn::StoreU(c[ch], d, dst[ch] + x);
         }
-        if (do_sat) saturate(d, c[0], c[1], c[2], p.saturation, linear, tables);
-        for (int ch = 0; ch < 3; ++ch) hn::StoreU(c[ch], d, dst[ch] + x);
     }
 }
 
@@ -155,8 +205,8 @@ HWY_EXPORT(EnhanceRow);
 
 namespace enhance_detail {
 
-size_t row_scratch_floats(int width) noexcept {
-    return 10 * ((static_cast<size_t>(width) + 15) / 16 * 16 + 32);
+size_t row_scratch_floats(int) noexcept {
+    return 10 * kLocal;  // the row kernel works in chunks: the width does not matter
 }
 
 void enhance_row(const RowArgs& args, const EnhanceParams& p, bool linear_input, float* scratch,

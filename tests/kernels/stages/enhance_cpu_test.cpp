@@ -83,7 +83,9 @@ void check(const Case& c, uint32_t seed, int threads) {
 }
 
 TEST(EnhanceCpu, MatchesReference) {
-    const int sizes[][2] = {{67, 43}, {1, 1}, {17, 5}, {33, 2}, {2, 9}, {48, 16}};
+    // 600 and 513 span several 256-pixel chunks of the row kernel.
+    const int sizes[][2] = {{67, 43}, {1, 1},   {17, 5},  {33, 2},
+                            {2, 9},   {48, 16}, {600, 7}, {513, 3}};
     const EnhanceParams corners[] = {
         {0.0f, 0.0f, 1.0f, 0.0f},  {1.0f, 0.0f, 1.0f, 0.0f}, {0.0f, 1.0f, 1.0f, 0.0f},
         {0.0f, 0.0f, 0.0f, 0.0f},  {0.0f, 0.0f, 2.0f, 0.0f}, {0.0f, 0.0f, 1.0f, 2.0f},
