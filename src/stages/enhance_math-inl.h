@@ -11,7 +11,9 @@
 #define KIZUNA_STAGES_ENHANCE_MATH_INL_H_
 #endif
 
+#include "hwy/cache_control.h"
 #include "hwy/highway.h"
+#include "kizuna/image.hpp"
 #include "stages/simd_pow.hpp"
 
 HWY_BEFORE_NAMESPACE();
@@ -122,6 +124,53 @@ HWY_INLINE V cbrt_nonneg(D d, V x, const ColorTables& t) {
     V y = pow_table(d, xs, t.cbrt);
     y = hn::IfThenElse(small, hn::Mul(y, hn::Set(d, 0x1p-5f)), y);
     return hn::IfThenElse(hn::Gt(x, hn::Zero(d)), y, hn::Zero(d));
+}
+
+// NaN -> 0, then clamp to [0, 1].
+template <class D, class V>
+HWY_INLINE V pack_sanitize(D d, V v) {
+    namespace hn = hwy::HWY_NAMESPACE;
+    return clamp01(d, hn::IfThenElseZero(hn::Eq(v, v), v));
+}
+
+// Output packing (pack.hpp): stores Lanes(d) pixels of format at dst (no alignment needed).
+// For rgba8 with stream, dst must be aligned to a whole vector and the store bypasses the
+// caches (hwy::FlushStream before another thread reads it).
+template <class D, class V>
+HWY_INLINE void pack_store_pixels(D d, V r, V g, V b, V a, PixelFormat format, uint8_t* dst,
+                                  bool stream = false) {
+    namespace hn = hwy::HWY_NAMESPACE;
+    switch (format) {
+        case PixelFormat::rgba8: {
+            const hn::RebindToSigned<D> di;
+            const hn::RebindToUnsigned<D> du;
+            const V k = hn::Set(d, 255.0f);
+            const auto ri = hn::NearestInt(hn::Mul(r, k));
+            const auto gi = hn::ShiftLeft<8>(hn::NearestInt(hn::Mul(g, k)));
+            const auto bi = hn::ShiftLeft<16>(hn::NearestInt(hn::Mul(b, k)));
+            const auto ai = hn::ShiftLeft<24>(hn::NearestInt(hn::Mul(a, k)));
+            const auto px = hn::Or(hn::Or(ri, gi), hn::Or(bi, ai));
+            (void)di;
+            if (stream) {
+                hn::Stream(hn::BitCast(du, px), du, reinterpret_cast<uint32_t*>(dst));
+            } else {
+                hn::StoreU(hn::BitCast(du, px), du, reinterpret_cast<uint32_t*>(dst));
+            }
+            break;
+        }
+        case PixelFormat::rgba16f: {
+            const hn::Rebind<hwy::float16_t, D> dh;
+            const hn::Rebind<uint16_t, D> du16;
+            hn::StoreInterleaved4(
+                hn::BitCast(du16, hn::DemoteTo(dh, r)), hn::BitCast(du16, hn::DemoteTo(dh, g)),
+                hn::BitCast(du16, hn::DemoteTo(dh, b)), hn::BitCast(du16, hn::DemoteTo(dh, a)),
+                du16, reinterpret_cast<uint16_t*>(dst));
+            break;
+        }
+        case PixelFormat::rgba32f:
+            hn::StoreInterleaved4(r, g, b, a, d, reinterpret_cast<float*>(dst));
+            break;
+    }
 }
 
 }  // namespace kizuna::stages::HWY_NAMESPACE

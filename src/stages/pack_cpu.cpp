@@ -20,42 +20,6 @@ namespace {
 using DF = hn::ScalableTag<float>;
 using VF = hn::Vec<DF>;
 
-// NaN -> 0, then clamp to [0, 1].
-HWY_INLINE VF sanitize(DF d, VF v) {
-    return clamp01(d, hn::IfThenElseZero(hn::Eq(v, v), v));
-}
-
-// Stores n pixels (n = Lanes) of format at dst.
-HWY_INLINE void store_pixels(DF d, VF r, VF g, VF b, VF a, PixelFormat format, uint8_t* dst) {
-    switch (format) {
-        case PixelFormat::rgba8: {
-            const hn::RebindToSigned<DF> di;
-            const hn::RebindToUnsigned<DF> du;
-            const VF k = hn::Set(d, 255.0f);
-            const auto ri = hn::NearestInt(hn::Mul(r, k));
-            const auto gi = hn::ShiftLeft<8>(hn::NearestInt(hn::Mul(g, k)));
-            const auto bi = hn::ShiftLeft<16>(hn::NearestInt(hn::Mul(b, k)));
-            const auto ai = hn::ShiftLeft<24>(hn::NearestInt(hn::Mul(a, k)));
-            const auto px = hn::Or(hn::Or(ri, gi), hn::Or(bi, ai));
-            (void)di;
-            hn::StoreU(hn::BitCast(du, px), du, reinterpret_cast<uint32_t*>(dst));
-            break;
-        }
-        case PixelFormat::rgba16f: {
-            const hn::Rebind<hwy::float16_t, DF> dh;
-            const hn::Rebind<uint16_t, DF> du16;
-            hn::StoreInterleaved4(
-                hn::BitCast(du16, hn::DemoteTo(dh, r)), hn::BitCast(du16, hn::DemoteTo(dh, g)),
-                hn::BitCast(du16, hn::DemoteTo(dh, b)), hn::BitCast(du16, hn::DemoteTo(dh, a)),
-                du16, reinterpret_cast<uint16_t*>(dst));
-            break;
-        }
-        case PixelFormat::rgba32f:
-            hn::StoreInterleaved4(r, g, b, a, d, reinterpret_cast<float*>(dst));
-            break;
-    }
-}
-
 }  // namespace
 
 void PackRow(const float* const rgb[3], const float* alpha, int width, bool encode_srgb,
@@ -71,14 +35,14 @@ void PackRow(const float* const rgb[3], const float* alpha, int width, bool enco
         VF c[3];
         for (int ch = 0; ch < 3; ++ch) {
             c[ch] = hn::LoadU(d, rgb[ch] + x);
-            if (encode_srgb) c[ch] = linear_to_srgb(d, sanitize(d, c[ch]), tables);
-            c[ch] = sanitize(d, c[ch]);
+            if (encode_srgb) c[ch] = linear_to_srgb(d, pack_sanitize(d, c[ch]), tables);
+            c[ch] = pack_sanitize(d, c[ch]);
         }
-        const VF a = alpha ? sanitize(d, hn::LoadU(d, alpha + x)) : hn::Set(d, 1.0f);
+        const VF a = alpha ? pack_sanitize(d, hn::LoadU(d, alpha + x)) : hn::Set(d, 1.0f);
         if (x + n <= w) {
-            store_pixels(d, c[0], c[1], c[2], a, format, out + x * bpp);
+            pack_store_pixels(d, c[0], c[1], c[2], a, format, out + x * bpp);
         } else {
-            store_pixels(d, c[0], c[1], c[2], a, format, tail);
+            pack_store_pixels(d, c[0], c[1], c[2], a, format, tail);
             std::memcpy(out + x * bpp, tail, (w - x) * bpp);
         }
     }

@@ -17,6 +17,7 @@
 #include "stages/reconstruct_cpu.hpp"
 #include "stages/resample_cpu.hpp"
 #include "stages/temporal.hpp"
+#include "stages/temporal_cpu.hpp"
 #include "stages/thread_pool.hpp"
 #include "stages/upscale_cpu.hpp"
 
@@ -197,19 +198,43 @@ private:
                     for (int y = y0; y < y1; ++y) pack(y, source(y, y % 3));
                     continue;
                 }
-                temporal_detail::run_band(
-                    y0, y1, h, w, reset, params.temporal, tscratch, luma_sums_.data(), source,
-                    [&](int y) -> const float* const* {
-                        h_rows[0] = prev.r.row(y), h_rows[1] = prev.g.row(y);
-                        h_rows[2] = prev.b.row(y);
-                        return h_rows;
-                    },
-                    [&](int y) -> float* const* {
-                        o_rows[0] = next.r.row(y), o_rows[1] = next.g.row(y);
-                        o_rows[2] = next.b.row(y);
-                        return o_rows;
-                    },
-                    [&](int y) { pack(y, o_rows); });
+                auto prev_rows = [&](int y) -> const float* const* {
+                    h_rows[0] = prev.r.row(y), h_rows[1] = prev.g.row(y);
+                    h_rows[2] = prev.b.row(y);
+                    return h_rows;
+                };
+                auto next_rows = [&](int y) -> float* const* {
+                    o_rows[0] = next.r.row(y), o_rows[1] = next.g.row(y);
+                    o_rows[2] = next.b.row(y);
+                    return o_rows;
+                };
+                if (reset) {
+                    temporal_detail::run_band(y0, y1, h, w, true, params.temporal, tscratch,
+                                              luma_sums_.data(), source, prev_rows, next_rows,
+                                              [&](int y) { pack(y, o_rows); });
+                    continue;
+                }
+                // Stage 5 as temporal_detail::run_band does it, with the blend and the packing
+                // of each row in one kernel (the new history goes out with streaming stores).
+                const size_t pitch = temporal_detail::band_scratch_floats(w) / 3;
+                float* drow[3] = {tscratch + 16, tscratch + pitch + 16, tscratch + 2 * pitch + 16};
+                const float* erow[3][3] = {};
+                int ready = std::max(y0 - 1, 0);
+                for (int y = y0; y < y1; ++y) {
+                    for (; ready <= std::min(y + 1, h - 1); ++ready) {
+                        const int slot = ready % 3;
+                        const float* const* e = source(ready, slot);
+                        for (int c = 0; c < 3; ++c) erow[slot][c] = e[c];
+                        const float sum =
+                            temporal_detail::diff_row(e, prev_rows(ready), w, drow[slot]);
+                        if (ready >= y0 && ready < y1) luma_sums_[ready] = sum;
+                    }
+                    const int yu = std::max(y - 1, 0), yd = std::min(y + 1, h - 1);
+                    temporal_detail::blend_pack_row(
+                        drow[yu % 3], drow[y % 3], drow[yd % 3], erow[y % 3], prev_rows(y), w,
+                        params.temporal, next_rows(y), up.has_alpha() ? up.a.row(y) : nullptr,
+                        linear, out.format, out.row(y));
+                }
             }
         });
     }

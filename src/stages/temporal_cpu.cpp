@@ -1,14 +1,17 @@
 // Stage 5, fast CPU version: Highway SIMD row kernels (runtime dispatch) driven band by band
 // over the thread pool. See temporal.hpp for the contract.
+#include <cstdint>
 #include <cstring>
 #include <numeric>
 
 #include "stages/temporal.hpp"
+#include "stages/temporal_cpu.hpp"
 
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "stages/temporal_cpu.cpp"
 #include "hwy/foreach_target.h"  // IWYU pragma: keep
 #include "hwy/highway.h"
+#include "stages/enhance_math-inl.h"
 
 HWY_BEFORE_NAMESPACE();
 namespace kizuna::stages::HWY_NAMESPACE {
@@ -63,6 +66,63 @@ void BlendRow(const float* d_up, const float* d_mid, const float* d_down, const 
     }
 }
 
+void BlendPackRow(const float* d_up, const float* d_mid, const float* d_down,
+                  const float* const e[3], const float* const h[3], int width,
+                  const TemporalParams& p, float* const out[3], const float* alpha,
+                  bool encode_srgb, PixelFormat format, std::byte* dst) {
+    const hn::ScalableTag<float> df;
+    const size_t n = hn::Lanes(df);
+    const size_t w = static_cast<size_t>(width);
+    const auto ninth = hn::Set(df, 1.0f / 9.0f);
+    const auto t = hn::Set(df, p.motion_threshold);
+    const auto inv_ramp = hn::Set(df, 2.0f / p.motion_threshold);
+    const auto strength = hn::Set(df, p.strength);
+    const auto zero = hn::Zero(df), one = hn::Set(df, 1.0f);
+    const size_t vec_bytes = n * sizeof(float);
+    bool stream_rows = true;
+    for (int c = 0; c < 3; ++c) {
+        stream_rows = stream_rows && reinterpret_cast<uintptr_t>(out[c]) % vec_bytes == 0;
+    }
+    const size_t bpp = bytes_per_pixel(format);
+    auto* px = reinterpret_cast<uint8_t*>(dst);
+    const bool stream_px =
+        format == PixelFormat::rgba8 && n * bpp == 64 && reinterpret_cast<uintptr_t>(px) % 64 == 0;
+    const ColorTables tables;
+    HWY_ALIGN uint8_t tail[16 * hn::MaxLanes(hn::ScalableTag<float>())];
+    for (size_t x = 0; x < w; x += n) {
+        auto m = hn::Add(hn::Add(hn::LoadU(df, d_up + x - 1), hn::LoadU(df, d_up + x)),
+                         hn::LoadU(df, d_up + x + 1));
+        m = hn::Add(m, hn::Add(hn::Add(hn::LoadU(df, d_mid + x - 1), hn::LoadU(df, d_mid + x)),
+                               hn::LoadU(df, d_mid + x + 1)));
+        m = hn::Add(m, hn::Add(hn::Add(hn::LoadU(df, d_down + x - 1), hn::LoadU(df, d_down + x)),
+                               hn::LoadU(df, d_down + x + 1)));
+        m = hn::Mul(m, ninth);
+        const auto ramp = hn::Min(hn::Max(hn::Mul(hn::Sub(t, m), inv_ramp), zero), one);
+        const auto wt = hn::Mul(strength, ramp);
+        hn::Vec<decltype(df)> v[3];
+        for (int c = 0; c < 3; ++c) {
+            const auto ev = hn::LoadU(df, e[c] + x);
+            const auto hv = hn::LoadU(df, h[c] + x);
+            v[c] = hn::MulAdd(wt, hn::Sub(hv, ev), ev);
+            if (stream_rows) {
+                hn::Stream(v[c], df, out[c] + x);
+            } else {
+                hn::StoreU(v[c], df, out[c] + x);
+            }
+            if (encode_srgb) v[c] = linear_to_srgb(df, pack_sanitize(df, v[c]), tables);
+            v[c] = pack_sanitize(df, v[c]);
+        }
+        const auto a = alpha ? pack_sanitize(df, hn::LoadU(df, alpha + x)) : one;
+        if (x + n <= w) {
+            pack_store_pixels(df, v[0], v[1], v[2], a, format, px + x * bpp, stream_px);
+        } else {
+            pack_store_pixels(df, v[0], v[1], v[2], a, format, tail);
+            std::memcpy(px + x * bpp, tail, (w - x) * bpp);
+        }
+    }
+    hwy::FlushStream();
+}
+
 }  // namespace kizuna::stages::HWY_NAMESPACE
 HWY_AFTER_NAMESPACE();
 
@@ -71,6 +131,7 @@ namespace kizuna::stages {
 
 HWY_EXPORT(DiffRow);
 HWY_EXPORT(BlendRow);
+HWY_EXPORT(BlendPackRow);
 
 namespace temporal_detail {
 
@@ -81,6 +142,14 @@ float diff_row(const float* const e[3], const float* const h[3], int width, floa
 void blend_row(const float* d_up, const float* d_mid, const float* d_down, const float* const e[3],
                const float* const h[3], int width, const TemporalParams& p, float* const out[3]) {
     HWY_DYNAMIC_DISPATCH(BlendRow)(d_up, d_mid, d_down, e, h, width, p, out);
+}
+
+void blend_pack_row(const float* d_up, const float* d_mid, const float* d_down,
+                    const float* const e[3], const float* const h[3], int width,
+                    const TemporalParams& p, float* const out[3], const float* alpha,
+                    bool encode_srgb, PixelFormat format, std::byte* dst) {
+    HWY_DYNAMIC_DISPATCH(BlendPackRow)
+    (d_up, d_mid, d_down, e, h, width, p, out, alpha, encode_srgb, format, dst);
 }
 
 size_t band_scratch_floats(int width) noexcept {
