@@ -55,10 +55,23 @@ public:
         timings_.reconstruct_ms = ms_since(t0);
 
         t0 = Clock::now();
-        if (params.upscale_enabled) {
-            KZ_TRY(upscale_.run(normalized_, features_, params.upscale, upscaled_, pool_));
+        // A single x2 step without alpha (the usual --scale 2 preview) is computed row by row
+        // inside the fused pass: only its whole-frame preparation runs here.
+        fused_upscale_ =
+            params.upscale_enabled && !normalized_.has_alpha() &&
+            UpscaleCpu::is_single_x2(normalized_.width(), normalized_.height(), params.upscale);
+        if (fused_upscale_) {
+            KZ_TRY(upscale_.prepare_rows2x(normalized_, features_, params.upscale, pool_, true));
+            out_w_ = params.upscale.out_width;
+            out_h_ = params.upscale.out_height;
         } else {
-            KZ_TRY(plain_resample(params.upscale));
+            if (params.upscale_enabled) {
+                KZ_TRY(upscale_.run(normalized_, features_, params.upscale, upscaled_, pool_));
+            } else {
+                KZ_TRY(plain_resample(params.upscale));
+            }
+            out_w_ = upscaled_.width();
+            out_h_ = upscaled_.height();
         }
         timings_.upscale_ms = ms_since(t0);
 
@@ -75,7 +88,7 @@ public:
 private:
     // Stages 4, 5 and packing in one row pass (see the file comment).
     Result<void> finish(const PreviewParams& params, ImageView out) {
-        const int w = upscaled_.width(), h = upscaled_.height();
+        const int w = out_w_, h = out_h_;
         const bool linear = chain_is_linear(params);
         const bool enhance = params.enhance_enabled && !enhance_is_identity(params.enhance);
         const bool temporal = params.temporal_enabled;
@@ -120,11 +133,18 @@ private:
         ring_floats_ = 9 * padded(w);
         enhance_floats_ = enhance_detail::row_scratch_floats(w);
         temporal_floats_ = temporal_detail::band_scratch_floats(w);
-        const size_t per_band = ring_floats_ + enhance_floats_ + temporal_floats_;
+        // Upscaled rows of the fused x2 step: a 4-row ring and the step's row scratch.
+        up_floats_ = fused_upscale_ ? 12 * padded(w) +
+                                          padded(static_cast<int>(upscale_.row2x_scratch_floats()))
+                                    : 0;
+        const size_t per_band = ring_floats_ + enhance_floats_ + temporal_floats_ + up_floats_;
         if (scratch_floats_ < per_band * bands_) {
             scratch_.reset(new (std::nothrow) float[per_band * bands_]);
             if (!scratch_) return make_error(Errc::out_of_memory, "preview: cannot allocate rows");
             scratch_floats_ = per_band * bands_;
+            // Row padding past the frame width is read (whole vectors) but never used; zeroed
+            // so that it holds no stale bits.
+            std::fill_n(scratch_.get(), scratch_floats_, 0.0f);
         }
         if (temporal) {
             // Two history frames: the pass reads one while it writes the other (a band reads
@@ -148,10 +168,12 @@ private:
 
     void run_pass(const PreviewParams& params, ImageView out, bool enhance, bool linear,
                   bool temporal, bool reset) {
-        const int w = upscaled_.width(), h = upscaled_.height();
+        const int w = out_w_, h = out_h_;
         const bool use_cls = enhance && params.enhance.line_darken > 0.0f && features_.cls;
         const int fh = features_.height();
-        const size_t per_band = ring_floats_ + enhance_floats_ + temporal_floats_;
+        const size_t per_band = ring_floats_ + enhance_floats_ + temporal_floats_ + up_floats_;
+        const bool fused_up = fused_upscale_;
+        const bool alpha = !fused_up && upscaled_.has_alpha();
         const PlanarFrame& up = upscaled_;
         const PlanarFrame& prev = history_[cur_];
         PlanarFrame& next = history_[cur_ ^ 1];
@@ -161,23 +183,51 @@ private:
                 float* ring = base;
                 float* escratch = base + ring_floats_;
                 float* tscratch = escratch + enhance_floats_;
+                float* uring = tscratch + temporal_floats_;
+                float* uscratch = uring + 12 * padded(w);
                 const int y0 = static_cast<int>(int64_t{h} * band / bands_);
                 const int y1 = static_cast<int>(int64_t{h} * (band + 1) / bands_);
                 const float* e_rows[3];
                 const float* h_rows[3];
                 float* o_rows[3];
+                // Upscaled row y (3 pointers), from the frame or, fused, computed into a 4-row
+                // ring (rows are asked for in increasing order, at most 3 apart).
+                const float* u_rows[4][3] = {};
+                int u_tag[4] = {-1, -1, -1, -1};
+                auto up_rows = [&](int y) -> const float* const* {
+                    const int slot = y & 3;
+                    if (u_tag[slot] != y) {
+                        if (fused_up) {
+                            float* dst[3];
+                            for (int c = 0; c < 3; ++c) {
+                                dst[c] = uring + (3 * slot + c) * padded(w);
+                                u_rows[slot][c] = dst[c];
+                            }
+                            upscale_.row2x(y, dst, uscratch);
+                        } else {
+                            u_rows[slot][0] = up.r.row(y);
+                            u_rows[slot][1] = up.g.row(y);
+                            u_rows[slot][2] = up.b.row(y);
+                        }
+                        u_tag[slot] = y;
+                    }
+                    return u_rows[slot];
+                };
                 auto source = [&](int y, int slot) -> const float* const* {
                     if (!enhance) {
-                        e_rows[0] = up.r.row(y), e_rows[1] = up.g.row(y), e_rows[2] = up.b.row(y);
+                        const float* const* u = up_rows(y);
+                        e_rows[0] = u[0], e_rows[1] = u[1], e_rows[2] = u[2];
                         return e_rows;
                     }
                     const int yu = std::max(y - 1, 0), yd = std::min(y + 1, h - 1);
                     enhance_detail::RowArgs args;
-                    const Plane* src[3] = {&up.r, &up.g, &up.b};
+                    const float* const* ru = up_rows(yu);
+                    const float* const* rm = up_rows(y);
+                    const float* const* rd = up_rows(yd);
                     for (int c = 0; c < 3; ++c) {
-                        args.up[c] = src[c]->row(yu);
-                        args.mid[c] = src[c]->row(y);
-                        args.down[c] = src[c]->row(yd);
+                        args.up[c] = ru[c];
+                        args.mid[c] = rm[c];
+                        args.down[c] = rd[c];
                     }
                     args.width = w;
                     if (use_cls) {
@@ -191,7 +241,7 @@ private:
                     return e_rows;
                 };
                 auto pack = [&](int y, const float* const* rows) {
-                    pack_detail::pack_row(rows, up.has_alpha() ? up.a.row(y) : nullptr, w, linear,
+                    pack_detail::pack_row(rows, alpha ? up.a.row(y) : nullptr, w, linear,
                                           out.format, out.row(y));
                 };
                 if (!temporal) {
@@ -230,10 +280,10 @@ private:
                         if (ready >= y0 && ready < y1) luma_sums_[ready] = sum;
                     }
                     const int yu = std::max(y - 1, 0), yd = std::min(y + 1, h - 1);
-                    temporal_detail::blend_pack_row(
-                        drow[yu % 3], drow[y % 3], drow[yd % 3], erow[y % 3], prev_rows(y), w,
-                        params.temporal, next_rows(y), up.has_alpha() ? up.a.row(y) : nullptr,
-                        linear, out.format, out.row(y));
+                    temporal_detail::blend_pack_row(drow[yu % 3], drow[y % 3], drow[yd % 3],
+                                                    erow[y % 3], prev_rows(y), w, params.temporal,
+                                                    next_rows(y), alpha ? up.a.row(y) : nullptr,
+                                                    linear, out.format, out.row(y));
                 }
             }
         });
@@ -250,8 +300,11 @@ private:
     int cur_ = 0;  // history_[cur_] is the previous output
     bool history_valid_ = false;
     std::unique_ptr<float[]> scratch_;
-    size_t scratch_floats_ = 0, ring_floats_ = 0, enhance_floats_ = 0, temporal_floats_ = 0;
+    size_t scratch_floats_ = 0, ring_floats_ = 0, enhance_floats_ = 0, temporal_floats_ = 0,
+           up_floats_ = 0;
     int bands_ = 1;
+    bool fused_upscale_ = false;  // this frame's x2 step runs inside the fused pass
+    int out_w_ = 0, out_h_ = 0;   // size of the upscaled frame (stage 3's output)
     std::vector<float> luma_sums_;
     std::unique_ptr<int[]> cls_x_;
     int cls_x_width_ = 0, cls_x_fw_ = 0;

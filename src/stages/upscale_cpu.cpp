@@ -136,23 +136,21 @@ void clamp01_row(float* __restrict row, int n) {
 
 }  // namespace
 
-Result<void> UpscaleCpu::run2x(const PlanarFrame& in, const FeatureMap& features,
-                               const UpscaleParams& params, PlanarFrame& out, ThreadPool& pool,
-                               bool clamp01) {
+Result<void> UpscaleCpu::prepare_rows2x(const PlanarFrame& in, const FeatureMap& features,
+                                        const UpscaleParams& params, ThreadPool& pool,
+                                        bool clamp01) {
     const int w = in.width(), h = in.height();
     if (features.width() != w || features.height() != h) {
         return make_error(Errc::invalid_argument,
                           fmt::format("upscale: feature map {}x{} does not match the frame {}x{}",
                                       features.width(), features.height(), w, h));
     }
-    KZ_TRY(out.r.ensure(2 * w, 2 * h));
-    KZ_TRY(out.g.ensure(2 * w, 2 * h));
-    KZ_TRY(out.b.ensure(2 * w, 2 * h));
     for (auto& p : padded_) KZ_TRY(p.ensure(w + 2 * pad, h + 2 * pad));
     KZ_TRY(cell_main_.ensure(w + 1, h + 1));
     KZ_TRY(cell_anti_.ensure(w + 1, h + 1));
     const Plane* src[3] = {&in.r, &in.g, &in.b};
-    Plane* dst[3] = {&out.r, &out.g, &out.b};
+    rows_w_ = w;
+    rows_h_ = h;
 
     // Pass 1: padded copies and cell weights.
     pool.parallel_for(h + 2 * pad, [&](int y0, int y1) {
@@ -176,51 +174,78 @@ Result<void> UpscaleCpu::run2x(const PlanarFrame& in, const FeatureMap& features
                        cell_anti_.row(cj));
         }
     });
-
-    // Pass 2: output rows.
-    RowArgs base_args{};
-    lanczos3_weights(0.75f, base_args.wx0);
-    lanczos3_weights(0.25f, base_args.wx1);
+    rows_anti_ringing_ = params.anti_ringing;
+    rows_clamp01_ = clamp01;
+    lanczos3_weights(0.75f, rows_w0_);
+    lanczos3_weights(0.25f, rows_w1_);
     for (int k = 0; k < 4; ++k) {
-        base_args.ce[k] = catmull_rom(k == 0 ? 1.75f : k == 1 ? 0.75f : k == 2 ? 0.25f : 1.25f);
-        base_args.co[k] = catmull_rom(k == 0 ? 1.25f : k == 1 ? 0.25f : k == 2 ? 0.75f : 1.75f);
+        rows_ce_[k] = catmull_rom(k == 0 ? 1.75f : k == 1 ? 0.75f : k == 2 ? 0.25f : 1.25f);
+        rows_co_[k] = catmull_rom(k == 0 ? 1.25f : k == 1 ? 0.25f : k == 2 ? 0.75f : 1.75f);
     }
-    base_args.anti_ringing = params.anti_ringing;
-    base_args.clip_lo = clamp01 ? 0.0f : -FLT_MAX;
-    base_args.clip_hi = clamp01 ? 1.0f : FLT_MAX;
+    return {};
+}
+
+size_t UpscaleCpu::row2x_scratch_floats() const noexcept {
+    return static_cast<size_t>(rows_w_) + 2 * pad;
+}
+
+void UpscaleCpu::row2x(int oy, float* const dst[3], float* v) const {
+    const int w = rows_w_;
+    RowArgs a{};
+    std::copy_n(rows_w0_, 6, a.wx0);
+    std::copy_n(rows_w1_, 6, a.wx1);
+    std::copy_n(rows_ce_, 4, a.ce);
+    std::copy_n(rows_co_, 4, a.co);
+    a.anti_ringing = rows_anti_ringing_;
+    a.clip_lo = rows_clamp01_ ? 0.0f : -FLT_MAX;
+    a.clip_hi = rows_clamp01_ ? 1.0f : FLT_MAX;
     const int pw = w + 2 * pad;
+    const int j0 = (oy - 1) >> 1;
+    const int py = oy & 1;
+    const float* wy = py == 0 ? rows_w0_ : rows_w1_;  // vertical phase 0.75 / 0.25
+    a.v = v;
+    a.we = py == 0 ? cell_main_.row(j0 + 1) : cell_anti_.row(j0 + 1);
+    a.wo = py == 1 ? cell_main_.row(j0 + 1) : cell_anti_.row(j0 + 1);
+    for (int c = 0; c < 3; ++c) {
+        const Plane& p = padded_[c];
+        auto prow = [&](int r) { return p.row(r + pad); };  // low-res row r, padded
+        vertical6(prow(j0 - 2), prow(j0 - 1), prow(j0), prow(j0 + 1), prow(j0 + 2), prow(j0 + 3),
+                  wy, pw, v);
+        const float *rm1 = prow(j0 - 1), *r0 = prow(j0), *r1 = prow(j0 + 1), *r2 = prow(j0 + 2);
+        // Even outputs: i0 = i - 1 (padded column i + 2); odd: i0 = i (column i + 3).
+        const float* main_e[4] = {rm1 + 1, r0 + 2, r1 + 3, r2 + 4};
+        const float* anti_e[4] = {r2 + 1, r1 + 2, r0 + 3, rm1 + 4};
+        const float* main_o[4] = {rm1 + 2, r0 + 3, r1 + 4, r2 + 5};
+        const float* anti_o[4] = {r2 + 2, r1 + 3, r0 + 4, rm1 + 5};
+        for (int k = 0; k < 4; ++k) {
+            a.de[k] = py == 0 ? main_e[k] : anti_e[k];
+            a.dodd[k] = py == 1 ? main_o[k] : anti_o[k];
+        }
+        a.r0 = r0;
+        a.r1 = r1;
+        x2_row(a, w, dst[c]);
+    }
+}
+
+bool UpscaleCpu::is_single_x2(int in_width, int in_height, const UpscaleParams& params) noexcept {
+    return upscale_steps(in_width, in_height, params.out_width, params.out_height) == 1 &&
+           2 * in_width == params.out_width && 2 * in_height == params.out_height;
+}
+
+Result<void> UpscaleCpu::run2x(const PlanarFrame& in, const FeatureMap& features,
+                               const UpscaleParams& params, PlanarFrame& out, ThreadPool& pool,
+                               bool clamp01) {
+    const int w = in.width(), h = in.height();
+    KZ_TRY(prepare_rows2x(in, features, params, pool, clamp01));
+    KZ_TRY(out.r.ensure(2 * w, 2 * h));
+    KZ_TRY(out.g.ensure(2 * w, 2 * h));
+    KZ_TRY(out.b.ensure(2 * w, 2 * h));
+    // Pass 2: output rows.
     pool.parallel_for(2 * h, [&](int y0, int y1) {
-        float* v = thread_scratch(0, static_cast<size_t>(pw));
-        float wy[2][6];
-        lanczos3_weights(0.75f, wy[0]);
-        lanczos3_weights(0.25f, wy[1]);
+        float* v = thread_scratch(0, row2x_scratch_floats());
         for (int oy = y0; oy < y1; ++oy) {
-            const int j0 = (oy - 1) >> 1;
-            const int py = oy & 1;
-            RowArgs a = base_args;
-            a.v = v;
-            a.we = py == 0 ? cell_main_.row(j0 + 1) : cell_anti_.row(j0 + 1);
-            a.wo = py == 1 ? cell_main_.row(j0 + 1) : cell_anti_.row(j0 + 1);
-            for (int c = 0; c < 3; ++c) {
-                const Plane& p = padded_[c];
-                auto prow = [&](int r) { return p.row(r + pad); };  // low-res row r, padded
-                vertical6(prow(j0 - 2), prow(j0 - 1), prow(j0), prow(j0 + 1), prow(j0 + 2),
-                          prow(j0 + 3), wy[py], pw, v);
-                const float *rm1 = prow(j0 - 1), *r0 = prow(j0), *r1 = prow(j0 + 1),
-                            *r2 = prow(j0 + 2);
-                // Even outputs: i0 = i - 1 (padded column i + 2); odd: i0 = i (column i + 3).
-                const float* main_e[4] = {rm1 + 1, r0 + 2, r1 + 3, r2 + 4};
-                const float* anti_e[4] = {r2 + 1, r1 + 2, r0 + 3, rm1 + 4};
-                const float* main_o[4] = {rm1 + 2, r0 + 3, r1 + 4, r2 + 5};
-                const float* anti_o[4] = {r2 + 2, r1 + 3, r0 + 4, rm1 + 5};
-                for (int k = 0; k < 4; ++k) {
-                    a.de[k] = py == 0 ? main_e[k] : anti_e[k];
-                    a.dodd[k] = py == 1 ? main_o[k] : anti_o[k];
-                }
-                a.r0 = r0;
-                a.r1 = r1;
-                x2_row(a, w, dst[c]->row(oy));
-            }
+            float* const dst[3] = {out.r.row(oy), out.g.row(oy), out.b.row(oy)};
+            row2x(oy, dst, v);
         }
     });
     return {};

@@ -27,6 +27,18 @@ public:
                        const UpscaleParams& params, PlanarFrame& out, ThreadPool& pool,
                        bool clamp01 = false);
 
+    // A single exact x2 step (the form stage 3 takes for --scale 2) computed row by row, for the
+    // fused preview pass: is_single_x2 tells whether run would take it; prepare_rows2x does the
+    // whole-frame part (padded copies, cell weights); then row2x(oy, dst, v) writes output row
+    // oy (2 * width floats) of R, G, B into dst exactly as run / run2x would (clamped to [0, 1]
+    // when clamp01, as run does). v: row2x_scratch_floats() floats of per-thread scratch.
+    // row2x may be called from several threads at once; the object must not change meanwhile.
+    static bool is_single_x2(int in_width, int in_height, const UpscaleParams& params) noexcept;
+    Result<void> prepare_rows2x(const PlanarFrame& in, const FeatureMap& features,
+                                const UpscaleParams& params, ThreadPool& pool, bool clamp01);
+    size_t row2x_scratch_floats() const noexcept;
+    void row2x(int oy, float* const dst[3], float* v) const;
+
 private:
     static constexpr int pad = 3;
     Plane padded_[3];              // R, G, B with `pad` replicated pixels on every side
@@ -35,6 +47,11 @@ private:
     FeatureMap step_features_;
     ReconstructCpu reconstruct_;
     ResampleCpu resample_, resample_alpha_;
+    int rows_w_ = 0, rows_h_ = 0;  // input size of the last prepare_rows2x
+    float rows_anti_ringing_ = 0.0f;
+    bool rows_clamp01_ = false;
+    float rows_w0_[6] = {}, rows_w1_[6] = {};  // lanczos3 weights, phase 0.75 and 0.25
+    float rows_ce_[4] = {}, rows_co_[4] = {};  // Catmull-Rom weights along the diagonal
 };
 
 }  // namespace kizuna::stages
