@@ -22,12 +22,22 @@ struct Group {
 };
 
 // Whether layer `index` may share its input's memory (see make_plan's in_place).
-bool aliases_input(const Graph& graph, const std::vector<Shape>& shapes,
-                   const std::vector<bool>* in_place, int index) {
-    if (in_place == nullptr || static_cast<size_t>(index) >= in_place->size() ||
-        !(*in_place)[static_cast<size_t>(index)]) {
-        return false;
+Placement placement_of(const std::vector<Placement>* placement, const Graph& graph, int index) {
+    if (placement == nullptr || static_cast<size_t>(index) >= placement->size()) {
+        return Placement::own;
     }
+    const Placement p = (*placement)[static_cast<size_t>(index)];
+    const Layer& l = graph.layers[static_cast<size_t>(index)];
+    if (p == Placement::elided) {
+        for (int b : l.outputs)
+            if (b == graph.output_blob) return Placement::own;
+    }
+    return p;
+}
+
+bool aliases_input(const Graph& graph, const std::vector<Shape>& shapes,
+                   const std::vector<Placement>* placement, int index) {
+    if (placement_of(placement, graph, index) != Placement::in_place) return false;
     const Layer& l = graph.layers[static_cast<size_t>(index)];
     if (l.inputs.size() != 1 || l.outputs.size() != 1) return false;
     const int in = l.inputs[0];
@@ -45,7 +55,7 @@ bool aliases_input(const Graph& graph, const std::vector<Shape>& shapes,
 }  // namespace
 
 Result<Plan> make_plan(const Graph& graph, int channels, int height, int width,
-                       const std::vector<bool>* in_place) {
+                       const std::vector<Placement>* placement) {
     auto shapes = infer_shapes(graph, channels, height, width);
     KZ_TRY(shapes);
     Plan plan;
@@ -56,25 +66,41 @@ Result<Plan> make_plan(const Graph& graph, int channels, int height, int width,
     const int nblobs = static_cast<int>(graph.blobs.size());
     const int nlayers = static_cast<int>(graph.layers.size());
 
-    // Split outputs alias their input: blob -> storage group.
-    std::vector<int> group_of(nblobs, -1);
-    std::vector<Group> groups;
+    // How long each blob must live: to its last reader, and for the inputs of an elided layer
+    // to the last reader of that layer's outputs (who reads the inputs in its place).
+    std::vector<int> needed(nblobs, -1);
     plan.last_use.assign(nblobs, -1);
     for (int b = 0; b < nblobs; ++b) {
         const Blob& blob = graph.blobs[b];
         plan.last_use[b] = blob.consumers.empty() ? -1 : blob.consumers.back();
+        needed[b] = plan.last_use[b];
+    }
+    for (int l = nlayers - 1; l >= 0; --l) {
+        if (placement_of(placement, graph, l) != Placement::elided) continue;
+        const Layer& layer = graph.layers[l];
+        for (int out : layer.outputs)
+            for (int in : layer.inputs) needed[in] = std::max(needed[in], needed[out]);
+    }
+
+    // Split outputs (and in-place layers' outputs) alias their input: blob -> storage group.
+    std::vector<int> group_of(nblobs, -1);
+    std::vector<Group> groups;
+    for (int b = 0; b < nblobs; ++b) {
+        const Blob& blob = graph.blobs[b];
         const Layer& producer = graph.layers[blob.producer];
         int g;
         if (producer.type == LayerType::split ||
-            aliases_input(graph, plan.shapes, in_place, blob.producer)) {
+            aliases_input(graph, plan.shapes, placement, blob.producer)) {
             g = group_of[producer.inputs[0]];
         } else {
+            const bool elided = placement_of(placement, graph, blob.producer) == Placement::elided;
             g = static_cast<int>(groups.size());
-            groups.push_back(Group{blob.producer, blob.producer,
-                                   align_up(plan.shapes[b].elements() * sizeof(float))});
+            groups.push_back(
+                Group{blob.producer, blob.producer,
+                      elided ? 0 : align_up(plan.shapes[b].elements() * sizeof(float))});
         }
         group_of[b] = g;
-        int last = std::max(groups[g].last, plan.last_use[b]);
+        int last = std::max(groups[g].last, needed[b]);
         if (b == graph.output_blob) last = nlayers;  // read out after the last layer
         groups[g].last = last;
     }

@@ -121,13 +121,19 @@ void run_task(void* context, size_t row, size_t group) {
 
 }  // namespace
 
-void PackedConv::run(const xnn::NhwcView& in, const xnn::NhwcView& out, int pad_top, int pad_left,
-                     pthreadpool_t pool) const {
+static_assert(PackedConv::max_segments() == kMaxSegments);
+
+void PackedConv::run(const xnn::NhwcView* in, int segments, const xnn::NhwcView& out, int pad_top,
+                     int pad_left, pthreadpool_t pool) const {
     KernelArgs a;
-    a.in = in.data;
-    a.in_h = in.height;
-    a.in_w = in.width;
-    a.in_c = in.channels;
+    a.n_seg = segments;
+    a.in_h = in[0].height;
+    a.in_w = in[0].width;
+    for (int s = 0; s < segments; ++s) {
+        a.seg_in[s] = in[s].data;
+        a.seg_c[s] = in[s].channels;
+        a.in_c += in[s].channels;
+    }
     a.out = out.data;
     a.out_w = out.width;
     a.out_c = out.channels;

@@ -69,11 +69,17 @@ public:
 
     const ConvGeometry& geometry() const noexcept { return g_; }
 
-    // Computes the whole output. in/out: NHWC views with pixel_stride == channels; out's size
-    // must be the convolution of in's size with (pad_top, pad_left) and the geometry; both
-    // must not overlap. Runs on `pool` (nullptr = this thread), rows x channel groups as tasks.
-    void run(const xnn::NhwcView& in, const xnn::NhwcView& out, int pad_top, int pad_left,
-             pthreadpool_t pool) const;
+    // Computes the whole output. in: the input as 1 to max_segments() NHWC segments of
+    // consecutive channels (a channel concat of them; one view for an ordinary input), all of the
+    // same height and width, channels adding up to num_input; out: NHWC. Every view has
+    // pixel_stride == channels; out's size must be the convolution of the input size with
+    // (pad_top, pad_left) and the geometry; out must not overlap the input. Runs on `pool`
+    // (nullptr = this thread), rows x channel groups as tasks.
+    void run(const xnn::NhwcView* in, int segments, const xnn::NhwcView& out, int pad_top,
+             int pad_left, pthreadpool_t pool) const;
+
+    // Most input segments run() takes.
+    static constexpr int max_segments() noexcept { return 8; }
 
 private:
     ConvGeometry g_;

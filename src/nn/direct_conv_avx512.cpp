@@ -1,7 +1,8 @@
 // AVX-512 kernel of the direct convolution (see direct_conv.hpp for the definition). One call
 // computes one output row for one group of up to 64 output channels, in blocks of NP pixels x
 // NV vectors of 16 channels held in registers: per (tap, input channel) it loads NV weight
-// vectors and broadcasts NP input values, then does NP * NV FMAs. Taps outside the input read a
+// vectors and broadcasts NP input values, then does NP * NV FMAs. The input may come in up to
+// kMaxSegments channel segments (a channel concat read in place). Taps outside the input read a
 // row of zeros, so the inner loop has no branches; whole kernel rows outside are skipped.
 //
 // This file is compiled for AVX-512F (pragma below) and includes no C++ library headers, so no
@@ -33,26 +34,32 @@ inline __attribute__((always_inline)) void conv_block(const KernelArgs& a, int o
     for (int ky = 0; ky < a.kernel_h; ++ky) {
         const int iy = oy * a.stride_h - a.pad_top + ky * a.dilation_h;
         if (iy < 0 || iy >= a.in_h) continue;
-        const float* row = a.in + static_cast<size_t>(iy) * a.in_w * a.in_c;
         for (int kx = 0; kx < a.kernel_w; ++kx) {
-            const float* src[NP];
-#pragma GCC unroll 32
-            for (int p = 0; p < NP; ++p) {
-                const int ix = (x0 + p) * a.stride_w - a.pad_left + kx * a.dilation_w;
-                src[p] =
-                    (ix >= 0 && ix < a.in_w) ? row + static_cast<size_t>(ix) * a.in_c : a.zeros;
-            }
+            // Weights of this tap: [input channel][lanes], segments in channel order.
             const float* wk = wg + static_cast<size_t>(ky * a.kernel_w + kx) * tap_stride;
-            for (int i = 0; i < a.in_c; ++i) {
-                __m512 w[NV];
-#pragma GCC unroll 4
-                for (int v = 0; v < NV; ++v) w[v] = _mm512_load_ps(wk + 16 * v);
-                wk += lanes;
+            for (int s = 0; s < a.n_seg; ++s) {
+                const int sc = a.seg_c[s];
+                const float* row = a.seg_in[s] + static_cast<size_t>(iy) * a.in_w * sc;
+                const float* src[NP];
 #pragma GCC unroll 32
                 for (int p = 0; p < NP; ++p) {
-                    const __m512 x = _mm512_set1_ps(src[p][i]);
+                    const int ix = (x0 + p) * a.stride_w - a.pad_left + kx * a.dilation_w;
+                    src[p] =
+                        (ix >= 0 && ix < a.in_w) ? row + static_cast<size_t>(ix) * sc : a.zeros;
+                }
+                for (int i = 0; i < sc; ++i) {
+                    __m512 w[NV];
 #pragma GCC unroll 4
-                    for (int v = 0; v < NV; ++v) acc[p][v] = _mm512_fmadd_ps(x, w[v], acc[p][v]);
+                    for (int v = 0; v < NV; ++v) w[v] = _mm512_load_ps(wk + 16 * v);
+                    wk += lanes;
+#pragma GCC unroll 32
+                    for (int p = 0; p < NP; ++p) {
+                        const __m512 x = _mm512_set1_ps(src[p][i]);
+#pragma GCC unroll 4
+                        for (int v = 0; v < NV; ++v) {
+                            acc[p][v] = _mm512_fmadd_ps(x, w[v], acc[p][v]);
+                        }
+                    }
                 }
             }
         }

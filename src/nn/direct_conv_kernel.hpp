@@ -7,8 +7,16 @@
 
 namespace kizuna::nn::direct {
 
+// Most input segments of one convolution (a fused channel concat of up to this many blobs).
+constexpr int kMaxSegments = 8;
+
 struct KernelArgs {
-    const float* in = nullptr;  // NHWC, pixel stride in_c
+    // The input: in_c channels of in_h x in_w pixels, held as n_seg NHWC segments of seg_c[s]
+    // consecutive channels each (pixel stride seg_c[s]); one segment unless a channel concat
+    // was fused into the convolution.
+    const float* seg_in[kMaxSegments] = {};
+    int seg_c[kMaxSegments] = {};
+    int n_seg = 0;
     int in_h = 0;
     int in_w = 0;
     int in_c = 0;
@@ -26,7 +34,7 @@ struct KernelArgs {
     const float* weights = nullptr;  // group g at g * kernel_h * kernel_w * in_c * 64
     const float* bias = nullptr;     // groups * 64
     const float* slope = nullptr;    // groups * 64; used when epilogue == 1
-    const float* zeros = nullptr;    // in_c zeros
+    const float* zeros = nullptr;    // max(seg_c) zeros
     int epilogue = 0;                // 0 none, 1 slope, 2 clip (Epilogue)
     float lo = 0.f;
     float hi = 0.f;

@@ -88,15 +88,24 @@ struct Plan {
     const Shape& output_shape(const Graph& g) const { return shapes[g.output_blob]; }
 };
 
+// How a backend wants a layer's output placed (make_plan's `placement`, one per layer).
+enum class Placement : uint8_t {
+    own,       // its own memory (the default)
+    in_place,  // the output shares its input's memory, like a split's: for a layer fused into
+               // its producer (e.g. PReLU applied by the convolution before it), so the producer
+               // writes the final values where the layer's readers look. Honoured only for a
+               // layer with one input and one output of the same shape whose input has no other
+               // reader and is neither the graph input nor a split output.
+    elided,    // the layer never runs and its outputs get no memory: its readers read its inputs
+               // directly (e.g. a channel concat read by convolutions that take several input
+               // segments), so the inputs live as long as the outputs' readers. Ignored for the
+               // layer producing the graph output.
+};
+
 // Shape inference plus liveness-based buffer planning (greedy best fit, biggest blobs first).
-// in_place (optional, one flag per layer): layers whose single output shares its first input's
-// memory, like a split's (a backend that fuses a layer into its producer, e.g. PReLU into a
-// convolution, marks it so the producer can write the final values where the layer's readers
-// look for them). Only honoured for a layer with one input and one output of the same shape,
-// whose input has no other reader and is neither the graph input nor a split output; other
-// flags are ignored.
+// placement: optional, one entry per layer (see Placement); nullptr = all own.
 Result<Plan> make_plan(const Graph& graph, int channels, int height, int width,
-                       const std::vector<bool>* in_place = nullptr);
+                       const std::vector<Placement>* placement = nullptr);
 
 // A cheap identity of a graph's content (structure, names, weight sizes and a few weight values
 // per layer), so that a backend caching per graph does not mistake a different graph allocated at

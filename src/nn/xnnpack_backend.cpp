@@ -10,6 +10,7 @@
 
 #include "core/aligned.hpp"
 #include "core/logging.hpp"
+#include "nn/direct_conv.hpp"
 
 namespace kizuna::nn {
 
@@ -72,15 +73,43 @@ Result<void> XnnpackBackend::compile(const Graph& graph) {
         hints[static_cast<size_t>(b.producer)].prelu_slopes = &l.weights;
         prelu_candidate[i] = true;
     }
-    in_place_.assign(n, false);
+    // Channel concat read only by direct-kernel convolutions: elided; those convolutions read
+    // its inputs as segments (no copy). Not for the graph output or a concat of elided concats.
+    placement_.assign(n, Placement::own);
     std::string why;
     for (size_t i = 0; i < n; ++i) {
         const Layer& l = graph.layers[i];
+        const ConcatParams* cp = l.get<ConcatParams>();
+        if (l.type != LayerType::concat || cp == nullptr || cp->axis != 0 ||
+            l.outputs.size() != 1 || l.inputs.empty() ||
+            l.inputs.size() > static_cast<size_t>(direct::PackedConv::max_segments()) ||
+            l.outputs[0] == graph.output_blob) {
+            continue;
+        }
+        const Blob& out = graph.blobs[static_cast<size_t>(l.outputs[0])];
+        bool ok = !out.consumers.empty();
+        for (int c : out.consumers) {
+            const Layer& reader = graph.layers[static_cast<size_t>(c)];
+            ok = ok && reader.inputs.size() == 1 &&
+                 xnn::direct_conv_qualifies(reader, direct_conv_, why);
+        }
+        for (int b : l.inputs) {
+            const int p = graph.blobs[static_cast<size_t>(b)].producer;
+            ok = ok && placement_[static_cast<size_t>(p)] != Placement::elided;
+        }
+        if (ok) placement_[i] = Placement::elided;
+    }
+    for (size_t i = 0; i < n; ++i) {
+        const Layer& l = graph.layers[i];
+        if (placement_[i] == Placement::elided) {
+            steps_.push_back(xnn::make_noop_step());
+            continue;
+        }
         if (prelu_candidate[i]) {
             const int p = graph.blobs[static_cast<size_t>(l.inputs[0])].producer;
             if (steps_[static_cast<size_t>(p)]->absorbed_prelu()) {
                 steps_.push_back(xnn::make_noop_step());
-                in_place_[i] = true;
+                placement_[i] = Placement::in_place;
                 continue;
             }
         }
@@ -111,7 +140,7 @@ xnn::NhwcView XnnpackBackend::view_of(int blob) const {
 
 Result<void> XnnpackBackend::plan(int channels, int height, int width) {
     planned_ = false;
-    auto plan = make_plan(*graph_, channels, height, width, &in_place_);
+    auto plan = make_plan(*graph_, channels, height, width, &placement_);
     if (!plan) return std::move(plan).error();
     plan_ = std::move(*plan);
     // XNNPACK may read up to XNN_EXTRA_BYTES past an input; keep that inside the arena.
@@ -132,7 +161,17 @@ Result<void> XnnpackBackend::plan(int channels, int height, int width) {
         const Layer& l = graph_->layers[i];
         in.clear();
         out.clear();
-        for (int b : l.inputs) in.push_back(view_of(b));
+        for (int b : l.inputs) {
+            // An elided concat's reader gets the concat's inputs instead.
+            const int p = graph_->blobs[static_cast<size_t>(b)].producer;
+            if (p >= 0 && placement_[static_cast<size_t>(p)] == Placement::elided) {
+                for (int src : graph_->layers[static_cast<size_t>(p)].inputs) {
+                    in.push_back(view_of(src));
+                }
+            } else {
+                in.push_back(view_of(b));
+            }
+        }
         for (int b : l.outputs) out.push_back(view_of(b));
         KZ_TRY(steps_[i]->setup(in, out, pool_.get()));
     }

@@ -62,7 +62,8 @@ private:
     ThreadPool pool_;
     int thread_count_ = 1;
     bool direct_conv_ = true;
-    std::vector<bool> in_place_;  // per layer: output shares the input's memory (make_plan)
+    std::vector<Placement> placement_;  // per layer, for make_plan: fused PReLU in place,
+                                        // channel concat read by direct convolutions elided
     const Graph* graph_ = nullptr;
     uint64_t fingerprint_ = 0;  // graph_fingerprint() of graph_: a new graph at a reused address
     std::vector<std::unique_ptr<xnn::Step>> steps_;  // one per layer, in graph order

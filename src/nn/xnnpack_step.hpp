@@ -62,8 +62,12 @@ Result<std::unique_ptr<Step>> make_step(const Graph& graph, int index, const Ste
 // cannot handle the layer's parameters.
 Result<std::unique_ptr<Step>> make_conv_step(const Layer& layer, const StepHints& hints,
                                              std::string& why);
+// Whether `layer` is a convolution the direct kernel runs on this CPU (`allowed` = the
+// backend's switch); `why` says why not. make_direct_conv_step succeeds exactly for these.
+bool direct_conv_qualifies(const Layer& layer, bool allowed, std::string& why);
 // The direct-kernel convolution (xnnpack_step_direct_conv.cpp); nullptr with `why` when the
-// layer or CPU does not qualify.
+// layer or CPU does not qualify. Its setup() takes one input view, or the input views of a
+// channel concat the backend elided (1 to direct::PackedConv::max_segments()).
 Result<std::unique_ptr<Step>> make_direct_conv_step(const Layer& layer, const StepHints& hints,
                                                     std::string& why);
 Result<std::unique_ptr<Step>> make_deconv_step(const Layer& layer, std::string& why);

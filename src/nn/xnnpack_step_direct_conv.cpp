@@ -1,6 +1,7 @@
 // The convolution step on our own AVX-512 direct kernel (direct_conv.hpp), used by the XNNPACK
 // backend for ordinary (group 1, zero-padded) convolutions when the CPU has AVX-512; it can
-// absorb a PReLU layer that is the convolution's only reader.
+// absorb a PReLU layer that is the convolution's only reader, and read the inputs of a channel
+// concat the backend elided as input segments.
 #include <fmt/format.h>
 
 #include "nn/direct_conv.hpp"
@@ -16,9 +17,29 @@ public:
     DirectConvStep(std::string where, ConvolutionParams p, direct::PackedConv conv, bool prelu)
         : where_(std::move(where)), p_(p), conv_(std::move(conv)), absorbed_prelu_(prelu) {}
 
+    // `in` holds one view, or the inputs of a channel concat the backend elided (segments).
     Result<void> setup(const std::vector<NhwcView>& in, const std::vector<NhwcView>& out,
                        pthreadpool_t) override {
+        if (in.empty() || in.size() > static_cast<size_t>(direct::PackedConv::max_segments())) {
+            return make_error(Errc::internal,
+                              fmt::format("{}: {} input segments", where_, in.size()));
+        }
+        segments_ = static_cast<int>(in.size());
+        int channels = 0;
+        for (size_t s = 0; s < in.size(); ++s) {
+            seg_[s] = in[s];
+            channels += in[s].channels;
+            if (in[s].height != in[0].height || in[s].width != in[0].width ||
+                in[s].pixel_stride != static_cast<size_t>(in[s].channels)) {
+                return make_error(
+                    Errc::internal,
+                    fmt::format("{}: input segment {} is {}x{}x{} (stride {})", where_, s,
+                                in[s].channels, in[s].height, in[s].width, in[s].pixel_stride));
+            }
+        }
         in_ = in[0];
+        in_.channels = channels;
+        in_.pixel_stride = static_cast<size_t>(channels);
         out_ = out[0];
         const Padding pad = resolve_padding(p_, in_.height, in_.width);
         pad_top_ = pad.top;
@@ -41,7 +62,7 @@ public:
     }
 
     Result<void> run(pthreadpool_t pool) override {
-        conv_.run(in_, out_, pad_top_, pad_left_, pool);
+        conv_.run(seg_, segments_, out_, pad_top_, pad_left_, pool);
         return {};
     }
 
@@ -53,7 +74,9 @@ private:
     ConvolutionParams p_;
     direct::PackedConv conv_;
     bool absorbed_prelu_ = false;
-    NhwcView in_;
+    NhwcView seg_[direct::PackedConv::max_segments()];
+    int segments_ = 0;
+    NhwcView in_;  // the whole input's shape (segments together)
     NhwcView out_;
     int pad_top_ = 0;
     int pad_left_ = 0;
@@ -61,23 +84,36 @@ private:
 
 }  // namespace
 
-Result<std::unique_ptr<Step>> make_direct_conv_step(const Layer& layer, const StepHints& hints,
-                                                    std::string& why) {
-    const ConvolutionParams& p = *layer.get<ConvolutionParams>();
-    if (!hints.allow_direct_conv || !direct::available()) {
+bool direct_conv_qualifies(const Layer& layer, bool allowed, std::string& why) {
+    const ConvolutionParams* p = layer.get<ConvolutionParams>();
+    if (layer.type != LayerType::convolution || p == nullptr) {
+        why = "not a convolution";
+        return false;
+    }
+    if (!allowed || !direct::available()) {
         why = "direct convolution off or no AVX-512";
-        return std::unique_ptr<Step>();
+        return false;
     }
-    if (p.group != 1 || p.pad_value != 0.f) {
+    if (p->group != 1 || p->pad_value != 0.f) {
         why = "grouped or non-zero padded convolution";
-        return std::unique_ptr<Step>();
+        return false;
     }
-    const ActivationType t = p.activation.type;
+    const ActivationType t = p->activation.type;
     if (t != ActivationType::none && t != ActivationType::relu && t != ActivationType::leaky_relu &&
         t != ActivationType::clip) {
         why = "activation without a direct-convolution epilogue";
+        return false;
+    }
+    return true;
+}
+
+Result<std::unique_ptr<Step>> make_direct_conv_step(const Layer& layer, const StepHints& hints,
+                                                    std::string& why) {
+    if (!direct_conv_qualifies(layer, hints.allow_direct_conv, why)) {
         return std::unique_ptr<Step>();
     }
+    const ConvolutionParams& p = *layer.get<ConvolutionParams>();
+    const ActivationType t = p.activation.type;
     std::vector<int> perm;
     if (hints.shuffle_permute_r > 0) {
         const int rr = hints.shuffle_permute_r * hints.shuffle_permute_r;

@@ -4,8 +4,9 @@
 // 31, 48, 64, 65, 100, 128), input channels 1, 3, 7, 64, 67; kernels 1x1, 3x3, 5x3; stride 2;
 // dilation 2; explicit and SAME padding; each activation of the epilogue; a fused PReLU (per
 // channel and shared) and one that must not be fused (its input has a second reader); inputs
-// random, all zeros and all ones. Tolerance: |direct - reference| <= 1e-4 * max(1, max |ref|)
-// (only the summation order differs). Also: bit-identical output for 1, 2 and 3 threads.
+// random, all zeros and all ones; channel concats elided into the convolutions that read them
+// (an RRDB-like dense block). Tolerance: |direct - reference| <= 1e-4 * max(1, max |ref|) (only
+// the summation order differs). Also: bit-identical output for 1, 2 and 3 threads.
 #include <gtest/gtest.h>
 
 #include <string>
@@ -172,6 +173,77 @@ TEST_F(DirectConv, FusedPRelu) {
             c.prelu_slopes = slopes;
             c.second_reader = shared;
             check_case(c, seed++);
+        }
+    }
+}
+
+// Channel concats read only by direct convolutions are elided (the convolutions read the
+// concat's inputs as segments): an RRDB-like dense block, where every concat re-reads the block
+// input and earlier features, and a concat with a second, non-convolution reader (kept).
+TEST_F(DirectConv, ElidedConcatDenseBlock) {
+    for (bool extra_reader : {false, true}) {
+        const uint32_t seed = extra_reader ? 3101 : 3100;
+        std::mt19937 rng(seed);
+        const ActivationParams leaky{ActivationType::leaky_relu, 0.2f, 0.f};
+        auto conv = [&](int ci, int co, ActivationParams act) {
+            ConvolutionParams p;
+            p.num_input = ci;
+            p.num_output = co;
+            p.kernel_h = p.kernel_w = 3;
+            p.pad_left = p.pad_right = p.pad_top = p.pad_bottom = 1;
+            p.activation = act;
+            return conv_layer(LayerType::convolution, p, rng);
+        };
+        auto concat = [] {
+            Layer l;
+            l.type = LayerType::concat;
+            l.params = ConcatParams{0};
+            return l;
+        };
+        GraphBuilder b;
+        const int x = b.add(conv(3, 16, {}), {0});
+        const int x1 = b.add(conv(16, 8, leaky), {x});
+        const int c1 = b.add(concat(), {x, x1});
+        const int x2 = b.add(conv(24, 8, leaky), {c1});
+        const int c2 = b.add(concat(), {x, x1, x2});
+        const int x3 = b.add(conv(32, 16, {}), {c2});
+        const int x4 = b.add(conv(24, 16, {}), {c1});  // c1 read again, after c2
+        Layer sum;
+        sum.type = LayerType::eltwise;
+        sum.params = EltwiseParams{EltwiseOp::sum, {}};
+        int out = b.add(sum, {x3, x4, x});
+        if (extra_reader) {
+            // c2 is also read by a pooling layer: it must be materialised.
+            Layer pool;
+            pool.type = LayerType::pooling;
+            PoolingParams pp;
+            pp.type = PoolingType::max;
+            pp.kernel_w = pp.kernel_h = 1;
+            pool.params = pp;
+            const int pooled = b.add(pool, {c2});
+            const int y = b.add(conv(32, 16, {}), {pooled});
+            out = b.add(sum, {out, y});
+        }
+        const Graph g = b.finish(out);
+        auto xb = XnnpackBackend::create(2, true);
+        ASSERT_TRUE(xb) << xb.error().message;
+        auto ref = make_reference_backend(1);
+        for (Fill fill : {Fill::random, Fill::ones}) {
+            const Tensor in = make_input(3, 13, 21, fill, rng);
+            Tensor got;
+            Tensor want;
+            const std::string label = std::string("dense block") +
+                                      (extra_reader ? " with a pooled reader " : " ") +
+                                      fill_name(fill) + " seed " + std::to_string(seed);
+            auto r1 = (*xb)->run(g, in.view(), got);
+            ASSERT_TRUE(r1) << label << ": " << r1.error().message;
+            auto r2 = ref->run(g, in.view(), want);
+            ASSERT_TRUE(r2) << label << ": " << r2.error().message;
+            EXPECT_TRUE(close_enough(got, want, kTol, label));
+            // Run again: the elided concat's inputs must still be intact on a second pass.
+            Tensor again;
+            ASSERT_TRUE((*xb)->run(g, in.view(), again));
+            EXPECT_EQ(fnv1a(again), fnv1a(got)) << label;
         }
     }
 }

@@ -139,7 +139,8 @@ TEST(BufferPlan, InPlaceLayerSharesOnlyAnUnsharedInput) {
         ADD_FAILURE() << "no blob " << name;
         return 0;
     };
-    const std::vector<bool> in_place = {false, false, true, false, false, true};
+    const std::vector<Placement> in_place = {Placement::own, Placement::own, Placement::in_place,
+                                             Placement::own, Placement::own, Placement::in_place};
     auto plan = make_plan(g, 1, 16, 16, &in_place);
     ASSERT_TRUE(plan.ok()) << plan.error().message;
     EXPECT_EQ(plan->offsets[blob("a")], plan->offsets[blob("b")]);
@@ -152,6 +153,56 @@ TEST(BufferPlan, InPlaceLayerSharesOnlyAnUnsharedInput) {
     auto plain = make_plan(g, 1, 16, 16);
     ASSERT_TRUE(plain.ok());
     EXPECT_NE(plain->offsets[blob("a")], plain->offsets[blob("b")]);
+}
+
+}  // namespace
+}  // namespace kizuna::nn::test
+
+namespace kizuna::nn::test {
+namespace {
+
+// An elided concat's inputs stay alive until the concat's readers ran, even when layers between
+// the concat and its reader write new blobs; without elision they could be reused there.
+TEST(BufferPlan, ElidedConcatKeepsItsInputsAliveForItsReaders) {
+    const std::string param =
+        "7767517\n6 6\n"
+        "Input in 0 1 data\n"
+        "Convolution a 1 1 data ao 0=4 1=1 6=4\n"
+        "Convolution b 1 1 data bo 0=4 1=1 6=4\n"
+        "Concat cat 2 1 ao bo co\n"
+        "Convolution e 1 1 data eo 0=8 1=1 6=8\n"
+        "Convolution d 1 1 co out 0=1 1=1 6=8\n";
+    // e's output is never read; d reads only the concat.
+    BinWriter bin;
+    bin.tagged_f32(std::vector<float>(4, 0.f));
+    bin.tagged_f32(std::vector<float>(4, 0.f));
+    bin.tagged_f32(std::vector<float>(8, 0.f));
+    bin.tagged_f32(std::vector<float>(8, 0.f));
+    const Graph g = must_read(param, bin.bytes);
+    auto blob = [&](const char* name) {
+        for (size_t b = 0; b < g.blobs.size(); ++b)
+            if (g.blobs[b].name == name) return static_cast<int>(b);
+        ADD_FAILURE() << "no blob " << name;
+        return 0;
+    };
+    std::vector<Placement> placement(g.layers.size(), Placement::own);
+    placement[3] = Placement::elided;
+    auto plan = make_plan(g, 1, 8, 8, &placement);
+    ASSERT_TRUE(plan.ok()) << plan.error().message;
+    const size_t small = 4 * 8 * 8 * sizeof(float);
+    const size_t big = 8 * 8 * 8 * sizeof(float);
+    const size_t e = plan->offsets[blob("eo")];
+    for (const char* in : {"ao", "bo"}) {
+        const size_t o = plan->offsets[blob(in)];
+        EXPECT_TRUE(o + small <= e || e + big <= o) << in << " at " << o << ", eo at " << e;
+    }
+    // The concat output takes no memory: the arena holds ao, bo, eo and out, not co as well.
+    const size_t out = 1 * 8 * 8 * sizeof(float);
+    EXPECT_LE(plan->arena_bytes, 2 * small + big + out);
+    // Without elision the concat materialises (ao and bo may then be reused by eo).
+    auto plain = make_plan(g, 1, 8, 8);
+    ASSERT_TRUE(plain.ok());
+    EXPECT_GE(plain->arena_bytes, big + big);
 }
 
 }  // namespace
