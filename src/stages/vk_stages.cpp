@@ -50,20 +50,24 @@ Result<void> VkNormalize::record(VkKernels& k, gpu::CommandBuffer& cmd, const gp
     KZ_TRY(k.dispatch(cmd, "unpack", {format_code(format)}, {raw.get(), first.buffer.get()},
                       unpack_push, w, h));
     cmd.barrier_compute_to_compute();
-    if (denoise) {
-        // Same parameter derivation as denoise_weights() in normalize.cpp.
-        const int r = std::clamp(p.denoise_radius, 1, max_denoise_radius);
-        const float ss = static_cast<float>(r) * 0.5f;
-        const float sr = 0.1f * p.denoise_strength;
-        struct {
-            int32_t width, height;
-            float range_scale, spatial_den;
-            int32_t radius, linear_light;
-        } push{w, h, -1.0f / (2.0f * sr * sr), 2.0f * ss * ss, r, p.linear_light ? 1 : 0};
-        KZ_TRY(
-            k.dispatch(cmd, "denoise", {}, {unpacked.buffer.get(), out.buffer.get()}, push, w, h));
-        cmd.barrier_compute_to_compute();
-    }
+    if (denoise) KZ_TRY(record_denoise(k, cmd, unpacked, out, p, p.linear_light));
+    return {};
+}
+
+Result<void> record_denoise(VkKernels& k, gpu::CommandBuffer& cmd, const GpuFrame& in,
+                            GpuFrame& out, const NormalizeParams& p, bool linear_srgb) {
+    // Same parameter derivation as denoise_weights() in normalize.cpp.
+    const int r = std::clamp(p.denoise_radius, 1, max_denoise_radius);
+    const float ss = static_cast<float>(r) * 0.5f;
+    const float sr = 0.1f * p.denoise_strength;
+    struct {
+        int32_t width, height;
+        float range_scale, spatial_den;
+        int32_t radius, linear_light;
+    } push{in.width, in.height, -1.0f / (2.0f * sr * sr), 2.0f * ss * ss, r, linear_srgb ? 1 : 0};
+    KZ_TRY(k.dispatch(cmd, "denoise", {}, {in.buffer.get(), out.buffer.get()}, push, in.width,
+                      in.height));
+    cmd.barrier_compute_to_compute();
     return {};
 }
 

@@ -18,7 +18,8 @@
 
 namespace kizuna::stages::vk {
 
-// Stage 1: interleaved RGBA (tight rows, on the device) -> frame.
+// Stage 1: interleaved RGBA (tight rows, on the device) -> frame. Planar Y'CbCr input:
+// VkNormalizeYuv (vk_normalize_yuv.hpp).
 struct VkNormalize {
     GpuFrame unpacked;  // before the denoise
     GpuFrame out;
@@ -26,6 +27,12 @@ struct VkNormalize {
     Result<void> record(VkKernels& k, gpu::CommandBuffer& cmd, const gpu::Buffer& raw,
                         PixelFormat format, const NormalizeParams& p);
 };
+
+// Stage 1, step 3 (the denoise of normalize.hpp): in -> out (same size, distinct buffers), alpha
+// copied; then the inverse sRGB transfer of R, G, B when linear_srgb. Used by VkNormalize and
+// VkNormalizeYuv (vk_normalize_yuv.hpp).
+Result<void> record_denoise(VkKernels& k, gpu::CommandBuffer& cmd, const GpuFrame& in,
+                            GpuFrame& out, const NormalizeParams& p, bool linear_srgb);
 
 // Stage 2: frame -> features. Disabled: zero gradients, every pixel flat.
 struct VkReconstruct {
