@@ -35,6 +35,7 @@ std::byte* copy_plane(std::byte* dst, const std::byte* src, ptrdiff_t stride, si
 }  // namespace
 
 Result<void> VkNormalizeYuv::prepare(VkKernels& k, const YuvView& in, const NormalizeParams& p) {
+    raw_bytes_ = 0;  // record() refuses to run until this prepare() succeeds
     KZ_TRY(validate_yuv(in));
     decode_ = resolve_yuv_decode(in);
     bit_depth_ = in.bit_depth;
@@ -45,9 +46,9 @@ Result<void> VkNormalizeYuv::prepare(VkKernels& k, const YuvView& in, const Norm
     const size_t chroma_row = static_cast<size_t>(chroma_width_) * bps;
     const size_t samples_bytes =
         luma_row * in.height + 2 * chroma_row * static_cast<size_t>(chroma_height_);
-    raw_bytes_ = (samples_bytes + 3) / 4 * 4;  // the shader reads whole uint words
-    KZ_TRY(k.ensure_buffer(staging, raw_bytes_, gpu::BufferKind::upload));
-    KZ_TRY(k.ensure_buffer(raw, raw_bytes_, gpu::BufferKind::device));
+    const size_t raw_bytes = (samples_bytes + 3) / 4 * 4;  // the shader reads whole uint words
+    KZ_TRY(k.ensure_buffer(staging, raw_bytes, gpu::BufferKind::upload));
+    KZ_TRY(k.ensure_buffer(raw, raw_bytes, gpu::BufferKind::device));
     if (p.denoise_strength > 0.0f) KZ_TRY(k.ensure_frame(unpacked, in.width, in.height));
     KZ_TRY(k.ensure_frame(out, in.width, in.height));
 
@@ -55,18 +56,24 @@ Result<void> VkNormalizeYuv::prepare(VkKernels& k, const YuvView& in, const Norm
     dst = copy_plane(dst, in.y, in.y_stride, luma_row, in.height);
     dst = copy_plane(dst, in.u, in.u_stride, chroma_row, chroma_height_);
     dst = copy_plane(dst, in.v, in.v_stride, chroma_row, chroma_height_);
-    std::memset(dst, 0, raw_bytes_ - samples_bytes);  // the tail of the last word
-    return staging.flush();
+    std::memset(dst, 0, raw_bytes - samples_bytes);  // the tail of the last word
+    KZ_TRY(staging.flush());
+    raw_bytes_ = raw_bytes;
+    return {};
 }
 
 Result<void> VkNormalizeYuv::record(VkKernels& k, gpu::CommandBuffer& cmd,
                                     const NormalizeParams& p) {
     const int w = out.width, h = out.height;
+    const bool denoise = p.denoise_strength > 0.0f;
+    if (raw_bytes_ == 0 || (denoise && (unpacked.width != w || unpacked.height != h))) {
+        return make_error(Errc::internal,
+                          "Vulkan normalize (Y'CbCr): record() without a matching prepare()");
+    }
     const VkBufferCopy region{0, 0, raw_bytes_};
     vkCmdCopyBuffer(cmd.get(), staging.get(), raw.get(), 1, &region);
     cmd.barrier_transfer_to_compute();
 
-    const bool denoise = p.denoise_strength > 0.0f;
     const int32_t transfer = !p.linear_light                           ? transfer_none
                              : decode_.transfer == TransferKind::bt709 ? transfer_bt709
                                                                        : transfer_srgb;
