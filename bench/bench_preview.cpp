@@ -6,9 +6,10 @@
 // stages 4, 5 and packing timed one by one (unfused) at the output size.
 //
 //   bench_preview [--frames N] [--threads T] [--images DIR] [--only 720|1080] [--breakdown]
-//                 [--no-vulkan]
+//                 [--preview-only] [--no-vulkan]
 //
-// --breakdown also times the fused pass with stage 4, then stage 5, switched off.
+// --breakdown also times the fused pass with stage 4, then stage 5, switched off;
+// --preview-only skips the unfused stage timings, the peer and Vulkan (for profiling).
 //
 // Every line also gives cpu_ms, the process CPU time per frame (all threads): on a shared
 // machine it moves much less than the wall time when other jobs take the cores.
@@ -148,7 +149,7 @@ kizuna::Result<kizuna::Image> scale_to(const kizuna::Image& src, int w, int h) {
 
 int main(int argc, char** argv) {
     int frames = 30, threads = 0, only_height = 0;
-    bool breakdown = false;
+    bool breakdown = false, preview_only = false;
     bool vulkan = true;
     std::filesystem::path dir = "/usr/share/games/renpy/the_question/game/images";
     for (int i = 1; i < argc; ++i) {
@@ -163,12 +164,14 @@ int main(int argc, char** argv) {
             only_height = std::atoi(argv[++i]);
         else if (a == "--breakdown")
             breakdown = true;
+        else if (a == "--preview-only")
+            preview_only = true;
         else if (a == "--no-vulkan")
             vulkan = false;
         else {
             std::fprintf(stderr,
                          "usage: %s [--frames N] [--threads T] [--images DIR] [--only 720|1080] "
-                         "[--breakdown] [--no-vulkan]\n",
+                         "[--breakdown] [--preview-only] [--no-vulkan]\n",
                          argv[0]);
             return 2;
         }
@@ -278,6 +281,8 @@ int main(int argc, char** argv) {
                     stats_of(fused));
             }
         }
+
+        if (preview_only) continue;
 
         // Stages 4, 5 and packing unfused, on the upscaled-size frame (normalized input).
         {

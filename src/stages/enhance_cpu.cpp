@@ -93,6 +93,38 @@ HWY_INLINE VF s_curve(DF d, VF c, VF contrast) {
 
 }  // namespace
 
+// Line-darken factors of x in [x0, end) into factor[x - x0] (dark on line-art pixels, else 1),
+// and 1 for x in [end, pad_end). halved: a.cls_x[w - 1] == (w - 1) / 2; vectors where cls_x is
+// x / 2 then read the class bytes with one load (inside the class row while x + 2 * lanes <=
+// w: the last byte read is then at most cls_x[w - 1]), the others go pixel by pixel.
+HWY_INLINE void line_factors(const enhance_detail::RowArgs& a, size_t x0, size_t end,
+                             size_t pad_end, float dark, bool halved, float* factor) {
+    const DF d;
+    const hn::RebindToSigned<DF> di;
+    const hn::Rebind<uint8_t, decltype(di)> d8;
+    const size_t n = hn::Lanes(d);
+    const auto half_iota = hn::ShiftRight<1>(hn::Iota(di, 0));
+    const auto line = hn::Set(di, static_cast<int32_t>(PixelClass::line_art));
+    const VF vdark = hn::Set(d, dark), one = hn::Set(d, 1.0f);
+    size_t x = x0;
+    if (halved) {
+        for (; x + n <= end && x + 2 * n <= static_cast<size_t>(a.width); x += n) {
+            const auto idx = hn::LoadU(di, a.cls_x + x);
+            const auto want = hn::Add(hn::Set(di, static_cast<int32_t>(x / 2)), half_iota);
+            if (x % 2 != 0 || !hn::AllTrue(di, hn::Eq(idx, want))) break;
+            const auto bytes = hn::PromoteTo(di, hn::LoadU(d8, a.cls + x / 2));
+            const auto cls = hn::TableLookupLanes(bytes, hn::IndicesFromVec(di, half_iota));
+            const auto is_line = hn::RebindMask(d, hn::Eq(cls, line));
+            hn::StoreU(hn::IfThenElse(is_line, vdark, one), d, factor + (x - x0));
+        }
+    }
+    for (; x < end; ++x) {
+        factor[x - x0] =
+            a.cls[a.cls_x[x]] == static_cast<uint8_t>(PixelClass::line_art) ? dark : 1.0f;
+    }
+    for (; x < pad_end; ++x) factor[x - x0] = 1.0f;
+}
+
 void EnhanceRow(const enhance_detail::RowArgs& a, const EnhanceParams& p, bool linear,
                 float* scratch, float* const dst[3]) {
     const DF d;
@@ -120,6 +152,12 @@ void EnhanceRow(const enhance_detail::RowArgs& a, const EnhanceParams& p, bool l
     const bool do_contrast = p.contrast > 0.0f;
     const bool do_sat = p.saturation != 1.0f;
     const ColorTables tables;
+    // Row pointers in locals: stores through dst could alias the argument arrays otherwise,
+    // forcing a reload of each pointer per vector.
+    const float* const mid_rows[3] = {a.mid[0], a.mid[1], a.mid[2]};
+    float* const out[3] = {dst[0], dst[1], dst[2]};
+    // The class map at half the frame width (stage 2 before a x2 upscale): x reads x / 2.
+    const bool halved = darken && static_cast<size_t>(a.cls_x[w - 1]) == (w - 1) / 2;
     for (size_t x0 = 0; x0 < w; x0 += kChunk) {
         const size_t span = std::min(kChunk, wr - x0);  // lanes of output in this chunk
         if (sharpen) {
@@ -153,19 +191,12 @@ void EnhanceRow(const enhance_detail::RowArgs& a, const EnhanceParams& p, bool l
                 }
             }
         }
-        if (darken) {
-            const size_t last = std::min(x0 + span, w);
-            for (size_t x = x0; x < last; ++x) {
-                factor[x - x0] =
-                    a.cls[a.cls_x[x]] == static_cast<uint8_t>(PixelClass::line_art) ? dark : 1.0f;
-            }
-            for (size_t x = last; x < x0 + span; ++x) factor[x - x0] = 1.0f;
-        }
+        if (darken) line_factors(a, x0, std::min(x0 + span, w), x0 + span, dark, halved, factor);
         for (size_t i = 0; i < span; i += n) {
             const size_t x = x0 + i;
             VF c[3];
             for (int ch = 0; ch < 3; ++ch) {
-                c[ch] = hn::LoadU(d, a.mid[ch] + x);
+                c[ch] = hn::LoadU(d, mid_rows[ch] + x);
                 if (sharpen) {
                     const float* ps = vsum[ch] + i;
                     const float* pl = vmin[ch] + i;
@@ -190,7 +221,7 @@ void EnhanceRow(const enhance_detail::RowArgs& a, const EnhanceParams& p, bool l
                 for (VF& v : c) v = s_curve(d, v, contrast);
             }
             if (do_sat) saturate(d, c[0], c[1], c[2], p.saturation, linear, tables);
-            for (int ch = 0; ch < 3; ++ch) hn::StoreU(c[ch], d, dst[ch] + x);
+            for (int ch = 0; ch < 3; ++ch) hn::StoreU(c[ch], d, out[ch] + x);
         }
     }
 }

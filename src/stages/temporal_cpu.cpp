@@ -89,6 +89,9 @@ void BlendPackRow(const float* d_up, const float* d_mid, const float* d_down,
         format == PixelFormat::rgba8 && n * bpp == 64 && reinterpret_cast<uintptr_t>(px) % 64 == 0;
     const ColorTables tables;
     HWY_ALIGN uint8_t tail[16 * hn::MaxLanes(hn::ScalableTag<float>())];
+    const float* const er[3] = {e[0], e[1], e[2]};
+    const float* const hr[3] = {h[0], h[1], h[2]};
+    float* const orow[3] = {out[0], out[1], out[2]};
     for (size_t x = 0; x < w; x += n) {
         auto m = hn::Add(hn::Add(hn::LoadU(df, d_up + x - 1), hn::LoadU(df, d_up + x)),
                          hn::LoadU(df, d_up + x + 1));
@@ -101,13 +104,13 @@ void BlendPackRow(const float* d_up, const float* d_mid, const float* d_down,
         const auto wt = hn::Mul(strength, ramp);
         hn::Vec<decltype(df)> v[3];
         for (int c = 0; c < 3; ++c) {
-            const auto ev = hn::LoadU(df, e[c] + x);
-            const auto hv = hn::LoadU(df, h[c] + x);
+            const auto ev = hn::LoadU(df, er[c] + x);
+            const auto hv = hn::LoadU(df, hr[c] + x);
             v[c] = hn::MulAdd(wt, hn::Sub(hv, ev), ev);
             if (stream_rows) {
-                hn::Stream(v[c], df, out[c] + x);
+                hn::Stream(v[c], df, orow[c] + x);
             } else {
-                hn::StoreU(v[c], df, out[c] + x);
+                hn::StoreU(v[c], df, orow[c] + x);
             }
             if (encode_srgb) v[c] = linear_to_srgb(df, pack_sanitize(df, v[c]), tables);
             v[c] = pack_sanitize(df, v[c]);
