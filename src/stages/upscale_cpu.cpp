@@ -26,25 +26,41 @@ void pad_row(const float* src, int w, int pad, float* dst) {
     for (int k = 0; k < pad; ++k) dst[pad + w + k] = src[w - 1];
 }
 
+// One cell from its four gradient samples (a, b on row j0; c, d on row j0 + 1).
+inline void cell_tensor_one(float ax, float ay, float bx, float by, float cx, float cy, float dx,
+                            float dy, float& trace, float& jxy_out, float& root) {
+    const float jxx = (((ax * ax + bx * bx) + cx * cx) + dx * dx) * 0.25f;
+    const float jxy = (((ax * ay + bx * by) + cx * cy) + dx * dy) * 0.25f;
+    const float jyy = (((ay * ay + by * by) + cy * cy) + dy * dy) * 0.25f;
+    const float diff = jxx - jyy;
+    trace = jxx + jyy;
+    jxy_out = jxy;
+    root = diff * diff + 4.0f * jxy * jxy;  // squared; sqrt_row finishes it
+}
+
+// Interior cells ci in [1, w - 1]: columns ci - 1 and ci, no clamping, so it vectorises.
+KZ_SIMD_CLONES
+void cell_tensor_inner(const float* gx0, const float* gy0, const float* gx1, const float* gy1,
+                       int w, float* __restrict trace, float* __restrict jxy_out,
+                       float* __restrict root) {
+    for (int ci = 1; ci < w; ++ci) {
+        cell_tensor_one(gx0[ci - 1], gy0[ci - 1], gx0[ci], gy0[ci], gx1[ci - 1], gy1[ci - 1],
+                        gx1[ci], gy1[ci], trace[ci], jxy_out[ci], root[ci]);
+    }
+}
+
 // cell_weights (upscale_kernel.hpp) for a row of cells, without branches, in three passes so
 // the two square roots go through sqrt_row; same arithmetic in the same order as the reference.
 // Cell ci covers columns ci - 1 and ci (clamped), ci in [0, w]; g?0 / g?1 are the gradient rows
 // clamp(j0) / clamp(j0 + 1). t0..t3 are scratch rows of w + 1 floats.
-KZ_SIMD_CLONES
 void cell_tensor(const float* gx0, const float* gy0, const float* gx1, const float* gy1, int w,
                  float* __restrict trace, float* __restrict jxy_out, float* __restrict root) {
-    for (int ci = 0; ci <= w; ++ci) {
+    for (int ci : {0, w}) {
         const int a = std::max(ci - 1, 0), b = std::min(ci, w - 1);
-        const float ax = gx0[a], ay = gy0[a], bx = gx0[b], by = gy0[b];
-        const float cx = gx1[a], cy = gy1[a], dx = gx1[b], dy = gy1[b];
-        const float jxx = (((ax * ax + bx * bx) + cx * cx) + dx * dx) * 0.25f;
-        const float jxy = (((ax * ay + bx * by) + cx * cy) + dx * dy) * 0.25f;
-        const float jyy = (((ay * ay + by * by) + cy * cy) + dy * dy) * 0.25f;
-        const float diff = jxx - jyy;
-        trace[ci] = jxx + jyy;
-        jxy_out[ci] = jxy;
-        root[ci] = diff * diff + 4.0f * jxy * jxy;  // squared; sqrt_row finishes it
+        cell_tensor_one(gx0[a], gy0[a], gx0[b], gy0[b], gx1[a], gy1[a], gx1[b], gy1[b], trace[ci],
+                        jxy_out[ci], root[ci]);
     }
+    cell_tensor_inner(gx0, gy0, gx1, gy1, w, trace, jxy_out, root);
 }
 
 KZ_SIMD_CLONES
