@@ -168,7 +168,9 @@ void EnhanceRow(const enhance_detail::RowArgs& a, const EnhanceParams& p, bool l
             if (x0 > 0) {
                 for (int ch = 0; ch < 3; ++ch) {
                     for (float* row : {vsum[ch], vmin[ch], vmax[ch]}) {
-                        std::memmove(row - 1, row + kChunk - 1, sizeof(float) * (n + 1));
+                        // n + 1 floats, ranges apart (kChunk > n + 1): one vector and one.
+                        hn::StoreU(hn::LoadU(d, row + kChunk - 1), d, row - 1);
+                        row[n - 1] = row[kChunk + n - 1];
                     }
                 }
                 start = n;
