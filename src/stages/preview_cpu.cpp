@@ -1,9 +1,12 @@
 // The fast CPU preview chain: stages 1-3 as whole-frame passes (the fast versions of S1's
 // normalize_cpu/reconstruct_cpu/upscale_cpu), then enhancement, temporal
 // stabilization and output packing fused into ONE pass over rows (each band of rows reads the
-// upscaled frame and the history once and writes the history and the output once; enhanced rows
-// live only in a 3-row ring in cache). All buffers are kept between frames: no allocation in
-// steady state. The result is identical for any thread count.
+// upscaled frame and the history once and writes the history and the output once, the last two
+// with streaming stores; enhanced rows live only in a 3-row ring in cache). When stage 3 is a
+// single x2 step and the frame has no alpha, only its whole-frame preparation runs as a pass:
+// its output rows are computed inside the fused pass into a 4-row ring, so the upscaled frame
+// is never stored. All buffers are kept between frames: no allocation in steady state. The
+// result is identical for any thread count.
 #include <algorithm>
 #include <chrono>
 #include <vector>
