@@ -51,7 +51,8 @@ private:
 
 namespace enhance_detail {
 
-// Per-thread scratch of the row kernel: 9 rows of (width + 2 * pad) floats.
+// Per-thread scratch of the row kernel, in floats. The kernel works in fixed chunks of the row,
+// so this does not depend on the width (today 10 chunks of 288 floats).
 size_t row_scratch_floats(int width) noexcept;
 
 // Inputs of one row of the fast kernel.

@@ -17,8 +17,8 @@ namespace kizuna::stages {
 Result<void> pack_reference(const PlanarFrame& in, bool encode_srgb, ImageView out);
 
 // The fast version (SIMD, rows over the pool). Identical to the reference (byte for byte)
-// without encode_srgb; with it, within 1 code of RGBA8 and 2e-4 for float formats (the OETF uses
-// polynomial exp/log). Allocates nothing.
+// without encode_srgb; with it, within 1 code of RGBA8 and 2e-4 for float formats (the OETF is a
+// piecewise cubic table, simd_pow.hpp). Allocates nothing.
 Result<void> pack_cpu(const PlanarFrame& in, bool encode_srgb, ImageView out, ThreadPool& pool);
 
 namespace pack_detail {
