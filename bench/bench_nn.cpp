@@ -135,6 +135,8 @@ int main(int argc, char** argv) {
             base.tile = std::atoi(next().c_str());
         else if (a == "--no-peer")
             peer = false;
+        else if (a == "--peer-per-tile")
+            peer_per_tile = true;
         else if (a == "--no-xnnpack-conv")
             compare_xnnpack_conv = false;
         else if (a == "--backend")
