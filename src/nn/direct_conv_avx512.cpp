@@ -5,12 +5,13 @@
 // kMaxSegments channel segments (a channel concat read in place). Taps outside the input read a
 // row of zeros, so the inner loop has no branches; whole kernel rows outside are skipped.
 //
-// This file is compiled for AVX-512F (pragma below) and includes no C++ library headers, so no
-// AVX-512 copy of an inline library function can leak into the rest of the program. Callers
-// check direct::available() first.
-#pragma GCC target("avx512f,fma")
+// This file is compiled with -mavx512f -mfma (src/nn/CMakeLists.txt) and includes no C++ library
+// headers, so no AVX-512 copy of an inline library function can leak into the rest of the
+// program. Callers check direct::available() first.
+#if defined(__GNUC__) && !defined(__clang__)
 // GCC 12 flags _mm512_undefined_ps() inside _mm512_min_ps/_mm512_max_ps as maybe-uninitialized.
 #pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#endif
 #include <immintrin.h>
 
 #include "nn/direct_conv_kernel.hpp"

@@ -3,7 +3,7 @@
 // for AVX-512 and must not instantiate inline library code that other units could pick up.
 #pragma once
 
-#include <cstddef>
+#include <stddef.h>  // C header: no inline C++ functions in the AVX-512 unit
 
 namespace kizuna::nn::direct {
 
