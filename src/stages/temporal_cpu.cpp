@@ -38,17 +38,22 @@ float DiffRow(const float* const e[3], const float* const h[3], int width, float
     return hn::GetLane(hn::SumOfLanes(df, acc));
 }
 
-void BlendRow(const float* d_up, const float* d_mid, const float* d_down, const float* const e[3],
-              const float* const h[3], int width, const TemporalParams& p, float* const out[3]) {
-    const hn::ScalableTag<float> df;
-    const size_t n = hn::Lanes(df);
-    const size_t w = static_cast<size_t>(width);
-    const auto ninth = hn::Set(df, 1.0f / 9.0f);
-    const auto t = hn::Set(df, p.motion_threshold);
-    const auto inv_ramp = hn::Set(df, 2.0f / p.motion_threshold);
-    const auto strength = hn::Set(df, p.strength);
-    const auto zero = hn::Zero(df), one = hn::Set(df, 1.0f);
-    for (size_t x = 0; x < w; x += n) {
+// The history weight of stage 5 for the vector of pixels at x: strength times a ramp that falls
+// from 1 to 0 as the 3x3 mean of the difference rows (d_up, d_mid, d_down, each readable at x - 1
+// and x + lanes) rises to the motion threshold. Shared by the blend kernels so both compute it
+// with the same arithmetic.
+template <class D>
+struct BlendWeight {
+    BlendWeight(D df, const TemporalParams& p)
+        : ninth(hn::Set(df, 1.0f / 9.0f)),
+          t(hn::Set(df, p.motion_threshold)),
+          inv_ramp(hn::Set(df, 2.0f / p.motion_threshold)),
+          strength(hn::Set(df, p.strength)),
+          zero(hn::Zero(df)),
+          one(hn::Set(df, 1.0f)) {}
+
+    HWY_INLINE hn::Vec<D> operator()(D df, const float* d_up, const float* d_mid,
+                                     const float* d_down, size_t x) const {
         auto m = hn::Add(hn::Add(hn::LoadU(df, d_up + x - 1), hn::LoadU(df, d_up + x)),
                          hn::LoadU(df, d_up + x + 1));
         m = hn::Add(m, hn::Add(hn::Add(hn::LoadU(df, d_mid + x - 1), hn::LoadU(df, d_mid + x)),
@@ -57,7 +62,20 @@ void BlendRow(const float* d_up, const float* d_mid, const float* d_down, const 
                                hn::LoadU(df, d_down + x + 1)));
         m = hn::Mul(m, ninth);
         const auto ramp = hn::Min(hn::Max(hn::Mul(hn::Sub(t, m), inv_ramp), zero), one);
-        const auto wt = hn::Mul(strength, ramp);
+        return hn::Mul(strength, ramp);
+    }
+
+    hn::Vec<D> ninth, t, inv_ramp, strength, zero, one;
+};
+
+void BlendRow(const float* d_up, const float* d_mid, const float* d_down, const float* const e[3],
+              const float* const h[3], int width, const TemporalParams& p, float* const out[3]) {
+    const hn::ScalableTag<float> df;
+    const size_t n = hn::Lanes(df);
+    const size_t w = static_cast<size_t>(width);
+    const BlendWeight<decltype(df)> weight(df, p);
+    for (size_t x = 0; x < w; x += n) {
+        const auto wt = weight(df, d_up, d_mid, d_down, x);
         for (int c = 0; c < 3; ++c) {
             const auto ev = hn::LoadU(df, e[c] + x);
             const auto hv = hn::LoadU(df, h[c] + x);
@@ -73,11 +91,7 @@ void BlendPackRow(const float* d_up, const float* d_mid, const float* d_down,
     const hn::ScalableTag<float> df;
     const size_t n = hn::Lanes(df);
     const size_t w = static_cast<size_t>(width);
-    const auto ninth = hn::Set(df, 1.0f / 9.0f);
-    const auto t = hn::Set(df, p.motion_threshold);
-    const auto inv_ramp = hn::Set(df, 2.0f / p.motion_threshold);
-    const auto strength = hn::Set(df, p.strength);
-    const auto zero = hn::Zero(df), one = hn::Set(df, 1.0f);
+    const BlendWeight<decltype(df)> weight(df, p);
     const size_t vec_bytes = n * sizeof(float);
     bool stream_rows = true;
     for (int c = 0; c < 3; ++c) {
@@ -93,15 +107,7 @@ void BlendPackRow(const float* d_up, const float* d_mid, const float* d_down,
     const float* const hr[3] = {h[0], h[1], h[2]};
     float* const orow[3] = {out[0], out[1], out[2]};
     for (size_t x = 0; x < w; x += n) {
-        auto m = hn::Add(hn::Add(hn::LoadU(df, d_up + x - 1), hn::LoadU(df, d_up + x)),
-                         hn::LoadU(df, d_up + x + 1));
-        m = hn::Add(m, hn::Add(hn::Add(hn::LoadU(df, d_mid + x - 1), hn::LoadU(df, d_mid + x)),
-                               hn::LoadU(df, d_mid + x + 1)));
-        m = hn::Add(m, hn::Add(hn::Add(hn::LoadU(df, d_down + x - 1), hn::LoadU(df, d_down + x)),
-                               hn::LoadU(df, d_down + x + 1)));
-        m = hn::Mul(m, ninth);
-        const auto ramp = hn::Min(hn::Max(hn::Mul(hn::Sub(t, m), inv_ramp), zero), one);
-        const auto wt = hn::Mul(strength, ramp);
+        const auto wt = weight(df, d_up, d_mid, d_down, x);
         hn::Vec<decltype(df)> v[3];
         for (int c = 0; c < 3; ++c) {
             const auto ev = hn::LoadU(df, er[c] + x);
@@ -115,7 +121,7 @@ void BlendPackRow(const float* d_up, const float* d_mid, const float* d_down,
             if (encode_srgb) v[c] = linear_to_srgb(df, pack_sanitize(df, v[c]), tables);
             v[c] = pack_sanitize(df, v[c]);
         }
-        const auto a = alpha ? pack_sanitize(df, hn::LoadU(df, alpha + x)) : one;
+        const auto a = alpha ? pack_sanitize(df, hn::LoadU(df, alpha + x)) : weight.one;
         if (x + n <= w) {
             pack_store_pixels(df, v[0], v[1], v[2], a, format, px + x * bpp, stream_px);
         } else {

@@ -14,6 +14,14 @@ size_t blob_bytes(const Plan& p, int b) {
     return (p.shapes[b].elements() * sizeof(float) + 63) / 64 * 64;
 }
 
+// Index of the blob called `name` (test failure and 0 when there is none).
+int blob_named(const Graph& g, const char* name) {
+    for (size_t b = 0; b < g.blobs.size(); ++b)
+        if (g.blobs[b].name == name) return static_cast<int>(b);
+    ADD_FAILURE() << "no blob " << name;
+    return 0;
+}
+
 int first_use(const Graph& g, int b) {
     return g.blobs[b].producer;
 }
@@ -133,12 +141,7 @@ TEST(BufferPlan, InPlaceLayerSharesOnlyAnUnsharedInput) {
     bin.tagged_f32(std::vector<float>(144, 0.f));
     bin.f32(std::vector<float>(1, 0.25f));
     const Graph g = must_read(param, bin.bytes);
-    auto blob = [&](const char* name) {
-        for (size_t b = 0; b < g.blobs.size(); ++b)
-            if (g.blobs[b].name == name) return static_cast<int>(b);
-        ADD_FAILURE() << "no blob " << name;
-        return 0;
-    };
+    auto blob = [&](const char* name) { return blob_named(g, name); };
     const std::vector<Placement> in_place = {Placement::own, Placement::own, Placement::in_place,
                                              Placement::own, Placement::own, Placement::in_place};
     auto plan = make_plan(g, 1, 16, 16, &in_place);
@@ -179,12 +182,7 @@ TEST(BufferPlan, ElidedConcatKeepsItsInputsAliveForItsReaders) {
     bin.tagged_f32(std::vector<float>(8, 0.f));
     bin.tagged_f32(std::vector<float>(8, 0.f));
     const Graph g = must_read(param, bin.bytes);
-    auto blob = [&](const char* name) {
-        for (size_t b = 0; b < g.blobs.size(); ++b)
-            if (g.blobs[b].name == name) return static_cast<int>(b);
-        ADD_FAILURE() << "no blob " << name;
-        return 0;
-    };
+    auto blob = [&](const char* name) { return blob_named(g, name); };
     std::vector<Placement> placement(g.layers.size(), Placement::own);
     placement[3] = Placement::elided;
     auto plan = make_plan(g, 1, 8, 8, &placement);
