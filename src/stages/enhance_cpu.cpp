@@ -1,6 +1,7 @@
 // Stage 4, fast CPU version: one row at a time with Highway SIMD (runtime dispatch to the best
 // target of the machine), rows spread over the thread pool. See enhance.hpp for the contract.
 #include <algorithm>
+#include <cstdint>
 #include <cstring>
 
 #include "stages/enhance.hpp"
@@ -14,7 +15,8 @@ inline constexpr size_t kChunk = 256;
 // Offset of local index 0 inside a scratch row (room for index -1 and whole vectors past the
 // chunk).
 inline constexpr size_t kPad = 16;
-// Scratch row pitch: 10 rows (sum, min, max of 3 channels, line-darken factor).
+// Scratch row pitch: 13 rows (sum, min, max of 3 channels, line-darken factor, and the three
+// channels after steps 1-3 when step 4 follows), from a 64-byte aligned start.
 inline constexpr size_t kLocal = kChunk + 2 * kPad;
 }  // namespace kizuna::stages::enhance_detail
 #endif
@@ -42,46 +44,61 @@ HWY_INLINE VF mat3(DF d, VF a, VF b, VF c, float ka, float kb, float kc) {
     return hn::MulAdd(hn::Set(d, kc), c, hn::MulAdd(hn::Set(d, kb), b, hn::Mul(hn::Set(d, ka), a)));
 }
 
-// Step 4 of enhance.hpp on one vector of pixels (inputs any value, outputs in [0, 1]).
-HWY_INLINE void saturate(DF d, VF& r, VF& g, VF& b, float sat, bool linear, const ColorTables& t) {
-    r = clamp01(d, r);
-    g = clamp01(d, g);
-    b = clamp01(d, b);
-    if (!linear) {
-        r = srgb_to_linear(d, r, t);
-        g = srgb_to_linear(d, g, t);
-        b = srgb_to_linear(d, b, t);
+// Step 4 of enhance.hpp on K vectors of pixels (inputs any value, outputs in [0, 1]). Each
+// step runs on all K vectors before the next, so their long dependency chains overlap.
+template <size_t K>
+HWY_INLINE void saturate(DF d, VF (&r)[K], VF (&g)[K], VF (&b)[K], float sat, bool linear,
+                         const ColorTables& t) {
+    VF lms_l[K], lms_m[K], lms_s[K];
+    auto lowest = hn::Set(d, 1.0f);
+    for (size_t k = 0; k < K; ++k) {
+        r[k] = clamp01(d, r[k]);
+        g[k] = clamp01(d, g[k]);
+        b[k] = clamp01(d, b[k]);
+        if (!linear) {
+            r[k] = srgb_to_linear(d, r[k], t);
+            g[k] = srgb_to_linear(d, g[k], t);
+            b[k] = srgb_to_linear(d, b[k], t);
+        }
+        lms_l[k] = mat3(d, r[k], g[k], b[k], 0.4122214708f, 0.5363325363f, 0.0514459929f);
+        lms_m[k] = mat3(d, r[k], g[k], b[k], 0.2119034982f, 0.6806995451f, 0.1073969566f);
+        lms_s[k] = mat3(d, r[k], g[k], b[k], 0.0883024619f, 0.2817188376f, 0.6299787005f);
+        lowest = hn::Min(lowest, hn::Min(hn::Min(lms_l[k], lms_m[k]), lms_s[k]));
     }
-    const VF lms_l = mat3(d, r, g, b, 0.4122214708f, 0.5363325363f, 0.0514459929f);
-    const VF lms_m = mat3(d, r, g, b, 0.2119034982f, 0.6806995451f, 0.1073969566f);
-    const VF lms_s = mat3(d, r, g, b, 0.0883024619f, 0.2817188376f, 0.6299787005f);
-    VF l_, m_, s_;
+    VF l_[K], m_[K], s_[K];
     // Common case: no lane near black, where cbrt_nonneg gives exactly pow_table's value.
-    const VF lowest = hn::Min(hn::Min(lms_l, lms_m), lms_s);
     if (hn::AllFalse(d, hn::Lt(lowest, hn::Set(d, 0x1p-15f)))) {
-        l_ = pow_table(d, lms_l, t.cbrt);
-        m_ = pow_table(d, lms_m, t.cbrt);
-        s_ = pow_table(d, lms_s, t.cbrt);
+        for (size_t k = 0; k < K; ++k) {
+            l_[k] = pow_table(d, lms_l[k], t.cbrt);
+            m_[k] = pow_table(d, lms_m[k], t.cbrt);
+            s_[k] = pow_table(d, lms_s[k], t.cbrt);
+        }
     } else {
-        l_ = cbrt_nonneg(d, lms_l, t);
-        m_ = cbrt_nonneg(d, lms_m, t);
-        s_ = cbrt_nonneg(d, lms_s, t);
+        for (size_t k = 0; k < K; ++k) {
+            l_[k] = cbrt_nonneg(d, lms_l[k], t);
+            m_[k] = cbrt_nonneg(d, lms_m[k], t);
+            s_[k] = cbrt_nonneg(d, lms_s[k], t);
+        }
     }
-    const VF L = mat3(d, l_, m_, s_, 0.2104542553f, 0.7936177850f, -0.0040720468f);
     const VF vs = hn::Set(d, sat);
-    const VF l2 = hn::MulAdd(vs, hn::Sub(l_, L), L);
-    const VF m2 = hn::MulAdd(vs, hn::Sub(m_, L), L);
-    const VF s2 = hn::MulAdd(vs, hn::Sub(s_, L), L);
-    const VF l3 = hn::Mul(hn::Mul(l2, l2), l2);
-    const VF m3 = hn::Mul(hn::Mul(m2, m2), m2);
-    const VF s3 = hn::Mul(hn::Mul(s2, s2), s2);
-    r = clamp01(d, mat3(d, l3, m3, s3, 4.0767416621f, -3.3077115913f, 0.2309699292f));
-    g = clamp01(d, mat3(d, l3, m3, s3, -1.2684380046f, 2.6097574011f, -0.3413193965f));
-    b = clamp01(d, mat3(d, l3, m3, s3, -0.0041960863f, -0.7034186147f, 1.7076147010f));
+    for (size_t k = 0; k < K; ++k) {
+        const VF L = mat3(d, l_[k], m_[k], s_[k], 0.2104542553f, 0.7936177850f, -0.0040720468f);
+        const VF l2 = hn::MulAdd(vs, hn::Sub(l_[k], L), L);
+        const VF m2 = hn::MulAdd(vs, hn::Sub(m_[k], L), L);
+        const VF s2 = hn::MulAdd(vs, hn::Sub(s_[k], L), L);
+        const VF l3 = hn::Mul(hn::Mul(l2, l2), l2);
+        const VF m3 = hn::Mul(hn::Mul(m2, m2), m2);
+        const VF s3 = hn::Mul(hn::Mul(s2, s2), s2);
+        r[k] = clamp01(d, mat3(d, l3, m3, s3, 4.0767416621f, -3.3077115913f, 0.2309699292f));
+        g[k] = clamp01(d, mat3(d, l3, m3, s3, -1.2684380046f, 2.6097574011f, -0.3413193965f));
+        b[k] = clamp01(d, mat3(d, l3, m3, s3, -0.0041960863f, -0.7034186147f, 1.7076147010f));
+    }
     if (!linear) {
-        r = linear_to_srgb(d, r, t);
-        g = linear_to_srgb(d, g, t);
-        b = linear_to_srgb(d, b, t);
+        for (size_t k = 0; k < K; ++k) {
+            r[k] = linear_to_srgb(d, r[k], t);
+            g[k] = linear_to_srgb(d, g[k], t);
+            b[k] = linear_to_srgb(d, b[k], t);
+        }
     }
 }
 
@@ -125,6 +142,34 @@ HWY_INLINE void line_factors(const enhance_detail::RowArgs& a, size_t x0, size_t
     for (; x < pad_end; ++x) factor[x - x0] = 1.0f;
 }
 
+// Step 4 over a chunk: rgb[ch][0, span) -> out[ch][0, span), two vectors at a time.
+HWY_INLINE void saturate_chunk(const float* const rgb[3], size_t span, float sat, bool linear,
+                               const ColorTables& t, float* const out[3]) {
+    const DF d;
+    const size_t n = hn::Lanes(d);
+    size_t i = 0;
+    for (; i + 2 * n <= span; i += 2 * n) {
+        VF r[2] = {hn::LoadU(d, rgb[0] + i), hn::LoadU(d, rgb[0] + i + n)};
+        VF g[2] = {hn::LoadU(d, rgb[1] + i), hn::LoadU(d, rgb[1] + i + n)};
+        VF b[2] = {hn::LoadU(d, rgb[2] + i), hn::LoadU(d, rgb[2] + i + n)};
+        saturate(d, r, g, b, sat, linear, t);
+        for (size_t k = 0; k < 2; ++k) {
+            hn::StoreU(r[k], d, out[0] + i + k * n);
+            hn::StoreU(g[k], d, out[1] + i + k * n);
+            hn::StoreU(b[k], d, out[2] + i + k * n);
+        }
+    }
+    for (; i < span; i += n) {
+        VF r[1] = {hn::LoadU(d, rgb[0] + i)};
+        VF g[1] = {hn::LoadU(d, rgb[1] + i)};
+        VF b[1] = {hn::LoadU(d, rgb[2] + i)};
+        saturate(d, r, g, b, sat, linear, t);
+        hn::StoreU(r[0], d, out[0] + i);
+        hn::StoreU(g[0], d, out[1] + i);
+        hn::StoreU(b[0], d, out[2] + i);
+    }
+}
+
 void EnhanceRow(const enhance_detail::RowArgs& a, const EnhanceParams& p, bool linear,
                 float* scratch, float* const dst[3]) {
     const DF d;
@@ -135,12 +180,16 @@ void EnhanceRow(const enhance_detail::RowArgs& a, const EnhanceParams& p, bool l
     float* vsum[3];
     float* vmin[3];
     float* vmax[3];
+    scratch =
+        reinterpret_cast<float*>((reinterpret_cast<uintptr_t>(scratch) + 63) & ~uintptr_t{63});
     for (int ch = 0; ch < 3; ++ch) {
         vsum[ch] = scratch + (3 * ch + 0) * kLocal + kPad;
         vmin[ch] = scratch + (3 * ch + 1) * kLocal + kPad;
         vmax[ch] = scratch + (3 * ch + 2) * kLocal + kPad;
     }
     float* factor = scratch + 9 * kLocal + kPad;
+    // Values after steps 1-3 of the chunk when step 4 follows (then run two vectors at a time).
+    float* stage[3] = {scratch + 10 * kLocal, scratch + 11 * kLocal, scratch + 12 * kLocal};
     const bool sharpen = p.sharpen > 0.0f;
     const bool darken = a.cls && p.line_darken > 0.0f;
     const float dark = 1.0f - enhance_line_darken_scale * p.line_darken;
@@ -222,8 +271,12 @@ void EnhanceRow(const enhance_detail::RowArgs& a, const EnhanceParams& p, bool l
             if (do_contrast) {
                 for (VF& v : c) v = s_curve(d, v, contrast);
             }
-            if (do_sat) saturate(d, c[0], c[1], c[2], p.saturation, linear, tables);
-            for (int ch = 0; ch < 3; ++ch) hn::StoreU(c[ch], d, out[ch] + x);
+            for (int ch = 0; ch < 3; ++ch)
+                hn::StoreU(c[ch], d, do_sat ? stage[ch] + i : out[ch] + x);
+        }
+        if (do_sat) {
+            float* const sat_out[3] = {out[0] + x0, out[1] + x0, out[2] + x0};
+            saturate_chunk(stage, span, p.saturation, linear, tables, sat_out);
         }
     }
 }
@@ -239,7 +292,7 @@ HWY_EXPORT(EnhanceRow);
 namespace enhance_detail {
 
 size_t row_scratch_floats(int) noexcept {
-    return 10 * kLocal;  // the row kernel works in chunks: the width does not matter
+    return 13 * kLocal + 16;  // the row kernel works in chunks: the width does not matter
 }
 
 void enhance_row(const RowArgs& args, const EnhanceParams& p, bool linear_input, float* scratch,
