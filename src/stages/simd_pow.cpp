@@ -58,11 +58,45 @@ PowTable make_table(double p, double multiplier) {
     return table;
 }
 
+SrgbDecodePoly make_decode_poly() {
+    constexpr int kN = 9;  // nodes; degree kN - 1
+    constexpr double kPi = 3.14159265358979323846;
+    constexpr double lo = 0.04045, hi = 1.0;
+    // Chebyshev coefficients a_j of the interpolant at the Chebyshev nodes of [-1, 1].
+    double a[kN] = {};
+    for (int k = 0; k < kN; ++k) {
+        const double theta = kPi * (k + 0.5) / kN;
+        const double c = 0.5 * (lo + hi) + 0.5 * (hi - lo) * std::cos(theta);
+        const double f = std::pow((c + 0.055) / 1.055, 2.4);
+        for (int j = 0; j < kN; ++j) a[j] += 2.0 / kN * f * std::cos(j * theta);
+    }
+    a[0] *= 0.5;
+    // Power coefficients: sum_j a_j T_j(t), with T_{j+1} = 2 t T_j - T_{j-1}.
+    double prev[kN] = {1.0}, cur[kN] = {0.0, 1.0}, power[kN] = {};
+    power[0] += a[0];
+    power[1] += a[1];
+    for (int j = 2; j < kN; ++j) {
+        double next[kN] = {};
+        for (int i = 0; i + 1 < kN; ++i) next[i + 1] += 2.0 * cur[i];
+        for (int i = 0; i < kN; ++i) next[i] -= prev[i];
+        for (int i = 0; i < kN; ++i) {
+            prev[i] = cur[i];
+            cur[i] = next[i];
+            power[i] += a[j] * next[i];
+        }
+    }
+    SrgbDecodePoly poly{};
+    poly.scale = static_cast<float>(2.0 / (hi - lo));
+    poly.offset = static_cast<float>(-(hi + lo) / (hi - lo));
+    for (int i = 0; i < kN; ++i) poly.c[i] = static_cast<float>(power[i]);
+    return poly;
+}
+
 }  // namespace
 
-const PowTable& pow_table_2_4() noexcept {
-    static const PowTable table = make_table(2.4, 1.0);
-    return table;
+const SrgbDecodePoly& srgb_decode_poly() noexcept {
+    static const SrgbDecodePoly poly = make_decode_poly();
+    return poly;
 }
 
 const PowTable& pow_table_inv_2_4() noexcept {
