@@ -142,18 +142,24 @@ HWY_INLINE void line_factors(const enhance_detail::RowArgs& a, size_t x0, size_t
     for (; x < pad_end; ++x) factor[x - x0] = 1.0f;
 }
 
-// Step 4 over a chunk: rgb[ch][0, span) -> out[ch][0, span), two vectors at a time.
+// Step 4 over a chunk: rgb[ch][0, span) -> out[ch][0, span). With 32 vector registers
+// (AVX-512), two vectors at a time so that their long dependency chains overlap; with fewer,
+// the second vector's values would be spilled, so one.
 HWY_INLINE void saturate_chunk(const float* const rgb[3], size_t span, float sat, bool linear,
                                const ColorTables& t, float* const out[3]) {
     const DF d;
     const size_t n = hn::Lanes(d);
+    constexpr size_t kPair = hn::MaxLanes(DF()) >= 16 ? 2 : 1;
     size_t i = 0;
-    for (; i + 2 * n <= span; i += 2 * n) {
-        VF r[2] = {hn::LoadU(d, rgb[0] + i), hn::LoadU(d, rgb[0] + i + n)};
-        VF g[2] = {hn::LoadU(d, rgb[1] + i), hn::LoadU(d, rgb[1] + i + n)};
-        VF b[2] = {hn::LoadU(d, rgb[2] + i), hn::LoadU(d, rgb[2] + i + n)};
+    for (; i + kPair * n <= span; i += kPair * n) {
+        VF r[kPair], g[kPair], b[kPair];
+        for (size_t k = 0; k < kPair; ++k) {
+            r[k] = hn::LoadU(d, rgb[0] + i + k * n);
+            g[k] = hn::LoadU(d, rgb[1] + i + k * n);
+            b[k] = hn::LoadU(d, rgb[2] + i + k * n);
+        }
         saturate(d, r, g, b, sat, linear, t);
-        for (size_t k = 0; k < 2; ++k) {
+        for (size_t k = 0; k < kPair; ++k) {
             hn::StoreU(r[k], d, out[0] + i + k * n);
             hn::StoreU(g[k], d, out[1] + i + k * n);
             hn::StoreU(b[k], d, out[2] + i + k * n);

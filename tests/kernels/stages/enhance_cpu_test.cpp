@@ -1,5 +1,6 @@
 // Stage 4: fast (SIMD + threads) against the reference, checkasm style. Tolerance 2e-4 per value
-// (the fast saturation uses piecewise cubic tables for the sRGB transfer and the cube root).
+// (the fast saturation approximates the sRGB transfer and the cube root; colour_math_test.cpp
+// bounds each approximation).
 #include <gtest/gtest.h>
 
 #include <cmath>
