@@ -1,169 +1,283 @@
-// Same rounding as the reference: no fused multiply-add contraction in any ISA clone.
+// Fast stage 2: ONE pass over the rows of each band. Luma rows (5-row ring), gradient rows
+// (3-row ring) and classes are made row by row in per-thread scratch, so the frame is read once
+// and each output plane written once; no padded whole-frame copies. Highway SIMD with runtime
+// dispatch. Same arithmetic in the same order as reconstruct_ref (see reconstruct_cpu.hpp).
+//
+// Same rounding as the reference: no fused multiply-add contraction in any target.
 #pragma GCC optimize("fp-contract=off")
 
-#include "stages/reconstruct_cpu.hpp"
-
 #include <algorithm>
-#include <cmath>
+#include <cstdint>
 
 #include "stages/reconstruct.hpp"
+#include "stages/reconstruct_cpu.hpp"
 #include "stages/simd.hpp"
 
-namespace kizuna::stages {
+#ifndef KIZUNA_STAGES_RECONSTRUCT_CPU_LAYOUT
+#define KIZUNA_STAGES_RECONSTRUCT_CPU_LAYOUT
+namespace kizuna::stages::reconstruct_detail {
+
+// Offset of pixel 0 inside a scratch row (room for the replicated pixels left of it, and
+// 64-byte alignment of pixel 0).
+inline constexpr int kLeft = 16;
+
+// Scratch row pitch in floats for width w: whole 16-float vectors plus replicated edges.
+inline size_t row_pitch(int w) {
+    return (static_cast<size_t>(w) + 15) / 16 * 16 + 2 * kLeft;
+}
+
+// Rows of scratch per thread: 5 luma rows, 3 x (gx, gy, magnitude) gradient rows.
+inline constexpr int kLumaRows = 5;
+inline constexpr int kGradRows = 3;
+inline constexpr int kScratchRows = kLumaRows + 3 * kGradRows;
+
+// One band of output rows [y0, y1) and everything its kernel needs.
+struct BandArgs {
+    const PlanarFrame* in;
+    FeatureMap* out;
+    int y0, y1;
+    float line_threshold, edge_threshold;
+    float* scratch;  // kScratchRows * row_pitch(w) floats, 64-byte aligned
+};
+
+}  // namespace kizuna::stages::reconstruct_detail
+#endif
+
+#undef HWY_TARGET_INCLUDE
+#define HWY_TARGET_INCLUDE "stages/reconstruct_cpu.cpp"
+#include "hwy/foreach_target.h"  // IWYU pragma: keep
+#include "hwy/highway.h"
+
+HWY_BEFORE_NAMESPACE();
+namespace kizuna::stages::HWY_NAMESPACE {
+namespace hn = hwy::HWY_NAMESPACE;
 
 namespace {
 
-KZ_SIMD_CLONES
-void luma_row(const float* r, const float* g, const float* b, int w, float* __restrict dst) {
-    for (int x = 0; x < w; ++x) dst[x] = luma_of(r[x], g[x], b[x]);
+using DF = hn::ScalableTag<float>;
+using VF = hn::Vec<DF>;
+
+using reconstruct_detail::BandArgs;
+using reconstruct_detail::kGradRows;
+using reconstruct_detail::kLeft;
+using reconstruct_detail::kLumaRows;
+
+// Luma of pixels [0, wv) of one row; then pixels -2, -1 and [w, w16 + 2) replicate the edges
+// (so every value the kernels read is defined, and deterministic past the frame's width).
+HWY_INLINE void luma_row(const float* HWY_RESTRICT r, const float* HWY_RESTRICT g,
+                         const float* HWY_RESTRICT b, int w, int w16, float* HWY_RESTRICT dst) {
+    const DF d;
+    const int n = static_cast<int>(hn::Lanes(d));
+    const VF kr = hn::Set(d, 0.2126f), kg = hn::Set(d, 0.7152f), kb = hn::Set(d, 0.0722f);
+    for (int x = 0; x < w; x += n) {
+        // 0.2126 r + 0.7152 g + 0.0722 b, left to right, no contraction (luma_of).
+        const VF v =
+            hn::Add(hn::Add(hn::Mul(kr, hn::Load(d, r + x)), hn::Mul(kg, hn::Load(d, g + x))),
+                    hn::Mul(kb, hn::Load(d, b + x)));
+        hn::Store(v, d, dst + x);
+    }
+    dst[-2] = dst[-1] = dst[0];
+    const float last = dst[w - 1];
+    for (int x = w; x < w16 + 2; ++x) dst[x] = last;
 }
 
-// um, u0, up: padded luma rows y-1, y, y+1 at padded column 0 (pixel x is at x + 2).
-KZ_SIMD_CLONES
-void sobel_row(const float* um, const float* u0, const float* up, int w, float* __restrict gx,
-               float* __restrict gy, float* __restrict mag) {
-    for (int x = 0; x < w; ++x) {
-        const int c = x + 2;
-        const float a =
-            (um[c + 1] + 2.0f * u0[c + 1] + up[c + 1] - um[c - 1] - 2.0f * u0[c - 1] - up[c - 1]) *
-            0.125f;
-        const float b =
-            (up[c - 1] + 2.0f * up[c] + up[c + 1] - um[c - 1] - 2.0f * um[c] - um[c + 1]) * 0.125f;
-        gx[x] = a;
-        gy[x] = b;
-        mag[x] = a * a + b * b;  // squared; sqrt_row finishes it
+// Sobel / 8 of row y from luma rows um, u0, up (y-1, y, y+1 clamped). Writes the scratch rows
+// gx, gy, mag (then their edges: pixel -1 and [w, w16 + 1) replicated) and, when o_gx is not
+// null, the same values to the output rows.
+HWY_INLINE void sobel_row(const float* HWY_RESTRICT um, const float* HWY_RESTRICT u0,
+                          const float* HWY_RESTRICT up, int w, int w16, float* HWY_RESTRICT gx,
+                          float* HWY_RESTRICT gy, float* HWY_RESTRICT mag, float* HWY_RESTRICT o_gx,
+                          float* HWY_RESTRICT o_gy, float* HWY_RESTRICT o_mag) {
+    const DF d;
+    const int n = static_cast<int>(hn::Lanes(d));
+    const VF eighth = hn::Set(d, 0.125f);
+    for (int x = 0; x < w; x += n) {
+        const VF m_l = hn::LoadU(d, um + x - 1), m_c = hn::Load(d, um + x),
+                 m_r = hn::LoadU(d, um + x + 1);
+        const VF c_l = hn::LoadU(d, u0 + x - 1), c_r = hn::LoadU(d, u0 + x + 1);
+        const VF p_l = hn::LoadU(d, up + x - 1), p_c = hn::Load(d, up + x),
+                 p_r = hn::LoadU(d, up + x + 1);
+        // The reference's order: ((((a + 2b) + c) - d) - 2e) - f, then * 0.125 (2b == b + b).
+        const VF a =
+            hn::Mul(hn::Sub(hn::Sub(hn::Sub(hn::Add(hn::Add(m_r, hn::Add(c_r, c_r)), p_r), m_l),
+                                    hn::Add(c_l, c_l)),
+                            p_l),
+                    eighth);
+        const VF b =
+            hn::Mul(hn::Sub(hn::Sub(hn::Sub(hn::Add(hn::Add(p_l, hn::Add(p_c, p_c)), p_r), m_l),
+                                    hn::Add(m_c, m_c)),
+                            m_r),
+                    eighth);
+        const VF m = hn::Sqrt(hn::Add(hn::Mul(a, a), hn::Mul(b, b)));
+        hn::Store(a, d, gx + x);
+        hn::Store(b, d, gy + x);
+        hn::Store(m, d, mag + x);
+        if (o_gx) {
+            hn::Store(a, d, o_gx + x);
+            hn::Store(b, d, o_gy + x);
+            hn::Store(m, d, o_mag + x);
+        }
+    }
+    for (float* p : {gx, gy, mag}) {
+        p[-1] = p[0];
+        const float last = p[w - 1];
+        for (int x = w; x < w16 + 1; ++x) p[x] = last;
     }
 }
 
-struct ClassArgs {
-    const float* L[5];   // padded luma rows y-2 .. y+2
-    const float* gx[3];  // gradient rows y-1 .. y+1 with one replicated pixel each side
+struct ClassRows {
+    const float* L[5];   // luma rows y-2 .. y+2 (clamped)
+    const float* gx[3];  // gradient rows y-1 .. y+1 (clamped)
     const float* gy[3];
     const float* m[3];
-    float line_threshold, edge_threshold, weak;
 };
 
-// First half of the rule per pixel: darkness, and the texture inputs (active count, sum of
-// magnitudes, squared length of the summed gradient; sqrt_row takes its root afterwards).
-KZ_SIMD_CLONES
-void class_prep(const ClassArgs& a, int w, float* __restrict dark_out, float* __restrict active_out,
-                float* __restrict sum_out, float* __restrict len_out) {
+// Classes of row y (reconstruct.hpp's rule, the reference's arithmetic and order).
+HWY_INLINE void class_row(const ClassRows& a, int w, float lt, float et,
+                          uint8_t* HWY_RESTRICT cls) {
+    const DF d;
+    const hn::RebindToSigned<DF> di;
+    const hn::Rebind<uint8_t, DF> d8;
+    const int n = static_cast<int>(hn::Lanes(d));
     const float *l0 = a.L[0], *l1 = a.L[1], *l2 = a.L[2], *l3 = a.L[3], *l4 = a.L[4];
-    const float *gx0 = a.gx[0], *gx1 = a.gx[1], *gx2 = a.gx[2];
-    const float *gy0 = a.gy[0], *gy1 = a.gy[1], *gy2 = a.gy[2];
-    const float *m0 = a.m[0], *m1 = a.m[1], *m2 = a.m[2];
-    const float weak = a.weak;
-    for (int x = 0; x < w; ++x) {
-        const int c = x + 2;
-        const float v = l2[c];
-        float dark = -1.0f;
-        // d = (1, 0), (0, 1), (1, 1), (1, -1) in this order.
-        float sp = std::max(l2[c + 1], l2[c + 2]), sm = std::max(l2[c - 1], l2[c - 2]);
-        dark = std::max(dark, std::min(sp, sm) - v);
-        sp = std::max(l3[c], l4[c]);
-        sm = std::max(l1[c], l0[c]);
-        dark = std::max(dark, std::min(sp, sm) - v);
-        sp = std::max(l3[c + 1], l4[c + 2]);
-        sm = std::max(l1[c - 1], l0[c - 2]);
-        dark = std::max(dark, std::min(sp, sm) - v);
-        sp = std::max(l1[c + 1], l0[c + 2]);
-        sm = std::max(l3[c - 1], l4[c - 2]);
-        dark = std::max(dark, std::min(sp, sm) - v);
-        const float mm[9] = {m0[x],     m0[x + 1], m0[x + 2], m1[x],    m1[x + 1],
-                             m1[x + 2], m2[x],     m2[x + 1], m2[x + 2]};
-        const float gxs[9] = {gx0[x],     gx0[x + 1], gx0[x + 2], gx1[x],    gx1[x + 1],
-                              gx1[x + 2], gx2[x],     gx2[x + 1], gx2[x + 2]};
-        const float gys[9] = {gy0[x],     gy0[x + 1], gy0[x + 2], gy1[x],    gy1[x + 1],
-                              gy1[x + 2], gy2[x],     gy2[x + 1], gy2[x + 2]};
-        float active = 0.0f, sx = 0.0f, sy = 0.0f, ss = 0.0f;
-        for (int k = 0; k < 9; ++k) {
-            active += mm[k] > weak ? 1.0f : 0.0f;
-            sx += gxs[k];
-            sy += gys[k];
-            ss += mm[k];
+    const VF line_t = hn::Set(d, lt), edge_t = hn::Set(d, et), weak = hn::Set(d, et * 0.25f);
+    const VF one = hn::Set(d, 1.0f), five = hn::Set(d, 5.0f), half = hn::Set(d, 0.5f);
+    const VF k_line = hn::Set(d, static_cast<float>(PixelClass::line_art));
+    const VF k_edge = hn::Set(d, static_cast<float>(PixelClass::edge));
+    const VF k_tex = hn::Set(d, static_cast<float>(PixelClass::texture));
+    for (int x = 0; x < w; x += n) {
+        const VF v = hn::Load(d, l2 + x);
+        // Darkness over d = (1, 0), (0, 1), (1, 1), (1, -1) in this order.
+        VF dark = hn::Set(d, -1.0f);
+        VF sp = hn::Max(hn::LoadU(d, l2 + x + 1), hn::LoadU(d, l2 + x + 2));
+        VF sm = hn::Max(hn::LoadU(d, l2 + x - 1), hn::LoadU(d, l2 + x - 2));
+        dark = hn::Max(dark, hn::Sub(hn::Min(sp, sm), v));
+        sp = hn::Max(hn::Load(d, l3 + x), hn::Load(d, l4 + x));
+        sm = hn::Max(hn::Load(d, l1 + x), hn::Load(d, l0 + x));
+        dark = hn::Max(dark, hn::Sub(hn::Min(sp, sm), v));
+        sp = hn::Max(hn::LoadU(d, l3 + x + 1), hn::LoadU(d, l4 + x + 2));
+        sm = hn::Max(hn::LoadU(d, l1 + x - 1), hn::LoadU(d, l0 + x - 2));
+        dark = hn::Max(dark, hn::Sub(hn::Min(sp, sm), v));
+        sp = hn::Max(hn::LoadU(d, l1 + x + 1), hn::LoadU(d, l0 + x + 2));
+        sm = hn::Max(hn::LoadU(d, l3 + x - 1), hn::LoadU(d, l4 + x - 2));
+        dark = hn::Max(dark, hn::Sub(hn::Min(sp, sm), v));
+        const auto line = hn::Gt(dark, line_t);
+        const auto edge = hn::Gt(hn::Load(d, a.m[1] + x), edge_t);
+        // Texture: count of weak-or-stronger gradients in the 3x3 window (exact small
+        // integers, any order), then, only where it can decide the class, the sums in the
+        // reference's order (row by row, left to right).
+        VF active = hn::Zero(d);
+        for (int k = 0; k < 3; ++k) {
+            const float* m = a.m[k] + x;
+            active = hn::Add(active, hn::IfThenElseZero(hn::Gt(hn::LoadU(d, m - 1), weak), one));
+            active = hn::Add(active, hn::IfThenElseZero(hn::Gt(hn::Load(d, m), weak), one));
+            active = hn::Add(active, hn::IfThenElseZero(hn::Gt(hn::LoadU(d, m + 1), weak), one));
         }
-        dark_out[x] = dark;
-        active_out[x] = active;
-        sum_out[x] = ss;
-        len_out[x] = sx * sx + sy * sy;
+        const auto undecided = hn::AndNot(hn::Or(line, edge), hn::Ge(active, five));
+        VF k = hn::IfThenElse(line, k_line, hn::IfThenElseZero(edge, k_edge));
+        if (!hn::AllFalse(d, undecided)) {
+            VF sx = hn::Zero(d), sy = hn::Zero(d), ss = hn::Zero(d);
+            for (int r = 0; r < 3; ++r) {
+                for (int dx = -1; dx <= 1; ++dx) {
+                    sx = hn::Add(sx, hn::LoadU(d, a.gx[r] + x + dx));
+                    sy = hn::Add(sy, hn::LoadU(d, a.gy[r] + x + dx));
+                    ss = hn::Add(ss, hn::LoadU(d, a.m[r] + x + dx));
+                }
+            }
+            const VF len = hn::Sqrt(hn::Add(hn::Mul(sx, sx), hn::Mul(sy, sy)));
+            const auto tex = hn::And(undecided, hn::Lt(len, hn::Mul(half, ss)));
+            k = hn::IfThenElse(tex, k_tex, k);
+        }
+        hn::StoreU(hn::DemoteTo(d8, hn::ConvertTo(di, k)), d8, cls + x);
     }
 }
 
-KZ_SIMD_CLONES
-void class_final(const float* dark, const float* active, const float* sum, const float* len,
-                 const float* mag, int w, float lt, float et, uint8_t* __restrict cls) {
-    for (int x = 0; x < w; ++x) {
-        const bool texture = (active[x] >= 5.0f) & (len[x] < 0.5f * sum[x]);
-        const bool line = dark[x] > lt;
-        const bool edge = mag[x] > et;
-        const uint8_t t = texture ? uint8_t{3} : uint8_t{0};
-        const uint8_t e = edge ? uint8_t{1} : t;
-        cls[x] = line ? uint8_t{2} : e;
+void ReconstructBand(const BandArgs& a) {
+    const PlanarFrame& in = *a.in;
+    FeatureMap& out = *a.out;
+    const int w = in.width(), h = in.height();
+    const int w16 = (w + 15) / 16 * 16;
+    const size_t pitch = reconstruct_detail::row_pitch(w);
+    float* luma[kLumaRows];
+    for (int k = 0; k < kLumaRows; ++k) luma[k] = a.scratch + pitch * k + kLeft;
+    float* grad[kGradRows][3];
+    for (int k = 0; k < kGradRows; ++k) {
+        for (int c = 0; c < 3; ++c) {
+            grad[k][c] = a.scratch + pitch * (kLumaRows + 3 * k + c) + kLeft;
+        }
     }
-}
-
-void pad1(const float* src, int w, float* dst) {
-    dst[0] = src[0];
-    std::copy_n(src, w, dst + 1);
-    dst[w + 1] = src[w - 1];
+    // Luma of logical row yl (clamped to the frame) lives in slot (yl + 10) % 5; gradient row
+    // gy (always inside the frame) in slot gy % 3.
+    auto luma_slot = [&](int yl) { return luma[(yl + 10) % kLumaRows]; };
+    int next_luma = a.y0 - 2;
+    int next_grad = std::max(a.y0 - 1, 0);
+    auto make_luma = [&](int upto) {
+        for (; next_luma <= upto; ++next_luma) {
+            const int sy = std::clamp(next_luma, 0, h - 1);
+            luma_row(in.r.row(sy), in.g.row(sy), in.b.row(sy), w, w16, luma_slot(next_luma));
+        }
+    };
+    ClassRows rows{};
+    for (int y = a.y0; y < a.y1; ++y) {
+        for (; next_grad <= std::min(y + 1, h - 1); ++next_grad) {
+            const int g = next_grad;
+            make_luma(g + 1);
+            float* const* dst = grad[g % kGradRows];
+            const bool mine = g >= a.y0 && g < a.y1;
+            sobel_row(luma_slot(g - 1), luma_slot(g), luma_slot(g + 1), w, w16, dst[0], dst[1],
+                      dst[2], mine ? out.gx.row(g) : nullptr, mine ? out.gy.row(g) : nullptr,
+                      mine ? out.magnitude.row(g) : nullptr);
+        }
+        make_luma(y + 2);
+        for (int k = 0; k < 5; ++k) rows.L[k] = luma_slot(y - 2 + k);
+        for (int k = 0; k < 3; ++k) {
+            const int g = std::clamp(y - 1 + k, 0, h - 1);
+            rows.gx[k] = grad[g % kGradRows][0];
+            rows.gy[k] = grad[g % kGradRows][1];
+            rows.m[k] = grad[g % kGradRows][2];
+        }
+        class_row(rows, w, a.line_threshold, a.edge_threshold, out.cls_row(y));
+    }
 }
 
 }  // namespace
+
+// Exported wrapper (HWY_EXPORT needs a name outside the anonymous namespace).
+void ReconstructBandKernel(const BandArgs& a) {
+    ReconstructBand(a);
+}
+
+}  // namespace kizuna::stages::HWY_NAMESPACE
+HWY_AFTER_NAMESPACE();
+
+#if HWY_ONCE
+namespace kizuna::stages {
+
+HWY_EXPORT(ReconstructBandKernel);
 
 Result<void> ReconstructCpu::run(const PlanarFrame& in, const ReconstructParams& params,
                                  FeatureMap& out, ThreadPool& pool) {
     const int w = in.width(), h = in.height();
     KZ_TRY(out.ensure(w, h));
-    KZ_TRY(luma_.ensure(w + 2 * pad, h + 2 * pad));
-    pool.parallel_for(h, [&](int y0, int y1) {
-        for (int y = y0; y < y1; ++y) {
-            float* d = luma_.row(y + pad);
-            luma_row(in.r.row(y), in.g.row(y), in.b.row(y), w, d + pad);
-            d[0] = d[1] = d[pad];
-            d[pad + w] = d[pad + w + 1] = d[pad + w - 1];
-        }
-    });
-    for (int k = 0; k < pad; ++k) {
-        std::copy_n(luma_.row(pad), w + 2 * pad, luma_.row(k));
-        std::copy_n(luma_.row(pad + h - 1), w + 2 * pad, luma_.row(pad + h + k));
-    }
-    pool.parallel_for(h, [&](int y0, int y1) {
-        for (int y = y0; y < y1; ++y) {
-            sobel_row(luma_.row(y + pad - 1), luma_.row(y + pad), luma_.row(y + pad + 1), w,
-                      out.gx.row(y), out.gy.row(y), out.magnitude.row(y));
-            sqrt_row(out.magnitude.row(y), w);
-        }
-    });
-    pool.parallel_for(h, [&](int y0, int y1) {
-        const size_t pw = static_cast<size_t>(w) + 2;
-        float* scratch = thread_scratch(1, pw * 9);
-        float* tmp = thread_scratch(2, static_cast<size_t>(w) * 4);
-        float *dark = tmp, *active = tmp + w, *sum = tmp + 2 * w, *len = tmp + 3 * w;
-        ClassArgs a{};
-        a.line_threshold = params.line_threshold;
-        a.edge_threshold = params.edge_threshold;
-        a.weak = params.edge_threshold * 0.25f;
-        for (int y = y0; y < y1; ++y) {
-            for (int k = 0; k < 5; ++k) a.L[k] = luma_.row(y + k);
-            for (int k = 0; k < 3; ++k) {
-                const int yy = std::clamp(y + k - 1, 0, h - 1);
-                float* gx = scratch + pw * (3 * k);
-                float* gy = gx + pw;
-                float* m = gy + pw;
-                pad1(out.gx.row(yy), w, gx);
-                pad1(out.gy.row(yy), w, gy);
-                pad1(out.magnitude.row(yy), w, m);
-                a.gx[k] = gx;
-                a.gy[k] = gy;
-                a.m[k] = m;
-            }
-            class_prep(a, w, dark, active, sum, len);
-            sqrt_row(len, w);
-            class_final(dark, active, sum, len, out.magnitude.row(y), w, params.line_threshold,
-                        params.edge_threshold, out.cls_row(y));
-        }
-    });
+    const size_t floats = reconstruct_detail::kScratchRows * reconstruct_detail::row_pitch(w);
+    // Bands of at least 16 rows: each band recomputes 2 luma rows and 1 gradient row on each
+    // side, so small bands would waste work. Any split gives the same bits.
+    pool.parallel_for(
+        h,
+        [&](int y0, int y1) {
+            reconstruct_detail::BandArgs a{};
+            a.in = &in;
+            a.out = &out;
+            a.y0 = y0;
+            a.y1 = y1;
+            a.line_threshold = params.line_threshold;
+            a.edge_threshold = params.edge_threshold;
+            a.scratch = thread_scratch(1, floats);
+            HWY_DYNAMIC_DISPATCH(ReconstructBandKernel)(a);
+        },
+        16);
     return {};
 }
 
 }  // namespace kizuna::stages
+#endif  // HWY_ONCE
