@@ -249,36 +249,31 @@ void EnhanceRow(const enhance_detail::RowArgs& a, const EnhanceParams& p, bool l
             }
         }
         if (darken) line_factors(a, x0, std::min(x0 + span, w), x0 + span, dark, halved, factor);
-        for (size_t i = 0; i < span; i += n) {
-            const size_t x = x0 + i;
-            VF c[3];
-            for (int ch = 0; ch < 3; ++ch) {
-                c[ch] = hn::LoadU(d, mid_rows[ch] + x);
+        // Steps 1-3 channel by channel (they do not mix channels): every pointer below is
+        // invariant over the vector loop.
+        for (int ch = 0; ch < 3; ++ch) {
+            const float* mid = mid_rows[ch] + x0;
+            const float* ps = vsum[ch];
+            const float* pl = vmin[ch];
+            const float* ph = vmax[ch];
+            float* o = do_sat ? stage[ch] : out[ch] + x0;
+            for (size_t i = 0; i < span; i += n) {
+                VF v = hn::LoadU(d, mid + i);
                 if (sharpen) {
-                    const float* ps = vsum[ch] + i;
-                    const float* pl = vmin[ch] + i;
-                    const float* ph = vmax[ch] + i;
-                    const VF sum = hn::Add(hn::Add(hn::LoadU(d, ps - 1), hn::LoadU(d, ps)),
-                                           hn::LoadU(d, ps + 1));
-                    const VF lo = hn::Min(hn::Min(hn::LoadU(d, pl - 1), hn::LoadU(d, pl)),
-                                          hn::LoadU(d, pl + 1));
-                    const VF hi = hn::Max(hn::Max(hn::LoadU(d, ph - 1), hn::LoadU(d, ph)),
-                                          hn::LoadU(d, ph + 1));
+                    const VF sum = hn::Add(hn::Add(hn::LoadU(d, ps + i - 1), hn::LoadU(d, ps + i)),
+                                           hn::LoadU(d, ps + i + 1));
+                    const VF lo = hn::Min(hn::Min(hn::LoadU(d, pl + i - 1), hn::LoadU(d, pl + i)),
+                                          hn::LoadU(d, pl + i + 1));
+                    const VF hi = hn::Max(hn::Max(hn::LoadU(d, ph + i - 1), hn::LoadU(d, ph + i)),
+                                          hn::LoadU(d, ph + i + 1));
                     const VF ad = clamp01(d, hn::Mul(hn::Sub(hn::Sub(hi, lo), noise), gain));
-                    const VF detail = hn::Sub(c[ch], hn::Mul(sum, ninth));
-                    const VF v = hn::Add(c[ch], hn::Mul(hn::Mul(amount, ad), detail));
-                    c[ch] = hn::Min(hn::Max(v, lo), hi);
+                    const VF detail = hn::Sub(v, hn::Mul(sum, ninth));
+                    v = hn::Min(hn::Max(hn::Add(v, hn::Mul(hn::Mul(amount, ad), detail)), lo), hi);
                 }
+                if (darken) v = hn::Mul(v, hn::LoadU(d, factor + i));
+                if (do_contrast) v = s_curve(d, v, contrast);
+                hn::StoreU(v, d, o + i);
             }
-            if (darken) {
-                const VF f = hn::LoadU(d, factor + i);
-                for (VF& v : c) v = hn::Mul(v, f);
-            }
-            if (do_contrast) {
-                for (VF& v : c) v = s_curve(d, v, contrast);
-            }
-            for (int ch = 0; ch < 3; ++ch)
-                hn::StoreU(c[ch], d, do_sat ? stage[ch] + i : out[ch] + x);
         }
         if (do_sat) {
             float* const sat_out[3] = {out[0] + x0, out[1] + x0, out[2] + x0};
