@@ -13,6 +13,7 @@
 
 #include "core/half.hpp"
 #include "stages/normalize_common.hpp"
+#include "stages/normalize_row.hpp"
 #include "stages/simd.hpp"
 
 namespace kizuna::stages {
@@ -87,17 +88,6 @@ void linear_row(float* __restrict row, int n, TransferCurve t) {
         const float curve = pow_pos((v + t.off) / t.scale, t.gamma);
         const float lin = v / t.slope;
         row[x] = v < t.knee ? lin : curve;
-    }
-}
-
-KZ_SIMD_CLONES
-void decode_rgba8_row(const uint8_t* __restrict src, int w, float* __restrict r,
-                      float* __restrict g, float* __restrict b, float* __restrict a) {
-    for (int x = 0; x < w; ++x) {
-        r[x] = static_cast<float>(src[4 * x]) / 255.0f;
-        g[x] = static_cast<float>(src[4 * x + 1]) / 255.0f;
-        b[x] = static_cast<float>(src[4 * x + 2]) / 255.0f;
-        if (a) a[x] = static_cast<float>(src[4 * x + 3]) / 255.0f;
     }
 }
 
@@ -219,19 +209,16 @@ Result<void> NormalizeCpu::run(ConstImageView in, const NormalizeParams& params,
                                ThreadPool& pool) {
     KZ_TRY(validate_rgba(in));
     const int w = in.width, h = in.height;
+    if (in.format == PixelFormat::rgba8) {
+        KZ_TRY(decode_rgba8(in, out, pool));
+        return finish(params, TransferKind::srgb, out, pool);
+    }
     std::atomic<bool> has_alpha{false};
     pool.parallel_for(h, [&](int y0, int y1) {
         for (int y = y0; y < y1 && !has_alpha.load(std::memory_order_relaxed); ++y) {
             const std::byte* row = in.row(y);
             bool found = false;
-            for (int x = 0; x < w; ++x) {
-                const float a =
-                    in.format == PixelFormat::rgba8
-                        ? static_cast<float>(reinterpret_cast<const uint8_t*>(row)[4 * x + 3]) /
-                              255.0f
-                        : decode_one(row, in.format, 4 * x + 3);
-                found |= clamp01(a) < 1.0f;
-            }
+            for (int x = 0; x < w; ++x) found |= decode_one(row, in.format, 4 * x + 3) < 1.0f;
             if (found) has_alpha.store(true, std::memory_order_relaxed);
         }
     });
@@ -241,20 +228,47 @@ Result<void> NormalizeCpu::run(ConstImageView in, const NormalizeParams& params,
         for (int y = y0; y < y1; ++y) {
             float *r = out.r.row(y), *g = out.g.row(y), *b = out.b.row(y);
             float* a = alpha ? out.a.row(y) : nullptr;
-            if (in.format == PixelFormat::rgba8) {
-                decode_rgba8_row(in.row_as<const uint8_t>(y), w, r, g, b, a);
-            } else {
-                const std::byte* row = in.row(y);
-                for (int x = 0; x < w; ++x) {
-                    r[x] = decode_one(row, in.format, 4 * x);
-                    g[x] = decode_one(row, in.format, 4 * x + 1);
-                    b[x] = decode_one(row, in.format, 4 * x + 2);
-                    if (a) a[x] = decode_one(row, in.format, 4 * x + 3);
-                }
+            const std::byte* row = in.row(y);
+            for (int x = 0; x < w; ++x) {
+                r[x] = decode_one(row, in.format, 4 * x);
+                g[x] = decode_one(row, in.format, 4 * x + 1);
+                b[x] = decode_one(row, in.format, 4 * x + 2);
+                if (a) a[x] = decode_one(row, in.format, 4 * x + 3);
             }
         }
     });
     return finish(params, TransferKind::srgb, out, pool);
+}
+
+Result<void> NormalizeCpu::decode_rgba8(ConstImageView in, PlanarFrame& out, ThreadPool& pool) {
+    const int w = in.width, h = in.height;
+    // One pass decodes and looks for alpha < 1 at once. The alpha plane is written only if the
+    // previous frame had one (so steady state allocates nothing); if the answer differs from
+    // that guess, the alpha plane is made or dropped afterwards (re-decoding when made).
+    const bool guess = out.has_alpha() && out.width() == w && out.height() == h;
+    KZ_TRY(out.ensure(w, h, guess));
+    auto decode = [&](bool with_alpha) {
+        std::atomic<bool> found{false};
+        pool.parallel_for(
+            h,
+            [&](int y0, int y1) {
+                bool any = false;
+                for (int y = y0; y < y1; ++y) {
+                    any |= normalize_detail::decode_rgba8_row(
+                        in.row_as<const uint8_t>(y), w, out.r.row(y), out.g.row(y), out.b.row(y),
+                        with_alpha ? out.a.row(y) : nullptr);
+                }
+                if (any) found.store(true, std::memory_order_relaxed);
+            },
+            8);
+        return found.load();
+    };
+    const bool alpha = decode(guess);
+    if (alpha != guess) {
+        KZ_TRY(out.ensure(w, h, alpha));
+        if (alpha) decode(true);
+    }
+    return {};
 }
 
 Result<void> NormalizeCpu::run_yuv(const YuvView& in, const NormalizeParams& params,

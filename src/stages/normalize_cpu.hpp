@@ -1,8 +1,9 @@
 // Fast CPU version of stage 1 (normalize.hpp): the same rule, rows split over a ThreadPool and
-// vectorised (simd.hpp). Decoding and the colour matrix use the reference's arithmetic in the
-// same order (exact); the bilateral filter and the transfer functions use polynomial exp / log2
-// instead of libm, so the tolerance against the reference is max abs difference 1e-5.
-// Deterministic for any thread count and CPU.
+// vectorised (simd.hpp; RGBA8 decoding with Highway in normalize_row.hpp, in one pass that also
+// looks for alpha). Decoding and the colour matrix give the reference's results exactly; the
+// bilateral filter and the transfer functions use polynomial exp / log2 instead of libm, so the
+// tolerance against the reference is max abs difference 1e-5. Deterministic for any thread count
+// and CPU.
 #pragma once
 
 #include <vector>
@@ -29,6 +30,8 @@ public:
                          ThreadPool& pool);
 
 private:
+    // RGBA8 input: decode and alpha detection in one pass (normalize_row.hpp).
+    Result<void> decode_rgba8(ConstImageView in, PlanarFrame& out, ThreadPool& pool);
     Result<void> finish(const NormalizeParams& params, TransferKind transfer, PlanarFrame& out,
                         ThreadPool& pool);
 
