@@ -5,6 +5,7 @@
 // (polynomial exp / log2 in the fast path).
 #include <gtest/gtest.h>
 
+#include <bit>
 #include <cstring>
 #include <random>
 #include <string>
@@ -106,6 +107,67 @@ TEST(NormalizeCpu, RgbaMatchesReference) {
                 }
             }
         }
+    }
+}
+
+// The RGBA8 decode divides by 255 with a corrected reciprocal on FMA targets: every byte value
+// in every channel must give exactly v / 255.0f (tolerance 0), in whole vectors and in the tail.
+TEST(NormalizeCpu, Rgba8EveryByteExact) {
+    ThreadPool pool(2);
+    NormalizeCpu fast;
+    for (int w : {256, 263}) {
+        const int h = 3;
+        Image img = std::move(Image::create(w, h, PixelFormat::rgba8).value());
+        for (int y = 0; y < h; ++y) {
+            uint8_t* p = img.view().row_as<uint8_t>(y);
+            for (int x = 0; x < w; ++x) {
+                p[4 * x] = static_cast<uint8_t>(x + y);
+                p[4 * x + 1] = static_cast<uint8_t>(255 - x);
+                p[4 * x + 2] = static_cast<uint8_t>(x * 7 + y);
+                p[4 * x + 3] = static_cast<uint8_t>(x * 3 + 2 * y);
+            }
+        }
+        PlanarFrame out;
+        ASSERT_TRUE(fast.run(img.view(), NormalizeParams{}, out, pool).ok());
+        ASSERT_TRUE(out.has_alpha()) << "width " << w;
+        const Plane* planes[4] = {&out.r, &out.g, &out.b, &out.a};
+        for (int y = 0; y < h; ++y) {
+            const uint8_t* p = img.view().row_as<const uint8_t>(y);
+            for (int x = 0; x < w; ++x) {
+                for (int c = 0; c < 4; ++c) {
+                    const float want = static_cast<float>(p[4 * x + c]) / 255.0f;
+                    ASSERT_EQ(std::bit_cast<uint32_t>(want),
+                              std::bit_cast<uint32_t>(planes[c]->row(y)[x]))
+                        << "width " << w << " channel " << c << " byte " << int{p[4 * x + c]}
+                        << " at " << x << "," << y;
+                }
+            }
+        }
+    }
+}
+
+// One instance over a sequence of frames whose alpha comes and goes (the fast path guesses from
+// the previous frame and corrects itself): alpha plane presence and every value as the
+// reference. The translucent pixel is in the scalar tail (x = w - 1) or in a whole vector.
+TEST(NormalizeCpu, Rgba8AlphaComesAndGoes) {
+    ThreadPool pool(2);
+    NormalizeCpu fast;
+    PlanarFrame out;
+    const int w = 37, h = 19;
+    uint32_t seed = 900;
+    for (int where : {-1, w - 1, -1, 5, 20, -1, -1, 3}) {
+        Image img = make_rgba(w, h, PixelFormat::rgba8, Fill::random, ++seed);
+        for (int y = 0; y < h; ++y) {
+            uint8_t* p = img.view().row_as<uint8_t>(y);
+            for (int x = 0; x < w; ++x) p[4 * x + 3] = 255;
+        }
+        if (where >= 0) img.view().row_as<uint8_t>(h / 2)[4 * where + 3] = 254;
+        PlanarFrame ref;
+        ASSERT_TRUE(normalize_ref(img.view(), NormalizeParams{}, ref).ok());
+        ASSERT_TRUE(fast.run(img.view(), NormalizeParams{}, out, pool).ok());
+        const std::string what = fmt::format("{}x{} seed {} translucent at {}", w, h, seed, where);
+        ASSERT_EQ(ref.has_alpha(), out.has_alpha()) << what;
+        ASSERT_EQ(max_diff(ref, out), 0.0f) << what;
     }
 }
 
