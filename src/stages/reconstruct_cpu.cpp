@@ -26,10 +26,11 @@ inline size_t row_pitch(int w) {
     return (static_cast<size_t>(w) + 15) / 16 * 16 + 2 * kLeft;
 }
 
-// Rows of scratch per thread: 5 luma rows, 3 x (gx, gy, magnitude) gradient rows.
+// Rows of scratch per thread: 5 luma rows, 3 x (gx, gy, magnitude, weak count) gradient rows.
 inline constexpr int kLumaRows = 5;
 inline constexpr int kGradRows = 3;
-inline constexpr int kScratchRows = kLumaRows + 3 * kGradRows;
+inline constexpr int kGradPlanes = 4;
+inline constexpr int kScratchRows = kLumaRows + kGradPlanes * kGradRows;
 
 // One band of output rows [y0, y1) and everything its kernel needs.
 struct BandArgs {
@@ -58,6 +59,7 @@ using DF = hn::ScalableTag<float>;
 using VF = hn::Vec<DF>;
 
 using reconstruct_detail::BandArgs;
+using reconstruct_detail::kGradPlanes;
 using reconstruct_detail::kGradRows;
 using reconstruct_detail::kLeft;
 using reconstruct_detail::kLumaRows;
@@ -83,10 +85,12 @@ HWY_INLINE void luma_row(const float* HWY_RESTRICT r, const float* HWY_RESTRICT 
 
 // Sobel / 8 of row y from luma rows um, u0, up (y-1, y, y+1 clamped). Writes the scratch rows
 // gx, gy, mag (then their edges: pixel -1 and [w, w16 + 1) replicated) and, when o_gx is not
-// null, the same values to the output rows.
+// null, the same values to the output rows. Then weak3[x] = how many of mag[x-1..x+1] exceed
+// weak (the texture rule's count, one row of its 3x3 window).
 HWY_INLINE void sobel_row(const float* HWY_RESTRICT um, const float* HWY_RESTRICT u0,
                           const float* HWY_RESTRICT up, int w, int w16, float* HWY_RESTRICT gx,
-                          float* HWY_RESTRICT gy, float* HWY_RESTRICT mag, float* HWY_RESTRICT o_gx,
+                          float* HWY_RESTRICT gy, float* HWY_RESTRICT mag,
+                          float* HWY_RESTRICT weak3, float weak_t, float* HWY_RESTRICT o_gx,
                           float* HWY_RESTRICT o_gy, float* HWY_RESTRICT o_mag) {
     const DF d;
     const int n = static_cast<int>(hn::Lanes(d));
@@ -123,6 +127,13 @@ HWY_INLINE void sobel_row(const float* HWY_RESTRICT um, const float* HWY_RESTRIC
         const float last = p[w - 1];
         for (int x = w; x < w16 + 1; ++x) p[x] = last;
     }
+    const VF weak = hn::Set(d, weak_t), one = hn::Set(d, 1.0f);
+    for (int x = 0; x < w; x += n) {
+        const VF l = hn::IfThenElseZero(hn::Gt(hn::LoadU(d, mag + x - 1), weak), one);
+        const VF c = hn::IfThenElseZero(hn::Gt(hn::Load(d, mag + x), weak), one);
+        const VF r = hn::IfThenElseZero(hn::Gt(hn::LoadU(d, mag + x + 1), weak), one);
+        hn::Store(hn::Add(hn::Add(l, c), r), d, weak3 + x);
+    }
 }
 
 struct ClassRows {
@@ -130,6 +141,7 @@ struct ClassRows {
     const float* gx[3];  // gradient rows y-1 .. y+1 (clamped)
     const float* gy[3];
     const float* m[3];
+    const float* weak3[3];
 };
 
 // Classes of row y (reconstruct.hpp's rule, the reference's arithmetic and order).
@@ -140,8 +152,10 @@ HWY_INLINE void class_row(const ClassRows& a, int w, float lt, float et,
     const hn::Rebind<uint8_t, DF> d8;
     const int n = static_cast<int>(hn::Lanes(d));
     const float *l0 = a.L[0], *l1 = a.L[1], *l2 = a.L[2], *l3 = a.L[3], *l4 = a.L[4];
-    const VF line_t = hn::Set(d, lt), edge_t = hn::Set(d, et), weak = hn::Set(d, et * 0.25f);
-    const VF one = hn::Set(d, 1.0f), five = hn::Set(d, 5.0f), half = hn::Set(d, 0.5f);
+    const VF line_t = hn::Set(d, lt), edge_t = hn::Set(d, et);
+    const VF five = hn::Set(d, 5.0f), half = hn::Set(d, 0.5f);
+    const VF lo = hn::Set(d, 1.0f - 1.0f / 65536.0f), hi = hn::Set(d, 1.0f + 1.0f / 65536.0f);
+    const VF tiny = hn::Set(d, 1e-30f), huge = hn::Set(d, 1e30f);
     const VF k_line = hn::Set(d, static_cast<float>(PixelClass::line_art));
     const VF k_edge = hn::Set(d, static_cast<float>(PixelClass::edge));
     const VF k_tex = hn::Set(d, static_cast<float>(PixelClass::texture));
@@ -166,13 +180,8 @@ HWY_INLINE void class_row(const ClassRows& a, int w, float lt, float et,
         // Texture: count of weak-or-stronger gradients in the 3x3 window (exact small
         // integers, any order), then, only where it can decide the class, the sums in the
         // reference's order (row by row, left to right).
-        VF active = hn::Zero(d);
-        for (int k = 0; k < 3; ++k) {
-            const float* m = a.m[k] + x;
-            active = hn::Add(active, hn::IfThenElseZero(hn::Gt(hn::LoadU(d, m - 1), weak), one));
-            active = hn::Add(active, hn::IfThenElseZero(hn::Gt(hn::Load(d, m), weak), one));
-            active = hn::Add(active, hn::IfThenElseZero(hn::Gt(hn::LoadU(d, m + 1), weak), one));
-        }
+        const VF active = hn::Add(hn::Add(hn::Load(d, a.weak3[0] + x), hn::Load(d, a.weak3[1] + x)),
+                                  hn::Load(d, a.weak3[2] + x));
         const auto undecided = hn::AndNot(hn::Or(line, edge), hn::Ge(active, five));
         VF k = hn::IfThenElse(line, k_line, hn::IfThenElseZero(edge, k_edge));
         if (!hn::AllFalse(d, undecided)) {
@@ -184,8 +193,21 @@ HWY_INLINE void class_row(const ClassRows& a, int w, float lt, float et,
                     ss = hn::Add(ss, hn::LoadU(d, a.m[r] + x + dx));
                 }
             }
-            const VF len = hn::Sqrt(hn::Add(hn::Mul(sx, sx), hn::Mul(sy, sy)));
-            const auto tex = hn::And(undecided, hn::Lt(len, hn::Mul(half, ss)));
+            // sqrt(len2) < t as the reference computes it, without the root where len2 is
+            // clearly below or above t^2: t^2 * (1 -+ 2^-16) bracket t^2 far beyond the few
+            // ulps of rounding in t * t and in the correctly rounded root. Only lanes between
+            // the brackets (or with t^2 tiny or not finite) take the root.
+            const VF len2 = hn::Add(hn::Mul(sx, sx), hn::Mul(sy, sy));
+            const VF t = hn::Mul(half, ss);
+            const VF t2 = hn::Mul(t, t);
+            const auto below = hn::Lt(len2, hn::Mul(t2, lo));
+            const auto above = hn::Gt(len2, hn::Mul(t2, hi));
+            const auto sane = hn::And(hn::Gt(t2, tiny), hn::Lt(t2, huge));
+            auto tex = hn::And(undecided, hn::And(sane, below));
+            const auto unsure = hn::AndNot(hn::And(sane, hn::Or(below, above)), undecided);
+            if (!hn::AllFalse(d, unsure)) {
+                tex = hn::Or(tex, hn::And(unsure, hn::Lt(hn::Sqrt(len2), t)));
+            }
             k = hn::IfThenElse(tex, k_tex, k);
         }
         hn::StoreU(hn::DemoteTo(d8, hn::ConvertTo(di, k)), d8, cls + x);
@@ -200,10 +222,10 @@ void ReconstructBand(const BandArgs& a) {
     const size_t pitch = reconstruct_detail::row_pitch(w);
     float* luma[kLumaRows];
     for (int k = 0; k < kLumaRows; ++k) luma[k] = a.scratch + pitch * k + kLeft;
-    float* grad[kGradRows][3];
+    float* grad[kGradRows][kGradPlanes];
     for (int k = 0; k < kGradRows; ++k) {
-        for (int c = 0; c < 3; ++c) {
-            grad[k][c] = a.scratch + pitch * (kLumaRows + 3 * k + c) + kLeft;
+        for (int c = 0; c < kGradPlanes; ++c) {
+            grad[k][c] = a.scratch + pitch * (kLumaRows + kGradPlanes * k + c) + kLeft;
         }
     }
     // Luma of logical row yl (clamped to the frame) lives in slot (yl + 10) % 5; gradient row
@@ -225,8 +247,8 @@ void ReconstructBand(const BandArgs& a) {
             float* const* dst = grad[g % kGradRows];
             const bool mine = g >= a.y0 && g < a.y1;
             sobel_row(luma_slot(g - 1), luma_slot(g), luma_slot(g + 1), w, w16, dst[0], dst[1],
-                      dst[2], mine ? out.gx.row(g) : nullptr, mine ? out.gy.row(g) : nullptr,
-                      mine ? out.magnitude.row(g) : nullptr);
+                      dst[2], dst[3], a.edge_threshold * 0.25f, mine ? out.gx.row(g) : nullptr,
+                      mine ? out.gy.row(g) : nullptr, mine ? out.magnitude.row(g) : nullptr);
         }
         make_luma(y + 2);
         for (int k = 0; k < 5; ++k) rows.L[k] = luma_slot(y - 2 + k);
@@ -235,6 +257,7 @@ void ReconstructBand(const BandArgs& a) {
             rows.gx[k] = grad[g % kGradRows][0];
             rows.gy[k] = grad[g % kGradRows][1];
             rows.m[k] = grad[g % kGradRows][2];
+            rows.weak3[k] = grad[g % kGradRows][3];
         }
         class_row(rows, w, a.line_threshold, a.edge_threshold, out.cls_row(y));
     }
