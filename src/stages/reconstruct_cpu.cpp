@@ -38,6 +38,7 @@ struct BandArgs {
     FeatureMap* out;
     int y0, y1;
     float line_threshold, edge_threshold;
+    bool store_magnitude;
     float* scratch;  // kScratchRows * row_pitch(w) floats, 64-byte aligned
 };
 
@@ -85,7 +86,8 @@ HWY_INLINE void luma_row(const float* HWY_RESTRICT r, const float* HWY_RESTRICT 
 
 // Sobel / 8 of row y from luma rows um, u0, up (y-1, y, y+1 clamped). Writes the scratch rows
 // gx, gy, mag (then their edges: pixel -1 and [w, w16 + 1) replicated) and, when o_gx is not
-// null, the same values to the output rows. Then weak3[x] = how many of mag[x-1..x+1] exceed
+// null, the same values to the output rows (magnitude only when o_mag is not null either).
+// Then weak3[x] = how many of mag[x-1..x+1] exceed
 // weak (the texture rule's count, one row of its 3x3 window).
 HWY_INLINE void sobel_row(const float* HWY_RESTRICT um, const float* HWY_RESTRICT u0,
                           const float* HWY_RESTRICT up, int w, int w16, float* HWY_RESTRICT gx,
@@ -119,7 +121,7 @@ HWY_INLINE void sobel_row(const float* HWY_RESTRICT um, const float* HWY_RESTRIC
         if (o_gx) {
             hn::Store(a, d, o_gx + x);
             hn::Store(b, d, o_gy + x);
-            hn::Store(m, d, o_mag + x);
+            if (o_mag) hn::Store(m, d, o_mag + x);
         }
     }
     for (float* p : {gx, gy, mag}) {
@@ -248,7 +250,8 @@ void ReconstructBand(const BandArgs& a) {
             const bool mine = g >= a.y0 && g < a.y1;
             sobel_row(luma_slot(g - 1), luma_slot(g), luma_slot(g + 1), w, w16, dst[0], dst[1],
                       dst[2], dst[3], a.edge_threshold * 0.25f, mine ? out.gx.row(g) : nullptr,
-                      mine ? out.gy.row(g) : nullptr, mine ? out.magnitude.row(g) : nullptr);
+                      mine ? out.gy.row(g) : nullptr,
+                      mine && a.store_magnitude ? out.magnitude.row(g) : nullptr);
         }
         make_luma(y + 2);
         for (int k = 0; k < 5; ++k) rows.L[k] = luma_slot(y - 2 + k);
@@ -295,6 +298,7 @@ Result<void> ReconstructCpu::run(const PlanarFrame& in, const ReconstructParams&
             a.y1 = y1;
             a.line_threshold = params.line_threshold;
             a.edge_threshold = params.edge_threshold;
+            a.store_magnitude = store_magnitude_;
             a.scratch = thread_scratch(1, floats);
             HWY_DYNAMIC_DISPATCH(ReconstructBandKernel)(a);
         },

@@ -11,13 +11,22 @@
 
 namespace kizuna::stages {
 
-// Stateless apart from per-thread scratch rows (simd.hpp thread_scratch slot 1), which only
-// grow: steady-state frames allocate nothing. One frame at a time.
+// Holds no frame data: its rings are per-thread scratch rows (simd.hpp thread_scratch slot 1),
+// which only grow, so steady-state frames allocate nothing. One frame at a time.
 class ReconstructCpu {
 public:
-    // Same contract as reconstruct_ref.
+    // Same contract as reconstruct_ref, except that out.magnitude is left as it was (allocated,
+    // contents unspecified) after set_store_magnitude(false).
     Result<void> run(const PlanarFrame& in, const ReconstructParams& params, FeatureMap& out,
                      ThreadPool& pool);
+
+    // Whether run() writes out.magnitude (default true). The classes use the magnitude either
+    // way; only its whole-frame store (a quarter of the stage's output traffic) is skipped, for
+    // callers that read only gx, gy and the classes (the fast preview chain's stages 3 and 4).
+    void set_store_magnitude(bool store) noexcept { store_magnitude_ = store; }
+
+private:
+    bool store_magnitude_ = true;
 };
 
 }  // namespace kizuna::stages

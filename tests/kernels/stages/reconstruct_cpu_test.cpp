@@ -3,6 +3,7 @@
 // identical (the fast path uses the same arithmetic in the same order).
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstring>
 #include <random>
 
@@ -114,6 +115,34 @@ TEST(ReconstructCpu, DeterministicAcrossThreadCounts) {
                 << "seed 9 threads " << threads << " row " << y;
             ASSERT_EQ(std::memcmp(fa.cls_row(y), fb.cls_row(y), w), 0)
                 << "seed 9 threads " << threads << " row " << y;
+        }
+    }
+}
+
+// set_store_magnitude(false): gradients and classes still match the reference (the classes need
+// the magnitude internally), and the magnitude plane is left untouched (a sentinel survives).
+TEST(ReconstructCpu, WithoutMagnitudeStore) {
+    ThreadPool pool(2);
+    ReconstructCpu fast;
+    fast.set_store_magnitude(false);
+    uint32_t seed = 300;
+    for (auto [w, h] : {std::pair{67, 43}, std::pair{131, 70}, std::pair{2, 3}}) {
+        for (Fill fill : {Fill::random, Fill::blocky}) {
+            const PlanarFrame fr = make_frame(w, h, fill, ++seed);
+            const std::string what = fmt::format("{}x{} {} seed {}", w, h, fill_name(fill), seed);
+            FeatureMap ref, out;
+            ASSERT_TRUE(reconstruct_ref(fr, ReconstructParams{}, ref).ok());
+            ASSERT_TRUE(out.ensure(w, h).ok());
+            for (int y = 0; y < h; ++y) std::fill_n(out.magnitude.row(y), w, -7.0f);
+            ASSERT_TRUE(fast.run(fr, ReconstructParams{}, out, pool).ok());
+            for (int y = 0; y < h; ++y)
+                for (int x = 0; x < w; ++x) {
+                    ASSERT_EQ(out.magnitude.row(y)[x], -7.0f) << what << " at " << x << "," << y;
+                    ASSERT_NEAR(ref.gx.row(y)[x], out.gx.row(y)[x], 1e-6f) << what;
+                    ASSERT_NEAR(ref.gy.row(y)[x], out.gy.row(y)[x], 1e-6f) << what;
+                    ASSERT_EQ(ref.cls_row(y)[x], out.cls_row(y)[x])
+                        << what << " at " << x << "," << y;
+                }
         }
     }
 }
