@@ -2,13 +2,15 @@
 // normalize_cpu/reconstruct_cpu/upscale_cpu), then enhancement, temporal
 // stabilization and output packing fused into ONE pass over rows (each band of rows reads the
 // upscaled frame and the history once and writes the history and the output once, the last two
-// with streaming stores; enhanced rows live only in a 3-row ring in cache). When stage 3 is a
+// with streaming stores; enhanced rows live only in a 3-row ring in cache). The history is kept
+// as fp16 (temporal.hpp), half the bytes of a float frame. When stage 3 is a
 // single x2 step and the frame has no alpha, only its whole-frame preparation runs as a pass:
 // its output rows are computed inside the fused pass into a 4-row ring, so the upscaled frame
 // is never stored. All buffers are kept between frames: no allocation in steady state. The
 // result is identical for any thread count.
 #include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <vector>
 
 #include "stages/enhance.hpp"
@@ -36,6 +38,11 @@ double ms_since(Clock::time_point t0) {
 
 size_t padded(int width) {
     return (static_cast<size_t>(width) + 15) / 16 * 16 + 32;
+}
+
+// n rounded up to whole 64-byte lines of floats.
+size_t lines(size_t n) {
+    return (n + 15) / 16 * 16;
 }
 
 class CpuPreview final : public PreviewBackend {
@@ -134,26 +141,31 @@ private:
     Result<void> prepare(int w, int h, const PreviewParams& params, bool enhance, bool temporal) {
         bands_ = std::min(h, 4 * pool_.size());
         ring_floats_ = 9 * padded(w);
-        enhance_floats_ = enhance_detail::row_scratch_floats(w);
-        temporal_floats_ = temporal_detail::band_scratch_floats(w);
+        // Every region starts on a 64-byte line (the scratch is aligned below), so that row loads
+        // of the kernels do not straddle lines.
+        enhance_floats_ = lines(enhance_detail::row_scratch_floats(w));
+        temporal_floats_ = lines(temporal_detail::band_scratch_floats(w));
         // Upscaled rows of the fused x2 step: a 4-row ring and the step's row scratch.
         up_floats_ = fused_upscale_ ? 12 * padded(w) +
                                           padded(static_cast<int>(upscale_.row2x_scratch_floats()))
                                     : 0;
         const size_t per_band = ring_floats_ + enhance_floats_ + temporal_floats_ + up_floats_;
         if (scratch_floats_ < per_band * bands_) {
-            scratch_.reset(new (std::nothrow) float[per_band * bands_]);
+            // + 16 floats: room to start at a 64-byte line.
+            scratch_.reset(new (std::nothrow) float[per_band * bands_ + 16]);
             if (!scratch_) return make_error(Errc::out_of_memory, "preview: cannot allocate rows");
             scratch_floats_ = per_band * bands_;
+            const auto addr = reinterpret_cast<uintptr_t>(scratch_.get());
+            scratch_base_ = scratch_.get() + (64 - addr % 64) % 64 / sizeof(float);
             // Row padding past the frame width is read (whole vectors) but never used; zeroed
             // so that it holds no stale bits.
-            std::fill_n(scratch_.get(), scratch_floats_, 0.0f);
+            std::fill_n(scratch_.get(), scratch_floats_ + 16, 0.0f);
         }
         if (temporal) {
             // Two history frames: the pass reads one while it writes the other (a band reads
             // history rows of its neighbours at its edges).
-            KZ_TRY(history_[0].ensure(w, h, false));
-            KZ_TRY(history_[1].ensure(w, h, false));
+            KZ_TRY(history_[0].ensure(w, h));
+            KZ_TRY(history_[1].ensure(w, h));
             if (luma_sums_.size() != static_cast<size_t>(h)) luma_sums_.assign(h, 0.0f);
         }
         const bool use_cls = enhance && params.enhance.line_darken > 0.0f && features_.cls;
@@ -178,11 +190,11 @@ private:
         const bool fused_up = fused_upscale_;
         const bool alpha = !fused_up && upscaled_.has_alpha();
         const PlanarFrame& up = upscaled_;
-        const PlanarFrame& prev = history_[cur_];
-        PlanarFrame& next = history_[cur_ ^ 1];
+        const HalfFrame& prev = history_[cur_];
+        HalfFrame& next = history_[cur_ ^ 1];
         pool_.parallel_for(bands_, [&](int b0, int b1) {
             for (int band = b0; band < b1; ++band) {
-                float* base = scratch_.get() + per_band * band;
+                float* base = scratch_base_ + per_band * band;
                 float* ring = base;
                 float* escratch = base + ring_floats_;
                 float* tscratch = escratch + enhance_floats_;
@@ -191,8 +203,8 @@ private:
                 const int y0 = static_cast<int>(int64_t{h} * band / bands_);
                 const int y1 = static_cast<int>(int64_t{h} * (band + 1) / bands_);
                 const float* e_rows[3];
-                const float* h_rows[3];
-                float* o_rows[3];
+                const uint16_t* h_rows[3];
+                uint16_t* o_rows[3];
                 // Upscaled row y (3 pointers), from the frame or, fused, computed into a 4-row
                 // ring (rows are asked for in increasing order, at most 3 apart).
                 const float* u_rows[4][3] = {};
@@ -251,26 +263,29 @@ private:
                     for (int y = y0; y < y1; ++y) pack(y, source(y, y % 3));
                     continue;
                 }
-                auto prev_rows = [&](int y) -> const float* const* {
+                auto prev_rows = [&](int y) -> const uint16_t* const* {
                     h_rows[0] = prev.r.row(y), h_rows[1] = prev.g.row(y);
                     h_rows[2] = prev.b.row(y);
                     return h_rows;
                 };
-                auto next_rows = [&](int y) -> float* const* {
+                auto next_rows = [&](int y) -> uint16_t* const* {
                     o_rows[0] = next.r.row(y), o_rows[1] = next.g.row(y);
                     o_rows[2] = next.b.row(y);
                     return o_rows;
                 };
                 if (reset) {
-                    temporal_detail::run_band(y0, y1, h, w, true, params.temporal, tscratch,
-                                              luma_sums_.data(), source, prev_rows, next_rows,
-                                              [&](int y) { pack(y, o_rows); });
+                    // out = E, the history E rounded to fp16.
+                    for (int y = y0; y < y1; ++y) {
+                        const float* const* e = source(y, y % 3);
+                        uint16_t* const* n = next_rows(y);
+                        for (int c = 0; c < 3; ++c) temporal_detail::round_row(e[c], w, n[c]);
+                        pack(y, e);
+                    }
                     continue;
                 }
                 // Stage 5 as temporal_detail::run_band does it, with the blend and the packing
                 // of each row in one kernel (the new history goes out with streaming stores).
-                const size_t pitch = temporal_detail::band_scratch_floats(w) / 3;
-                float* drow[3] = {tscratch + 16, tscratch + pitch + 16, tscratch + 2 * pitch + 16};
+                const temporal_detail::BandRows rows = temporal_detail::band_rows(tscratch, w);
                 const float* erow[3][3] = {};
                 int ready = std::max(y0 - 1, 0);
                 for (int y = y0; y < y1; ++y) {
@@ -279,11 +294,11 @@ private:
                         const float* const* e = source(ready, slot);
                         for (int c = 0; c < 3; ++c) erow[slot][c] = e[c];
                         const float sum =
-                            temporal_detail::diff_row(e, prev_rows(ready), w, drow[slot]);
+                            temporal_detail::diff_row(e, prev_rows(ready), w, rows.d, rows.r[slot]);
                         if (ready >= y0 && ready < y1) luma_sums_[ready] = sum;
                     }
                     const int yu = std::max(y - 1, 0), yd = std::min(y + 1, h - 1);
-                    temporal_detail::blend_pack_row(drow[yu % 3], drow[y % 3], drow[yd % 3],
+                    temporal_detail::blend_pack_row(rows.r[yu % 3], rows.r[y % 3], rows.r[yd % 3],
                                                     erow[y % 3], prev_rows(y), w, params.temporal,
                                                     next_rows(y), alpha ? up.a.row(y) : nullptr,
                                                     linear, out.format, out.row(y));
@@ -299,10 +314,11 @@ private:
     ResampleCpu resample_, resample_alpha_;
     PlanarFrame normalized_, upscaled_;
     FeatureMap features_;
-    PlanarFrame history_[2];
+    HalfFrame history_[2];
     int cur_ = 0;  // history_[cur_] is the previous output
     bool history_valid_ = false;
     std::unique_ptr<float[]> scratch_;
+    float* scratch_base_ = nullptr;  // scratch_ from its first 64-byte line
     size_t scratch_floats_ = 0, ring_floats_ = 0, enhance_floats_ = 0, temporal_floats_ = 0,
            up_floats_ = 0;
     int bands_ = 1;

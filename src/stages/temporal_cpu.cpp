@@ -1,5 +1,6 @@
 // Stage 5, fast CPU version: Highway SIMD row kernels (runtime dispatch) driven band by band
-// over the thread pool. See temporal.hpp for the contract.
+// over the thread pool. See temporal.hpp for the contract: these kernels evaluate it in the
+// same float order as the reference (FMA where it says fma), and keep the history as fp16.
 #include <cstdint>
 #include <cstring>
 #include <numeric>
@@ -17,117 +18,251 @@ HWY_BEFORE_NAMESPACE();
 namespace kizuna::stages::HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
-float DiffRow(const float* const e[3], const float* const h[3], int width, float* d) {
+// fp16 <-> float for one vector of floats. The native conversions (F16C) round to nearest
+// even; Highway 1.0's emulated DemoteTo (targets without F16C) truncates, so there the value is
+// first rounded to fp16 precision in float arithmetic, which makes the truncation exact.
+template <class D>
+HWY_INLINE hn::Vec<D> LoadHalf(D df, const uint16_t* p) {
+    const hn::Rebind<hwy::float16_t, D> dh;
+    return hn::PromoteTo(df, hn::LoadU(dh, reinterpret_cast<const hwy::float16_t*>(p)));
+}
+
+template <class D>
+HWY_INLINE auto ToHalf(D df, hn::Vec<D> v) {
+    const hn::Rebind<hwy::float16_t, D> dh;
+#if !(HWY_ARCH_X86 && HWY_TARGET <= HWY_AVX2) || defined(HWY_DISABLE_F16C)
+    // m = 2^(e + 13) for |v| in [2^e, 2^(e + 1)), at least 2^-1: (|v| + m) - m rounds |v| to a
+    // multiple of 2^(e - 10) (11 significant bits), or of 2^-24 in the fp16 subnormal range.
+    const hn::RebindToSigned<D> di;
+    const auto expo = hn::And(hn::BitCast(di, v), hn::Set(di, 0x7f800000));
+    const auto m =
+        hn::BitCast(df, hn::Max(hn::Add(expo, hn::Set(di, 13 << 23)), hn::Set(di, 0x3f000000)));
+    v = hn::CopySignToAbs(hn::Sub(hn::Add(hn::Abs(v), m), m), v);
+#else
+    (void)df;
+#endif
+    return hn::DemoteTo(dh, v);
+}
+
+template <class D, class VH>
+HWY_INLINE void StoreHalf(D df, VH v, uint16_t* p, bool stream) {
+    const hn::Rebind<hwy::float16_t, D> dh;
+    (void)df;
+    auto* q = reinterpret_cast<hwy::float16_t*>(p);
+    if (stream) {
+        hn::Stream(v, dh, q);
+    } else {
+        hn::StoreU(v, dh, q);
+    }
+}
+
+float DiffRow(const float* const e[3], const uint16_t* const h[3], int width, float* d, float* r) {
     const hn::ScalableTag<float> df;
     const size_t n = hn::Lanes(df);
     const size_t w = static_cast<size_t>(width);
     const auto third = hn::Set(df, 1.0f / 3.0f);
     const auto kr = hn::Set(df, 0.2126f), kg = hn::Set(df, 0.7152f), kb = hn::Set(df, 0.0722f);
-    auto acc = hn::Zero(df);
-    for (size_t x = 0; x < w; x += n) {
-        const auto dr = hn::Sub(hn::LoadU(df, e[0] + x), hn::LoadU(df, h[0] + x));
-        const auto dg = hn::Sub(hn::LoadU(df, e[1] + x), hn::LoadU(df, h[1] + x));
-        const auto db = hn::Sub(hn::LoadU(df, e[2] + x), hn::LoadU(df, h[2] + x));
+    // Stores D at x, returns |Y(E) - Y(H)|.
+    auto diff = [&](size_t x) HWY_ATTR {
+        const auto dr = hn::Sub(hn::LoadU(df, e[0] + x), LoadHalf(df, h[0] + x));
+        const auto dg = hn::Sub(hn::LoadU(df, e[1] + x), LoadHalf(df, h[1] + x));
+        const auto db = hn::Sub(hn::LoadU(df, e[2] + x), LoadHalf(df, h[2] + x));
         const auto s = hn::Add(hn::Add(hn::Abs(dr), hn::Abs(dg)), hn::Abs(db));
         hn::StoreU(hn::Mul(s, third), df, d + x);
-        const auto dy = hn::Abs(hn::MulAdd(kb, db, hn::MulAdd(kg, dg, hn::Mul(kr, dr))));
-        acc = hn::Add(acc, hn::IfThenElseZero(hn::FirstN(df, w - x), dy));
+        return hn::Abs(hn::MulAdd(kb, db, hn::MulAdd(kg, dg, hn::Mul(kr, dr))));
+    };
+    auto acc0 = hn::Zero(df), acc1 = hn::Zero(df);
+    size_t x = 0;
+    for (; x + 2 * n <= w; x += 2 * n) {
+        acc0 = hn::Add(acc0, diff(x));
+        acc1 = hn::Add(acc1, diff(x + n));
     }
+    for (; x < w; x += n) acc0 = hn::Add(acc0, hn::IfThenElseZero(hn::FirstN(df, w - x), diff(x)));
     d[-1] = d[0];
     d[w] = d[w - 1];
-    return hn::GetLane(hn::SumOfLanes(df, acc));
+    for (x = 0; x < w; x += n) {
+        const auto s = hn::Add(hn::Add(hn::LoadU(df, d + x - 1), hn::LoadU(df, d + x)),
+                               hn::LoadU(df, d + x + 1));
+        hn::StoreU(s, df, r + x);
+    }
+    return hn::GetLane(hn::SumOfLanes(df, hn::Add(acc0, acc1)));
 }
 
-// The history weight of stage 5 for the vector of pixels at x: strength times a ramp that falls
-// from 1 to 0 as the 3x3 mean of the difference rows (d_up, d_mid, d_down, each readable at x - 1
-// and x + lanes) rises to the motion threshold. Shared by the blend kernels so both compute it
-// with the same arithmetic.
+// The history weight of stage 5 for the vector of pixels at x from the three R rows around the
+// row (temporal.hpp): min(max(2 strength - S k, 0), strength). Shared by the blend kernels so
+// both compute it with the same arithmetic.
 template <class D>
 struct BlendWeight {
     BlendWeight(D df, const TemporalParams& p)
-        : ninth(hn::Set(df, 1.0f / 9.0f)),
-          t(hn::Set(df, p.motion_threshold)),
-          inv_ramp(hn::Set(df, 2.0f / p.motion_threshold)),
+        : k(hn::Set(df, temporal_slope(p))),
+          two_s(hn::Set(df, 2.0f * p.strength)),
           strength(hn::Set(df, p.strength)),
           zero(hn::Zero(df)),
           one(hn::Set(df, 1.0f)) {}
 
-    HWY_INLINE hn::Vec<D> operator()(D df, const float* d_up, const float* d_mid,
-                                     const float* d_down, size_t x) const {
-        auto m = hn::Add(hn::Add(hn::LoadU(df, d_up + x - 1), hn::LoadU(df, d_up + x)),
-                         hn::LoadU(df, d_up + x + 1));
-        m = hn::Add(m, hn::Add(hn::Add(hn::LoadU(df, d_mid + x - 1), hn::LoadU(df, d_mid + x)),
-                               hn::LoadU(df, d_mid + x + 1)));
-        m = hn::Add(m, hn::Add(hn::Add(hn::LoadU(df, d_down + x - 1), hn::LoadU(df, d_down + x)),
-                               hn::LoadU(df, d_down + x + 1)));
-        m = hn::Mul(m, ninth);
-        const auto ramp = hn::Min(hn::Max(hn::Mul(hn::Sub(t, m), inv_ramp), zero), one);
-        return hn::Mul(strength, ramp);
+    HWY_INLINE hn::Vec<D> operator()(D df, const float* r_up, const float* r_mid,
+                                     const float* r_down, size_t x) const {
+        const auto s = hn::Add(hn::Add(hn::LoadU(df, r_up + x), hn::LoadU(df, r_mid + x)),
+                               hn::LoadU(df, r_down + x));
+        return hn::Min(hn::Max(hn::NegMulAdd(s, k, two_s), zero), strength);
     }
 
-    hn::Vec<D> ninth, t, inv_ramp, strength, zero, one;
+    hn::Vec<D> k, two_s, strength, zero, one;
 };
 
-void BlendRow(const float* d_up, const float* d_mid, const float* d_down, const float* const e[3],
-              const float* const h[3], int width, const TemporalParams& p, float* const out[3]) {
+template <class D>
+bool rows_aligned(D df, const void* const* rows, size_t bytes_per_lane) {
+    bool ok = true;
+    for (int c = 0; c < 3; ++c) {
+        ok = ok && rows[c] &&
+             reinterpret_cast<uintptr_t>(rows[c]) % (hn::Lanes(df) * bytes_per_lane) == 0;
+    }
+    return ok;
+}
+
+void BlendRow(const float* r_up, const float* r_mid, const float* r_down, const float* const e[3],
+              const uint16_t* const h[3], int width, const TemporalParams& p, float* const out[3],
+              uint16_t* const hist_out[3]) {
     const hn::ScalableTag<float> df;
     const size_t n = hn::Lanes(df);
     const size_t w = static_cast<size_t>(width);
     const BlendWeight<decltype(df)> weight(df, p);
     for (size_t x = 0; x < w; x += n) {
-        const auto wt = weight(df, d_up, d_mid, d_down, x);
+        const auto wt = weight(df, r_up, r_mid, r_down, x);
         for (int c = 0; c < 3; ++c) {
             const auto ev = hn::LoadU(df, e[c] + x);
-            const auto hv = hn::LoadU(df, h[c] + x);
-            hn::StoreU(hn::MulAdd(wt, hn::Sub(hv, ev), ev), df, out[c] + x);
+            const auto v = hn::MulAdd(wt, hn::Sub(LoadHalf(df, h[c] + x), ev), ev);
+            hn::StoreU(v, df, out[c] + x);
+            if (hist_out) StoreHalf(df, ToHalf(df, v), hist_out[c] + x, false);
         }
     }
 }
 
-void BlendPackRow(const float* d_up, const float* d_mid, const float* d_down,
-                  const float* const e[3], const float* const h[3], int width,
-                  const TemporalParams& p, float* const out[3], const float* alpha,
+void RoundRow(const float* src, int width, uint16_t* dst) {
+    const hn::ScalableTag<float> df;
+    const size_t n = hn::Lanes(df);
+    for (size_t x = 0; x < static_cast<size_t>(width); x += n) {
+        StoreHalf(df, ToHalf(df, hn::LoadU(df, src + x)), dst + x, false);
+    }
+}
+
+// The loop of BlendPackRow for one combination of the options, so that its body has no
+// branches but the stream choice of the pixel store (taken the same way every time).
+template <PixelFormat kFormat, bool kSrgb, bool kAlpha, bool kStreamRows>
+HWY_NOINLINE void BlendPackLoop(const float* r_up, const float* r_mid, const float* r_down,
+                                const float* const e[3], const uint16_t* const h[3], size_t w,
+                                const TemporalParams& p, uint16_t* const hist_out[3],
+                                const float* alpha, bool stream_px, uint8_t* px) {
+    const hn::ScalableTag<float> df;
+    const size_t n = hn::Lanes(df);
+    const BlendWeight<decltype(df)> weight(df, p);
+    const ColorTables tables;
+    constexpr size_t bpp = kFormat == PixelFormat::rgba8     ? 4
+                           : kFormat == PixelFormat::rgba16f ? 8
+                                                             : 16;
+    const float* const e0 = e[0];
+    const float* const e1 = e[1];
+    const float* const e2 = e[2];
+    const uint16_t* const h0 = h[0];
+    const uint16_t* const h1 = h[1];
+    const uint16_t* const h2 = h[2];
+    uint16_t* const o0 = hist_out[0];
+    uint16_t* const o1 = hist_out[1];
+    uint16_t* const o2 = hist_out[2];
+    // Blends, stores the history and packs the pixels at x into dst.
+    auto pixels = [&](size_t x, uint8_t * dst, bool stream) HWY_ATTR
+        __attribute__((always_inline)) {
+        const auto wt = weight(df, r_up, r_mid, r_down, x);
+        const auto ev0 = hn::LoadU(df, e0 + x);
+        const auto ev1 = hn::LoadU(df, e1 + x);
+        const auto ev2 = hn::LoadU(df, e2 + x);
+        auto v0 = hn::MulAdd(wt, hn::Sub(LoadHalf(df, h0 + x), ev0), ev0);
+        auto v1 = hn::MulAdd(wt, hn::Sub(LoadHalf(df, h1 + x), ev1), ev1);
+        auto v2 = hn::MulAdd(wt, hn::Sub(LoadHalf(df, h2 + x), ev2), ev2);
+        StoreHalf(df, ToHalf(df, v0), o0 + x, kStreamRows);
+        StoreHalf(df, ToHalf(df, v1), o1 + x, kStreamRows);
+        StoreHalf(df, ToHalf(df, v2), o2 + x, kStreamRows);
+        v0 = pack_sanitize(df, v0);
+        v1 = pack_sanitize(df, v1);
+        v2 = pack_sanitize(df, v2);
+        if constexpr (kSrgb) {
+            v0 = pack_sanitize(df, linear_to_srgb(df, v0, tables));
+            v1 = pack_sanitize(df, linear_to_srgb(df, v1, tables));
+            v2 = pack_sanitize(df, linear_to_srgb(df, v2, tables));
+        }
+        const auto a = kAlpha ? pack_sanitize(df, hn::LoadU(df, alpha + x)) : weight.one;
+        pack_store_pixels(df, v0, v1, v2, a, kFormat, dst, stream);
+    };
+    size_t x = 0;
+    for (; x + n <= w; x += n) pixels(x, px + x * bpp, stream_px);
+    if (x < w) {
+        HWY_ALIGN uint8_t tail[16 * hn::MaxLanes(hn::ScalableTag<float>())];
+        pixels(x, tail, false);
+        std::memcpy(px + x * bpp, tail, (w - x) * bpp);
+    }
+}
+
+template <PixelFormat kFormat, bool kSrgb, bool kAlpha>
+void BlendPackFor(const float* r_up, const float* r_mid, const float* r_down,
+                  const float* const e[3], const uint16_t* const h[3], size_t w,
+                  const TemporalParams& p, uint16_t* const hist_out[3], const float* alpha,
+                  bool stream_rows, bool stream_px, uint8_t* px) {
+    if (stream_rows) {
+        BlendPackLoop<kFormat, kSrgb, kAlpha, true>(r_up, r_mid, r_down, e, h, w, p, hist_out,
+                                                    alpha, stream_px, px);
+    } else {
+        BlendPackLoop<kFormat, kSrgb, kAlpha, false>(r_up, r_mid, r_down, e, h, w, p, hist_out,
+                                                     alpha, stream_px, px);
+    }
+}
+
+template <PixelFormat kFormat>
+void BlendPackFormat(const float* r_up, const float* r_mid, const float* r_down,
+                     const float* const e[3], const uint16_t* const h[3], size_t w,
+                     const TemporalParams& p, uint16_t* const hist_out[3], const float* alpha,
+                     bool encode_srgb, bool stream_rows, bool stream_px, uint8_t* px) {
+    if (encode_srgb) {
+        if (alpha) {
+            BlendPackFor<kFormat, true, true>(r_up, r_mid, r_down, e, h, w, p, hist_out, alpha,
+                                              stream_rows, stream_px, px);
+        } else {
+            BlendPackFor<kFormat, true, false>(r_up, r_mid, r_down, e, h, w, p, hist_out, alpha,
+                                               stream_rows, stream_px, px);
+        }
+    } else if (alpha) {
+        BlendPackFor<kFormat, false, true>(r_up, r_mid, r_down, e, h, w, p, hist_out, alpha,
+                                           stream_rows, stream_px, px);
+    } else {
+        BlendPackFor<kFormat, false, false>(r_up, r_mid, r_down, e, h, w, p, hist_out, alpha,
+                                            stream_rows, stream_px, px);
+    }
+}
+
+void BlendPackRow(const float* r_up, const float* r_mid, const float* r_down,
+                  const float* const e[3], const uint16_t* const h[3], int width,
+                  const TemporalParams& p, uint16_t* const hist_out[3], const float* alpha,
                   bool encode_srgb, PixelFormat format, std::byte* dst) {
     const hn::ScalableTag<float> df;
     const size_t n = hn::Lanes(df);
     const size_t w = static_cast<size_t>(width);
-    const BlendWeight<decltype(df)> weight(df, p);
-    const size_t vec_bytes = n * sizeof(float);
-    bool stream_rows = true;
-    for (int c = 0; c < 3; ++c) {
-        stream_rows = stream_rows && reinterpret_cast<uintptr_t>(out[c]) % vec_bytes == 0;
-    }
-    const size_t bpp = bytes_per_pixel(format);
+    const void* const hrows[3] = {hist_out[0], hist_out[1], hist_out[2]};
+    const bool stream_rows = rows_aligned(df, hrows, sizeof(uint16_t));
     auto* px = reinterpret_cast<uint8_t*>(dst);
     const bool stream_px =
-        format == PixelFormat::rgba8 && n * bpp == 64 && reinterpret_cast<uintptr_t>(px) % 64 == 0;
-    const ColorTables tables;
-    HWY_ALIGN uint8_t tail[16 * hn::MaxLanes(hn::ScalableTag<float>())];
-    const float* const er[3] = {e[0], e[1], e[2]};
-    const float* const hr[3] = {h[0], h[1], h[2]};
-    float* const orow[3] = {out[0], out[1], out[2]};
-    for (size_t x = 0; x < w; x += n) {
-        const auto wt = weight(df, d_up, d_mid, d_down, x);
-        hn::Vec<decltype(df)> v[3];
-        for (int c = 0; c < 3; ++c) {
-            const auto ev = hn::LoadU(df, er[c] + x);
-            const auto hv = hn::LoadU(df, hr[c] + x);
-            v[c] = hn::MulAdd(wt, hn::Sub(hv, ev), ev);
-            if (stream_rows) {
-                hn::Stream(v[c], df, orow[c] + x);
-            } else {
-                hn::StoreU(v[c], df, orow[c] + x);
-            }
-            if (encode_srgb) v[c] = linear_to_srgb(df, pack_sanitize(df, v[c]), tables);
-            v[c] = pack_sanitize(df, v[c]);
-        }
-        const auto a = alpha ? pack_sanitize(df, hn::LoadU(df, alpha + x)) : weight.one;
-        if (x + n <= w) {
-            pack_store_pixels(df, v[0], v[1], v[2], a, format, px + x * bpp, stream_px);
-        } else {
-            pack_store_pixels(df, v[0], v[1], v[2], a, format, tail);
-            std::memcpy(px + x * bpp, tail, (w - x) * bpp);
-        }
+        format == PixelFormat::rgba8 && n * 4 == 64 && reinterpret_cast<uintptr_t>(px) % 64 == 0;
+    switch (format) {
+        case PixelFormat::rgba8:
+            BlendPackFormat<PixelFormat::rgba8>(r_up, r_mid, r_down, e, h, w, p, hist_out, alpha,
+                                                encode_srgb, stream_rows, stream_px, px);
+            break;
+        case PixelFormat::rgba16f:
+            BlendPackFormat<PixelFormat::rgba16f>(r_up, r_mid, r_down, e, h, w, p, hist_out, alpha,
+                                                  encode_srgb, stream_rows, false, px);
+            break;
+        case PixelFormat::rgba32f:
+            BlendPackFormat<PixelFormat::rgba32f>(r_up, r_mid, r_down, e, h, w, p, hist_out, alpha,
+                                                  encode_srgb, stream_rows, false, px);
+            break;
     }
     hwy::FlushStream();
 }
@@ -140,29 +275,48 @@ namespace kizuna::stages {
 
 HWY_EXPORT(DiffRow);
 HWY_EXPORT(BlendRow);
+HWY_EXPORT(RoundRow);
 HWY_EXPORT(BlendPackRow);
 
 namespace temporal_detail {
 
-float diff_row(const float* const e[3], const float* const h[3], int width, float* d) {
-    return HWY_DYNAMIC_DISPATCH(DiffRow)(e, h, width, d);
+float diff_row(const float* const e[3], const uint16_t* const h[3], int width, float* d, float* r) {
+    return HWY_DYNAMIC_DISPATCH(DiffRow)(e, h, width, d, r);
 }
 
-void blend_row(const float* d_up, const float* d_mid, const float* d_down, const float* const e[3],
-               const float* const h[3], int width, const TemporalParams& p, float* const out[3]) {
-    HWY_DYNAMIC_DISPATCH(BlendRow)(d_up, d_mid, d_down, e, h, width, p, out);
+void blend_row(const float* r_up, const float* r_mid, const float* r_down, const float* const e[3],
+               const uint16_t* const h[3], int width, const TemporalParams& p, float* const out[3],
+               uint16_t* const hist_out[3]) {
+    HWY_DYNAMIC_DISPATCH(BlendRow)(r_up, r_mid, r_down, e, h, width, p, out, hist_out);
 }
 
-void blend_pack_row(const float* d_up, const float* d_mid, const float* d_down,
-                    const float* const e[3], const float* const h[3], int width,
-                    const TemporalParams& p, float* const out[3], const float* alpha,
+void round_row(const float* src, int width, uint16_t* dst) {
+    HWY_DYNAMIC_DISPATCH(RoundRow)(src, width, dst);
+}
+
+void blend_pack_row(const float* r_up, const float* r_mid, const float* r_down,
+                    const float* const e[3], const uint16_t* const h[3], int width,
+                    const TemporalParams& p, uint16_t* const hist_out[3], const float* alpha,
                     bool encode_srgb, PixelFormat format, std::byte* dst) {
     HWY_DYNAMIC_DISPATCH(BlendPackRow)
-    (d_up, d_mid, d_down, e, h, width, p, out, alpha, encode_srgb, format, dst);
+    (r_up, r_mid, r_down, e, h, width, p, hist_out, alpha, encode_srgb, format, dst);
 }
 
+namespace {
+size_t row_pitch(int width) noexcept {
+    return (static_cast<size_t>(width) + 15) / 16 * 16 + 32;
+}
+}  // namespace
+
 size_t band_scratch_floats(int width) noexcept {
-    return 3 * ((static_cast<size_t>(width) + 15) / 16 * 16 + 32);
+    return 4 * row_pitch(width) + 16;  // + 16: room to align the rows to 64 bytes
+}
+
+BandRows band_rows(float* scratch, int width) noexcept {
+    const uintptr_t addr = reinterpret_cast<uintptr_t>(scratch);
+    float* base = scratch + ((64 - addr % 64) % 64) / sizeof(float);
+    const size_t pitch = row_pitch(width);
+    return {{base + 16, base + pitch + 16, base + 2 * pitch + 16}, base + 3 * pitch + 16};
 }
 
 }  // namespace temporal_detail
@@ -171,8 +325,9 @@ Result<bool> TemporalCpu::run(const PlanarFrame& in, const TemporalParams& p, Pl
                               ThreadPool& pool) {
     const int w = in.width(), h = in.height();
     KZ_TRY(out.ensure(w, h, in.has_alpha()));
-    bool reset = !valid_ || history_.width() != w || history_.height() != h;
-    KZ_TRY(history_.ensure(w, h, false));
+    bool reset = !valid_ || history_[cur_].width() != w || history_[cur_].height() != h;
+    KZ_TRY(history_[0].ensure(w, h));
+    KZ_TRY(history_[1].ensure(w, h));
     const int bands = std::min(h, pool.size());
     const size_t per_band = temporal_detail::band_scratch_floats(w);
     if (scratch_floats_ < per_band * bands) {
@@ -181,14 +336,18 @@ Result<bool> TemporalCpu::run(const PlanarFrame& in, const TemporalParams& p, Pl
         scratch_floats_ = per_band * bands;
     }
     if (luma_sums_.size() != static_cast<size_t>(h)) luma_sums_.assign(h, 0.0f);
+    const HalfFrame& prev = history_[cur_];
+    HalfFrame& next = history_[cur_ ^ 1];
 
+    // Bands read H rows of their neighbours at their edges: H and the new history are distinct.
     auto pass = [&](bool as_reset) {
         pool.parallel_for(bands, [&](int b0, int b1) {
             for (int band = b0; band < b1; ++band) {
                 const int y0 = static_cast<int>(int64_t{h} * band / bands);
                 const int y1 = static_cast<int>(int64_t{h} * (band + 1) / bands);
                 const float* e_rows[3];
-                const float* h_rows[3];
+                const uint16_t* h_rows[3];
+                uint16_t* n_rows[3];
                 float* o_rows[3];
                 temporal_detail::run_band(
                     y0, y1, h, w, as_reset, p, scratch_.get() + per_band * band, luma_sums_.data(),
@@ -196,10 +355,15 @@ Result<bool> TemporalCpu::run(const PlanarFrame& in, const TemporalParams& p, Pl
                         e_rows[0] = in.r.row(y), e_rows[1] = in.g.row(y), e_rows[2] = in.b.row(y);
                         return e_rows;
                     },
-                    [&](int y) -> const float* const* {
-                        h_rows[0] = history_.r.row(y), h_rows[1] = history_.g.row(y);
-                        h_rows[2] = history_.b.row(y);
+                    [&](int y) -> const uint16_t* const* {
+                        h_rows[0] = prev.r.row(y), h_rows[1] = prev.g.row(y);
+                        h_rows[2] = prev.b.row(y);
                         return h_rows;
+                    },
+                    [&](int y) -> uint16_t* const* {
+                        n_rows[0] = next.r.row(y), n_rows[1] = next.g.row(y);
+                        n_rows[2] = next.b.row(y);
+                        return n_rows;
                     },
                     [&](int y) -> float* const* {
                         o_rows[0] = out.r.row(y), o_rows[1] = out.g.row(y),
@@ -222,21 +386,7 @@ Result<bool> TemporalCpu::run(const PlanarFrame& in, const TemporalParams& p, Pl
         reset = sum / (static_cast<double>(w) * h) > p.scene_cut_threshold;
     }
     if (reset) pass(true);
-    // Neighbouring bands read history rows around their edges during the pass, so the new
-    // history is copied only once every band is done.
-    pool.parallel_for(
-        h,
-        [&](int y0, int y1) {
-            for (int y = y0; y < y1; ++y) {
-                std::memcpy(history_.r.row(y), out.r.row(y),
-                            sizeof(float) * static_cast<size_t>(w));
-                std::memcpy(history_.g.row(y), out.g.row(y),
-                            sizeof(float) * static_cast<size_t>(w));
-                std::memcpy(history_.b.row(y), out.b.row(y),
-                            sizeof(float) * static_cast<size_t>(w));
-            }
-        },
-        16);
+    cur_ ^= 1;
     valid_ = true;
     return reset;
 }

@@ -1,8 +1,10 @@
-// Stage 5 reference: plain C++, exactly as temporal.hpp states it.
+// Stage 5 reference: plain C++, exactly as temporal.hpp states it (including its float
+// evaluation order and the fp16 rounding of the history).
 #include <cmath>
 #include <cstring>
 #include <vector>
 
+#include "core/half.hpp"
 #include "stages/temporal.hpp"
 
 namespace kizuna::stages {
@@ -48,30 +50,34 @@ Result<bool> temporal_reference(const PlanarFrame& in, const TemporalParams& p,
     } else {
         const Plane* e[3] = {&in.r, &in.g, &in.b};
         const Plane* hp[3] = {&history.frame.r, &history.frame.g, &history.frame.b};
-        std::vector<float> d(static_cast<size_t>(w) * h);
+        auto at = [w](std::vector<float>& v, int x, int y) -> float& {
+            return v[static_cast<size_t>(y) * w + x];
+        };
+        std::vector<float> d(static_cast<size_t>(w) * h), r(d.size());
         for (int y = 0; y < h; ++y) {
             for (int x = 0; x < w; ++x) {
                 float s = 0.0f;
                 for (int c = 0; c < 3; ++c) s += std::fabs(e[c]->row(y)[x] - hp[c]->row(y)[x]);
-                d[static_cast<size_t>(y) * w + x] = s * (1.0f / 3.0f);
+                at(d, x, y) = s * (1.0f / 3.0f);
             }
         }
-        const float t = p.motion_threshold, inv_ramp = 2.0f / t;
+        // R: the sum of D over three neighbours along the row (edges clamped).
+        for (int y = 0; y < h; ++y) {
+            for (int x = 0; x < w; ++x) {
+                at(r, x, y) =
+                    (at(d, std::max(x - 1, 0), y) + at(d, x, y)) + at(d, std::min(x + 1, w - 1), y);
+            }
+        }
+        const float k = temporal_slope(p), two_s = 2.0f * p.strength;
         Plane* o[3] = {&out.r, &out.g, &out.b};
         for (int y = 0; y < h; ++y) {
             for (int x = 0; x < w; ++x) {
-                float m = 0.0f;
-                for (int dy = -1; dy <= 1; ++dy) {
-                    const int yy = std::clamp(y + dy, 0, h - 1);
-                    for (int dx = -1; dx <= 1; ++dx) {
-                        m += d[static_cast<size_t>(yy) * w + std::clamp(x + dx, 0, w - 1)];
-                    }
-                }
-                m *= 1.0f / 9.0f;
-                const float wt = p.strength * std::clamp((t - m) * inv_ramp, 0.0f, 1.0f);
+                const float s3 =
+                    (at(r, x, std::max(y - 1, 0)) + at(r, x, y)) + at(r, x, std::min(y + 1, h - 1));
+                const float wt = std::clamp(std::fma(-s3, k, two_s), 0.0f, p.strength);
                 for (int c = 0; c < 3; ++c) {
                     const float ev = e[c]->row(y)[x];
-                    o[c]->row(y)[x] = ev + wt * (hp[c]->row(y)[x] - ev);
+                    o[c]->row(y)[x] = std::fma(wt, hp[c]->row(y)[x] - ev, ev);
                 }
             }
         }
@@ -81,8 +87,17 @@ Result<bool> temporal_reference(const PlanarFrame& in, const TemporalParams& p,
             }
         }
     }
-    KZ_TRY(history.frame.ensure(w, h, in.has_alpha()));
-    copy_frame(out, history.frame);
+    // The history: out rounded to fp16 (no alpha).
+    KZ_TRY(history.frame.ensure(w, h, false));
+    const Plane* src[3] = {&out.r, &out.g, &out.b};
+    Plane* dst[3] = {&history.frame.r, &history.frame.g, &history.frame.b};
+    for (int c = 0; c < 3; ++c) {
+        for (int y = 0; y < h; ++y) {
+            for (int x = 0; x < w; ++x) {
+                dst[c]->row(y)[x] = half_to_float(float_to_half(src[c]->row(y)[x]));
+            }
+        }
+    }
     history.valid = true;
     return reset;
 }

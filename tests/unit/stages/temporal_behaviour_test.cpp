@@ -154,10 +154,12 @@ TEST_P(TemporalBehaviour, HardCutResetsHistory) {
     }
     EXPECT_TRUE(step(cut, p, out));
     EXPECT_EQ(mean_abs_diff(cut, out), 0.0) << "the first frame after a cut must be untouched";
-    // The next frame of the new scene is blended with the new scene only.
+    // The next frame of the new scene is blended with the new scene only: with the history
+    // the new scene rounded to fp16, out is within strength * half an fp16 step (2^-12 below
+    // 1) of it; any of the old scene would move it by far more (the scenes differ by ~0.5).
     PlanarFrame next = copy_of(cut);
     EXPECT_FALSE(step(next, p, out));
-    EXPECT_LT(mean_abs_diff(next, out), 1e-6);
+    EXPECT_LE(mean_abs_diff(next, out), p.strength * 0x1p-12);
 }
 
 TEST_P(TemporalBehaviour, ResetHistoryActsLikeACut) {
@@ -187,6 +189,55 @@ TEST_P(TemporalBehaviour, ZeroStrengthIsIdentity) {
         step(in, p, out);
         EXPECT_EQ(mean_abs_diff(in, out), 0.0) << "frame " << i;
     }
+}
+
+// The history is stored rounded to fp16 (temporal.hpp): a still picture must neither drift
+// away from the input frame after frame, nor stick when the picture changes by less than one
+// fp16 step per frame (a slow fade). Values in [0.3, 0.9], where an fp16 step is 2^-11 or 2^-12.
+TEST_P(TemporalBehaviour, FpHalfHistoryNeitherDriftsNorSticks) {
+    const TemporalParams p;
+    PlanarFrame out;
+    const PlanarFrame still = cartoon(30);
+    double worst = 0, last = 0;
+    for (int i = 0; i < 30; ++i) {
+        step(still, p, out);
+        last = 0;
+        for (int y = 0; y < kH; ++y) {
+            for (int x = 0; x < kW; ++x) {
+                last = std::max<double>(last, std::fabs(out.g.row(y)[x] - still.g.row(y)[x]));
+            }
+        }
+        worst = std::max(worst, last);
+    }
+    // Each frame is a blend of the input and an fp16 rounding of a value at most this far from
+    // it: the error stays below strength * half an fp16 step (2^-12 for values below 1).
+    EXPECT_LE(worst, p.strength * 0x1p-12 + 1e-6) << "still picture drifts";
+
+    // A fade of 1e-4 per frame (a fifth to a half of an fp16 step): the output follows it with
+    // the smoothing lag w / (1 - w) * rate plus the rounding, not with a growing gap.
+    const float rate = 1e-4f;
+    PlanarFrame fade = copy_of(still);
+    for (int i = 0; i <= 40; ++i) {  // frame 0 (flat, unlike the cartoon) may be a cut
+        for (Plane* pl : {&fade.r, &fade.g, &fade.b}) {
+            for (int y = 0; y < kH; ++y) {
+                for (int x = 0; x < kW; ++x)
+                    pl->row(y)[x] = 0.5f + 0.1f * (pl == &fade.g) + rate * i;
+            }
+        }
+        const bool reset = step(fade, p, out);
+        if (i > 0) {
+            EXPECT_FALSE(reset) << "fade frame " << i << " taken as a cut";
+        }
+    }
+    double gap = 0;
+    for (int y = 0; y < kH; ++y) {
+        for (int x = 0; x < kW; ++x) {
+            gap = std::max<double>(gap, std::fabs(out.r.row(y)[x] - fade.r.row(y)[x]));
+            gap = std::max<double>(gap, std::fabs(out.g.row(y)[x] - fade.g.row(y)[x]));
+        }
+    }
+    const double lag = p.strength / (1.0 - p.strength) * rate;
+    EXPECT_LE(gap, lag + p.strength * 0x1p-11 + 1e-6) << "the output sticks behind a slow fade";
 }
 
 INSTANTIATE_TEST_SUITE_P(RefAndFast, TemporalBehaviour, ::testing::Values(0, 1),
