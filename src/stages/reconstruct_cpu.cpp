@@ -146,7 +146,10 @@ struct ClassRows {
     const float* weak3[3];
 };
 
-// Classes of row y (reconstruct.hpp's rule, the reference's arithmetic and order).
+// Classes of row y (reconstruct.hpp's rule, the reference's arithmetic and order). hn::Max /
+// hn::Min may return the other operand than std::max / std::min when both are zeros of
+// opposite sign; such values are only compared or subtracted before a comparison, so the
+// classes cannot differ.
 HWY_INLINE void class_row(const ClassRows& a, int w, float lt, float et,
                           uint8_t* HWY_RESTRICT cls) {
     const DF d;
