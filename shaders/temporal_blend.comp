@@ -1,8 +1,22 @@
 #version 450
-// Stage 5, pass 3 (src/stages/temporal.hpp step 3): out = E + w (H - E), w from the 3x3 mean of
+// Stage 5, pass 3 (src/stages/temporal.hpp step 3): out = E + w (H - E), w from the 3x3 sum of
 // D; or out = E when state[0] says reset. Alpha is copied from E. out becomes the next history.
+// Evaluated with the float operations temporal.hpp states (precise: no reassociation or
+// contraction into fma). H is read rounded to fp16 (see temporal_diff.comp).
 #include "common.glsl"
 
+// v rounded to the nearest fp16 value, ties to even (finite |v| < 65520), in float arithmetic:
+// the drivers' fp32 -> fp16 conversions (packHalf2x16, float16_t()) need not round that way
+// (lavapipe rounds ties away from zero). m = 2^(e + 13) for |v| in [2^e, 2^(e + 1)), at least
+// 2^-1, makes (|v| + m) - m round |v| to 11 significant bits (to 2^-24 in the fp16 subnormal
+// range); precise keeps the compiler from folding it.
+float kz_round_fp16(float v) {
+    const int expo = floatBitsToInt(v) & 0x7f800000;
+    const float m = intBitsToFloat(max(expo + (13 << 23), 0x3f000000));
+    precise float r = abs(v) + m;
+    r = r - m;
+    return v < 0.0 ? -r : r;
+}
 
 layout(std430, binding = 0) readonly buffer E { KZ_STORE e[]; };
 layout(std430, binding = 1) readonly buffer H { KZ_STORE h[]; };
@@ -12,8 +26,16 @@ layout(std430, binding = 4) writeonly buffer Out { KZ_STORE o[]; };
 layout(push_constant) uniform Push {
     int width, height;
     float strength;
-    float motion_threshold;
+    float slope;  // k = 2 strength / (9 motion_threshold), computed on the host
 } pc;
+
+float hist(int i) {
+#ifdef KZ_FP16
+    return float(h[i]);
+#else
+    return kz_round_fp16(h[i]);
+#endif
+}
 
 void main() {
     const ivec2 p = ivec2(gl_GlobalInvocationID.xy);
@@ -25,16 +47,26 @@ void main() {
         for (int c = 0; c < 3; ++c) o[c * n + i] = e[c * n + i];
         return;
     }
-    float m = 0.0;
+    const int xl = max(p.x - 1, 0), xr = min(p.x + 1, pc.width - 1);
+    precise float s = 0.0;
     for (int dy = -1; dy <= 1; ++dy) {
-        const int yy = clamp(p.y + dy, 0, pc.height - 1);
-        for (int dx = -1; dx <= 1; ++dx) m += d[yy * pc.width + clamp(p.x + dx, 0, pc.width - 1)];
+        const int row = clamp(p.y + dy, 0, pc.height - 1) * pc.width;
+        precise float r = d[row + xl] + d[row + p.x];
+        r = r + d[row + xr];
+        s = dy == -1 ? r : s + r;
     }
-    m *= 1.0 / 9.0;
-    const float t = pc.motion_threshold;
-    const float w = pc.strength * clamp((t - m) * (2.0 / t), 0.0, 1.0);
+    precise float sk = s * pc.slope;
+    precise float w = 2.0 * pc.strength - sk;
+    w = min(max(w, 0.0), pc.strength);
     for (int c = 0; c < 3; ++c) {
         const float ev = float(e[c * n + i]);
-        o[c * n + i] = KZ_STORE(ev + w * (float(h[c * n + i]) - ev));
+        precise float hd = hist(c * n + i) - ev;
+        precise float step = w * hd;
+        precise float v = ev + step;
+#ifdef KZ_FP16
+        o[c * n + i] = KZ_STORE(kz_round_fp16(v));  // exact: the conversion's rounding is moot
+#else
+        o[c * n + i] = v;
+#endif
     }
 }

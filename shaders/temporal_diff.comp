@@ -1,8 +1,23 @@
 #version 450
 // Stage 5, pass 1 (src/stages/temporal.hpp): per pixel D = mean over R, G, B of |E - H| into
 // plane d, and per workgroup the sum of |Y(E) - Y(H)| into partial[workgroup] (for the
-// scene-cut test). The workgroup must be 256 invocations (16 x 16).
+// scene-cut test). The workgroup must be 256 invocations (16 x 16). H is read rounded to fp16
+// (the history is defined as the previous output rounded to fp16; with fp32 storage the buffer
+// holds the unrounded output, which is also this stage's result).
 #include "common.glsl"
+
+// v rounded to the nearest fp16 value, ties to even (finite |v| < 65520), in float arithmetic:
+// the drivers' fp32 -> fp16 conversions (packHalf2x16, float16_t()) need not round that way
+// (lavapipe rounds ties away from zero). m = 2^(e + 13) for |v| in [2^e, 2^(e + 1)), at least
+// 2^-1, makes (|v| + m) - m round |v| to 11 significant bits (to 2^-24 in the fp16 subnormal
+// range); precise keeps the compiler from folding it.
+float kz_round_fp16(float v) {
+    const int expo = floatBitsToInt(v) & 0x7f800000;
+    const float m = intBitsToFloat(max(expo + (13 << 23), 0x3f000000));
+    precise float r = abs(v) + m;
+    r = r - m;
+    return v < 0.0 ? -r : r;
+}
 
 layout(push_constant) uniform Push {
     int width, height;
@@ -15,6 +30,14 @@ layout(std430, binding = 3) writeonly buffer Partial { float partial[]; };
 
 shared float sums[256];
 
+float hist(int i) {
+#ifdef KZ_FP16
+    return float(h[i]);
+#else
+    return kz_round_fp16(h[i]);
+#endif
+}
+
 void main() {
     const ivec2 p = ivec2(gl_GlobalInvocationID.xy);
     const uint lid = gl_LocalInvocationIndex;
@@ -23,9 +46,11 @@ void main() {
         const int n = pc.width * pc.height;
         const int i = p.y * pc.width + p.x;
         const vec3 ev = vec3(float(e[i]), float(e[n + i]), float(e[2 * n + i]));
-        const vec3 hv = vec3(float(h[i]), float(h[n + i]), float(h[2 * n + i]));
+        const vec3 hv = vec3(hist(i), hist(n + i), hist(2 * n + i));
         const vec3 ad = abs(ev - hv);
-        d[i] = (ad.x + ad.y + ad.z) * (1.0 / 3.0);
+        precise float s = ad.x + ad.y;
+        s = s + ad.z;
+        d[i] = s * (1.0 / 3.0);
         luma_diff = abs(kz_luma(ev) - kz_luma(hv));
     }
     sums[lid] = luma_diff;

@@ -17,13 +17,14 @@
 // value by at most 2^-12 relative (2.4e-4 at 1.0), far below the noise it averages; on a still
 // picture out converges to within that of E (no drift, no sticking: out stays a blend of E and H).
 //
-// Float evaluation, shared by the reference and the fast version so that they agree bit for bit
-// on targets with FMA (the fp16 rounding of H would otherwise turn float-order differences of
-// 1e-7 into one-fp16-step differences of the next frame's history):
+// Float evaluation, shared by the reference, the fast version and the Vulkan shaders so that
+// they agree bit for bit (the fp16 rounding of H would otherwise turn float differences of 1e-7
+// into one-fp16-step differences, up to 4.9e-4, of the next frame's history). Every operation
+// is rounded on its own (no FMA: not every target fuses, and lavapipe does not):
 //   D as written above, left to right; R(x) = (D(x-1) + D(x)) + D(x+1) along the row;
-//   S = (R(y-1) + R(y)) + R(y+1); w = min(max(fma(-S, k, 2 strength), 0), strength) with
+//   S = (R(y-1) + R(y)) + R(y+1); w = min(max(2 strength - S * k, 0), strength) with
 //   k = temporal_slope(p) (= 2 strength / (9 t), so w is the formula above);
-//   out = fma(w, H - E, E).
+//   out = E + w * (H - E).
 #pragma once
 
 #include <algorithm>

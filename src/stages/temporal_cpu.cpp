@@ -1,6 +1,6 @@
 // Stage 5, fast CPU version: Highway SIMD row kernels (runtime dispatch) driven band by band
-// over the thread pool. See temporal.hpp for the contract: these kernels evaluate it in the
-// same float order as the reference (FMA where it says fma), and keep the history as fp16.
+// over the thread pool. See temporal.hpp for the contract: these kernels evaluate it with the
+// same float operations as the reference (no FMA), and keep the history as fp16.
 #include <cstdint>
 #include <cstring>
 #include <numeric>
@@ -21,6 +21,18 @@ namespace hn = hwy::HWY_NAMESPACE;
 // fp16 <-> float for one vector of floats. The native conversions (F16C) round to nearest
 // even; Highway 1.0's emulated DemoteTo (targets without F16C) truncates, so there the value is
 // first rounded to fp16 precision in float arithmetic, which makes the truncation exact.
+// a * b rounded on its own: GCC contracts a multiply and a following add into an FMA
+// (-ffp-contract=fast is its C++ default), which temporal.hpp's evaluation does not allow. The
+// empty asm makes the product opaque to that. (Targets without .raw vectors have no FMA.)
+template <class V>
+HWY_INLINE V MulRounded(V a, V b) {
+    V p = hn::Mul(a, b);
+#if HWY_ARCH_X86 && HWY_TARGET != HWY_SCALAR && HWY_TARGET != HWY_EMU128
+    asm("" : "+v"(p.raw));
+#endif
+    return p;
+}
+
 template <class D>
 HWY_INLINE hn::Vec<D> LoadHalf(D df, const uint16_t* p) {
     const hn::Rebind<hwy::float16_t, D> dh;
@@ -104,7 +116,7 @@ struct BlendWeight {
                                      const float* r_down, size_t x) const {
         const auto s = hn::Add(hn::Add(hn::LoadU(df, r_up + x), hn::LoadU(df, r_mid + x)),
                                hn::LoadU(df, r_down + x));
-        return hn::Min(hn::Max(hn::NegMulAdd(s, k, two_s), zero), strength);
+        return hn::Min(hn::Max(hn::Sub(two_s, MulRounded(s, k)), zero), strength);
     }
 
     hn::Vec<D> k, two_s, strength, zero, one;
@@ -131,7 +143,7 @@ void BlendRow(const float* r_up, const float* r_mid, const float* r_down, const 
         const auto wt = weight(df, r_up, r_mid, r_down, x);
         for (int c = 0; c < 3; ++c) {
             const auto ev = hn::LoadU(df, e[c] + x);
-            const auto v = hn::MulAdd(wt, hn::Sub(LoadHalf(df, h[c] + x), ev), ev);
+            const auto v = hn::Add(ev, MulRounded(wt, hn::Sub(LoadHalf(df, h[c] + x), ev)));
             hn::StoreU(v, df, out[c] + x);
             if (hist_out) StoreHalf(df, ToHalf(df, v), hist_out[c] + x, false);
         }
@@ -176,9 +188,9 @@ HWY_NOINLINE void BlendPackLoop(const float* r_up, const float* r_mid, const flo
         const auto ev0 = hn::LoadU(df, e0 + x);
         const auto ev1 = hn::LoadU(df, e1 + x);
         const auto ev2 = hn::LoadU(df, e2 + x);
-        auto v0 = hn::MulAdd(wt, hn::Sub(LoadHalf(df, h0 + x), ev0), ev0);
-        auto v1 = hn::MulAdd(wt, hn::Sub(LoadHalf(df, h1 + x), ev1), ev1);
-        auto v2 = hn::MulAdd(wt, hn::Sub(LoadHalf(df, h2 + x), ev2), ev2);
+        auto v0 = hn::Add(ev0, MulRounded(wt, hn::Sub(LoadHalf(df, h0 + x), ev0)));
+        auto v1 = hn::Add(ev1, MulRounded(wt, hn::Sub(LoadHalf(df, h1 + x), ev1)));
+        auto v2 = hn::Add(ev2, MulRounded(wt, hn::Sub(LoadHalf(df, h2 + x), ev2)));
         StoreHalf(df, ToHalf(df, v0), o0 + x, kStreamRows);
         StoreHalf(df, ToHalf(df, v1), o1 + x, kStreamRows);
         StoreHalf(df, ToHalf(df, v2), o2 + x, kStreamRows);

@@ -74,10 +74,13 @@ Result<bool> temporal_reference(const PlanarFrame& in, const TemporalParams& p,
             for (int x = 0; x < w; ++x) {
                 const float s3 =
                     (at(r, x, std::max(y - 1, 0)) + at(r, x, y)) + at(r, x, std::min(y + 1, h - 1));
-                const float wt = std::clamp(std::fma(-s3, k, two_s), 0.0f, p.strength);
+                // One rounding per operation (no contraction: the file is built as ISO C++).
+                const float sk = s3 * k;
+                const float wt = std::clamp(two_s - sk, 0.0f, p.strength);
                 for (int c = 0; c < 3; ++c) {
                     const float ev = e[c]->row(y)[x];
-                    o[c]->row(y)[x] = std::fma(wt, hp[c]->row(y)[x] - ev, ev);
+                    const float step = wt * (hp[c]->row(y)[x] - ev);
+                    o[c]->row(y)[x] = ev + step;
                 }
             }
         }

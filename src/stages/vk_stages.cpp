@@ -4,6 +4,7 @@
 
 #include "stages/enhance.hpp"
 #include "stages/normalize_common.hpp"
+#include "stages/temporal.hpp"
 #include "stages/vk_stages.hpp"
 
 namespace kizuna::stages::vk {
@@ -180,8 +181,8 @@ Result<void> VkTemporal::record(VkKernels& k, gpu::CommandBuffer& cmd, const Gpu
     }
     struct {
         int32_t width, height;
-        float strength, motion_threshold;
-    } push{w, h, p.strength, p.motion_threshold};
+        float strength, slope;
+    } push{w, h, p.strength, temporal_slope(p)};
     KZ_TRY(
         k.dispatch(cmd, "temporal_blend", {},
                    {in.buffer.get(), hist.buffer.get(), diff.get(), state.get(), out.buffer.get()},
