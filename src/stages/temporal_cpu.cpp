@@ -68,6 +68,58 @@ HWY_INLINE void StoreHalf(D df, VH v, uint16_t* p, bool stream) {
     }
 }
 
+// pack_sanitize and pack_store_pixels for rgba8 (enhance_math-inl.h), with the same results in
+// fewer operations on x86 with AVX2 or better: maxps returns its second operand when the first
+// is NaN, so max(v, 0) already maps NaN to 0; and the sanitized values times 255 lie in
+// [0, 255], where cvtps2dq (round to nearest even) equals NearestInt without its overflow fix.
+#undef KZ_TEMPORAL_X86_PACK  // this file is compiled once per target
+#if HWY_ARCH_X86 && HWY_TARGET <= HWY_AVX2
+#define KZ_TEMPORAL_X86_PACK 1
+#else
+#define KZ_TEMPORAL_X86_PACK 0
+#endif
+
+template <class D, class V>
+HWY_INLINE V Sanitize(D d, V v) {
+#if KZ_TEMPORAL_X86_PACK
+    return hn::Min(hn::Max(v, hn::Zero(d)), hn::Set(d, 1.0f));
+#else
+    return pack_sanitize(d, v);
+#endif
+}
+
+template <class D, class V>
+HWY_INLINE void StorePixels(D d, V r, V g, V b, V a, PixelFormat format, uint8_t* dst,
+                            bool stream) {
+#if KZ_TEMPORAL_X86_PACK
+    if (format == PixelFormat::rgba8) {
+        const hn::RebindToSigned<D> di;
+        const hn::RebindToUnsigned<D> du;
+        const V k = hn::Set(d, 255.0f);
+        auto to_int = [&](V v) HWY_ATTR {
+            const V x = hn::Mul(v, k);
+            if constexpr (hn::MaxLanes(D()) == 16) {
+                return hn::Vec<decltype(di)>{_mm512_cvtps_epi32(x.raw)};
+            } else if constexpr (hn::MaxLanes(D()) == 8) {
+                return hn::Vec<decltype(di)>{_mm256_cvtps_epi32(x.raw)};
+            } else {
+                return hn::NearestInt(x);
+            }
+        };
+        const auto px = hn::Or(hn::Or(to_int(r), hn::ShiftLeft<8>(to_int(g))),
+                               hn::Or(hn::ShiftLeft<16>(to_int(b)), hn::ShiftLeft<24>(to_int(a))));
+        auto* out = reinterpret_cast<uint32_t*>(dst);
+        if (stream) {
+            hn::Stream(hn::BitCast(du, px), du, out);
+        } else {
+            hn::StoreU(hn::BitCast(du, px), du, out);
+        }
+        return;
+    }
+#endif
+    pack_store_pixels(d, r, g, b, a, format, dst, stream);
+}
+
 float DiffRow(const float* const e[3], const uint16_t* const h[3], int width, float* d, float* r) {
     const hn::ScalableTag<float> df;
     const size_t n = hn::Lanes(df);
@@ -194,16 +246,16 @@ HWY_NOINLINE void BlendPackLoop(const float* r_up, const float* r_mid, const flo
         StoreHalf(df, ToHalf(df, v0), o0 + x, kStreamRows);
         StoreHalf(df, ToHalf(df, v1), o1 + x, kStreamRows);
         StoreHalf(df, ToHalf(df, v2), o2 + x, kStreamRows);
-        v0 = pack_sanitize(df, v0);
-        v1 = pack_sanitize(df, v1);
-        v2 = pack_sanitize(df, v2);
+        v0 = Sanitize(df, v0);
+        v1 = Sanitize(df, v1);
+        v2 = Sanitize(df, v2);
         if constexpr (kSrgb) {
-            v0 = pack_sanitize(df, linear_to_srgb(df, v0, tables));
-            v1 = pack_sanitize(df, linear_to_srgb(df, v1, tables));
-            v2 = pack_sanitize(df, linear_to_srgb(df, v2, tables));
+            v0 = Sanitize(df, linear_to_srgb(df, v0, tables));
+            v1 = Sanitize(df, linear_to_srgb(df, v1, tables));
+            v2 = Sanitize(df, linear_to_srgb(df, v2, tables));
         }
-        const auto a = kAlpha ? pack_sanitize(df, hn::LoadU(df, alpha + x)) : weight.one;
-        pack_store_pixels(df, v0, v1, v2, a, kFormat, dst, stream);
+        const auto a = kAlpha ? Sanitize(df, hn::LoadU(df, alpha + x)) : weight.one;
+        StorePixels(df, v0, v1, v2, a, kFormat, dst, stream);
     };
     size_t x = 0;
     for (; x + n <= w; x += n) pixels(x, px + x * bpp, stream_px);
