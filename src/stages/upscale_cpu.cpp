@@ -12,19 +12,13 @@
 #include "stages/simd.hpp"
 #include "stages/upscale.hpp"
 #include "stages/upscale_kernel.hpp"
+#include "stages/upscale_row2x.hpp"
 
 namespace kizuna::stages {
 
 namespace {
 
 using namespace upscale2x;
-
-// Copies a row with `pad` replicated pixels on both sides.
-void pad_row(const float* src, int w, int pad, float* dst) {
-    for (int k = 0; k < pad; ++k) dst[k] = src[0];
-    std::copy_n(src, w, dst + pad);
-    for (int k = 0; k < pad; ++k) dst[pad + w + k] = src[w - 1];
-}
 
 // One cell from its four gradient samples (a, b on row j0; c, d on row j0 + 1).
 inline void cell_tensor_one(float ax, float ay, float bx, float by, float cx, float cy, float dx,
@@ -90,61 +84,6 @@ void cell_final(const float* trace, const float* jxy, const float* root, const f
     }
 }
 
-// V[x] = sum_l wy[l] * rows[l][x] over padded columns.
-KZ_SIMD_CLONES
-void vertical6(const float* r0, const float* r1, const float* r2, const float* r3, const float* r4,
-               const float* r5, const float* wy, int n, float* __restrict v) {
-    const float w0 = wy[0], w1 = wy[1], w2 = wy[2], w3 = wy[3], w4 = wy[4], w5 = wy[5];
-    for (int x = 0; x < n; ++x) {
-        v[x] = w0 * r0[x] + w1 * r1[x] + w2 * r2[x] + w3 * r3[x] + w4 * r4[x] + w5 * r5[x];
-    }
-}
-
-struct RowArgs {
-    const float* v;        // vertical lanczos sums, padded columns
-    const float* de[4];    // diagonal samples of even outputs, already offset (index with i)
-    const float* dodd[4];  // ... of odd outputs
-    const float* r0;       // padded low-res rows j0 and j0 + 1 (index with i + 2 / i + 3)
-    const float* r1;
-    const float* we;       // blend weight of even outputs (index i)
-    const float* wo;       // blend weight of odd outputs (index i + 1)
-    float wx0[6], wx1[6];  // lanczos weights, phase 0.75 (even) and 0.25 (odd)
-    float ce[4], co[4];    // Catmull-Rom weights along the diagonal
-    float anti_ringing;
-    float clip_lo, clip_hi;
-};
-
-KZ_SIMD_CLONES
-void x2_row(const RowArgs& a, int w, float* __restrict out) {
-    const float* v = a.v;
-    const float *de0 = a.de[0], *de1 = a.de[1], *de2 = a.de[2], *de3 = a.de[3];
-    const float *do0 = a.dodd[0], *do1 = a.dodd[1], *do2 = a.dodd[2], *do3 = a.dodd[3];
-    const float *r0 = a.r0, *r1 = a.r1, *we = a.we, *wo = a.wo;
-    const float e0 = a.wx0[0], e1 = a.wx0[1], e2 = a.wx0[2], e3 = a.wx0[3], e4 = a.wx0[4],
-                e5 = a.wx0[5];
-    const float o0 = a.wx1[0], o1 = a.wx1[1], o2 = a.wx1[2], o3 = a.wx1[3], o4 = a.wx1[4],
-                o5 = a.wx1[5];
-    const float ce0 = a.ce[0], ce1 = a.ce[1], ce2 = a.ce[2], ce3 = a.ce[3];
-    const float co0 = a.co[0], co1 = a.co[1], co2 = a.co[2], co3 = a.co[3];
-    const float ar = a.anti_ringing, lo_clip = a.clip_lo, hi_clip = a.clip_hi;
-    for (int i = 0; i < w; ++i) {
-        const float base_e =
-            ((((e0 * v[i] + e1 * v[i + 1]) + e2 * v[i + 2]) + e3 * v[i + 3]) + e4 * v[i + 4]) +
-            e5 * v[i + 5];
-        const float base_o =
-            ((((o0 * v[i + 1] + o1 * v[i + 2]) + o2 * v[i + 3]) + o3 * v[i + 4]) + o4 * v[i + 5]) +
-            o5 * v[i + 6];
-        const float diag_e = ce0 * de0[i] + ce1 * de1[i] + ce2 * de2[i] + ce3 * de3[i];
-        const float diag_o = co0 * do0[i] + co1 * do1[i] + co2 * do2[i] + co3 * do3[i];
-        const float ve =
-            finish_pixel(base_e, diag_e, we[i], r0[i + 2], r0[i + 3], r1[i + 2], r1[i + 3], ar);
-        const float vo =
-            finish_pixel(base_o, diag_o, wo[i + 1], r0[i + 3], r0[i + 4], r1[i + 3], r1[i + 4], ar);
-        out[2 * i] = std::min(std::max(ve, lo_clip), hi_clip);
-        out[2 * i + 1] = std::min(std::max(vo, lo_clip), hi_clip);
-    }
-}
-
 KZ_SIMD_CLONES
 void clamp01_row(float* __restrict row, int n) {
     for (int x = 0; x < n; ++x) row[x] = std::min(std::max(row[x], 0.0f), 1.0f);
@@ -161,20 +100,15 @@ Result<void> UpscaleCpu::prepare_rows2x(const PlanarFrame& in, const FeatureMap&
                           fmt::format("upscale: feature map {}x{} does not match the frame {}x{}",
                                       features.width(), features.height(), w, h));
     }
-    for (auto& p : padded_) KZ_TRY(p.ensure(w + 2 * pad, h + 2 * pad));
     KZ_TRY(cell_main_.ensure(w + 1, h + 1));
     KZ_TRY(cell_anti_.ensure(w + 1, h + 1));
-    const Plane* src[3] = {&in.r, &in.g, &in.b};
+    rows_src_[0] = &in.r;
+    rows_src_[1] = &in.g;
+    rows_src_[2] = &in.b;
     rows_w_ = w;
     rows_h_ = h;
 
-    // Pass 1: padded copies and cell weights.
-    pool.parallel_for(h + 2 * pad, [&](int y0, int y1) {
-        for (int y = y0; y < y1; ++y) {
-            const int sy = std::clamp(y - pad, 0, h - 1);
-            for (int c = 0; c < 3; ++c) pad_row(src[c]->row(sy), w, pad, padded_[c].row(y));
-        }
-    });
+    // Blend weights of every cell.
     pool.parallel_for(h + 1, [&](int y0, int y1) {
         const size_t n = static_cast<size_t>(w) + 1;
         float* t = thread_scratch(1, 4 * n);
@@ -202,12 +136,14 @@ Result<void> UpscaleCpu::prepare_rows2x(const PlanarFrame& in, const FeatureMap&
 }
 
 size_t UpscaleCpu::row2x_scratch_floats() const noexcept {
-    return static_cast<size_t>(rows_w_) + 2 * pad;
+    return row2x_channel_scratch_floats();
 }
 
 void UpscaleCpu::row2x(int oy, float* const dst[3], float* v) const {
-    const int w = rows_w_;
-    RowArgs a{};
+    Row2xArgs a;
+    a.width = rows_w_;
+    a.odd_row = (oy & 1) != 0;
+    std::copy_n(a.odd_row ? rows_w1_ : rows_w0_, 6, a.wy);  // vertical phase 0.25 / 0.75
     std::copy_n(rows_w0_, 6, a.wx0);
     std::copy_n(rows_w1_, 6, a.wx1);
     std::copy_n(rows_ce_, 4, a.ce);
@@ -215,31 +151,14 @@ void UpscaleCpu::row2x(int oy, float* const dst[3], float* v) const {
     a.anti_ringing = rows_anti_ringing_;
     a.clip_lo = rows_clamp01_ ? 0.0f : -FLT_MAX;
     a.clip_hi = rows_clamp01_ ? 1.0f : FLT_MAX;
-    const int pw = w + 2 * pad;
     const int j0 = (oy - 1) >> 1;
-    const int py = oy & 1;
-    const float* wy = py == 0 ? rows_w0_ : rows_w1_;  // vertical phase 0.75 / 0.25
-    a.v = v;
-    a.we = py == 0 ? cell_main_.row(j0 + 1) : cell_anti_.row(j0 + 1);
-    a.wo = py == 1 ? cell_main_.row(j0 + 1) : cell_anti_.row(j0 + 1);
+    a.w_even = a.odd_row ? cell_anti_.row(j0 + 1) : cell_main_.row(j0 + 1);
+    a.w_odd = a.odd_row ? cell_main_.row(j0 + 1) : cell_anti_.row(j0 + 1);
     for (int c = 0; c < 3; ++c) {
-        const Plane& p = padded_[c];
-        auto prow = [&](int r) { return p.row(r + pad); };  // low-res row r, padded
-        vertical6(prow(j0 - 2), prow(j0 - 1), prow(j0), prow(j0 + 1), prow(j0 + 2), prow(j0 + 3),
-                  wy, pw, v);
-        const float *rm1 = prow(j0 - 1), *r0 = prow(j0), *r1 = prow(j0 + 1), *r2 = prow(j0 + 2);
-        // Even outputs: i0 = i - 1 (padded column i + 2); odd: i0 = i (column i + 3).
-        const float* main_e[4] = {rm1 + 1, r0 + 2, r1 + 3, r2 + 4};
-        const float* anti_e[4] = {r2 + 1, r1 + 2, r0 + 3, rm1 + 4};
-        const float* main_o[4] = {rm1 + 2, r0 + 3, r1 + 4, r2 + 5};
-        const float* anti_o[4] = {r2 + 2, r1 + 3, r0 + 4, rm1 + 5};
-        for (int k = 0; k < 4; ++k) {
-            a.de[k] = py == 0 ? main_e[k] : anti_e[k];
-            a.dodd[k] = py == 1 ? main_o[k] : anti_o[k];
+        for (int l = 0; l < 6; ++l) {
+            a.rows[l] = rows_src_[c]->row(std::clamp(j0 - 2 + l, 0, rows_h_ - 1));
         }
-        a.r0 = r0;
-        a.r1 = r1;
-        x2_row(a, w, dst[c]);
+        row2x_channel(a, v, dst[c]);
     }
 }
 

@@ -1,7 +1,7 @@
 // Fast CPU version of stage 3 (upscale.hpp): the same rule, restructured into separable row
-// passes over edge-padded copies of the input, vectorised (simd.hpp) and split over a
-// ThreadPool. Tolerance against upscale_ref: max abs difference 2e-5 (lanczos sums in another
-// order). Deterministic for any thread count and CPU.
+// passes (vertical lanczos sums, then horizontal ones) straight from the input rows, vectorised
+// (simd.hpp, upscale_row2x.hpp) and split over a ThreadPool. Tolerance against upscale_ref: max abs
+// difference 2e-5 (lanczos sums in another order). Deterministic for any thread count and CPU.
 #pragma once
 
 #include "kizuna/error.hpp"
@@ -29,9 +29,11 @@ public:
 
     // A single exact x2 step (the form stage 3 takes for --scale 2) computed row by row, for the
     // fused preview pass: is_single_x2 tells whether run would take it; prepare_rows2x does the
-    // whole-frame part (padded copies, cell weights); then row2x(oy, dst, v) writes output row
+    // whole-frame part (cell weights) and keeps pointers to in's colour planes, so `in` must stay
+    // alive and unchanged until the last row2x call; then row2x(oy, dst, v) writes output row
     // oy (2 * width floats) of R, G, B into dst exactly as run / run2x would (clamped to [0, 1]
-    // when clamp01, as run does). v: row2x_scratch_floats() floats of per-thread scratch.
+    // when clamp01, as run does) and nothing past it. v: row2x_scratch_floats() floats of
+    // per-thread scratch (any alignment; a small constant, independent of the width).
     // row2x may be called from several threads at once; the object must not change meanwhile.
     static bool is_single_x2(int in_width, int in_height, const UpscaleParams& params) noexcept;
     Result<void> prepare_rows2x(const PlanarFrame& in, const FeatureMap& features,
@@ -40,9 +42,8 @@ public:
     void row2x(int oy, float* const dst[3], float* v) const;
 
 private:
-    static constexpr int pad = 3;
-    Plane padded_[3];              // R, G, B with `pad` replicated pixels on every side
-    Plane cell_main_, cell_anti_;  // (w + 1) x (h + 1) blend weights per 2x2 cell
+    const Plane* rows_src_[3] = {};  // R, G, B of the last prepare_rows2x's input
+    Plane cell_main_, cell_anti_;    // (w + 1) x (h + 1) blend weights per 2x2 cell
     PlanarFrame steps_[2];
     FeatureMap step_features_;
     ReconstructCpu reconstruct_;
