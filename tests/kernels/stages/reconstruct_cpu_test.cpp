@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <random>
 
@@ -144,6 +145,58 @@ TEST(ReconstructCpu, WithoutMagnitudeStore) {
                         << what << " at " << x << "," << y;
                 }
         }
+    }
+}
+
+// Some (r, g) with luma_of(r, g, 0) == want exactly (a search near want / 0.7152).
+std::pair<float, float> exact_luma(float want) {
+    if (want == 0.0f) return {0.0f, 0.0f};
+    for (int k = 0; k < 256; ++k) {
+        const float r = static_cast<float>(k) * 0x1p-22f;
+        float g = (want - 0.2126f * r) / 0.7152f;
+        for (int i = 0; i < 200; ++i) g = std::nextafter(g, 0.0f);
+        for (int i = 0; i < 400; ++i, g = std::nextafter(g, 1.0f)) {
+            if (luma_of(r, g, 0.0f) == want) return {r, g};
+        }
+    }
+    ADD_FAILURE() << "no exact luma for " << want;
+    return {0.0f, 0.0f};
+}
+
+// The texture test sqrt(|sum g|^2) < 0.5 * sum |g| at (and just off) an exact tie, where the
+// fast path cannot decide from squared values and must take the root. Columns of luma
+// 0, 0, 0, 0, 6a, 0, 4a - d, 4a - d, 4a - d (a = 2^-6), every row alike: at (4, 2) the window's
+// gx columns are 3a, 0, -(a + d / 2), gy = 0; d = 0 is an exact tie (not texture), d = 2^-23
+// puts |sum g|^2 within 2^-16 of t^2 but below it (texture).
+TEST(ReconstructCpu, TextureTieTakesTheRoot) {
+    ThreadPool pool(2);
+    ReconstructCpu fast;
+    const float a = 0x1p-6f;
+    for (float d : {0.0f, 0x1p-23f}) {
+        const float col[9] = {0, 0, 0, 0, 6 * a, 0, 4 * a - d, 4 * a - d, 4 * a - d};
+        PlanarFrame fr;
+        ASSERT_TRUE(fr.ensure(9, 5, false).ok());
+        for (int y = 0; y < 5; ++y)
+            for (int x = 0; x < 9; ++x) {
+                const auto [r, g] = exact_luma(col[x]);
+                fr.r.row(y)[x] = r;
+                fr.g.row(y)[x] = g;
+                fr.b.row(y)[x] = 0.0f;
+            }
+        ReconstructParams p;
+        p.edge_threshold = 0.06f;
+        p.line_threshold = 1.0f;
+        FeatureMap ref, out;
+        ASSERT_TRUE(reconstruct_ref(fr, p, ref).ok());
+        ASSERT_TRUE(fast.run(fr, p, out, pool).ok());
+        // The construction must reach the case it is about (checked on the reference).
+        const bool want_texture = d > 0.0f;
+        ASSERT_EQ(ref.cls_row(2)[4] == static_cast<uint8_t>(PixelClass::texture), want_texture)
+            << "d " << d << ": the fixture does not make the intended tie";
+        for (int y = 0; y < 5; ++y)
+            for (int x = 0; x < 9; ++x)
+                ASSERT_EQ(ref.cls_row(y)[x], out.cls_row(y)[x])
+                    << "tie fixture d " << d << " at " << x << "," << y;
     }
 }
 
