@@ -1,4 +1,9 @@
 // Highway row kernels of the fast stage 1 (normalize_row.hpp).
+//
+// No contraction of separate multiplies and adds into FMAs: the corrected division below must
+// round exactly as written, in every target.
+#pragma GCC optimize("fp-contract=off")
+
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "stages/normalize_row_cpu.cpp"
 #include "hwy/foreach_target.h"  // IWYU pragma: keep
