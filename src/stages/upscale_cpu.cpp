@@ -43,8 +43,9 @@ void cell_tensor_inner(const float* gx0, const float* gy0, const float* gx1, con
     }
 }
 
-// cell_weights (upscale_kernel.hpp) for a row of cells, without branches, in three passes so
-// the two square roots go through sqrt_row; same arithmetic in the same order as the reference.
+// The structure tensor of cell_weights (upscale_kernel.hpp) for a row of cells, without
+// branches; prepare_rows2x takes the two square roots with sqrt_row and the weights with
+// cell_weights_row (upscale_row2x.hpp). Same arithmetic in the same order as the reference.
 // Cell ci covers columns ci - 1 and ci (clamped), ci in [0, w]; g?0 / g?1 are the gradient rows
 // clamp(j0) / clamp(j0 + 1). t0..t3 are scratch rows of w + 1 floats.
 void cell_tensor(const float* gx0, const float* gy0, const float* gx1, const float* gy1, int w,
@@ -60,28 +61,6 @@ void cell_tensor(const float* gx0, const float* gy0, const float* gx1, const flo
 KZ_SIMD_CLONES
 void cell_strength(const float* trace, const float* root, int n, float* __restrict strength) {
     for (int i = 0; i < n; ++i) strength[i] = 0.5f * (trace[i] + root[i]);
-}
-
-KZ_SIMD_CLONES
-void cell_final(const float* trace, const float* jxy, const float* root, const float* strength,
-                int n, float sharp, float* __restrict w_main, float* __restrict w_anti) {
-    for (int i = 0; i < n; ++i) {
-        const bool valid = root[i] > tiny;
-        const float safe_root = valid ? root[i] : 1.0f;
-        const float coherence = root[i] / (trace[i] + tiny);
-        const float ramp =
-            std::min(std::max((strength[i] - edge_lo) / (edge_hi - edge_lo), 0.0f), 1.0f);
-        const float alpha = std::min(std::max(sharp * coherence * ramp, 0.0f), 1.0f);
-        const float s2 = 2.0f * jxy[i] / safe_root;
-        const float align_main = 0.5f * (1.0f - s2);
-        const float align_anti = 0.5f * (1.0f + s2);
-        const float m =
-            alpha * std::min(std::max((align_main - align_lo) / (1.0f - align_lo), 0.0f), 1.0f);
-        const float a =
-            alpha * std::min(std::max((align_anti - align_lo) / (1.0f - align_lo), 0.0f), 1.0f);
-        w_main[i] = valid ? m : 0.0f;
-        w_anti[i] = valid ? a : 0.0f;
-    }
 }
 
 KZ_SIMD_CLONES
@@ -120,8 +99,8 @@ Result<void> UpscaleCpu::prepare_rows2x(const PlanarFrame& in, const FeatureMap&
             sqrt_row(root, w + 1);
             cell_strength(trace, root, w + 1, strength);
             sqrt_row(strength, w + 1);
-            cell_final(trace, jxy, root, strength, w + 1, params.edge_sharpness, cell_main_.row(cj),
-                       cell_anti_.row(cj));
+            cell_weights_row(trace, jxy, root, strength, w + 1, params.edge_sharpness,
+                             cell_main_.row(cj), cell_anti_.row(cj));
         }
     });
     rows_anti_ringing_ = params.anti_ringing;

@@ -5,8 +5,11 @@
 #include "stages/upscale_row2x.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <cstring>
+
+#include "stages/upscale_kernel.hpp"
 
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "stages/upscale_row2x.cpp"
@@ -260,6 +263,65 @@ void Row2xChannel(const Row2xArgs& a, float* scratch, float* out) {
     }
 }
 
+// cell_weights_row (upscale_row2x.hpp). std::min / std::max operands are swapped as in Clamp.
+void CellWeightsRow(const float* trace, const float* jxy, const float* root, const float* strength,
+                    int n, float sharp, float* w_main, float* w_anti) {
+    using D = hn::ScalableTag<float>;
+    using V = hn::Vec<D>;
+    const D df;
+    const size_t lanes = hn::Lanes(df);
+    const size_t nn = static_cast<size_t>(n);
+    // Below edge_lo the ramp is +0, so alpha and both weights are exactly +0 when sharp is a
+    // finite non-negative number (not -0); such vectors skip the divisions.
+    const bool skip_flat = std::isfinite(sharp) && sharp >= 0.0f && !std::signbit(sharp);
+    const V zero = hn::Zero(df), one = hn::Set(df, 1.0f), half = hn::Set(df, 0.5f),
+            two = hn::Set(df, 2.0f);
+    const V tiny_v = hn::Set(df, tiny), lo = hn::Set(df, edge_lo),
+            lo_span = hn::Set(df, edge_hi - edge_lo), alo = hn::Set(df, align_lo),
+            alo_span = hn::Set(df, 1.0f - align_lo), sharp_v = hn::Set(df, sharp);
+    size_t i = 0;
+    for (; i + lanes <= nn; i += lanes) {
+        const V st = hn::LoadU(df, strength + i);
+        if (skip_flat && hn::AllTrue(df, hn::Lt(st, lo))) {
+            hn::StoreU(zero, df, w_main + i);
+            hn::StoreU(zero, df, w_anti + i);
+            continue;
+        }
+        const V r = hn::LoadU(df, root + i);
+        const auto valid = hn::Gt(r, tiny_v);
+        const V safe_root = hn::IfThenElse(valid, r, one);
+        const V coherence = hn::Div(r, hn::Add(hn::LoadU(df, trace + i), tiny_v));
+        const V ramp = hn::Min(one, hn::Max(zero, hn::Div(hn::Sub(st, lo), lo_span)));
+        const V alpha = hn::Min(one, hn::Max(zero, hn::Mul(hn::Mul(sharp_v, coherence), ramp)));
+        const V s2 = hn::Div(hn::Mul(two, hn::LoadU(df, jxy + i)), safe_root);
+        const V align_main = hn::Mul(half, hn::Sub(one, s2));
+        const V align_anti = hn::Mul(half, hn::Add(one, s2));
+        const V m = hn::Mul(
+            alpha, hn::Min(one, hn::Max(zero, hn::Div(hn::Sub(align_main, alo), alo_span))));
+        const V a = hn::Mul(
+            alpha, hn::Min(one, hn::Max(zero, hn::Div(hn::Sub(align_anti, alo), alo_span))));
+        hn::StoreU(hn::IfThenElseZero(valid, m), df, w_main + i);
+        hn::StoreU(hn::IfThenElseZero(valid, a), df, w_anti + i);
+    }
+    for (; i < nn; ++i) {
+        const bool valid = root[i] > tiny;
+        const float safe_root = valid ? root[i] : 1.0f;
+        const float coherence = root[i] / (trace[i] + tiny);
+        const float ramp =
+            std::min(std::max((strength[i] - edge_lo) / (edge_hi - edge_lo), 0.0f), 1.0f);
+        const float alpha = std::min(std::max(sharp * coherence * ramp, 0.0f), 1.0f);
+        const float s2 = 2.0f * jxy[i] / safe_root;
+        const float align_main = 0.5f * (1.0f - s2);
+        const float align_anti = 0.5f * (1.0f + s2);
+        const float m =
+            alpha * std::min(std::max((align_main - align_lo) / (1.0f - align_lo), 0.0f), 1.0f);
+        const float a =
+            alpha * std::min(std::max((align_anti - align_lo) / (1.0f - align_lo), 0.0f), 1.0f);
+        w_main[i] = valid ? m : 0.0f;
+        w_anti[i] = valid ? a : 0.0f;
+    }
+}
+
 }  // namespace kizuna::stages::upscale2x::HWY_NAMESPACE
 HWY_AFTER_NAMESPACE();
 
@@ -267,6 +329,14 @@ HWY_AFTER_NAMESPACE();
 namespace kizuna::stages::upscale2x {
 
 HWY_EXPORT(Row2xChannel);
+HWY_EXPORT(CellWeightsRow);
+
+void cell_weights_row(const float* trace, const float* jxy, const float* root,
+                      const float* strength, int n, float edge_sharpness, float* w_main,
+                      float* w_anti) {
+    HWY_DYNAMIC_DISPATCH(CellWeightsRow)
+    (trace, jxy, root, strength, n, edge_sharpness, w_main, w_anti);
+}
 
 size_t row2x_channel_scratch_floats() noexcept {
     return row2x_detail::kScratchFloats;

@@ -36,4 +36,13 @@ size_t row2x_channel_scratch_floats() noexcept;
 // any alignment; not shared between threads running at the same time.
 void row2x_channel(const Row2xArgs& a, float* scratch, float* out);
 
+// The tail of cell_weights (upscale_kernel.hpp) for n cells whose structure tensor is given:
+// trace = jxx + jyy, jxy, root = sqrt((jxx - jyy)^2 + 4 jxy^2), strength = sqrt((trace + root)
+// / 2), each computed as cell_weights does. Writes w_main[0, n) and w_anti[0, n) with the same
+// bits as cell_weights. Vectors of cells that are all flat (strength < edge_lo) skip the
+// divisions (their weights are exactly +0).
+void cell_weights_row(const float* trace, const float* jxy, const float* root,
+                      const float* strength, int n, float edge_sharpness, float* w_main,
+                      float* w_anti);
+
 }  // namespace kizuna::stages::upscale2x

@@ -3,7 +3,8 @@
 // and the corners of anti_ringing and edge_sharpness. Tolerance: max abs difference 2e-5.
 // The row kernel of the exact x2 step (upscale_row2x.hpp) is also checked on its own against a
 // scalar statement of the same arithmetic in the same order: there the tolerance is zero (bit
-// for bit), since its results must not depend on the CPU's vector width.
+// for bit), since its results must not depend on the CPU's vector width. Likewise the row form of
+// the cell weights (cell_weights_row) against the scalar cell_weights, flat vectors included.
 #if defined(__clang__)
 #pragma clang fp contract(off)
 #elif defined(__GNUC__)
@@ -286,6 +287,61 @@ TEST(UpscaleRow2x, MatchesScalarModelBitForBit) {
                         ASSERT_EQ(got[2 * w], -7.0f) << what << ": wrote past the row";
                         ASSERT_EQ(got[2 * w + 1], -7.0f) << what << ": wrote past the row";
                     }
+        }
+    }
+}
+
+TEST(UpscaleRow2x, CellWeightsRowMatchesScalarBitForBit) {
+    uint32_t seed = 9000;
+    for (int n : {1, 2, 3, 7, 15, 16, 17, 31, 33, 40, 67, 100}) {
+        for (int kind = 0; kind < 5; ++kind) {
+            for (float sharp : {0.0f, -0.0f, 0.5f, 1.0f, 2.0f}) {
+                ++seed;
+                std::mt19937 rng(seed);
+                std::uniform_real_distribution<float> u(-1.0f, 1.0f);
+                // kind 0: strong random gradients; 1: flat (strength below edge_lo) except a
+                // few cells; 2: all zero; 3: all one; 4: blocks of flat and of ramp-range cells.
+                std::vector<float> trace(n), jxy(n), root(n), strength(n), w_main(n), w_anti(n);
+                std::vector<float> want_main(n), want_anti(n);
+                for (int c = 0; c < n; ++c) {
+                    float gx[4], gy[4];
+                    float scale = 0.3f;
+                    if (kind == 1) scale = (rng() % 23 == 0) ? 0.3f : 0.004f;
+                    if (kind == 4) scale = ((c / 16) & 1) ? 0.05f : 0.002f;
+                    for (int k = 0; k < 4; ++k) {
+                        gx[k] = kind == 2 ? 0.0f : kind == 3 ? 1.0f : scale * u(rng);
+                        gy[k] = kind == 2 ? 0.0f : kind == 3 ? 1.0f : scale * u(rng);
+                    }
+                    upscale2x::cell_weights(gx, gy, sharp, &want_main[c], &want_anti[c]);
+                    // The tensor as cell_weights computes it.
+                    float jxx = 0, jxy_c = 0, jyy = 0;
+                    for (int k = 0; k < 4; ++k) {
+                        jxx += gx[k] * gx[k];
+                        jxy_c += gx[k] * gy[k];
+                        jyy += gy[k] * gy[k];
+                    }
+                    jxx *= 0.25f;
+                    jxy_c *= 0.25f;
+                    jyy *= 0.25f;
+                    const float diff = jxx - jyy;
+                    trace[c] = jxx + jyy;
+                    jxy[c] = jxy_c;
+                    root[c] = std::sqrt(diff * diff + 4.0f * jxy_c * jxy_c);
+                    strength[c] = std::sqrt(0.5f * (trace[c] + root[c]));
+                }
+                upscale2x::cell_weights_row(trace.data(), jxy.data(), root.data(), strength.data(),
+                                            n, sharp, w_main.data(), w_anti.data());
+                for (int c = 0; c < n; ++c) {
+                    const std::string what = fmt::format(
+                        "n {} kind {} edge_sharpness {} seed {} cell {}", n, kind, sharp, seed, c);
+                    ASSERT_EQ(std::bit_cast<uint32_t>(w_main[c]),
+                              std::bit_cast<uint32_t>(want_main[c]))
+                        << what << ": " << w_main[c] << " vs " << want_main[c];
+                    ASSERT_EQ(std::bit_cast<uint32_t>(w_anti[c]),
+                              std::bit_cast<uint32_t>(want_anti[c]))
+                        << what << ": " << w_anti[c] << " vs " << want_anti[c];
+                }
+            }
         }
     }
 }
