@@ -1,6 +1,10 @@
 // Same rounding as the reference: no fused multiply-add contraction in any target (Highway's Mul
 // and Add are plain vector operators to GCC, which would otherwise fuse them).
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
+#elif defined(__GNUC__)
 #pragma GCC optimize("fp-contract=off")
+#endif
 
 #include "stages/upscale_row2x.hpp"
 

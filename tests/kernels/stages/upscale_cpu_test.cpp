@@ -6,7 +6,7 @@
 // for bit), since its results must not depend on the CPU's vector width. Likewise the row form of
 // the cell weights (cell_weights_row) against the scalar cell_weights, flat vectors included.
 #if defined(__clang__)
-#pragma clang fp contract(off)
+#pragma STDC FP_CONTRACT OFF
 #elif defined(__GNUC__)
 #pragma GCC optimize("fp-contract=off")
 #endif
