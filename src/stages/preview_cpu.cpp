@@ -47,7 +47,11 @@ size_t lines(size_t n) {
 
 class CpuPreview final : public PreviewBackend {
 public:
-    explicit CpuPreview(int threads) : pool_(threads) {}
+    explicit CpuPreview(int threads) : pool_(threads) {
+        // The chain reads the gradients (stage 3) and the classes (stage 4), never the
+        // magnitude plane: stage 2 skips writing it.
+        reconstruct_.set_store_magnitude(false);
+    }
 
     Result<void> process(ConstImageView in, ImageView out, const PreviewParams& params) override {
         KZ_TRY(check_preview_io(in, out, params));

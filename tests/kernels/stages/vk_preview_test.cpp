@@ -3,9 +3,12 @@
 // sizes and parameter corners, for fp32 and fp16 storage; plus steady-state allocation, timings
 // and argument checks. Input is RGBA16F (so fp16 storage holds the normalized picture exactly
 // and both chains classify the same pixels); output RGBA32F.
-// Tolerance per value: 2e-4 with fp32 storage, 6e-3 with fp16 storage (every stage's output is
-// rounded to fp16, about 5e-4 each, and sharpening / temporal blending carry it further), 2e-2
-// for fp16 at the extreme enhance corner (see tolerance_for).
+// Tolerance per value: 7e-4 with fp32 storage (2e-4 for the stages, plus one fp16 step: the
+// temporal history is stored in fp16 on every backend, so two values a hair apart before that
+// rounding can be stored 2^-11 apart, and a history weight of up to 1 carries that into the
+// next frame), 6e-3 with fp16 storage (every stage's output is rounded to fp16, about 5e-4 each,
+// and sharpening / temporal blending carry it further), 2e-2 for fp16 at the extreme enhance
+// corner (see tolerance_for).
 #include <fmt/format.h>
 
 #include "stages/preview_backend.hpp"
@@ -113,7 +116,7 @@ testing::AssertionResult images_near(const Image& want, const Image& got, float 
 // Corner 1 sharpens by 2 (up to 3x the input difference) and doubles the chroma, so fp16
 // rounding of its inputs is amplified accordingly.
 float tolerance_for(bool f16, int corner) {
-    if (!f16) return 2e-4f;
+    if (!f16) return 7e-4f;
     return corner == 1 ? 2e-2f : 6e-3f;
 }
 
