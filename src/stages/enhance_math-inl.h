@@ -145,6 +145,43 @@ HWY_INLINE V pack_sanitize(D d, V v) {
     return clamp01(d, hn::IfThenElseZero(hn::Eq(v, v), v));
 }
 
+// float -> fp16 rounded to nearest even, on every target, bit for bit as core/half.hpp. The
+// native conversion (F16C: AVX2 and up) does so. Highway 1.0's emulated DemoteTo (SSE4 and below)
+// truncates and has no infinity or NaN, so there the value is first rounded to fp16 precision in
+// float arithmetic, which makes the truncation exact (m = 2^(e + 13) for |v| in [2^e, 2^(e + 1)),
+// at least 2^-1: (|v| + m) - m rounds |v| to a multiple of 2^(e - 10), 11 significant bits, or of
+// 2^-24 in the fp16 subnormal range), and overflow and NaN are patched in afterwards.
+template <class D, class V>
+HWY_INLINE auto to_half(D d, V v) {
+    namespace hn = hwy::HWY_NAMESPACE;
+    const hn::Rebind<hwy::float16_t, D> dh;
+#if !(HWY_ARCH_X86 && HWY_TARGET <= HWY_AVX2) || defined(HWY_DISABLE_F16C)
+    const hn::RebindToSigned<D> di;
+    const hn::Rebind<uint16_t, D> du16;
+    const auto bits = hn::BitCast(di, v);
+    const auto abs = hn::And(bits, hn::Set(di, 0x7fffffff));
+    const auto expo = hn::And(bits, hn::Set(di, 0x7f800000));
+    const auto m =
+        hn::BitCast(d, hn::Max(hn::Add(expo, hn::Set(di, 13 << 23)), hn::Set(di, 0x3f000000)));
+    const V rounded = hn::CopySignToAbs(hn::Sub(hn::Add(hn::Abs(v), m), m), v);
+    // The emulation drops the sign of results that underflow to zero (-0 included).
+    const auto sign = hn::And(hn::ShiftRight<16>(bits), hn::Set(di, 0x8000));
+    auto h = hn::Or(hn::PromoteTo(di, hn::BitCast(du16, hn::DemoteTo(dh, rounded))), sign);
+    // |v| >= 65520 (0x477ff000) rounds to infinity; a NaN keeps its top 10 payload bits, or
+    // gets the quiet bit when those are zero.
+    const auto inf = hn::Or(sign, hn::Set(di, 0x7c00));
+    h = hn::IfThenElse(hn::Gt(abs, hn::Set(di, 0x477fefff)), inf, h);
+    const auto payload = hn::ShiftRight<13>(hn::And(abs, hn::Set(di, 0x7fffff)));
+    const auto nan =
+        hn::Or(inf, hn::IfThenElse(hn::Eq(payload, hn::Zero(di)), hn::Set(di, 0x200), payload));
+    h = hn::IfThenElse(hn::Gt(abs, hn::Set(di, 0x7f800000)), nan, h);
+    return hn::BitCast(dh, hn::DemoteTo(du16, h));
+#else
+    (void)d;
+    return hn::DemoteTo(dh, v);
+#endif
+}
+
 // Output packing (pack.hpp): stores Lanes(d) pixels of format at dst (no alignment needed).
 // For rgba8 with stream, dst must be aligned to a whole vector and the store bypasses the
 // caches (hwy::FlushStream before another thread reads it).
@@ -171,12 +208,11 @@ HWY_INLINE void pack_store_pixels(D d, V r, V g, V b, V a, PixelFormat format, u
             break;
         }
         case PixelFormat::rgba16f: {
-            const hn::Rebind<hwy::float16_t, D> dh;
             const hn::Rebind<uint16_t, D> du16;
             hn::StoreInterleaved4(
-                hn::BitCast(du16, hn::DemoteTo(dh, r)), hn::BitCast(du16, hn::DemoteTo(dh, g)),
-                hn::BitCast(du16, hn::DemoteTo(dh, b)), hn::BitCast(du16, hn::DemoteTo(dh, a)),
-                du16, reinterpret_cast<uint16_t*>(dst));
+                hn::BitCast(du16, to_half(d, r)), hn::BitCast(du16, to_half(d, g)),
+                hn::BitCast(du16, to_half(d, b)), hn::BitCast(du16, to_half(d, a)), du16,
+                reinterpret_cast<uint16_t*>(dst));
             break;
         }
         case PixelFormat::rgba32f:

@@ -1,4 +1,4 @@
-// Same rounding as the reference: no fused multiply-add contraction in any ISA clone.
+// Same rounding as the reference: no fused multiply-add contraction in any ISA variant.
 #pragma GCC optimize("fp-contract=off")
 
 #include "stages/normalize_cpu.hpp"
@@ -81,8 +81,7 @@ TransferCurve transfer_curve(bool srgb) {
 }
 
 // v in [0, 1] (decode clamps; the bilateral filter averages).
-KZ_SIMD_CLONES
-void linear_row(float* __restrict row, int n, TransferCurve t) {
+KZ_SIMD_FUNCTION(void, linear_row, (float* __restrict row, int n, TransferCurve t), (row, n, t)) {
     for (int x = 0; x < n; ++x) {
         const float v = row[x];
         const float curve = pow_pos((v + t.off) / t.scale, t.gamma);
@@ -127,9 +126,10 @@ inline void bilateral_tap(const float* __restrict qr, const float* __restrict qg
 
 // One output row of the bilateral filter; channel c's centre of pixel x is rows[c][r][x + pad].
 // acc: scratch of 4 * w floats.
-KZ_SIMD_CLONES
-void bilateral_row(const BilateralArgs& a, int w, int pad, float* acc, float* __restrict out_r,
-                   float* __restrict out_g, float* __restrict out_b) {
+KZ_SIMD_FUNCTION(void, bilateral_row,
+                 (const BilateralArgs& a, int w, int pad, float* acc, float* __restrict out_r,
+                  float* __restrict out_g, float* __restrict out_b),
+                 (a, w, pad, acc, out_r, out_g, out_b)) {
     float* sw = acc;
     float* sr = acc + w;
     float* sg = acc + 2 * w;
@@ -169,9 +169,10 @@ struct YuvRowArgs {
     YuvDecode d;
 };
 
-KZ_SIMD_CLONES
-void yuv_row(const YuvRowArgs& a, int w, float* __restrict r, float* __restrict g,
-             float* __restrict b) {
+KZ_SIMD_FUNCTION(void, yuv_row,
+                 (const YuvRowArgs& a, int w, float* __restrict r, float* __restrict g,
+                  float* __restrict b),
+                 (a, w, r, g, b)) {
     const YuvDecode d = a.d;
     const float ay = a.ay;
     for (int x = 0; x < w; ++x) {

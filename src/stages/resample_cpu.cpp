@@ -1,4 +1,4 @@
-// Same rounding as the reference: no fused multiply-add contraction in any ISA clone.
+// Same rounding as the reference: no fused multiply-add contraction in any ISA variant.
 #pragma GCC optimize("fp-contract=off")
 
 #include "stages/resample_cpu.hpp"
@@ -35,9 +35,10 @@ void horizontal_row(const float* src, float* dst, const ResampleTaps& t, float a
 }
 
 // dst[x] = sum_k w[k] * rows[k][x], then clamped between rows lo and hi.
-KZ_SIMD_CLONES
-void vertical_row(const float* const* rows, const float* w, int taps, const float* lo_row,
-                  const float* hi_row, float anti_ringing, int n, float* __restrict dst) {
+KZ_SIMD_FUNCTION(void, vertical_row,
+                 (const float* const* rows, const float* w, int taps, const float* lo_row,
+                  const float* hi_row, float anti_ringing, int n, float* __restrict dst),
+                 (rows, w, taps, lo_row, hi_row, anti_ringing, n, dst)) {
     for (int x = 0; x < n; ++x) dst[x] = 0.0f;
     for (int k = 0; k < taps; ++k) {
         const float* __restrict r = rows[k];

@@ -6,6 +6,7 @@
 #include <hwy/highway.h>
 
 #include <cmath>
+#include <string>
 
 #include "stages/simd.hpp"
 
@@ -23,6 +24,10 @@ void SqrtRow(float* HWY_RESTRICT p, int n) {
     for (; x < n; ++x) p[x] = std::sqrt(p[x]);
 }
 
+const char* TargetProbe() {
+    return hwy::TargetName(HWY_TARGET);
+}
+
 }  // namespace HWY_NAMESPACE
 }  // namespace stages
 }  // namespace kizuna
@@ -33,9 +38,14 @@ namespace kizuna {
 namespace stages {
 
 HWY_EXPORT(SqrtRow);
+HWY_EXPORT(TargetProbe);
 
 void sqrt_row(float* p, int n) {
     HWY_DYNAMIC_DISPATCH(SqrtRow)(p, n);
+}
+
+std::string dispatched_simd_target() {
+    return HWY_DYNAMIC_DISPATCH(TargetProbe)();
 }
 
 }  // namespace stages

@@ -18,9 +18,6 @@ HWY_BEFORE_NAMESPACE();
 namespace kizuna::stages::HWY_NAMESPACE {
 namespace hn = hwy::HWY_NAMESPACE;
 
-// fp16 <-> float for one vector of floats. The native conversions (F16C) round to nearest
-// even; Highway 1.0's emulated DemoteTo (targets without F16C) truncates, so there the value is
-// first rounded to fp16 precision in float arithmetic, which makes the truncation exact.
 // a * b rounded on its own: GCC contracts a multiply and a following add into an FMA
 // (-ffp-contract=fast is its C++ default), which temporal.hpp's evaluation does not allow. The
 // empty asm makes the product opaque to that. (Targets without .raw vectors have no FMA.)
@@ -33,27 +30,11 @@ HWY_INLINE V MulRounded(V a, V b) {
     return p;
 }
 
+// fp16 -> float for one vector of floats (to_half, enhance_math-inl.h, is the other way).
 template <class D>
 HWY_INLINE hn::Vec<D> LoadHalf(D df, const uint16_t* p) {
     const hn::Rebind<hwy::float16_t, D> dh;
     return hn::PromoteTo(df, hn::LoadU(dh, reinterpret_cast<const hwy::float16_t*>(p)));
-}
-
-template <class D>
-HWY_INLINE auto ToHalf(D df, hn::Vec<D> v) {
-    const hn::Rebind<hwy::float16_t, D> dh;
-#if !(HWY_ARCH_X86 && HWY_TARGET <= HWY_AVX2) || defined(HWY_DISABLE_F16C)
-    // m = 2^(e + 13) for |v| in [2^e, 2^(e + 1)), at least 2^-1: (|v| + m) - m rounds |v| to a
-    // multiple of 2^(e - 10) (11 significant bits), or of 2^-24 in the fp16 subnormal range.
-    const hn::RebindToSigned<D> di;
-    const auto expo = hn::And(hn::BitCast(di, v), hn::Set(di, 0x7f800000));
-    const auto m =
-        hn::BitCast(df, hn::Max(hn::Add(expo, hn::Set(di, 13 << 23)), hn::Set(di, 0x3f000000)));
-    v = hn::CopySignToAbs(hn::Sub(hn::Add(hn::Abs(v), m), m), v);
-#else
-    (void)df;
-#endif
-    return hn::DemoteTo(dh, v);
 }
 
 template <class D, class VH>
@@ -197,7 +178,7 @@ void BlendRow(const float* r_up, const float* r_mid, const float* r_down, const 
             const auto ev = hn::LoadU(df, e[c] + x);
             const auto v = hn::Add(ev, MulRounded(wt, hn::Sub(LoadHalf(df, h[c] + x), ev)));
             hn::StoreU(v, df, out[c] + x);
-            if (hist_out) StoreHalf(df, ToHalf(df, v), hist_out[c] + x, false);
+            if (hist_out) StoreHalf(df, to_half(df, v), hist_out[c] + x, false);
         }
     }
 }
@@ -206,7 +187,7 @@ void RoundRow(const float* src, int width, uint16_t* dst) {
     const hn::ScalableTag<float> df;
     const size_t n = hn::Lanes(df);
     for (size_t x = 0; x < static_cast<size_t>(width); x += n) {
-        StoreHalf(df, ToHalf(df, hn::LoadU(df, src + x)), dst + x, false);
+        StoreHalf(df, to_half(df, hn::LoadU(df, src + x)), dst + x, false);
     }
 }
 
@@ -243,9 +224,9 @@ HWY_NOINLINE void BlendPackLoop(const float* r_up, const float* r_mid, const flo
         auto v0 = hn::Add(ev0, MulRounded(wt, hn::Sub(LoadHalf(df, h0 + x), ev0)));
         auto v1 = hn::Add(ev1, MulRounded(wt, hn::Sub(LoadHalf(df, h1 + x), ev1)));
         auto v2 = hn::Add(ev2, MulRounded(wt, hn::Sub(LoadHalf(df, h2 + x), ev2)));
-        StoreHalf(df, ToHalf(df, v0), o0 + x, kStreamRows);
-        StoreHalf(df, ToHalf(df, v1), o1 + x, kStreamRows);
-        StoreHalf(df, ToHalf(df, v2), o2 + x, kStreamRows);
+        StoreHalf(df, to_half(df, v0), o0 + x, kStreamRows);
+        StoreHalf(df, to_half(df, v1), o1 + x, kStreamRows);
+        StoreHalf(df, to_half(df, v2), o2 + x, kStreamRows);
         v0 = Sanitize(df, v0);
         v1 = Sanitize(df, v1);
         v2 = Sanitize(df, v2);
@@ -310,7 +291,10 @@ void BlendPackRow(const float* r_up, const float* r_mid, const float* r_down,
     const size_t n = hn::Lanes(df);
     const size_t w = static_cast<size_t>(width);
     const void* const hrows[3] = {hist_out[0], hist_out[1], hist_out[2]};
-    const bool stream_rows = rows_aligned(df, hrows, sizeof(uint16_t));
+    // Streaming stores need whole aligned vectors: a row of fp16 is half as wide as its floats,
+    // which on SSE4 (4 lanes) is a partial 8-byte vector that Stream would write 16 bytes for.
+    const bool stream_rows =
+        n * sizeof(uint16_t) >= 16 && rows_aligned(df, hrows, sizeof(uint16_t));
     auto* px = reinterpret_cast<uint8_t*>(dst);
     const bool stream_px =
         format == PixelFormat::rgba8 && n * 4 == 64 && reinterpret_cast<uintptr_t>(px) % 64 == 0;

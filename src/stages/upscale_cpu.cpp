@@ -1,4 +1,4 @@
-// Same rounding as the reference: no fused multiply-add contraction in any ISA clone.
+// Same rounding as the reference: no fused multiply-add contraction in any ISA variant.
 #pragma GCC optimize("fp-contract=off")
 
 #include "stages/upscale_cpu.hpp"
@@ -33,10 +33,10 @@ inline void cell_tensor_one(float ax, float ay, float bx, float by, float cx, fl
 }
 
 // Interior cells ci in [1, w - 1]: columns ci - 1 and ci, no clamping, so it vectorises.
-KZ_SIMD_CLONES
-void cell_tensor_inner(const float* gx0, const float* gy0, const float* gx1, const float* gy1,
-                       int w, float* __restrict trace, float* __restrict jxy_out,
-                       float* __restrict root) {
+KZ_SIMD_FUNCTION(void, cell_tensor_inner,
+                 (const float* gx0, const float* gy0, const float* gx1, const float* gy1, int w,
+                  float* __restrict trace, float* __restrict jxy_out, float* __restrict root),
+                 (gx0, gy0, gx1, gy1, w, trace, jxy_out, root)) {
     for (int ci = 1; ci < w; ++ci) {
         cell_tensor_one(gx0[ci - 1], gy0[ci - 1], gx0[ci], gy0[ci], gx1[ci - 1], gy1[ci - 1],
                         gx1[ci], gy1[ci], trace[ci], jxy_out[ci], root[ci]);
@@ -58,13 +58,13 @@ void cell_tensor(const float* gx0, const float* gy0, const float* gx1, const flo
     cell_tensor_inner(gx0, gy0, gx1, gy1, w, trace, jxy_out, root);
 }
 
-KZ_SIMD_CLONES
-void cell_strength(const float* trace, const float* root, int n, float* __restrict strength) {
+KZ_SIMD_FUNCTION(void, cell_strength,
+                 (const float* trace, const float* root, int n, float* __restrict strength),
+                 (trace, root, n, strength)) {
     for (int i = 0; i < n; ++i) strength[i] = 0.5f * (trace[i] + root[i]);
 }
 
-KZ_SIMD_CLONES
-void clamp01_row(float* __restrict row, int n) {
+KZ_SIMD_FUNCTION(void, clamp01_row, (float* __restrict row, int n), (row, n)) {
     for (int x = 0; x < n; ++x) row[x] = std::min(std::max(row[x], 0.0f), 1.0f);
 }
 

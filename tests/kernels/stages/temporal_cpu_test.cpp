@@ -9,6 +9,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <limits>
 #include <random>
 #include <string>
 #include <vector>
@@ -118,8 +119,8 @@ TEST(TemporalCpu, IdenticalForAnyThreadCount) {
 
 // The fp16 rounding of the history (round_row, and the history written by blend_row) against
 // core/half.hpp bit for bit: random values, halfway cases (ties to even), fp16 subnormals and
-// the underflow edge, zeros, ones, -0, overflow, at widths that are not a multiple of the
-// vector width.
+// the underflow edge, zeros, ones, -0, overflow and its edge, infinity, NaN, at widths that are not
+// a multiple of the vector width.
 TEST(TemporalCpu, HistoryRoundsToNearestEvenFp16) {
     uint32_t seed = 7;
     for (int w : {1, 15, 17, 67, 600}) {
@@ -149,6 +150,11 @@ TEST(TemporalCpu, HistoryRoundsToNearestEvenFp16) {
                     break;
                 case 4:
                     v = x % 2 ? -0.0f : 70000.0f;
+                    break;
+                case 5:  // 65520 is the smallest value that rounds to infinity
+                    v = x % 3 == 0   ? std::numeric_limits<float>::quiet_NaN()
+                        : x % 3 == 1 ? -std::numeric_limits<float>::infinity()
+                                     : (x % 2 ? 65520.0f : -65519.0f);
                     break;
                 default:
                     break;
