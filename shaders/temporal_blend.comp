@@ -5,19 +5,6 @@
 // contraction into fma). H is read rounded to fp16 (see temporal_diff.comp).
 #include "common.glsl"
 
-// v rounded to the nearest fp16 value, ties to even (finite |v| < 65520), in float arithmetic:
-// the drivers' fp32 -> fp16 conversions (packHalf2x16, float16_t()) need not round that way
-// (lavapipe rounds ties away from zero). m = 2^(e + 13) for |v| in [2^e, 2^(e + 1)), at least
-// 2^-1, makes (|v| + m) - m round |v| to 11 significant bits (to 2^-24 in the fp16 subnormal
-// range); precise keeps the compiler from folding it.
-float kz_round_fp16(float v) {
-    const int expo = floatBitsToInt(v) & 0x7f800000;
-    const float m = intBitsToFloat(max(expo + (13 << 23), 0x3f000000));
-    precise float r = abs(v) + m;
-    r = r - m;
-    return v < 0.0 ? -r : r;
-}
-
 layout(std430, binding = 0) readonly buffer E { KZ_STORE e[]; };
 layout(std430, binding = 1) readonly buffer H { KZ_STORE h[]; };
 layout(std430, binding = 2) readonly buffer D { float d[]; };

@@ -6,19 +6,6 @@
 // holds the unrounded output, which is also this stage's result).
 #include "common.glsl"
 
-// v rounded to the nearest fp16 value, ties to even (finite |v| < 65520), in float arithmetic:
-// the drivers' fp32 -> fp16 conversions (packHalf2x16, float16_t()) need not round that way
-// (lavapipe rounds ties away from zero). m = 2^(e + 13) for |v| in [2^e, 2^(e + 1)), at least
-// 2^-1, makes (|v| + m) - m round |v| to 11 significant bits (to 2^-24 in the fp16 subnormal
-// range); precise keeps the compiler from folding it.
-float kz_round_fp16(float v) {
-    const int expo = floatBitsToInt(v) & 0x7f800000;
-    const float m = intBitsToFloat(max(expo + (13 << 23), 0x3f000000));
-    precise float r = abs(v) + m;
-    r = r - m;
-    return v < 0.0 ? -r : r;
-}
-
 layout(push_constant) uniform Push {
     int width, height;
 } pc;
