@@ -262,8 +262,8 @@ int main(int argc, char** argv) {
         print("cpu preview (5 stages + pack)", cpu);
         print("  1 normalize", stats_of(st[0]));
         print("  2 reconstruct", stats_of(st[1]));
-        print("  3 upscale", stats_of(st[2]));
-        print("  4+5+pack fused", stats_of(st[3]));
+        print("  3 upscale (set-up; rows fused)", stats_of(st[2]));
+        print("  3 rows+4+5+pack fused", stats_of(st[3]));
         if (breakdown) {
             // The fused pass with one of stages 4 and 5 switched off (wall ms of that pass).
             for (int variant = 0; variant < 2; ++variant) {
@@ -276,9 +276,9 @@ int main(int argc, char** argv) {
                     if (!pv->process(input_of(i).view(), out)) std::abort();
                     if (i >= 3) fused.push_back(pv->last_timings().enhance_ms);
                 });
-                print(
-                    variant == 0 ? "  5+pack fused (enhance off)" : "  4+pack fused (temporal off)",
-                    stats_of(fused));
+                print(variant == 0 ? "  3+5+pack fused (enhance off)"
+                                   : "  3+4+pack fused (temporal off)",
+                      stats_of(fused));
             }
         }
 

@@ -47,7 +47,9 @@ struct PreviewOptions {
 
 // Wall time of the last frame's stages in milliseconds (GPU timestamps on Vulkan). On the CPU
 // backend, enhancement, temporal stabilization and output packing run as one fused pass over
-// rows; its time is reported in enhance_ms and temporal_ms is 0. A stage that did not run: 0.
+// rows; its time is reported in enhance_ms and temporal_ms is 0. When the upscale is a single x2
+// step without alpha, its rows are computed inside that pass too: upscale_ms is then only its
+// set-up (near 0). A stage that did not run: 0.
 struct PreviewTimings {
     double normalize_ms = 0, reconstruct_ms = 0, upscale_ms = 0, enhance_ms = 0, temporal_ms = 0;
     double upload_ms = 0, download_ms = 0;  // Vulkan only

@@ -4,10 +4,10 @@
 // upscaled frame and the history once and writes the history and the output once, the last two
 // with streaming stores; enhanced rows live only in a 3-row ring in cache). The history is kept
 // as fp16 (temporal.hpp), half the bytes of a float frame. When stage 3 is a
-// single x2 step and the frame has no alpha, only its whole-frame preparation runs as a pass:
-// its output rows are computed inside the fused pass into a 4-row ring, so the upscaled frame
-// is never stored. All buffers are kept between frames: no allocation in steady state. The
-// result is identical for any thread count.
+// single x2 step and the frame has no alpha, it has no whole-frame pass at all: its output rows
+// (and the blend weights they need) are computed inside the fused pass into a 4-row ring, so
+// the upscaled frame is never stored. All buffers are kept between frames: no allocation in steady
+// state. The result is identical for any thread count.
 #include <algorithm>
 #include <chrono>
 #include <cstdint>
@@ -75,7 +75,7 @@ public:
             params.upscale_enabled && !normalized_.has_alpha() &&
             UpscaleCpu::is_single_x2(normalized_.width(), normalized_.height(), params.upscale);
         if (fused_upscale_) {
-            KZ_TRY(upscale_.prepare_rows2x(normalized_, features_, params.upscale, pool_, true));
+            KZ_TRY(upscale_.prepare_rows2x(normalized_, features_, params.upscale, true));
             out_w_ = params.upscale.out_width;
             out_h_ = params.upscale.out_height;
         } else {
@@ -203,7 +203,8 @@ private:
                 float* escratch = base + ring_floats_;
                 float* tscratch = escratch + enhance_floats_;
                 float* uring = tscratch + temporal_floats_;
-                float* uscratch = uring + 12 * padded(w);
+                UpscaleCpu::Row2xScratch uscratch;
+                uscratch.floats = uring + 12 * padded(w);
                 const int y0 = static_cast<int>(int64_t{h} * band / bands_);
                 const int y1 = static_cast<int>(int64_t{h} * (band + 1) / bands_);
                 const float* e_rows[3];

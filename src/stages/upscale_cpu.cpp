@@ -44,7 +44,7 @@ KZ_SIMD_FUNCTION(void, cell_tensor_inner,
 }
 
 // The structure tensor of cell_weights (upscale_kernel.hpp) for a row of cells, without
-// branches; prepare_rows2x takes the two square roots with sqrt_row and the weights with
+// branches; cell_row takes the two square roots with sqrt_row and the weights with
 // cell_weights_row (upscale_row2x.hpp). Same arithmetic in the same order as the reference.
 // Cell ci covers columns ci - 1 and ci (clamped), ci in [0, w]; g?0 / g?1 are the gradient rows
 // clamp(j0) / clamp(j0 + 1). t0..t3 are scratch rows of w + 1 floats.
@@ -71,38 +71,20 @@ KZ_SIMD_FUNCTION(void, clamp01_row, (float* __restrict row, int n), (row, n)) {
 }  // namespace
 
 Result<void> UpscaleCpu::prepare_rows2x(const PlanarFrame& in, const FeatureMap& features,
-                                        const UpscaleParams& params, ThreadPool& pool,
-                                        bool clamp01) {
+                                        const UpscaleParams& params, bool clamp01) {
     const int w = in.width(), h = in.height();
     if (features.width() != w || features.height() != h) {
         return make_error(Errc::invalid_argument,
                           fmt::format("upscale: feature map {}x{} does not match the frame {}x{}",
                                       features.width(), features.height(), w, h));
     }
-    KZ_TRY(cell_main_.ensure(w + 1, h + 1));
-    KZ_TRY(cell_anti_.ensure(w + 1, h + 1));
     rows_src_[0] = &in.r;
     rows_src_[1] = &in.g;
     rows_src_[2] = &in.b;
+    rows_features_ = &features;
+    rows_sharpness_ = params.edge_sharpness;
     rows_w_ = w;
     rows_h_ = h;
-
-    // Blend weights of every cell.
-    pool.parallel_for(h + 1, [&](int y0, int y1) {
-        const size_t n = static_cast<size_t>(w) + 1;
-        float* t = thread_scratch(1, 4 * n);
-        float *trace = t, *jxy = t + n, *root = t + 2 * n, *strength = t + 3 * n;
-        for (int cj = y0; cj < y1; ++cj) {
-            const int a = std::clamp(cj - 1, 0, h - 1), b = std::clamp(cj, 0, h - 1);
-            cell_tensor(features.gx.row(a), features.gy.row(a), features.gx.row(b),
-                        features.gy.row(b), w, trace, jxy, root);
-            sqrt_row(root, w + 1);
-            cell_strength(trace, root, w + 1, strength);
-            sqrt_row(strength, w + 1);
-            cell_weights_row(trace, jxy, root, strength, w + 1, params.edge_sharpness,
-                             cell_main_.row(cj), cell_anti_.row(cj));
-        }
-    });
     rows_anti_ringing_ = params.anti_ringing;
     rows_clamp01_ = clamp01;
     lanczos3_weights(0.75f, rows_w0_);
@@ -114,11 +96,41 @@ Result<void> UpscaleCpu::prepare_rows2x(const PlanarFrame& in, const FeatureMap&
     return {};
 }
 
-size_t UpscaleCpu::row2x_scratch_floats() const noexcept {
-    return row2x_channel_scratch_floats();
+namespace {
+
+// Floats of one cell-weight row in row2x's scratch: w + 1 cells, whole vectors, with slack.
+size_t cell_row_floats(int w) {
+    return (static_cast<size_t>(w) + 1 + 15) / 16 * 16 + 16;
 }
 
-void UpscaleCpu::row2x(int oy, float* const dst[3], float* v) const {
+}  // namespace
+
+void UpscaleCpu::cell_row(int cj, float* w_main, float* w_anti, float* t) const {
+    const int w = rows_w_, h = rows_h_;
+    const size_t n = static_cast<size_t>(w) + 1;
+    float *trace = t, *jxy = t + n, *root = t + 2 * n, *strength = t + 3 * n;
+    const FeatureMap& f = *rows_features_;
+    const int a = std::clamp(cj - 1, 0, h - 1), b = std::clamp(cj, 0, h - 1);
+    cell_tensor(f.gx.row(a), f.gy.row(a), f.gx.row(b), f.gy.row(b), w, trace, jxy, root);
+    sqrt_row(root, w + 1);
+    cell_strength(trace, root, w + 1, strength);
+    sqrt_row(strength, w + 1);
+    cell_weights_row(trace, jxy, root, strength, w + 1, rows_sharpness_, w_main, w_anti);
+}
+
+size_t UpscaleCpu::row2x_scratch_floats() const noexcept {
+    return row2x_channel_scratch_floats() + 6 * cell_row_floats(rows_w_);
+}
+
+void UpscaleCpu::row2x(int oy, float* const dst[3], Row2xScratch& s) const {
+    const size_t cw = cell_row_floats(rows_w_);
+    float* w_main = s.floats + row2x_channel_scratch_floats();
+    float* w_anti = w_main + cw;
+    const int j0 = (oy - 1) >> 1;
+    if (s.cell_row != j0 + 1) {
+        cell_row(j0 + 1, w_main, w_anti, w_anti + cw);
+        s.cell_row = j0 + 1;
+    }
     Row2xArgs a;
     a.width = rows_w_;
     a.odd_row = (oy & 1) != 0;
@@ -130,14 +142,13 @@ void UpscaleCpu::row2x(int oy, float* const dst[3], float* v) const {
     a.anti_ringing = rows_anti_ringing_;
     a.clip_lo = rows_clamp01_ ? 0.0f : -FLT_MAX;
     a.clip_hi = rows_clamp01_ ? 1.0f : FLT_MAX;
-    const int j0 = (oy - 1) >> 1;
-    a.w_even = a.odd_row ? cell_anti_.row(j0 + 1) : cell_main_.row(j0 + 1);
-    a.w_odd = a.odd_row ? cell_main_.row(j0 + 1) : cell_anti_.row(j0 + 1);
+    a.w_even = a.odd_row ? w_anti : w_main;
+    a.w_odd = a.odd_row ? w_main : w_anti;
     for (int c = 0; c < 3; ++c) {
         for (int l = 0; l < 6; ++l) {
             a.rows[l] = rows_src_[c]->row(std::clamp(j0 - 2 + l, 0, rows_h_ - 1));
         }
-        row2x_channel(a, v, dst[c]);
+        row2x_channel(a, s.floats, dst[c]);
     }
 }
 
@@ -150,16 +161,16 @@ Result<void> UpscaleCpu::run2x(const PlanarFrame& in, const FeatureMap& features
                                const UpscaleParams& params, PlanarFrame& out, ThreadPool& pool,
                                bool clamp01) {
     const int w = in.width(), h = in.height();
-    KZ_TRY(prepare_rows2x(in, features, params, pool, clamp01));
+    KZ_TRY(prepare_rows2x(in, features, params, clamp01));
     KZ_TRY(out.r.ensure(2 * w, 2 * h));
     KZ_TRY(out.g.ensure(2 * w, 2 * h));
     KZ_TRY(out.b.ensure(2 * w, 2 * h));
-    // Pass 2: output rows.
     pool.parallel_for(2 * h, [&](int y0, int y1) {
-        float* v = thread_scratch(0, row2x_scratch_floats());
+        Row2xScratch s;
+        s.floats = thread_scratch(0, row2x_scratch_floats());
         for (int oy = y0; oy < y1; ++oy) {
             float* const dst[3] = {out.r.row(oy), out.g.row(oy), out.b.row(oy)};
-            row2x(oy, dst, v);
+            row2x(oy, dst, s);
         }
     });
     return {};

@@ -28,22 +28,33 @@ public:
                        bool clamp01 = false);
 
     // A single exact x2 step (the form stage 3 takes for --scale 2) computed row by row, for the
-    // fused preview pass: is_single_x2 tells whether run would take it; prepare_rows2x does the
-    // whole-frame part (cell weights) and keeps pointers to in's colour planes, so `in` must stay
-    // alive and unchanged until the last row2x call; then row2x(oy, dst, v) writes output row
+    // fused preview pass: is_single_x2 tells whether run would take it; prepare_rows2x sets the
+    // step up and keeps pointers to in's colour planes and to the feature map, so both must stay
+    // alive and unchanged until the last row2x call; then row2x(oy, dst, s) writes output row
     // oy (2 * width floats) of R, G, B into dst exactly as run / run2x would (clamped to [0, 1]
-    // when clamp01, as run does) and nothing past it. v: row2x_scratch_floats() floats of
-    // per-thread scratch (any alignment; a small constant, independent of the width).
-    // row2x may be called from several threads at once; the object must not change meanwhile.
+    // when clamp01, as run does) and nothing past it. The blend weights of the row's 2x2 cells
+    // are computed on demand into s and reused by the next output row when it needs the same
+    // cell row (output rows 2k + 1 and 2k + 2 do): no whole-frame weight planes.
+    // row2x may be called from several threads at once, each with its own Row2xScratch; the
+    // object must not change meanwhile.
+    struct Row2xScratch {
+        float* floats = nullptr;  // row2x_scratch_floats() floats, any alignment
+        int cell_row = -1;        // cell row whose weights floats holds (-1: none yet)
+    };
     static bool is_single_x2(int in_width, int in_height, const UpscaleParams& params) noexcept;
     Result<void> prepare_rows2x(const PlanarFrame& in, const FeatureMap& features,
-                                const UpscaleParams& params, ThreadPool& pool, bool clamp01);
+                                const UpscaleParams& params, bool clamp01);
+    // Depends on the width given to the last prepare_rows2x.
     size_t row2x_scratch_floats() const noexcept;
-    void row2x(int oy, float* const dst[3], float* v) const;
+    void row2x(int oy, float* const dst[3], Row2xScratch& s) const;
 
 private:
-    const Plane* rows_src_[3] = {};  // R, G, B of the last prepare_rows2x's input
-    Plane cell_main_, cell_anti_;    // (w + 1) x (h + 1) blend weights per 2x2 cell
+    // Blend weights of cell row cj (w + 1 cells) into w_main / w_anti; t: 4 (w + 1) floats.
+    void cell_row(int cj, float* w_main, float* w_anti, float* t) const;
+
+    const Plane* rows_src_[3] = {};              // R, G, B of the last prepare_rows2x's input
+    const FeatureMap* rows_features_ = nullptr;  // and its feature map
+    float rows_sharpness_ = 0.0f;
     PlanarFrame steps_[2];
     FeatureMap step_features_;
     ReconstructCpu reconstruct_;

@@ -1,8 +1,9 @@
 // Runs a test program's fast CPU kernels on one SIMD target, chosen by the environment variable
-// KIZUNA_SIMD_TARGET (a Highway target name: AVX3, AVX2, SSE4, SSSE3, SCALAR or EMU128), in the manner of
-// dav1d's checkasm, which runs every code path of a kernel and not only the one the machine would
-// pick. Unset, the kernels pick the best target as in production. A target this build or CPU
-// lacks exits with code 77, which ctest reports as skipped (SKIP_RETURN_CODE), never as passed.
+// KIZUNA_SIMD_TARGET (a Highway target name: AVX3, AVX2, SSE4, SSSE3, SCALAR or EMU128), in the
+// manner of dav1d's checkasm, which runs every code path of a kernel and not only the one the
+// machine would pick. Unset, the kernels pick the best target as in production. A target this build
+// or CPU lacks exits with code 77, which ctest reports as skipped (SKIP_RETURN_CODE), never as
+// passed.
 #include <cstdio>
 #include <cstdlib>
 #include <string>
@@ -21,9 +22,10 @@ public:
         if (!kizuna::stages::limit_simd_target(want)) {
             std::string have;
             for (const auto& t : kizuna::stages::simd_targets()) have += " " + t;
-            std::printf("SIMD target %s: not in this build or not run by this CPU (have:%s); "
-                        "skipping\n",
-                        want, have.c_str());
+            std::printf(
+                "SIMD target %s: not in this build or not run by this CPU (have:%s); "
+                "skipping\n",
+                want, have.c_str());
             std::fflush(stdout);
             std::_Exit(77);
         }
