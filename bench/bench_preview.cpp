@@ -6,10 +6,11 @@
 // stages 4, 5 and packing timed one by one (unfused) at the output size.
 //
 //   bench_preview [--frames N] [--threads T] [--images DIR] [--only 720|1080] [--breakdown]
-//                 [--preview-only] [--no-vulkan]
+//                 [--preview-only] [--no-vulkan] [--simd AVX3|AVX2|SSE4|SSSE3|SCALAR]
 //
 // --breakdown also times the fused pass with stage 4, then stage 5, switched off;
-// --preview-only skips the unfused stage timings, the peer and Vulkan (for profiling).
+// --preview-only skips the unfused stage timings, the peer and Vulkan (for profiling);
+// --simd limits the fast CPU kernels to one SIMD target (what a CPU without AVX-512 runs).
 //
 // Every line also gives cpu_ms, the process CPU time per frame (all threads): on a shared
 // machine it moves much less than the wall time when other jobs take the cores.
@@ -39,6 +40,7 @@ extern "C" {
 #include "kizuna/profile.hpp"
 #include "stages/enhance.hpp"
 #include "stages/pack.hpp"
+#include "stages/simd.hpp"
 #include "stages/temporal.hpp"
 #include "stages/thread_pool.hpp"
 
@@ -151,6 +153,7 @@ int main(int argc, char** argv) {
     int frames = 30, threads = 0, only_height = 0;
     bool breakdown = false, preview_only = false;
     bool vulkan = true;
+    std::string simd;  // empty: the best SIMD target of this CPU
     std::filesystem::path dir = "/usr/share/games/renpy/the_question/game/images";
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
@@ -168,13 +171,22 @@ int main(int argc, char** argv) {
             preview_only = true;
         else if (a == "--no-vulkan")
             vulkan = false;
+        else if (a == "--simd" && i + 1 < argc)
+            simd = argv[++i];
         else {
             std::fprintf(stderr,
                          "usage: %s [--frames N] [--threads T] [--images DIR] [--only 720|1080] "
-                         "[--breakdown] [--preview-only] [--no-vulkan]\n",
+                         "[--breakdown] [--preview-only] [--no-vulkan] [--simd TARGET]\n",
                          argv[0]);
             return 2;
         }
+    }
+    if (!simd.empty() && !kizuna::stages::limit_simd_target(simd)) {
+        std::string have;
+        for (const auto& t : kizuna::stages::simd_targets()) have += " " + t;
+        std::fprintf(stderr, "--simd %s: not a SIMD target of this build and CPU (have:%s)\n",
+                     simd.c_str(), have.c_str());
+        return 2;
     }
     // The stills, RGBA8, in name order.
     std::vector<std::filesystem::path> paths;
@@ -208,8 +220,10 @@ int main(int argc, char** argv) {
     profile->temporal.enabled = true;
     const int pool_threads =
         threads > 0 ? threads : static_cast<int>(std::thread::hardware_concurrency());
-    std::printf("bench_preview: %zu stills from %s, %d timed frames after 3 warm-up, %d threads\n",
-                stills.size(), dir.c_str(), frames, pool_threads);
+    std::printf(
+        "bench_preview: %zu stills from %s, %d timed frames after 3 warm-up, %d threads, SIMD "
+        "%s\n",
+        stills.size(), dir.c_str(), frames, pool_threads, kizuna::stages::simd_target().c_str());
     std::printf("  enhance %.2f/%.2f/%.2f/%.2f (contrast/line/sat/sharpen), temporal on\n",
                 profile->enhance.contrast, profile->enhance.line_darken,
                 profile->enhance.saturation, profile->enhance.sharpen);
