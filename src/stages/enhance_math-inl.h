@@ -150,12 +150,15 @@ HWY_INLINE V pack_sanitize(D d, V v) {
 // truncates and has no infinity or NaN, so there the value is first rounded to fp16 precision in
 // float arithmetic, which makes the truncation exact (m = 2^(e + 13) for |v| in [2^e, 2^(e + 1)),
 // at least 2^-1: (|v| + m) - m rounds |v| to a multiple of 2^(e - 10), 11 significant bits, or of
-// 2^-24 in the fp16 subnormal range), and overflow and NaN are patched in afterwards.
+// 2^-24 in the fp16 subnormal range), and overflow and NaN are patched in afterwards. That path
+// is kept out of line: inlined into every specialised pack loop it multiplies the code (and the
+// sanitizer build's compile time) for targets where speed matters least.
+#if !(HWY_ARCH_X86 && HWY_TARGET <= HWY_AVX2) || defined(HWY_DISABLE_F16C)
 template <class D, class V>
-HWY_INLINE auto to_half(D d, V v) {
+HWY_NOINLINE hwy::HWY_NAMESPACE::Vec<hwy::HWY_NAMESPACE::Rebind<hwy::float16_t, D>>
+to_half_emulated(D d, V v) {
     namespace hn = hwy::HWY_NAMESPACE;
     const hn::Rebind<hwy::float16_t, D> dh;
-#if !(HWY_ARCH_X86 && HWY_TARGET <= HWY_AVX2) || defined(HWY_DISABLE_F16C)
     const hn::RebindToSigned<D> di;
     const hn::Rebind<uint16_t, D> du16;
     const auto bits = hn::BitCast(di, v);
@@ -176,9 +179,16 @@ HWY_INLINE auto to_half(D d, V v) {
         hn::Or(inf, hn::IfThenElse(hn::Eq(payload, hn::Zero(di)), hn::Set(di, 0x200), payload));
     h = hn::IfThenElse(hn::Gt(abs, hn::Set(di, 0x7f800000)), nan, h);
     return hn::BitCast(dh, hn::DemoteTo(du16, h));
+}
+#endif
+
+template <class D, class V>
+HWY_INLINE auto to_half(D d, V v) {
+#if !(HWY_ARCH_X86 && HWY_TARGET <= HWY_AVX2) || defined(HWY_DISABLE_F16C)
+    return to_half_emulated(d, v);
 #else
     (void)d;
-    return hn::DemoteTo(dh, v);
+    return hwy::HWY_NAMESPACE::DemoteTo(hwy::HWY_NAMESPACE::Rebind<hwy::float16_t, D>(), v);
 #endif
 }
 
