@@ -1,6 +1,7 @@
 #include "media/frame_convert.hpp"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 
 #include <fmt/format.h>
@@ -39,6 +40,36 @@ AVPixelFormat yuvj_layout(AVPixelFormat f) {
             return AV_PIX_FMT_YUV444P;
         default:
             return AV_PIX_FMT_NONE;
+    }
+}
+
+// R, G, B of an image converted from gray as if full range, re-read as limited range:
+// Y = (code - 16 k) / (219 k) with k = 2^(bits - 8), clamped to [0, 1]. Alpha is untouched.
+void expand_limited_gray(Image& img, int bits) {
+    const double k = std::ldexp(1.0, bits - 8);
+    const double code_max = std::ldexp(1.0, bits) - 1.0;
+    auto expand = [&](double full) {  // full-range value in [0, 1] -> limited-range value
+        return std::clamp((full * code_max - 16.0 * k) / (219.0 * k), 0.0, 1.0);
+    };
+    const int w = img.width(), h = img.height();
+    if (img.format() == PixelFormat::rgba8) {
+        uint8_t lut[256];
+        for (int v = 0; v < 256; ++v) {
+            lut[v] = static_cast<uint8_t>(std::lround(255.0 * expand(v / 255.0)));
+        }
+        for (int y = 0; y < h; ++y) {
+            uint8_t* p = img.view().row_as<uint8_t>(y);
+            for (int x = 0; x < w; ++x) {
+                for (int c = 0; c < 3; ++c) p[4 * x + c] = lut[p[4 * x + c]];
+            }
+        }
+        return;
+    }
+    for (int y = 0; y < h; ++y) {
+        float* p = img.view().row_as<float>(y);
+        for (int x = 0; x < w; ++x) {
+            for (int c = 0; c < 3; ++c) p[4 * x + c] = static_cast<float>(expand(p[4 * x + c]));
+        }
     }
 }
 
@@ -237,15 +268,19 @@ Result<void> FrameConverter::convert(const AVFrame& frame, Image& out,
         key.full_range = (frame.color_range == AVCOL_RANGE_JPEG || same_layout != AV_PIX_FMT_NONE);
         if (same_layout != AV_PIX_FMT_NONE) key.format = same_layout;
     } else {
-        key.full_range = 1;  // RGB, palette and gray are full range
+        key.full_range = 1;  // RGB and palette are full range; gray is converted as full range
     }
+    // Gray is luma alone: limited range when tagged so (video), full otherwise (stills).
+    // swscale (FFmpeg 5.1) converts gray as full range whatever it is told, so a limited-range
+    // gray frame goes through it as full range and its codes are expanded below.
+    const bool limited_gray = family == Family::gray && frame.color_range == AVCOL_RANGE_MPEG;
     KZ_TRY(prepare(key, source));
 
     const bool deep = max_component_depth(format) > 8;
     const PixelFormat out_format = deep ? PixelFormat::rgba32f : PixelFormat::rgba8;
-    ColorInfo color =
-        color_info_from_av(matrix, key.full_range ? AVCOL_RANGE_JPEG : AVCOL_RANGE_MPEG,
-                           frame.color_trc, frame.color_primaries, frame.chroma_location, still_);
+    ColorInfo color = color_info_from_av(
+        matrix, key.full_range && !limited_gray ? AVCOL_RANGE_JPEG : AVCOL_RANGE_MPEG,
+        frame.color_trc, frame.color_primaries, frame.chroma_location, still_);
     if (out.empty() || out.width() != frame.width || out.height() != frame.height ||
         out.format() != out_format) {
         auto img = Image::create(frame.width, frame.height, out_format);
@@ -278,6 +313,7 @@ Result<void> FrameConverter::convert(const AVFrame& frame, Image& out,
             for (int i = 0; i < frame.width * 4; ++i) d[i] = static_cast<float>(s[i]) * scale;
         }
     }
+    if (limited_gray) expand_limited_gray(out, max_component_depth(format));
     return {};
 }
 

@@ -165,6 +165,54 @@ INSTANTIATE_TEST_SUITE_P(
                   "-c:v libx264 -qp 0", "mp4"}),
     [](const auto& info) { return std::string(info.param.name); });
 
+// Gray (4:0:0) video carries its range like Y'CbCr does: a limited-range code 150 is
+// (150 - 16) / 219 = 0.612 on every channel, not 150 / 255 = 0.588; full range keeps 150 / 255.
+// FFV1 stores the codes losslessly; 8 and 10 bits.
+TEST(VideoReader, GrayVideoHonoursItsRange) {
+    for (const bool full : {false, true}) {
+        for (const int bits : {8, 10}) {
+            TempDir dir;
+            const int w = 32, h = 16, frames = 2, code8 = 150;
+            const int code = code8 << (bits - 8);
+            std::vector<uint8_t> raw;
+            for (int i = 0; i < w * h * frames; ++i) {
+                raw.push_back(static_cast<uint8_t>(code));
+                if (bits > 8) raw.push_back(static_cast<uint8_t>(code >> 8));
+            }
+            write_bytes(dir / "in.raw", raw);
+            const std::string range = full ? "pc" : "tv";
+            const std::string pix = bits == 8 ? "gray" : "gray10le";
+            const fs::path file = dir / "gray.mkv";
+            ffmpeg("-f rawvideo -pix_fmt " + pix + " -s 32x16 -r 10 -color_range " + range +
+                   " -i '" + (dir / "in.raw").string() + "' -c:v ffv1 -color_range " + range +
+                   " '" + file.string() + "'");
+            auto reader = VideoReader::open(file);
+            ASSERT_TRUE(reader.ok()) << reader.error().message;
+            const std::string what = pix + (full ? " full" : " limited");
+            EXPECT_EQ(reader->info().color.range, full ? ColorRange::full : ColorRange::limited)
+                << what;
+            const double max = (1 << bits) - 1;
+            const double want =
+                full ? code / max : (code - 16.0 * (1 << (bits - 8))) / (219.0 * (1 << (bits - 8)));
+            Image out;
+            VideoFrameInfo fi;
+            int n = 0;
+            for (;;) {
+                auto r = reader->read_frame(out, fi);
+                ASSERT_TRUE(r.ok()) << r.error().message;
+                if (!*r) break;
+                ++n;
+                EXPECT_EQ(out.color().range, full ? ColorRange::full : ColorRange::limited) << what;
+                for (int ch = 0; ch < 3; ++ch) {
+                    ASSERT_NEAR(channel(out.view(), w / 2, h / 2, ch), want, 2.0 / 255)
+                        << what << " frame " << n << " channel " << ch;
+                }
+            }
+            EXPECT_EQ(n, frames) << what;
+        }
+    }
+}
+
 // After the first frames, decoding reuses the output image and allocates nothing of ours.
 TEST(VideoReader, SteadyStateReusesTheOutputImage) {
     TempDir dir;
