@@ -1,8 +1,11 @@
 // VideoReader: frame count, timestamps and colour conversion on videos made by the ffmpeg tool.
 #include <gtest/gtest.h>
 
+#include <array>
 #include <cmath>
 #include <cstdlib>
+#include <optional>
+#include <string>
 
 #include "alloc_counter.hpp"
 #include "kizuna/media.hpp"
@@ -71,6 +74,45 @@ std::array<float, 3> ycbcr_to_rgb(double kr, double kb, bool full, double y, dou
     return {clamp(r), clamp(g), clamp(b)};
 }
 
+// Reads reader to its end and checks every frame: the output format, the range tag, the matrix
+// tag when given, and every pixel equal to want (within 2/255) and opaque. Returns the count.
+int expect_solid_frames(VideoReader& reader, const std::array<float, 3>& want, PixelFormat format,
+                        ColorRange range, std::optional<ColorMatrix> matrix,
+                        const std::string& what) {
+    Image out;
+    VideoFrameInfo fi;
+    int n = 0;
+    for (;;) {
+        auto r = reader.read_frame(out, fi);
+        EXPECT_TRUE(r.ok()) << what << ": " << r.error().message;
+        if (!r.ok() || !*r) break;
+        ++n;
+        EXPECT_EQ(out.format(), format) << what;
+        EXPECT_EQ(out.color().range, range) << what;
+        if (matrix) {
+            EXPECT_EQ(out.color().matrix, *matrix) << what;
+        }
+        for (int y = 0; y < out.height(); ++y) {
+            for (int x = 0; x < out.width(); ++x) {
+                for (int ch = 0; ch < 3; ++ch) {
+                    const float v = channel(out.view(), x, y, ch);
+                    if (std::fabs(v - want[ch]) > 2.0f / 255) {
+                        ADD_FAILURE() << what << " frame " << n << " pixel " << x << "," << y
+                                      << " channel " << ch << ": " << v << ", want " << want[ch];
+                        return n;
+                    }
+                }
+                if (channel(out.view(), x, y, 3) != 1.0f) {
+                    ADD_FAILURE() << what << " frame " << n << " pixel " << x << "," << y
+                                  << ": not opaque";
+                    return n;
+                }
+            }
+        }
+    }
+    return n;
+}
+
 struct SolidCase {
     const char* name;
     const char* colorspace;  // ffmpeg -colorspace value
@@ -128,28 +170,9 @@ TEST_P(SolidVideo, DecodesToTheTaggedMatrixAndRange) {
     const double max = (1 << c.bits) - 1;
     const auto want =
         ycbcr_to_rgb(c.kr, c.kb, c.full, y8 << shift, cb8 << shift, cr8 << shift, max);
-    Image out;
-    VideoFrameInfo fi;
-    int n = 0;
-    for (;;) {
-        auto r = reader->read_frame(out, fi);
-        ASSERT_TRUE(r.ok()) << r.error().message;
-        if (!*r) break;
-        ++n;
-        ASSERT_EQ(out.format(), c.bits > 8 ? PixelFormat::rgba32f : PixelFormat::rgba8);
-        EXPECT_EQ(out.color().matrix, c.matrix);
-        EXPECT_EQ(out.color().range, c.full ? ColorRange::full : ColorRange::limited);
-        for (int y = 0; y < h; ++y) {
-            for (int x = 0; x < w; ++x) {
-                for (int ch = 0; ch < 3; ++ch) {
-                    ASSERT_NEAR(channel(out.view(), x, y, ch), want[ch], 2.0f / 255)
-                        << c.name << " frame " << n << " pixel " << x << "," << y << " channel "
-                        << ch;
-                }
-                ASSERT_EQ(channel(out.view(), x, y, 3), 1.0f);
-            }
-        }
-    }
+    const int n =
+        expect_solid_frames(*reader, want, c.bits > 8 ? PixelFormat::rgba32f : PixelFormat::rgba8,
+                            c.full ? ColorRange::full : ColorRange::limited, c.matrix, c.name);
     EXPECT_EQ(n, frames);
 }
 
@@ -192,22 +215,12 @@ TEST(VideoReader, GrayVideoHonoursItsRange) {
             EXPECT_EQ(reader->info().color.range, full ? ColorRange::full : ColorRange::limited)
                 << what;
             const double max = (1 << bits) - 1;
-            const double want =
-                full ? code / max : (code - 16.0 * (1 << (bits - 8))) / (219.0 * (1 << (bits - 8)));
-            Image out;
-            VideoFrameInfo fi;
-            int n = 0;
-            for (;;) {
-                auto r = reader->read_frame(out, fi);
-                ASSERT_TRUE(r.ok()) << r.error().message;
-                if (!*r) break;
-                ++n;
-                EXPECT_EQ(out.color().range, full ? ColorRange::full : ColorRange::limited) << what;
-                for (int ch = 0; ch < 3; ++ch) {
-                    ASSERT_NEAR(channel(out.view(), w / 2, h / 2, ch), want, 2.0 / 255)
-                        << what << " frame " << n << " channel " << ch;
-                }
-            }
+            const auto want = static_cast<float>(full ? code / max
+                                                      : (code - 16.0 * (1 << (bits - 8))) /
+                                                            (219.0 * (1 << (bits - 8))));
+            const int n = expect_solid_frames(
+                *reader, {want, want, want}, bits > 8 ? PixelFormat::rgba32f : PixelFormat::rgba8,
+                full ? ColorRange::full : ColorRange::limited, std::nullopt, what);
             EXPECT_EQ(n, frames) << what;
         }
     }
