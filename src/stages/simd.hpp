@@ -27,7 +27,7 @@ enum class SimdLevel { baseline, avx2, avx512 };
 SimdLevel simd_level();
 
 // Names of the Highway targets this build holds and this CPU runs, best first (e.g. "AVX3",
-// "AVX2", "SSE4", "SSSE3", "EMU128").
+// "AVX2", "SSE4", "SSSE3", and "SCALAR" or "EMU128" as the baseline).
 std::vector<std::string> simd_targets();
 
 // The Highway target the kernels dispatch to now, by Highway's target selection.
