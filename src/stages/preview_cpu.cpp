@@ -36,6 +36,10 @@ double ms_since(Clock::time_point t0) {
     return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
 }
 
+// Smallest band of the fused pass. A band recomputes about 2.5 rows' worth of work at its edges
+// (4 upscaled, 2 enhanced and 2 difference rows), so bands stay at least this tall.
+constexpr int kBandGrain = 32;
+
 size_t padded(int width) {
     return (static_cast<size_t>(width) + 15) / 16 * 16 + 32;
 }
@@ -143,7 +147,7 @@ private:
     }
 
     Result<void> prepare(int w, int h, const PreviewParams& params, bool enhance, bool temporal) {
-        bands_ = std::min(h, 4 * pool_.size());
+        slots_ = pool_.size();
         ring_floats_ = 9 * padded(w);
         // Every region starts on a 64-byte line (the scratch is aligned below), so that row loads
         // of the kernels do not straddle lines.
@@ -154,11 +158,11 @@ private:
                                           padded(static_cast<int>(upscale_.row2x_scratch_floats()))
                                     : 0;
         const size_t per_band = ring_floats_ + enhance_floats_ + temporal_floats_ + up_floats_;
-        if (scratch_floats_ < per_band * bands_) {
+        if (scratch_floats_ < per_band * slots_) {
             // + 16 floats: room to start at a 64-byte line.
-            scratch_.reset(new (std::nothrow) float[per_band * bands_ + 16]);
+            scratch_.reset(new (std::nothrow) float[per_band * slots_ + 16]);
             if (!scratch_) return make_error(Errc::out_of_memory, "preview: cannot allocate rows");
-            scratch_floats_ = per_band * bands_;
+            scratch_floats_ = per_band * slots_;
             const auto addr = reinterpret_cast<uintptr_t>(scratch_.get());
             scratch_base_ = scratch_.get() + (64 - addr % 64) % 64 / sizeof(float);
             // Row padding past the frame width is read (whole vectors) but never used; zeroed
@@ -196,17 +200,18 @@ private:
         const PlanarFrame& up = upscaled_;
         const HalfFrame& prev = history_[cur_];
         HalfFrame& next = history_[cur_ ^ 1];
-        pool_.parallel_for(bands_, [&](int b0, int b1) {
-            for (int band = b0; band < b1; ++band) {
-                float* base = scratch_base_ + per_band * band;
+        // Bands of rows, handed out by the pool in shrinking sizes (each one recomputes a few
+        // rows at its edges, hence the grain); the scratch is the running thread's.
+        pool_.parallel_for(
+            h,
+            [&](int y0, int y1) {
+                float* base = scratch_base_ + per_band * static_cast<size_t>(pool_.thread_index());
                 float* ring = base;
                 float* escratch = base + ring_floats_;
                 float* tscratch = escratch + enhance_floats_;
                 float* uring = tscratch + temporal_floats_;
                 UpscaleCpu::Row2xScratch uscratch;
                 uscratch.floats = uring + 12 * padded(w);
-                const int y0 = static_cast<int>(int64_t{h} * band / bands_);
-                const int y1 = static_cast<int>(int64_t{h} * (band + 1) / bands_);
                 const float* e_rows[3];
                 const uint16_t* h_rows[3];
                 uint16_t* o_rows[3];
@@ -266,7 +271,7 @@ private:
                 };
                 if (!temporal) {
                     for (int y = y0; y < y1; ++y) pack(y, source(y, y % 3));
-                    continue;
+                    return;
                 }
                 auto prev_rows = [&](int y) -> const uint16_t* const* {
                     h_rows[0] = prev.r.row(y), h_rows[1] = prev.g.row(y);
@@ -286,7 +291,7 @@ private:
                         for (int c = 0; c < 3; ++c) temporal_detail::round_row(e[c], w, n[c]);
                         pack(y, e);
                     }
-                    continue;
+                    return;
                 }
                 // Stage 5 as temporal_detail::run_band does it, with the blend and the packing
                 // of each row in one kernel (the new history goes out with streaming stores).
@@ -298,8 +303,14 @@ private:
                         const int slot = ready % 3;
                         const float* const* e = source(ready, slot);
                         for (int c = 0; c < 3; ++c) erow[slot][c] = e[c];
+                        // The next H row comes from memory: fetched while this row runs.
+                        const uint16_t* ahead[3] = {};
+                        if (ready + 1 < h) {
+                            for (int c = 0; c < 3; ++c) ahead[c] = prev_rows(ready + 1)[c];
+                        }
                         const float sum =
-                            temporal_detail::diff_row(e, prev_rows(ready), w, rows.d, rows.r[slot]);
+                            temporal_detail::diff_row(e, prev_rows(ready), w, rows.d, rows.r[slot],
+                                                      ready + 1 < h ? ahead : nullptr);
                         if (ready >= y0 && ready < y1) luma_sums_[ready] = sum;
                     }
                     const int yu = std::max(y - 1, 0), yd = std::min(y + 1, h - 1);
@@ -308,8 +319,8 @@ private:
                                                     next_rows(y), alpha ? up.a.row(y) : nullptr,
                                                     linear, out.format, out.row(y));
                 }
-            }
-        });
+            },
+            kBandGrain);
     }
 
     ThreadPool pool_;
@@ -326,7 +337,7 @@ private:
     float* scratch_base_ = nullptr;  // scratch_ from its first 64-byte line
     size_t scratch_floats_ = 0, ring_floats_ = 0, enhance_floats_ = 0, temporal_floats_ = 0,
            up_floats_ = 0;
-    int bands_ = 1;
+    int slots_ = 1;               // per-thread scratch regions (pool threads)
     bool fused_upscale_ = false;  // this frame's x2 step runs inside the fused pass
     int out_w_ = 0, out_h_ = 0;   // size of the upscaled frame (stage 3's output)
     std::vector<float> luma_sums_;

@@ -289,7 +289,7 @@ Result<void> ReconstructCpu::run(const PlanarFrame& in, const ReconstructParams&
     const int w = in.width(), h = in.height();
     KZ_TRY(out.ensure(w, h));
     const size_t floats = reconstruct_detail::kScratchRows * reconstruct_detail::row_pitch(w);
-    // Bands of at least 16 rows: each band recomputes 2 luma rows and 1 gradient row on each
+    // Bands of at least 32 rows: each band recomputes 2 luma rows and 1 gradient row on each
     // side, so small bands would waste work. Any split gives the same bits.
     pool.parallel_for(
         h,
@@ -305,7 +305,7 @@ Result<void> ReconstructCpu::run(const PlanarFrame& in, const ReconstructParams&
             a.scratch = thread_scratch(1, floats);
             HWY_DYNAMIC_DISPATCH(ReconstructBandKernel)(a);
         },
-        16);
+        32);
     return {};
 }
 

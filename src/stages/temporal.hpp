@@ -73,8 +73,10 @@ size_t band_scratch_floats(int width) noexcept;
 BandRows band_rows(float* scratch, int width) noexcept;
 
 // D of step 3 into d[0, width) (d[-1] and d[width] are overwritten too), then the row of R
-// (temporal.hpp) into r[0, width). Returns the row's sum of |Y(E) - Y(H)|.
-float diff_row(const float* const e[3], const uint16_t* const h[3], int width, float* d, float* r);
+// (temporal.hpp) into r[0, width). Returns the row's sum of |Y(E) - Y(H)|. prefetch: null, or
+// the H rows a later call reads (3 pointers), fetched into the cache meanwhile.
+float diff_row(const float* const e[3], const uint16_t* const h[3], int width, float* d, float* r,
+               const uint16_t* const* prefetch = nullptr);
 // out = E + w * (H - E) with w from the three R rows (made by diff_row) around this row, and,
 // when hist_out is not null, the new history: out rounded to fp16.
 void blend_row(const float* r_up, const float* r_mid, const float* r_down, const float* const e[3],

@@ -101,7 +101,8 @@ HWY_INLINE void StorePixels(D d, V r, V g, V b, V a, PixelFormat format, uint8_t
     pack_store_pixels(d, r, g, b, a, format, dst, stream);
 }
 
-float DiffRow(const float* const e[3], const uint16_t* const h[3], int width, float* d, float* r) {
+float DiffRow(const float* const e[3], const uint16_t* const h[3], int width, float* d, float* r,
+              const uint16_t* const* prefetch) {
     const hn::ScalableTag<float> df;
     const size_t n = hn::Lanes(df);
     const size_t w = static_cast<size_t>(width);
@@ -118,7 +119,12 @@ float DiffRow(const float* const e[3], const uint16_t* const h[3], int width, fl
     };
     auto acc0 = hn::Zero(df), acc1 = hn::Zero(df);
     size_t x = 0;
+    const uint16_t* pf[3] = {};
+    if (prefetch) pf[0] = prefetch[0], pf[1] = prefetch[1], pf[2] = prefetch[2];
     for (; x + 2 * n <= w; x += 2 * n) {
+        if (pf[0]) {
+            for (const uint16_t* row : pf) hwy::Prefetch(row + x);
+        }
         acc0 = hn::Add(acc0, diff(x));
         acc1 = hn::Add(acc1, diff(x + n));
     }
@@ -328,8 +334,9 @@ HWY_EXPORT(BlendPackRow);
 
 namespace temporal_detail {
 
-float diff_row(const float* const e[3], const uint16_t* const h[3], int width, float* d, float* r) {
-    return HWY_DYNAMIC_DISPATCH(DiffRow)(e, h, width, d, r);
+float diff_row(const float* const e[3], const uint16_t* const h[3], int width, float* d, float* r,
+               const uint16_t* const* prefetch) {
+    return HWY_DYNAMIC_DISPATCH(DiffRow)(e, h, width, d, r, prefetch);
 }
 
 void blend_row(const float* r_up, const float* r_mid, const float* r_down, const float* const e[3],

@@ -9,7 +9,7 @@ ThreadPool::ThreadPool(int threads) {
     workers_.reserve(static_cast<size_t>(threads - 1));
     for (int i = 1; i < threads; ++i) {
         try {
-            workers_.emplace_back([this] { worker_main(); });
+            workers_.emplace_back([this, i] { worker_main(i); });
         } catch (const std::system_error&) {
             break;  // keep the threads we got
         }
@@ -26,14 +26,31 @@ ThreadPool::~ThreadPool() {
 }
 
 void ThreadPool::work_on_current_job() {
-    for (;;) {
-        const int begin = job_next_.fetch_add(job_chunk_, std::memory_order_relaxed);
-        if (begin >= job_count_) return;
-        job_fn_(job_ctx_, begin, std::min(begin + job_chunk_, job_count_));
+    int begin = job_next_.load(std::memory_order_relaxed);
+    while (begin < job_count_) {
+        const int size = std::max(job_grain_, (job_count_ - begin) / job_split_);
+        const int end = std::min(begin + size, job_count_);
+        // On failure begin is reloaded with the current value; retry with what is left then.
+        if (job_next_.compare_exchange_weak(begin, end, std::memory_order_relaxed)) {
+            job_fn_(job_ctx_, begin, end);
+            begin = job_next_.load(std::memory_order_relaxed);
+        }
     }
 }
 
-void ThreadPool::worker_main() {
+namespace {
+// The pool whose worker this thread is, and its index there (workers are 1 .. size() - 1).
+thread_local const ThreadPool* tl_pool = nullptr;
+thread_local int tl_index = 0;
+}  // namespace
+
+int ThreadPool::thread_index() const noexcept {
+    return tl_pool == this ? tl_index : 0;
+}
+
+void ThreadPool::worker_main(int index) {
+    tl_pool = this;
+    tl_index = index;
     uint64_t seen = 0;
     for (;;) {
         {
@@ -58,8 +75,6 @@ void ThreadPool::run(int count, int grain, Trampoline fn, void* ctx) {
         fn(ctx, 0, count);
         return;
     }
-    // About four chunks per thread balances load without much contention.
-    const int chunk = std::max(grain, (count + threads * 4 - 1) / (threads * 4));
     {
         // A worker that woke late for the previous job may still be looking at its fields.
         std::unique_lock lock(mutex_);
@@ -67,7 +82,8 @@ void ThreadPool::run(int count, int grain, Trampoline fn, void* ctx) {
         job_fn_ = fn;
         job_ctx_ = ctx;
         job_count_ = count;
-        job_chunk_ = chunk;
+        job_grain_ = grain;
+        job_split_ = 2 * threads;
         job_next_.store(0, std::memory_order_relaxed);
         ++generation_;
     }

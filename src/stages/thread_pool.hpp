@@ -25,7 +25,10 @@ public:
     int size() const noexcept { return static_cast<int>(workers_.size()) + 1; }
 
     // Calls fn(begin, end) on disjoint ranges covering [0, count), in parallel, and returns when
-    // all calls are done. Ranges hold at least `grain` items (except the last). fn must not
+    // all calls are done. Ranges hold at least `grain` items (except the last). They are handed
+    // out in order and shrink as the work runs out (guided scheduling): each is 1 / (2 size())
+    // of what is left, so a thread that runs slower, or draws costlier rows, leaves the others
+    // at most a small range to wait for at the end. fn must not
     // throw and must not call parallel_for on the same pool. Allocates nothing. One call at a
     // time per pool (callers must serialise; the preview chain runs one frame at a time).
     template <class Fn>
@@ -38,11 +41,15 @@ public:
             const_cast<void*>(static_cast<const void*>(&fn)));
     }
 
+    // Inside fn: which of the pool's threads runs this range, in [0, size()) (0: the calling
+    // thread). Lets fn use per-thread scratch that was allocated before the call.
+    int thread_index() const noexcept;
+
 private:
     using Trampoline = void (*)(void*, int, int);
     void run(int count, int grain, Trampoline fn, void* ctx);
     void work_on_current_job();
-    void worker_main();
+    void worker_main(int index);
 
     std::vector<std::thread> workers_;
     std::mutex mutex_;
@@ -56,7 +63,8 @@ private:
     Trampoline job_fn_ = nullptr;
     void* job_ctx_ = nullptr;
     int job_count_ = 0;
-    int job_chunk_ = 1;
+    int job_grain_ = 1;
+    int job_split_ = 2;  // a range is 1 / job_split_ of the items left (at least job_grain_)
     std::atomic<int> job_next_{0};
 };
 

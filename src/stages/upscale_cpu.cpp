@@ -148,6 +148,8 @@ void UpscaleCpu::row2x(int oy, float* const dst[3], Row2xScratch& s) const {
         for (int l = 0; l < 6; ++l) {
             a.rows[l] = rows_src_[c]->row(std::clamp(j0 - 2 + l, 0, rows_h_ - 1));
         }
+        // Output rows oy + 1 and oy + 2 add input row j0 + 4 (first read from memory).
+        a.prefetch = a.odd_row && j0 + 4 < rows_h_ ? rows_src_[c]->row(j0 + 4) : nullptr;
         row2x_channel(a, s.floats, dst[c]);
     }
 }

@@ -17,6 +17,7 @@
 
 #undef HWY_TARGET_INCLUDE
 #define HWY_TARGET_INCLUDE "stages/upscale_row2x.cpp"
+#include "hwy/cache_control.h"
 #include "hwy/foreach_target.h"  // IWYU pragma: keep
 #include "hwy/highway.h"
 
@@ -134,7 +135,8 @@ HWY_INLINE void FinishPass(D df, const Row2xArgs& a, const ChunkScratch& s, int 
 // we[i] / wo[i + 1] for input column i of the chunk.
 template <bool kOddRow, class D>
 HWY_INLINE void Chunk(D df, const Row2xArgs& a, const float* const p[6], const float* we,
-                      const float* wo, int n, const ChunkScratch& s, float* HWY_RESTRICT out) {
+                      const float* wo, int n, const float* prefetch, const ChunkScratch& s,
+                      float* HWY_RESTRICT out) {
     using V = hn::Vec<D>;
     const size_t lanes = hn::Lanes(df);
     const size_t nn = static_cast<size_t>(n);
@@ -148,6 +150,7 @@ HWY_INLINE void Chunk(D df, const Row2xArgs& a, const float* const p[6], const f
         V wy[6];
         for (int k = 0; k < 6; ++k) wy[k] = hn::Set(df, a.wy[k]);
         for (size_t x = 0; x < vlen; x += lanes) {
+            if (x < nn && prefetch) hwy::Prefetch(prefetch + x);
             const V a0 = hn::LoadU(df, r0 + x), b0 = hn::LoadU(df, r0 + x + 1);
             const V c0 = hn::LoadU(df, r1 + x), d0 = hn::LoadU(df, r1 + x + 1);
             const V sum = Sum6(wy, hn::LoadU(df, p[0] + x), hn::LoadU(df, rm1 + x), a0, c0,
@@ -259,10 +262,11 @@ void Row2xChannel(const Row2xArgs& a, float* scratch, float* out) {
             we = we_copy;
             wo = wo_copy;
         }
+        const float* pf = a.prefetch ? a.prefetch + x0 : nullptr;
         if (a.odd_row) {
-            Chunk<true>(df, a, p, we, wo, n, s, out + 2 * x0);
+            Chunk<true>(df, a, p, we, wo, n, pf, s, out + 2 * x0);
         } else {
-            Chunk<false>(df, a, p, we, wo, n, s, out + 2 * x0);
+            Chunk<false>(df, a, p, we, wo, n, pf, s, out + 2 * x0);
         }
     }
 }

@@ -27,6 +27,9 @@ struct Row2xArgs {
     float co[4] = {};      // ... odd outputs
     float anti_ringing = 0.0f;
     float clip_lo = 0.0f, clip_hi = 0.0f;  // final clamp of every output
+    // Optional: a row of `width` floats that a later call will read (the next input row), fetched
+    // into the cache while this row is computed.
+    const float* prefetch = nullptr;
 };
 
 // Floats of scratch row2x_channel needs (independent of the width).
