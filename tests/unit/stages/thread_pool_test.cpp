@@ -50,8 +50,8 @@ TEST(ThreadPool, EveryIndexOnceInRangesOfAtLeastTheGrain) {
                 ASSERT_FALSE(ranges.empty());
                 int next = 0;
                 for (const Range& r : ranges) {
-                    ASSERT_EQ(r.begin, next) << threads << " threads, count " << count
-                                             << ", grain " << grain << ": gap or overlap";
+                    ASSERT_EQ(r.begin, next) << threads << " threads, count " << count << ", grain "
+                                             << grain << ": gap or overlap";
                     ASSERT_GT(r.end, r.begin);
                     if (r.end != count) {
                         EXPECT_GE(r.end - r.begin, grain)
