@@ -108,6 +108,88 @@ HWY_INLINE VF s_curve(DF d, VF c, VF contrast) {
     return hn::MulAdd(contrast, hn::Sub(s, k), c);
 }
 
+// AVX-512 keeps the 3x3 statistics of the sharpening step in registers: the neighbours of a
+// vector of pixels are lane shifts (valignd) of it and of the vectors before and after it, so the
+// vertical sums, minima and maxima never go through scratch rows (whose reads at x - 1 and x + 1
+// would each split a cache line). Other targets use the scratch rows.
+#undef KZ_ENHANCE_REGISTER_STATS  // defined once per target
+#if HWY_ARCH_X86 && HWY_TARGET <= HWY_AVX3
+#define KZ_ENHANCE_REGISTER_STATS 1
+// [prev[last], cur[0 .. last - 1]]: the values at x - 1 for the pixels of cur.
+HWY_INLINE VF FromLeft(VF prev, VF cur) {
+    return VF{_mm512_castsi512_ps(
+        _mm512_alignr_epi32(_mm512_castps_si512(cur.raw), _mm512_castps_si512(prev.raw), 15))};
+}
+// [cur[1 .. last], next[0]]: the values at x + 1.
+HWY_INLINE VF FromRight(VF cur, VF next) {
+    return VF{_mm512_castsi512_ps(
+        _mm512_alignr_epi32(_mm512_castps_si512(next.raw), _mm512_castps_si512(cur.raw), 1))};
+}
+
+// Vertical 3-row sum, minimum and maximum of one vector of pixels, in the order of the scratch
+// path (and of the reference): (up + mid) + down, min(min(up, mid), down), max likewise.
+struct Stats {
+    VF sum, lo, hi, mid;
+};
+HWY_INLINE Stats VerticalStats(DF d, const float* up, const float* mid, const float* down) {
+    const VF u = hn::LoadU(d, up), m = hn::LoadU(d, mid), o = hn::LoadU(d, down);
+    return {hn::Add(hn::Add(u, m), o), hn::Min(hn::Min(u, m), o), hn::Max(hn::Max(u, m), o), m};
+}
+#else
+#define KZ_ENHANCE_REGISTER_STATS 0
+#endif
+
+// Steps 1-3 of one channel over local [0, span) of the chunk at x0 of a row whose whole vectors
+// cover [0, wr) (w the width), sharpening on: o[i] from the rows up / mid / down (at x0).
+template <class Steps>
+HWY_INLINE void SharpenChannel(DF d, const float* up, const float* mid, const float* down,
+                               size_t x0, size_t span, size_t w, size_t wr, VF amount,
+                               const Steps& rest, float* o) {
+#if KZ_ENHANCE_REGISTER_STATS
+    const size_t n = hn::Lanes(d);
+    const VF ninth = hn::Set(d, 1.0f / 9.0f);
+    const VF noise = hn::Set(d, 1.0f / 255.0f);
+    const VF gain = hn::Set(d, 255.0f / 4.0f);
+    Stats cur = VerticalStats(d, up, mid, down);
+    Stats prev;
+    if (x0 == 0) {
+        // x = -1 is x = 0 (edge replication): the lane shifted in is lane 0 of cur.
+        prev = {hn::Set(d, hn::GetLane(cur.sum)), hn::Set(d, hn::GetLane(cur.lo)),
+                hn::Set(d, hn::GetLane(cur.hi)), cur.mid};
+    } else {
+        prev = VerticalStats(d, up - n, mid - n, down - n);
+    }
+    for (size_t i = 0; i < span; i += n) {
+        const bool last = x0 + i + n >= wr;  // the vector holding x = w - 1
+        const Stats next = last ? cur : VerticalStats(d, up + i + n, mid + i + n, down + i + n);
+        VF sr = FromRight(cur.sum, next.sum), lr = FromRight(cur.lo, next.lo),
+           hr = FromRight(cur.hi, next.hi);
+        if (last) {
+            // x = w is x = w - 1 (edge replication).
+            const hn::RebindToSigned<DF> di;
+            const auto edge = hn::RebindMask(
+                d, hn::Eq(hn::Iota(di, 0), hn::Set(di, static_cast<int32_t>(w - 1 - x0 - i))));
+            sr = hn::IfThenElse(edge, cur.sum, sr);
+            lr = hn::IfThenElse(edge, cur.lo, lr);
+            hr = hn::IfThenElse(edge, cur.hi, hr);
+        }
+        const VF sum = hn::Add(hn::Add(FromLeft(prev.sum, cur.sum), cur.sum), sr);
+        const VF lo = hn::Min(hn::Min(FromLeft(prev.lo, cur.lo), cur.lo), lr);
+        const VF hi = hn::Max(hn::Max(FromLeft(prev.hi, cur.hi), cur.hi), hr);
+        const VF v = cur.mid;
+        const VF ad = clamp01(d, hn::Mul(hn::Sub(hn::Sub(hi, lo), noise), gain));
+        const VF detail = hn::Sub(v, hn::Mul(sum, ninth));
+        const VF sharp = hn::Min(hn::Max(hn::Add(v, hn::Mul(hn::Mul(amount, ad), detail)), lo), hi);
+        hn::StoreU(rest(sharp, i), d, o + i);
+        prev = cur;
+        cur = next;
+    }
+#else
+    (void)d, (void)up, (void)mid, (void)down, (void)x0, (void)span, (void)w, (void)wr;
+    (void)amount, (void)rest, (void)o;
+#endif
+}
+
 }  // namespace
 
 // Line-darken factors of x in [x0, end) into factor[x - x0] (dark on line-art pixels, else 1),
@@ -215,7 +297,7 @@ void EnhanceRow(const enhance_detail::RowArgs& a, const EnhanceParams& p, bool l
     const bool halved = darken && static_cast<size_t>(a.cls_x[w - 1]) == (w - 1) / 2;
     for (size_t x0 = 0; x0 < w; x0 += kChunk) {
         const size_t span = std::min(kChunk, wr - x0);  // lanes of output in this chunk
-        if (sharpen) {
+        if (sharpen && !KZ_ENHANCE_REGISTER_STATS) {
             // Vertical 3-row sum / min / max for local [-1, span + 1); the first n + 1 values
             // come from the previous chunk when there is one.
             const size_t end = std::min(span + n, wr - x0);
@@ -257,6 +339,17 @@ void EnhanceRow(const enhance_detail::RowArgs& a, const EnhanceParams& p, bool l
             const float* pl = vmin[ch];
             const float* ph = vmax[ch];
             float* o = do_sat ? stage[ch] : out[ch] + x0;
+            if (KZ_ENHANCE_REGISTER_STATS && sharpen) {
+                // Line darkening and contrast after the sharpened value, as below.
+                auto rest = [&](VF v, size_t i) HWY_ATTR {
+                    if (darken) v = hn::Mul(v, hn::LoadU(d, factor + i));
+                    if (do_contrast) v = s_curve(d, v, contrast);
+                    return v;
+                };
+                SharpenChannel(d, a.up[ch] + x0, mid, a.down[ch] + x0, x0, span, w, wr, amount,
+                               rest, o);
+                continue;
+            }
             for (size_t i = 0; i < span; i += n) {
                 VF v = hn::LoadU(d, mid + i);
                 if (sharpen) {

@@ -84,9 +84,10 @@ void check(const Case& c, uint32_t seed, int threads) {
 }
 
 TEST(EnhanceCpu, MatchesReference) {
-    // 600 and 513 span several 256-pixel chunks of the row kernel.
-    const int sizes[][2] = {{67, 43}, {1, 1},   {17, 5},  {33, 2},
-                            {2, 9},   {48, 16}, {600, 7}, {513, 3}};
+    // 600 and 513 span several 256-pixel chunks of the row kernel; 16, 256 and 272 end on a
+    // whole vector (the right edge pixel is the last lane), 257 one pixel past a chunk.
+    const int sizes[][2] = {{67, 43}, {1, 1},   {17, 5}, {33, 2},  {2, 9},   {48, 16},
+                            {600, 7}, {513, 3}, {16, 4}, {256, 3}, {272, 2}, {257, 2}};
     const EnhanceParams corners[] = {
         {0.0f, 0.0f, 1.0f, 0.0f},  {1.0f, 0.0f, 1.0f, 0.0f}, {0.0f, 1.0f, 1.0f, 0.0f},
         {0.0f, 0.0f, 0.0f, 0.0f},  {0.0f, 0.0f, 2.0f, 0.0f}, {0.0f, 0.0f, 1.0f, 2.0f},
