@@ -173,9 +173,22 @@ HWY_INLINE void Chunk(D df, const Row2xArgs& a, const float* const p[6], const f
         }
         for (size_t i = 0; i < nv; i += lanes) {
             const float* vi = s.v + i;
+#if HWY_ARCH_X86 && HWY_TARGET <= HWY_AVX3
+            // s.v is 64-byte aligned: two aligned loads and lane shifts (valignd) instead of six
+            // loads that each split a cache line.
+            const V v0 = hn::Load(df, vi), v16 = hn::Load(df, vi + 16);
+            const __m512i lo = _mm512_castps_si512(v0.raw), hi = _mm512_castps_si512(v16.raw);
+            const V v1{_mm512_castsi512_ps(_mm512_alignr_epi32(hi, lo, 1))},
+                v2{_mm512_castsi512_ps(_mm512_alignr_epi32(hi, lo, 2))},
+                v3{_mm512_castsi512_ps(_mm512_alignr_epi32(hi, lo, 3))},
+                v4{_mm512_castsi512_ps(_mm512_alignr_epi32(hi, lo, 4))},
+                v5{_mm512_castsi512_ps(_mm512_alignr_epi32(hi, lo, 5))},
+                v6{_mm512_castsi512_ps(_mm512_alignr_epi32(hi, lo, 6))};
+#else
             const V v0 = hn::LoadU(df, vi), v1 = hn::LoadU(df, vi + 1), v2 = hn::LoadU(df, vi + 2),
                     v3 = hn::LoadU(df, vi + 3), v4 = hn::LoadU(df, vi + 4),
                     v5 = hn::LoadU(df, vi + 5), v6 = hn::LoadU(df, vi + 6);
+#endif
             const V base_e = Sum6(ex, v0, v1, v2, v3, v4, v5);
             const V base_o = Sum6(ox, v1, v2, v3, v4, v5, v6);
             // Diagonal samples: main diagonal for even outputs of even rows and odd outputs of
