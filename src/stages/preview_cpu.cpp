@@ -147,7 +147,6 @@ private:
     }
 
     Result<void> prepare(int w, int h, const PreviewParams& params, bool enhance, bool temporal) {
-        slots_ = pool_.size();
         ring_floats_ = 9 * padded(w);
         // Every region starts on a 64-byte line (the scratch is aligned below), so that row loads
         // of the kernels do not straddle lines.
@@ -158,11 +157,12 @@ private:
                                           padded(static_cast<int>(upscale_.row2x_scratch_floats()))
                                     : 0;
         const size_t per_band = ring_floats_ + enhance_floats_ + temporal_floats_ + up_floats_;
-        if (scratch_floats_ < per_band * slots_) {
+        if (scratch_floats_ < per_band * static_cast<size_t>(pool_.size())) {
             // + 16 floats: room to start at a 64-byte line.
-            scratch_.reset(new (std::nothrow) float[per_band * slots_ + 16]);
+            scratch_.reset(
+                new (std::nothrow) float[per_band * static_cast<size_t>(pool_.size()) + 16]);
             if (!scratch_) return make_error(Errc::out_of_memory, "preview: cannot allocate rows");
-            scratch_floats_ = per_band * slots_;
+            scratch_floats_ = per_band * static_cast<size_t>(pool_.size());
             const auto addr = reinterpret_cast<uintptr_t>(scratch_.get());
             scratch_base_ = scratch_.get() + (64 - addr % 64) % 64 / sizeof(float);
             // Row padding past the frame width is read (whole vectors) but never used; zeroed
@@ -304,13 +304,12 @@ private:
                         const float* const* e = source(ready, slot);
                         for (int c = 0; c < 3; ++c) erow[slot][c] = e[c];
                         // The next H row comes from memory: fetched while this row runs.
-                        const uint16_t* ahead[3] = {};
-                        if (ready + 1 < h) {
-                            for (int c = 0; c < 3; ++c) ahead[c] = prev_rows(ready + 1)[c];
-                        }
+                        const int yn = std::min(ready + 1, h - 1);
+                        const uint16_t* const ahead[3] = {prev.r.row(yn), prev.g.row(yn),
+                                                          prev.b.row(yn)};
                         const float sum =
                             temporal_detail::diff_row(e, prev_rows(ready), w, rows.d, rows.r[slot],
-                                                      ready + 1 < h ? ahead : nullptr);
+                                                      yn > ready ? ahead : nullptr);
                         if (ready >= y0 && ready < y1) luma_sums_[ready] = sum;
                     }
                     const int yu = std::max(y - 1, 0), yd = std::min(y + 1, h - 1);
@@ -337,7 +336,6 @@ private:
     float* scratch_base_ = nullptr;  // scratch_ from its first 64-byte line
     size_t scratch_floats_ = 0, ring_floats_ = 0, enhance_floats_ = 0, temporal_floats_ = 0,
            up_floats_ = 0;
-    int slots_ = 1;               // per-thread scratch regions (pool threads)
     bool fused_upscale_ = false;  // this frame's x2 step runs inside the fused pass
     int out_w_ = 0, out_h_ = 0;   // size of the upscaled frame (stage 3's output)
     std::vector<float> luma_sums_;
