@@ -92,8 +92,8 @@ void fill_values(std::span<float> out, Fill fill, std::mt19937& rng, float lo, f
 }
 
 std::span<const Size> odd_sizes() noexcept {
-    static constexpr Size kSizes[] = {{1, 1},  {2, 9},  {3, 1},  {15, 2},  {16, 3},   {17, 5},
-                                      {31, 2}, {32, 1}, {33, 4}, {63, 2},  {64, 3},   {65, 2},
+    static constexpr Size kSizes[] = {{1, 1},  {2, 9},  {3, 1},   {15, 2},  {16, 3}, {17, 5},
+                                      {31, 2}, {32, 1}, {33, 4},  {63, 2},  {64, 3}, {65, 2},
                                       {67, 7}, {96, 2}, {257, 3}, {513, 2}, {600, 2}};
     return kSizes;
 }
@@ -112,8 +112,8 @@ std::string position(size_t i, Layout layout) {
 ::testing::AssertionResult compare_values(std::span<const float> got, std::span<const float> ref,
                                           Tolerance tol, Layout layout, std::string_view what) {
     if (got.size() != ref.size()) {
-        return ::testing::AssertionFailure() << what << ": " << got.size() << " values, reference "
-                                             << ref.size();
+        return ::testing::AssertionFailure()
+               << what << ": " << got.size() << " values, reference " << ref.size();
     }
     // The worst excess over the allowed error; NaN where the reference is not NaN counts as
     // infinitely wrong, and NaN matches NaN.
@@ -146,17 +146,16 @@ std::string position(size_t i, Layout layout) {
     std::snprintf(buf, sizeof buf, "fast %.9g, reference %.9g (diff %.3g; allowed %g + %g * |ref|)",
                   got[at], ref[at], std::fabs(static_cast<double>(got[at]) - ref[at]), tol.abs,
                   tol.rel);
-    return ::testing::AssertionFailure() << what << ": " << bad << " of " << ref.size()
-                                         << " values differ; worst at " << position(at, layout)
-                                         << ": " << buf;
+    return ::testing::AssertionFailure()
+           << what << ": " << bad << " of " << ref.size() << " values differ; worst at "
+           << position(at, layout) << ": " << buf;
 }
 
-::testing::AssertionResult compare_bytes(std::span<const uint8_t> got,
-                                         std::span<const uint8_t> ref, int max_diff, Layout layout,
-                                         std::string_view what) {
+::testing::AssertionResult compare_bytes(std::span<const uint8_t> got, std::span<const uint8_t> ref,
+                                         int max_diff, Layout layout, std::string_view what) {
     if (got.size() != ref.size()) {
-        return ::testing::AssertionFailure() << what << ": " << got.size() << " bytes, reference "
-                                             << ref.size();
+        return ::testing::AssertionFailure()
+               << what << ": " << got.size() << " bytes, reference " << ref.size();
     }
     int worst = 0;
     size_t at = 0, bad = 0;

@@ -80,9 +80,8 @@ struct Layout {
                                           Tolerance tol, Layout layout, std::string_view what);
 
 // The same for bytes (exact, or within `max_diff` levels).
-::testing::AssertionResult compare_bytes(std::span<const uint8_t> got,
-                                         std::span<const uint8_t> ref, int max_diff, Layout layout,
-                                         std::string_view what);
+::testing::AssertionResult compare_bytes(std::span<const uint8_t> got, std::span<const uint8_t> ref,
+                                         int max_diff, Layout layout, std::string_view what);
 
 // True when KIZUNA_CHECK_BENCH is set to a non-empty value other than "0".
 bool bench_enabled() noexcept;

@@ -23,6 +23,14 @@ void print_cpu() {
         "AVX-512 VNNI %s\n",
         yes_no(cpu.sse41), yes_no(cpu.avx2), yes_no(cpu.fma), yes_no(cpu.f16c), yes_no(cpu.avx512f),
         yes_no(cpu.avx512bw), yes_no(cpu.avx512vnni));
+    std::printf("  fast code: %s", cpu_level_name(cpu.in_force));
+    if (cpu.capped) {
+        std::printf(" (capped by KIZUNA_CPU_MAX or --cpu-max; the CPU runs %s)",
+                    cpu_level_name(cpu.detected));
+    } else {
+        std::printf(" (the best this CPU runs; KIZUNA_CPU_MAX or --cpu-max caps it)");
+    }
+    std::printf("\n");
 }
 
 void print_vulkan() {

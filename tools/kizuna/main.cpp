@@ -6,6 +6,7 @@
 #include "commands.hpp"
 #include "console.hpp"
 #include "kizuna/media.hpp"
+#include "kizuna/probe.hpp"
 #include "kizuna/version.hpp"
 
 int main(int argc, char** argv) {
@@ -16,6 +17,10 @@ int main(int argc, char** argv) {
     bool quiet = false;
     app.add_flag("-v,--verbose", verbose, "Log debug messages, including FFmpeg's");
     app.add_flag("-q,--quiet", quiet, "Log errors only")->excludes("--verbose");
+    std::string cpu_max;
+    app.add_option("--cpu-max", cpu_max,
+                   "Cap the fast CPU code at scalar, ssse3, sse4, avx2 or avx512 "
+                   "(default: KIZUNA_CPU_MAX, else the CPU's best)");
     app.require_subcommand(1);
 
     Action run;
@@ -40,6 +45,15 @@ int main(int argc, char** argv) {
     Console::instance().install(verbose ? kizuna::LogLevel::debug
                                 : quiet ? kizuna::LogLevel::error
                                         : kizuna::LogLevel::info);
+    if (!cpu_max.empty()) {
+        const auto level = kizuna::parse_cpu_level(cpu_max);
+        if (!level) {
+            std::fprintf(
+                stderr, "kizuna: error: --cpu-max: not one of scalar, ssse3, sse4, avx2, avx512\n");
+            return 2;
+        }
+        kizuna::set_cpu_max(*level);
+    }
     kizuna::route_ffmpeg_log_to_kizuna(verbose ? kizuna::LogLevel::error : kizuna::LogLevel::debug);
     if (!run) {
         std::fputs(app.help().c_str(), stderr);
