@@ -38,11 +38,11 @@ extern "C" {
 #include "kizuna/preview.hpp"
 #include "kizuna/probe.hpp"
 #include "kizuna/profile.hpp"
+#include "stages/cpu/simd.hpp"
+#include "stages/cpu/thread_pool.hpp"
 #include "stages/enhance.hpp"
 #include "stages/pack.hpp"
-#include "stages/simd.hpp"
 #include "stages/temporal.hpp"
-#include "stages/thread_pool.hpp"
 
 namespace {
 

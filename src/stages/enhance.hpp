@@ -17,9 +17,9 @@
 #pragma once
 
 #include "kizuna/error.hpp"
+#include "stages/cpu/thread_pool.hpp"
 #include "stages/planar.hpp"
 #include "stages/stage_params.hpp"
-#include "stages/thread_pool.hpp"
 
 namespace kizuna::stages {
 

@@ -8,8 +8,8 @@
 
 #include "kizuna/error.hpp"
 #include "kizuna/image.hpp"
+#include "stages/cpu/thread_pool.hpp"
 #include "stages/planar.hpp"
-#include "stages/thread_pool.hpp"
 
 namespace kizuna::stages {
 

@@ -32,10 +32,10 @@
 #include <vector>
 
 #include "kizuna/error.hpp"
-#include "stages/half_planar.hpp"
+#include "stages/cpu/half_planar.hpp"
+#include "stages/cpu/thread_pool.hpp"
 #include "stages/planar.hpp"
 #include "stages/stage_params.hpp"
-#include "stages/thread_pool.hpp"
 
 namespace kizuna::stages {
 

@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "hwy/highway.h"
-#include "stages/enhance_math-inl.h"
+#include "stages/cpu/color_math-inl.h"
 
 namespace kizuna::stages {
 namespace {

@@ -10,9 +10,9 @@
 
 #include <fmt/format.h>
 
+#include "stages/cpu/reconstruct.hpp"
+#include "stages/cpu/thread_pool.hpp"
 #include "stages/reconstruct.hpp"
-#include "stages/reconstruct_cpu.hpp"
-#include "stages/thread_pool.hpp"
 
 namespace kizuna::stages {
 namespace {

@@ -17,9 +17,9 @@
 #include <fmt/format.h>
 
 #include "core/half.hpp"
+#include "stages/cpu/temporal.hpp"
 #include "stages/pack.hpp"
 #include "stages/temporal.hpp"
-#include "stages/temporal_cpu.hpp"
 
 namespace kizuna::stages {
 namespace {
