@@ -22,9 +22,10 @@
 #include "stages/cpu/reconstruct.hpp"
 #include "stages/cpu/thread_pool.hpp"
 #include "stages/cpu/upscale.hpp"
-#include "stages/normalize.hpp"
-#include "stages/reconstruct.hpp"
-#include "stages/upscale.hpp"
+#include "stages/planar.hpp"
+#include "stages/ref/normalize.hpp"
+#include "stages/ref/reconstruct.hpp"
+#include "stages/ref/upscale.hpp"
 
 namespace fs = std::filesystem;
 using namespace kizuna;

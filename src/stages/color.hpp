@@ -1,5 +1,7 @@
-// Scalar colour math shared by the stage 4 reference and the tests: the sRGB transfer and the
-// OKLab chroma scale. Plain C++, the definition of correct output.
+// Scalar colour math the stage rules are written in: luma, the sRGB and BT.709 transfers and the
+// OKLab chroma scale. Plain C++, the definition of correct output; the references and the tests
+// use it (the fast CPU backend has SIMD approximations in cpu/color_math-inl.h, the shaders their
+// own GLSL).
 #pragma once
 
 #include <algorithm>
@@ -7,12 +9,22 @@
 
 namespace kizuna::stages::color {
 
+// Luma with BT.709 weights, of the frame as given (gamma-encoded or linear): stages 2 and 5.
+inline float luma_of(float r, float g, float b) noexcept {
+    return 0.2126f * r + 0.7152f * g + 0.0722f * b;
+}
+
 // sRGB (IEC 61966-2-1) transfer. Inputs in [0, 1].
 inline float srgb_to_linear(float c) noexcept {
     return c <= 0.04045f ? c / 12.92f : std::pow((c + 0.055f) / 1.055f, 2.4f);
 }
 inline float linear_to_srgb(float l) noexcept {
     return l <= 0.0031308f ? l * 12.92f : 1.055f * std::pow(l, 1.0f / 2.4f) - 0.055f;
+}
+
+// BT.709 / BT.2020 inverse OETF (the transfer of video). Input in [0, 1].
+inline float bt709_to_linear(float v) noexcept {
+    return v < 0.081f ? v / 4.5f : std::pow((v + 0.099f) / 1.099f, 1.0f / 0.45f);
 }
 
 // Linear sRGB -> LMS (the first OKLab matrix, Ottosson 2020).

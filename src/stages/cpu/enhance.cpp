@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "stages/cpu/enhance.hpp"
 #include "stages/enhance.hpp"
 
 #ifndef KIZUNA_STAGES_ENHANCE_CPU_LAYOUT

@@ -14,7 +14,6 @@
 #include "core/half.hpp"
 #include "stages/cpu/normalize_row.hpp"
 #include "stages/cpu/simd.hpp"
-#include "stages/normalize_common.hpp"
 
 namespace kizuna::stages {
 
@@ -184,20 +183,8 @@ KZ_SIMD_FUNCTION(void, yuv_row,
         const float vb = a.v1[i0] * (1.0f - ax) + a.v1[i1] * ax;
         const float u = ut * (1.0f - ay) + ub * ay;
         const float v = vt * (1.0f - ay) + vb * ay;
-        const float yv = a.y[x];
         float rr, gg, bb;
-        if (d.gbr) {
-            gg = (yv - d.y_offset) * d.y_scale;
-            bb = (u - d.y_offset) * d.y_scale;
-            rr = (v - d.y_offset) * d.y_scale;
-        } else {
-            const float luma = (yv - d.y_offset) * d.y_scale;
-            const float cb = (u - d.c_offset) * d.c_scale;
-            const float cr = (v - d.c_offset) * d.c_scale;
-            rr = luma + d.cr_r * cr;
-            gg = luma + d.cb_g * cb + d.cr_g * cr;
-            bb = luma + d.cb_b * cb;
-        }
+        yuv_to_rgb(d, a.y[x], u, v, rr, gg, bb);
         r[x] = clamp01(rr);
         g[x] = clamp01(gg);
         b[x] = clamp01(bb);
@@ -325,7 +312,7 @@ Result<void> NormalizeCpu::finish(const NormalizeParams& params, TransferKind tr
                                   PlanarFrame& out, ThreadPool& pool) {
     const int w = out.width(), h = out.height();
     if (params.denoise_strength > 0.0f) {
-        const int r = std::clamp(params.denoise_radius, 1, max_denoise_radius);
+        const DenoiseWeights dw = denoise_weights(params);
         Plane* planes[3] = {&out.r, &out.g, &out.b};
         for (int c = 0; c < 3; ++c) KZ_TRY(padded_[c].ensure(w + 2 * pad, h + 2 * pad));
         pool.parallel_for(h + 2 * pad, [&](int y0, int y1) {
@@ -340,13 +327,13 @@ Result<void> NormalizeCpu::finish(const NormalizeParams& params, TransferKind tr
                 }
             }
         });
-        const DenoiseWeights dw = denoise_weights(params);
         pool.parallel_for(h, [&](int y0, int y1) {
             float* acc = thread_scratch(0, 4 * static_cast<size_t>(w));
             BilateralArgs a{};
             a.spatial = dw.spatial;
             a.range_scale = dw.range_scale;
-            a.r = r;
+            a.r = dw.radius;
+            const int r = dw.radius;
             for (int y = y0; y < y1; ++y) {
                 for (int c = 0; c < 3; ++c) {
                     for (int k = 0; k <= 2 * r; ++k) a.rows[c][k] = padded_[c].row(y + pad - r + k);

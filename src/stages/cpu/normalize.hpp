@@ -35,10 +35,10 @@ private:
     Result<void> finish(const NormalizeParams& params, TransferKind transfer, PlanarFrame& out,
                         ThreadPool& pool);
 
-    static constexpr int pad = 4;  // largest denoise radius
-    Plane padded_[3];              // denoise input, edges replicated
-    std::vector<int> cx0_, cx1_;   // chroma columns per luma column
-    std::vector<float> cax_;       // chroma horizontal weight per luma column
+    static constexpr int pad = max_denoise_radius;
+    Plane padded_[3];             // denoise input, edges replicated
+    std::vector<int> cx0_, cx1_;  // chroma columns per luma column
+    std::vector<float> cax_;      // chroma horizontal weight per luma column
 };
 
 }  // namespace kizuna::stages

@@ -1,4 +1,4 @@
-// Row kernels of the fast stage 1 (normalize_cpu.hpp) written with Highway (runtime dispatch to
+// Row kernels of the fast stage 1 (cpu/normalize.hpp) written with Highway (runtime dispatch to
 // the best SIMD target of the machine).
 #pragma once
 

@@ -1,8 +1,7 @@
 // Output packing, fast CPU version: Highway SIMD rows (runtime dispatch) over the thread pool.
 #include <cstring>
 
-#include <fmt/format.h>
-
+#include "stages/cpu/pack.hpp"
 #include "stages/pack.hpp"
 
 #undef HWY_TARGET_INCLUDE
@@ -66,11 +65,7 @@ void pack_row(const float* const rgb[3], const float* alpha, int width, bool enc
 }  // namespace pack_detail
 
 Result<void> pack_cpu(const PlanarFrame& in, bool encode_srgb, ImageView out, ThreadPool& pool) {
-    if (out.width != in.width() || out.height != in.height()) {
-        return make_error(Errc::invalid_argument,
-                          fmt::format("pack: output is {}x{} but the frame is {}x{}", out.width,
-                                      out.height, in.width(), in.height()));
-    }
+    KZ_TRY(check_pack_io(in, out));
     pool.parallel_for(
         in.height(),
         [&](int y0, int y1) {

@@ -13,14 +13,14 @@
 #include <cstdint>
 #include <vector>
 
+#include "stages/cpu/enhance.hpp"
 #include "stages/cpu/normalize.hpp"
+#include "stages/cpu/pack.hpp"
 #include "stages/cpu/reconstruct.hpp"
 #include "stages/cpu/resample.hpp"
 #include "stages/cpu/temporal.hpp"
 #include "stages/cpu/thread_pool.hpp"
 #include "stages/cpu/upscale.hpp"
-#include "stages/enhance.hpp"
-#include "stages/pack.hpp"
 #include "stages/preview_backend.hpp"
 #include "stages/preview_chain.hpp"
 #include "stages/reconstruct.hpp"
@@ -31,10 +31,6 @@ namespace kizuna::stages {
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-double ms_since(Clock::time_point t0) {
-    return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-}
 
 // Smallest band of the fused pass. A band recomputes about 2.5 rows' worth of work at its edges
 // (4 upscaled, 2 enhanced and 2 difference rows), so bands stay at least this tall.
@@ -108,7 +104,7 @@ private:
     Result<void> finish(const PreviewParams& params, ImageView out) {
         const int w = out_w_, h = out_h_;
         const bool linear = chain_is_linear(params);
-        const bool enhance = params.enhance_enabled && !enhance_is_identity(params.enhance);
+        const bool enhance = chain_enhances(params);
         const bool temporal = params.temporal_enabled;
         KZ_TRY(prepare(w, h, params, enhance, temporal));
 
@@ -119,7 +115,7 @@ private:
                 run_pass(params, out, enhance, linear, temporal, false);
                 double sum = 0.0;
                 for (float s : luma_sums_) sum += s;
-                reset = sum / (static_cast<double>(w) * h) > params.temporal.scene_cut_threshold;
+                reset = temporal_scene_cut(sum, w, h, params.temporal);
             }
         } else {
             history_valid_ = false;

@@ -1,7 +1,7 @@
 // Fast stage 2: ONE pass over the rows of each band. Luma rows (5-row ring), gradient rows
 // (3-row ring) and classes are made row by row in per-thread scratch, so the frame is read once
 // and each output plane written once; no padded whole-frame copies. Highway SIMD with runtime
-// dispatch. Same arithmetic in the same order as reconstruct_ref (see reconstruct_cpu.hpp).
+// dispatch. Same arithmetic in the same order as reconstruct_ref (see cpu/reconstruct.hpp).
 //
 // Same rounding as the reference: no fused multiply-add contraction in any target.
 #pragma GCC optimize("fp-contract=off")
@@ -11,7 +11,6 @@
 
 #include "stages/cpu/reconstruct.hpp"
 #include "stages/cpu/simd.hpp"
-#include "stages/reconstruct.hpp"
 
 #ifndef KIZUNA_STAGES_RECONSTRUCT_CPU_LAYOUT
 #define KIZUNA_STAGES_RECONSTRUCT_CPU_LAYOUT

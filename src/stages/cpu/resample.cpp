@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "stages/cpu/simd.hpp"
+#include "stages/ref/resample.hpp"  // the fallback for shrinks with more taps than max_taps
 
 namespace kizuna::stages {
 
@@ -59,7 +60,7 @@ Result<void> ResampleCpu::run(const Plane& in, Plane& out, ResampleFilter filter
     const int iw = in.width(), ih = in.height(), ow = out.width(), oh = out.height();
     hx_.ensure(iw, ow, filter);
     vy_.ensure(ih, oh, filter);
-    if (vy_.taps.taps > max_taps) {  // extreme shrink: rare, not worth a fast path
+    if (vy_.taps.taps > max_taps) {  // extreme shrink: rare, left to the reference
         resample_plane_ref(in, out, filter, anti_ringing);
         return {};
     }

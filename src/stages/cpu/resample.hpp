@@ -1,12 +1,12 @@
 // Fast CPU version of resample_plane_ref (resample.hpp): same rule and taps, rows split over a
 // ThreadPool. Tolerance against the reference: max abs difference 1e-5 (same arithmetic in a
-// different order). Deterministic for any thread count.
+// different order). Deterministic for any thread count. A vertical pass that needs more than 64
+// taps per output (a shrink by more than about 10x) falls back to the reference, ncnn-style.
 #pragma once
 
 #include "stages/cpu/thread_pool.hpp"
 #include "stages/planar.hpp"
 #include "stages/resample.hpp"
-#include "stages/resample_taps.hpp"
 
 namespace kizuna::stages {
 

@@ -8,9 +8,9 @@
 //
 // Both pick the best code the CPU runs, below an optional limit (limit_simd_target): the kernel
 // tests run once per target with it, so every variant, not only the one this machine would pick,
-// is checked against the reference. Each *_cpu.cpp file turns floating-point contraction off
-// (#pragma GCC optimize("fp-contract=off")), so the compiler-vectorised variants compute the
-// same bits as the baseline one.
+// is checked against the reference. Every file with compiler-vectorised kernels turns
+// floating-point contraction off (#pragma GCC optimize("fp-contract=off")), so their AVX-512 and
+// AVX2 variants compute the same bits as the baseline one.
 #pragma once
 
 #include <cstddef>

@@ -1,4 +1,4 @@
-// Tables for the fast power functions of the SIMD colour math (enhance_math-inl.h): x^p for x in
+// Tables for the fast power functions of the SIMD colour math (color_math-inl.h): x^p for x in
 // [2^-15, 2), p fixed per table, as scale[e] * poly_k(t) where x = 2^e * m (m in [1, 2)), k is the
 // top 4 bits of m's fraction (16 segments of [1, 2)) and t = m - (1 + k / 16) in [0, 1/16).
 // poly_k is a cubic interpolating m^p at the four Chebyshev nodes of segment k (error < 1e-8

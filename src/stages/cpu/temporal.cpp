@@ -30,7 +30,7 @@ HWY_INLINE V MulRounded(V a, V b) {
     return p;
 }
 
-// fp16 -> float for one vector of floats (to_half, enhance_math-inl.h, is the other way).
+// fp16 -> float for one vector of floats (to_half, color_math-inl.h, is the other way).
 template <class D>
 HWY_INLINE hn::Vec<D> LoadHalf(D df, const uint16_t* p) {
     const hn::Rebind<hwy::float16_t, D> dh;
@@ -49,7 +49,7 @@ HWY_INLINE void StoreHalf(D df, VH v, uint16_t* p, bool stream) {
     }
 }
 
-// pack_sanitize and pack_store_pixels for rgba8 (enhance_math-inl.h), with the same results in
+// pack_sanitize and pack_store_pixels for rgba8 (color_math-inl.h), with the same results in
 // fewer operations on x86 with AVX2 or better: maxps returns its second operand when the first
 // is NaN, so max(v, 0) already maps NaN to 0; and the sanitized values times 255 lie in
 // [0, 255], where cvtps2dq (round to nearest even) equals NearestInt without its overflow fix.
@@ -438,7 +438,7 @@ Result<bool> TemporalCpu::run(const PlanarFrame& in, const TemporalParams& p, Pl
         pass(false);
         double sum = 0.0;
         for (float s : luma_sums_) sum += s;
-        reset = sum / (static_cast<double>(w) * h) > p.scene_cut_threshold;
+        reset = temporal_scene_cut(sum, w, h, p);
     }
     if (reset) pass(true);
     cur_ ^= 1;

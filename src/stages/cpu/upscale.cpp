@@ -7,8 +7,6 @@
 #include <cfloat>
 #include <cmath>
 
-#include <fmt/format.h>
-
 #include "stages/cpu/simd.hpp"
 #include "stages/cpu/upscale_row2x.hpp"
 #include "stages/upscale.hpp"
@@ -73,11 +71,7 @@ KZ_SIMD_FUNCTION(void, clamp01_row, (float* __restrict row, int n), (row, n)) {
 Result<void> UpscaleCpu::prepare_rows2x(const PlanarFrame& in, const FeatureMap& features,
                                         const UpscaleParams& params, bool clamp01) {
     const int w = in.width(), h = in.height();
-    if (features.width() != w || features.height() != h) {
-        return make_error(Errc::invalid_argument,
-                          fmt::format("upscale: feature map {}x{} does not match the frame {}x{}",
-                                      features.width(), features.height(), w, h));
-    }
+    KZ_TRY(check_upscale_features(features, w, h));
     rows_src_[0] = &in.r;
     rows_src_[1] = &in.g;
     rows_src_[2] = &in.b;
@@ -180,11 +174,8 @@ Result<void> UpscaleCpu::run2x(const PlanarFrame& in, const FeatureMap& features
 
 Result<void> UpscaleCpu::run(const PlanarFrame& in, const FeatureMap& features,
                              const UpscaleParams& params, PlanarFrame& out, ThreadPool& pool) {
+    KZ_TRY(check_upscale_size(params));
     const int ow = params.out_width, oh = params.out_height;
-    if (ow <= 0 || oh <= 0) {
-        return make_error(Errc::invalid_argument,
-                          fmt::format("upscale: output size {}x{} is invalid", ow, oh));
-    }
     const int steps = upscale_steps(in.width(), in.height(), ow, oh);
     const bool exact = steps > 0 && (in.width() << steps) == ow && (in.height() << steps) == oh;
     KZ_TRY(out.ensure(ow, oh, in.has_alpha()));

@@ -2,7 +2,7 @@
 // straight from the unpadded input rows. Highway SIMD with runtime dispatch; the arithmetic is
 // the same operations in the same order as the plain loop it replaced (vertical lanczos sums
 // first, then the horizontal ones; no fused multiply-add), so the result does not depend on the
-// CPU and keeps the tolerance of upscale_cpu.hpp against upscale_ref.
+// CPU and keeps the tolerance of cpu/upscale.hpp against upscale_ref.
 #pragma once
 
 #include <cstddef>

@@ -1,4 +1,6 @@
 // Stage 4 reference: plain C++, pixel by pixel, exactly as enhance.hpp states it.
+#include "stages/ref/enhance.hpp"
+
 #include <algorithm>
 #include <cstring>
 
@@ -6,10 +8,6 @@
 #include "stages/enhance.hpp"
 
 namespace kizuna::stages {
-
-bool enhance_is_identity(const EnhanceParams& p) noexcept {
-    return p.contrast == 0.0f && p.line_darken == 0.0f && p.saturation == 1.0f && p.sharpen == 0.0f;
-}
 
 namespace {
 
@@ -39,8 +37,8 @@ float s_curve(float c, float contrast) {
 
 }  // namespace
 
-Result<void> enhance_reference(const PlanarFrame& in, const FeatureMap* features,
-                               const EnhanceParams& p, bool linear_input, PlanarFrame& out) {
+Result<void> enhance_ref(const PlanarFrame& in, const FeatureMap* features, const EnhanceParams& p,
+                         bool linear_input, PlanarFrame& out) {
     const int w = in.width(), h = in.height();
     KZ_TRY(out.ensure(w, h, in.has_alpha()));
     const bool use_cls = features && features->cls && p.line_darken > 0.0f;

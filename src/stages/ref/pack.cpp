@@ -1,9 +1,9 @@
 // Output packing reference: plain C++, value by value, as pack.hpp states it.
+#include "stages/ref/pack.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-
-#include <fmt/format.h>
 
 #include "core/half.hpp"
 #include "stages/color.hpp"
@@ -19,12 +19,8 @@ float clamp_value(float v) {
 
 }  // namespace
 
-Result<void> pack_reference(const PlanarFrame& in, bool encode_srgb, ImageView out) {
-    if (out.width != in.width() || out.height != in.height()) {
-        return make_error(Errc::invalid_argument,
-                          fmt::format("pack: output is {}x{} but the frame is {}x{}", out.width,
-                                      out.height, in.width(), in.height()));
-    }
+Result<void> pack_ref(const PlanarFrame& in, bool encode_srgb, ImageView out) {
+    KZ_TRY(check_pack_io(in, out));
     for (int y = 0; y < in.height(); ++y) {
         const float* src[4] = {in.r.row(y), in.g.row(y), in.b.row(y),
                                in.has_alpha() ? in.a.row(y) : nullptr};

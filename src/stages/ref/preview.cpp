@@ -2,25 +2,19 @@
 // writes a whole frame; it is slow and simple on purpose (the oracle for the other chains).
 #include <chrono>
 
-#include <fmt/format.h>
-
-#include "stages/enhance.hpp"
-#include "stages/normalize.hpp"
-#include "stages/pack.hpp"
 #include "stages/preview_backend.hpp"
 #include "stages/preview_chain.hpp"
 #include "stages/reconstruct.hpp"
-#include "stages/resample.hpp"
-#include "stages/temporal.hpp"
-#include "stages/upscale.hpp"
+#include "stages/ref/enhance.hpp"
+#include "stages/ref/normalize.hpp"
+#include "stages/ref/pack.hpp"
+#include "stages/ref/reconstruct.hpp"
+#include "stages/ref/temporal.hpp"
+#include "stages/ref/upscale.hpp"
 
 namespace kizuna::stages {
 
 namespace {
-
-double ms_since(std::chrono::steady_clock::time_point t0) {
-    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-}
 
 class ReferencePreview final : public PreviewBackend {
 public:
@@ -49,22 +43,22 @@ public:
 
         const bool linear = chain_is_linear(params);
         const PlanarFrame* cur = &upscaled_;
-        if (params.enhance_enabled && !enhance_is_identity(params.enhance)) {
+        if (chain_enhances(params)) {
             t0 = std::chrono::steady_clock::now();
-            KZ_TRY(enhance_reference(*cur, &features_, params.enhance, linear, enhanced_));
+            KZ_TRY(enhance_ref(*cur, &features_, params.enhance, linear, enhanced_));
             cur = &enhanced_;
             timings_.enhance_ms = ms_since(t0);
         }
         if (params.temporal_enabled) {
             t0 = std::chrono::steady_clock::now();
-            auto reset = temporal_reference(*cur, params.temporal, history_, stabilized_);
+            auto reset = temporal_ref(*cur, params.temporal, history_, stabilized_);
             if (!reset) return std::move(reset).error();
             cur = &stabilized_;
             timings_.temporal_ms = ms_since(t0);
         } else {
             history_.reset();
         }
-        return pack_reference(*cur, linear, out);
+        return pack_ref(*cur, linear, out);
     }
 
     void reset_history() override { history_.reset(); }
@@ -79,43 +73,6 @@ private:
 };
 
 }  // namespace
-
-Result<void> check_preview_io(ConstImageView in, ImageView out, const PreviewParams& params) {
-    if (in.empty() || !in.data) {
-        return make_error(Errc::invalid_argument, "preview: the input image is empty");
-    }
-    if (params.upscale.out_width <= 0 || params.upscale.out_height <= 0) {
-        return make_error(Errc::invalid_argument,
-                          fmt::format("preview: output size {}x{} is invalid",
-                                      params.upscale.out_width, params.upscale.out_height));
-    }
-    if (out.width != params.upscale.out_width || out.height != params.upscale.out_height ||
-        !out.data) {
-        return make_error(
-            Errc::invalid_argument,
-            fmt::format("preview: output image is {}x{}, the chain makes {}x{}", out.width,
-                        out.height, params.upscale.out_width, params.upscale.out_height));
-    }
-    return {};
-}
-
-NormalizeParams effective_normalize(const PreviewParams& params) noexcept {
-    return params.normalize_enabled ? params.normalize : NormalizeParams{};
-}
-
-bool chain_is_linear(const PreviewParams& params) noexcept {
-    return params.normalize_enabled && params.normalize.linear_light;
-}
-
-Result<void> plain_resample_ref(const PlanarFrame& in, const UpscaleParams& params,
-                                PlanarFrame& out) {
-    KZ_TRY(out.ensure(params.out_width, params.out_height, in.has_alpha()));
-    resample_plane_ref(in.r, out.r, ResampleFilter::lanczos3, params.anti_ringing);
-    resample_plane_ref(in.g, out.g, ResampleFilter::lanczos3, params.anti_ringing);
-    resample_plane_ref(in.b, out.b, ResampleFilter::lanczos3, params.anti_ringing);
-    if (in.has_alpha()) resample_plane_ref(in.a, out.a, ResampleFilter::bicubic, 1.0f);
-    return {};
-}
 
 std::unique_ptr<PreviewBackend> make_reference_preview() {
     return std::make_unique<ReferencePreview>();

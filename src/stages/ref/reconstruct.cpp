@@ -1,9 +1,12 @@
-#include "stages/reconstruct.hpp"
+// Stage 2 reference: plain C++, pixel by pixel, exactly as reconstruct.hpp states it.
+#include "stages/ref/reconstruct.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <vector>
+
+#include "stages/color.hpp"
 
 namespace kizuna::stages {
 
@@ -29,7 +32,7 @@ Result<void> reconstruct_ref(const PlanarFrame& in, const ReconstructParams& par
     for (int y = 0; y < h; ++y) {
         for (int x = 0; x < w; ++x) {
             L.v[static_cast<size_t>(y) * w + x] =
-                luma_of(in.r.row(y)[x], in.g.row(y)[x], in.b.row(y)[x]);
+                color::luma_of(in.r.row(y)[x], in.g.row(y)[x], in.b.row(y)[x]);
         }
     }
     for (int y = 0; y < h; ++y) {
@@ -83,17 +86,6 @@ Result<void> reconstruct_ref(const PlanarFrame& in, const ReconstructParams& par
             }
             cls[x] = static_cast<uint8_t>(k);
         }
-    }
-    return {};
-}
-
-Result<void> reconstruct_disabled(int width, int height, FeatureMap& out) {
-    KZ_TRY(out.ensure(width, height));
-    for (int y = 0; y < height; ++y) {
-        std::fill_n(out.gx.row(y), width, 0.0f);
-        std::fill_n(out.gy.row(y), width, 0.0f);
-        std::fill_n(out.magnitude.row(y), width, 0.0f);
-        std::fill_n(out.cls_row(y), width, static_cast<uint8_t>(PixelClass::flat));
     }
     return {};
 }

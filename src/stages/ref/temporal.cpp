@@ -1,10 +1,14 @@
 // Stage 5 reference: plain C++, exactly as temporal.hpp states it (including its float
 // evaluation order and the fp16 rounding of the history).
+#include "stages/ref/temporal.hpp"
+
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <vector>
 
 #include "core/half.hpp"
+#include "stages/color.hpp"
 #include "stages/temporal.hpp"
 
 namespace kizuna::stages {
@@ -23,14 +27,10 @@ void copy_frame(const PlanarFrame& src, PlanarFrame& dst) {
     }
 }
 
-float luma(float r, float g, float b) {
-    return 0.2126f * r + 0.7152f * g + 0.0722f * b;
-}
-
 }  // namespace
 
-Result<bool> temporal_reference(const PlanarFrame& in, const TemporalParams& p,
-                                TemporalHistory& history, PlanarFrame& out) {
+Result<bool> temporal_ref(const PlanarFrame& in, const TemporalParams& p, TemporalHistory& history,
+                          PlanarFrame& out) {
     const int w = in.width(), h = in.height();
     KZ_TRY(out.ensure(w, h, in.has_alpha()));
     bool reset = !history.valid || history.frame.width() != w || history.frame.height() != h;
@@ -38,12 +38,13 @@ Result<bool> temporal_reference(const PlanarFrame& in, const TemporalParams& p,
         double sum = 0.0;
         for (int y = 0; y < h; ++y) {
             for (int x = 0; x < w; ++x) {
-                sum += std::fabs(luma(in.r.row(y)[x], in.g.row(y)[x], in.b.row(y)[x]) -
-                                 luma(history.frame.r.row(y)[x], history.frame.g.row(y)[x],
-                                      history.frame.b.row(y)[x]));
+                sum +=
+                    std::fabs(color::luma_of(in.r.row(y)[x], in.g.row(y)[x], in.b.row(y)[x]) -
+                              color::luma_of(history.frame.r.row(y)[x], history.frame.g.row(y)[x],
+                                             history.frame.b.row(y)[x]));
             }
         }
-        reset = sum / (static_cast<double>(w) * h) > p.scene_cut_threshold;
+        reset = temporal_scene_cut(sum, w, h, p);
     }
     if (reset) {
         copy_frame(in, out);

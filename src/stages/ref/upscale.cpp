@@ -1,26 +1,15 @@
-#include "stages/upscale.hpp"
+// Stage 3 reference: plain C++, pixel by pixel, exactly as upscale.hpp states it.
+#include "stages/ref/upscale.hpp"
 
 #include <algorithm>
 #include <cmath>
 
-#include <fmt/format.h>
-
-#include "stages/reconstruct.hpp"
-#include "stages/resample.hpp"
+#include "stages/ref/reconstruct.hpp"
+#include "stages/ref/resample.hpp"
+#include "stages/upscale.hpp"
 #include "stages/upscale_kernel.hpp"
 
 namespace kizuna::stages {
-
-int upscale_steps(int in_width, int in_height, int out_width, int out_height) noexcept {
-    int steps = 0;
-    int w = in_width, h = in_height;
-    while (w * 2 <= out_width && h * 2 <= out_height && steps < 8) {
-        w *= 2;
-        h *= 2;
-        ++steps;
-    }
-    return steps;
-}
 
 namespace {
 
@@ -32,27 +21,11 @@ float at(const Plane& p, int x, int y) {
 
 }  // namespace
 
-namespace upscale2x {
-
-void lanczos3_weights(float f, float w[6]) {
-    float sum = 0.0f;
-    for (int k = 0; k < 6; ++k) {
-        sum += w[k] = resample_kernel(ResampleFilter::lanczos3, static_cast<float>(k - 2) - f);
-    }
-    for (int k = 0; k < 6; ++k) w[k] /= sum;
-}
-
-}  // namespace upscale2x
-
 Result<void> upscale2x_ref(const PlanarFrame& in, const FeatureMap& features,
                            const UpscaleParams& params, PlanarFrame& out) {
     using namespace upscale2x;
     const int w = in.width(), h = in.height();
-    if (features.width() != w || features.height() != h) {
-        return make_error(Errc::invalid_argument,
-                          fmt::format("upscale: feature map {}x{} does not match the frame {}x{}",
-                                      features.width(), features.height(), w, h));
-    }
+    KZ_TRY(check_upscale_features(features, w, h));
     KZ_TRY(out.ensure(2 * w, 2 * h, false));
     float wts[2][6];  // [parity][tap]: parity 0 = phase 0.75 (even output), 1 = phase 0.25
     lanczos3_weights(0.75f, wts[0]);
@@ -106,11 +79,8 @@ Result<void> upscale2x_ref(const PlanarFrame& in, const FeatureMap& features,
 
 Result<void> upscale_ref(const PlanarFrame& in, const FeatureMap& features,
                          const UpscaleParams& params, PlanarFrame& out) {
+    KZ_TRY(check_upscale_size(params));
     const int ow = params.out_width, oh = params.out_height;
-    if (ow <= 0 || oh <= 0) {
-        return make_error(Errc::invalid_argument,
-                          fmt::format("upscale: output size {}x{} is invalid", ow, oh));
-    }
     const int steps = upscale_steps(in.width(), in.height(), ow, oh);
     PlanarFrame cur_store, next;
     FeatureMap feat_store;
@@ -146,6 +116,16 @@ Result<void> upscale_ref(const PlanarFrame& in, const FeatureMap& features,
             for (int x = 0; x < ow; ++x) row[x] = std::clamp(row[x], 0.0f, 1.0f);
         }
     }
+    return {};
+}
+
+Result<void> plain_resample_ref(const PlanarFrame& in, const UpscaleParams& params,
+                                PlanarFrame& out) {
+    KZ_TRY(out.ensure(params.out_width, params.out_height, in.has_alpha()));
+    resample_plane_ref(in.r, out.r, ResampleFilter::lanczos3, params.anti_ringing);
+    resample_plane_ref(in.g, out.g, ResampleFilter::lanczos3, params.anti_ringing);
+    resample_plane_ref(in.b, out.b, ResampleFilter::lanczos3, params.anti_ringing);
+    if (in.has_alpha()) resample_plane_ref(in.a, out.a, ResampleFilter::bicubic, 1.0f);
     return {};
 }
 

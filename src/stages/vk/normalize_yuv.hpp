@@ -5,7 +5,7 @@
 // VkNormalize follows (record_denoise). The output frame has an alpha plane of 1 (device frames
 // always carry one).
 //
-// Two phases per frame, like the other stages (vk_stages.hpp):
+// Two phases per frame, like the other stages (vk/stages.hpp):
 //  - prepare(): validates the view, sizes the buffers (re-allocated only when they grow) and
 //    copies the planes into the stage's mapped staging buffer. The commands recorded for the
 //    previous frame must have completed (the staging buffer is rewritten).

@@ -6,7 +6,6 @@
 #include <fmt/format.h>
 
 #include "core/logging.hpp"
-#include "stages/enhance.hpp"
 #include "stages/preview_backend.hpp"
 #include "stages/preview_chain.hpp"
 #include "stages/vk/preview.hpp"
@@ -73,7 +72,7 @@ public:
         const int ow = params.upscale.out_width, oh = params.upscale.out_height;
         const NormalizeParams np = effective_normalize(params);
         const bool linear = chain_is_linear(params);
-        const bool enhance = params.enhance_enabled && !enhance_is_identity(params.enhance);
+        const bool enhance = chain_enhances(params);
         VkKernels& k = *kernels_;
 
         // Phase 1: allocation (size changes only) and table uploads.

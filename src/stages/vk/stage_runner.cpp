@@ -5,7 +5,9 @@
 
 #include <fmt/format.h>
 
-#include "stages/normalize_common.hpp"
+#include "stages/normalize.hpp"
+#include "stages/pack.hpp"
+#include "stages/upscale.hpp"
 #include "stages/vk/frame_io.hpp"
 
 namespace kizuna::stages::vk {
@@ -105,11 +107,7 @@ Result<void> VkStageRunner::reconstruct(const PlanarFrame& in, const Reconstruct
 
 Result<void> VkStageRunner::upscale(const PlanarFrame& in, const FeatureMap& features,
                                     const UpscaleParams& p, bool enabled, PlanarFrame& out) {
-    if (p.out_width <= 0 || p.out_height <= 0) {
-        return make_error(
-            Errc::invalid_argument,
-            fmt::format("upscale: output size {}x{} is invalid", p.out_width, p.out_height));
-    }
+    KZ_TRY(check_upscale_size(p));
     KZ_TRY(upload_frame(in, in_frame_));
     KZ_TRY(upload_features(features, in_features_));
     KZ_TRY(upscale_.prepare(*kernels_, in.width(), in.height(), p, enabled));
@@ -150,11 +148,7 @@ Result<void> VkStageRunner::temporal(const PlanarFrame& in, const TemporalParams
 }
 
 Result<void> VkStageRunner::pack(const PlanarFrame& in, bool encode_srgb, ImageView out) {
-    if (out.width != in.width() || out.height != in.height()) {
-        return make_error(Errc::invalid_argument,
-                          fmt::format("pack: output is {}x{} but the frame is {}x{}", out.width,
-                                      out.height, in.width(), in.height()));
-    }
+    KZ_TRY(check_pack_io(in, out));
     KZ_TRY(upload_frame(in, in_frame_));
     KZ_TRY(pack_.prepare(*kernels_, in.width(), in.height(), out.format));
     const size_t bytes = packed_bytes(in.width(), in.height(), out.format);

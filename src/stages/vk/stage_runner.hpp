@@ -1,6 +1,6 @@
 // Runs one Vulkan stage at a time on host data: upload, the stage, download, in one command
 // buffer, waiting for it. For tests and tools that compare a stage against its reference; the
-// preview chain (vk_preview.cpp) records all stages into one command buffer instead.
+// preview chain (vk/preview.cpp) records all stages into one command buffer instead.
 // Same contracts as the reference functions named on each method, except that output frames
 // always get an alpha plane (all 1 when the reference's output has none).
 #pragma once
@@ -27,13 +27,13 @@ public:
     // upscale_ref (enabled) or plain_resample_ref
     Result<void> upscale(const PlanarFrame& in, const FeatureMap& features, const UpscaleParams& p,
                          bool enabled, PlanarFrame& out);
-    // enhance_reference (features must be non-null here)
+    // enhance_ref (features must be non-null here)
     Result<void> enhance(const PlanarFrame& in, const FeatureMap& features, const EnhanceParams& p,
                          bool linear_input, PlanarFrame& out);
-    // temporal_reference, with the history kept on the device
+    // temporal_ref, with the history kept on the device
     Result<void> temporal(const PlanarFrame& in, const TemporalParams& p, PlanarFrame& out);
     void reset_temporal() noexcept { temporal_.reset(); }
-    // pack_reference
+    // pack_ref
     Result<void> pack(const PlanarFrame& in, bool encode_srgb, ImageView out);
 
     VkKernels& kernels() noexcept { return *kernels_; }

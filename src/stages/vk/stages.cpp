@@ -1,9 +1,9 @@
-// Stages 1, 2, 4, 5 and packing on Vulkan (stage 3 is in vk_upscale.cpp).
+// Stages 1, 2, 4, 5 and packing on Vulkan (stage 3 is in vk/upscale.cpp).
 #include <algorithm>
 #include <cmath>
 
 #include "stages/enhance.hpp"
-#include "stages/normalize_common.hpp"
+#include "stages/normalize.hpp"
 #include "stages/temporal.hpp"
 #include "stages/vk/stages.hpp"
 
@@ -57,15 +57,13 @@ Result<void> VkNormalize::record(VkKernels& k, gpu::CommandBuffer& cmd, const gp
 
 Result<void> record_denoise(VkKernels& k, gpu::CommandBuffer& cmd, const GpuFrame& in,
                             GpuFrame& out, const NormalizeParams& p, bool linear_srgb) {
-    // Same parameter derivation as denoise_weights() in normalize.cpp.
-    const int r = std::clamp(p.denoise_radius, 1, max_denoise_radius);
-    const float ss = static_cast<float>(r) * 0.5f;
-    const float sr = 0.1f * p.denoise_strength;
+    // The shader computes the spatial weights itself; the parameters are the host's.
+    const DenoiseWeights dw = denoise_weights(p);
     struct {
         int32_t width, height;
         float range_scale, spatial_den;
         int32_t radius, linear_light;
-    } push{in.width, in.height, -1.0f / (2.0f * sr * sr), 2.0f * ss * ss, r, linear_srgb ? 1 : 0};
+    } push{in.width, in.height, dw.range_scale, dw.spatial_den, dw.radius, linear_srgb ? 1 : 0};
     KZ_TRY(k.dispatch(cmd, "denoise", {}, {in.buffer.get(), out.buffer.get()}, push, in.width,
                       in.height));
     cmd.barrier_compute_to_compute();

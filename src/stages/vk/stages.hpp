@@ -19,7 +19,7 @@
 namespace kizuna::stages::vk {
 
 // Stage 1: interleaved RGBA (tight rows, on the device) -> frame. Planar Y'CbCr input:
-// VkNormalizeYuv (vk_normalize_yuv.hpp).
+// VkNormalizeYuv (vk/normalize_yuv.hpp).
 struct VkNormalize {
     GpuFrame unpacked;  // before the denoise
     GpuFrame out;
@@ -30,7 +30,7 @@ struct VkNormalize {
 
 // Stage 1, step 3 (the denoise of normalize.hpp): in -> out (same size, distinct buffers), alpha
 // copied; then the inverse sRGB transfer of R, G, B when linear_srgb. Used by VkNormalize and
-// VkNormalizeYuv (vk_normalize_yuv.hpp).
+// VkNormalizeYuv (vk/normalize_yuv.hpp).
 Result<void> record_denoise(VkKernels& k, gpu::CommandBuffer& cmd, const GpuFrame& in,
                             GpuFrame& out, const NormalizeParams& p, bool linear_srgb);
 

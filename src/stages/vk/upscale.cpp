@@ -5,7 +5,7 @@
 #include <algorithm>
 #include <vector>
 
-#include "stages/resample_taps.hpp"
+#include "stages/resample.hpp"
 #include "stages/upscale.hpp"
 #include "stages/upscale_kernel.hpp"
 #include "stages/vk/stages.hpp"

@@ -1,12 +1,13 @@
-// Stage 4 on Vulkan against enhance_reference: identity, each step at its extreme, everything
+// Stage 4 on Vulkan against enhance_ref: identity, each step at its extreme, everything
 // at once, gamma and linear input, and a class map of another size (stage 2 runs before the
 // upscale) on odd sizes and random / zero / one / line-art content.
 // Tolerance: 1e-4 with fp32 storage (pow/cbrt differ by a few ULP), 2e-3 with fp16 storage
 // (the output is rounded to fp16).
 #include <fmt/format.h>
 
-#include "stages/enhance.hpp"
-#include "stages/reconstruct.hpp"
+#include "stages/planar.hpp"
+#include "stages/ref/enhance.hpp"
+#include "stages/ref/reconstruct.hpp"
 #include "vk_test_support.hpp"
 
 namespace kizuna::stages {
@@ -49,7 +50,7 @@ TEST_P(VkEnhanceTest, MatchesReference) {
                     FeatureMap features;
                     ASSERT_TRUE(reconstruct_ref(small, ReconstructParams{}, features));
                     PlanarFrame want, got;
-                    ASSERT_TRUE(enhance_reference(in, &features, p, linear, want)) << what;
+                    ASSERT_TRUE(enhance_ref(in, &features, p, linear, want)) << what;
                     auto r = runner_->enhance(in, features, p, linear, got);
                     ASSERT_TRUE(r) << what << ": " << r.error().message;
                     ASSERT_TRUE(vktest::frames_near(want, got, tol(1e-4f, 2e-3f), what));

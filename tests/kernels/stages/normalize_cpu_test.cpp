@@ -16,7 +16,8 @@
 #include "core/half.hpp"
 #include "stages/cpu/normalize.hpp"
 #include "stages/cpu/thread_pool.hpp"
-#include "stages/normalize.hpp"
+#include "stages/planar.hpp"
+#include "stages/ref/normalize.hpp"
 
 namespace kizuna::stages {
 namespace {

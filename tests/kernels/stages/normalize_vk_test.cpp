@@ -6,7 +6,8 @@
 
 #include <cstring>
 
-#include "stages/normalize.hpp"
+#include "stages/planar.hpp"
+#include "stages/ref/normalize.hpp"
 #include "vk_test_support.hpp"
 
 namespace kizuna::stages {

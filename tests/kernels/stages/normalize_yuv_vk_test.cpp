@@ -7,7 +7,7 @@
 // Tolerances: decode only 2e-6 (fp32 storage; the same float operations, a few ULP apart where
 // the device contracts a multiply-add), 3e-4 (fp16 storage: the output is rounded to fp16, at
 // most 2.5e-4 in [0, 1]). One code step is 1.1e-3 at 10 bits, so a wrong sample, weight or
-// coefficient fails. With denoise or linear light: 1e-4 / 2e-3, as vk_normalize_test.cpp (exp and
+// coefficient fails. With denoise or linear light: 1e-4 / 2e-3, as normalize_vk_test.cpp (exp and
 // pow differ by a few ULP between CPU and GPU; in fp16 the denoise input is rounded too).
 // Measured on lavapipe: decode 0 (fp32) / 2.44e-4 (fp16); denoise + linear 7.2e-7 / 1.05e-3.
 #include <fmt/format.h>
@@ -15,7 +15,8 @@
 #include <cstring>
 #include <vector>
 
-#include "stages/normalize.hpp"
+#include "stages/planar.hpp"
+#include "stages/ref/normalize.hpp"
 #include "stages/vk/frame_io.hpp"
 #include "stages/vk/normalize_yuv.hpp"
 #include "vk_test_support.hpp"

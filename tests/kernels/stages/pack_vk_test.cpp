@@ -1,4 +1,4 @@
-// Output packing on Vulkan against pack_reference: every format, with and without the sRGB
+// Output packing on Vulkan against pack_ref: every format, with and without the sRGB
 // encode, on odd sizes, random / zero / one content and values outside [0, 1] and NaN.
 // Without the encode the result is identical to the reference (byte for byte); with it (GPU pow
 // differs by a few ULP) RGBA8 may differ by 1 code and float formats by 1e-5 (rgba32f) or one
@@ -7,7 +7,8 @@
 
 #include <cstring>
 
-#include "stages/pack.hpp"
+#include "stages/planar.hpp"
+#include "stages/ref/pack.hpp"
 #include "vk_test_support.hpp"
 
 namespace kizuna::stages {
@@ -64,7 +65,7 @@ TEST_P(VkPackTest, MatchesReference) {
                             auto want = Image::create(size.w, size.h, format);
                             auto got = Image::create(size.w, size.h, format);
                             ASSERT_TRUE(want && got);
-                            ASSERT_TRUE(pack_reference(in, srgb, want->view())) << what;
+                            ASSERT_TRUE(pack_ref(in, srgb, want->view())) << what;
                             auto r = runner_->pack(in, srgb, got->view());
                             ASSERT_TRUE(r) << what << ": " << r.error().message;
                             float tol = 0.0f;

@@ -4,7 +4,9 @@
 // and threshold corners. Disabled: zero gradients and all flat.
 #include <fmt/format.h>
 
+#include "stages/planar.hpp"
 #include "stages/reconstruct.hpp"
+#include "stages/ref/reconstruct.hpp"
 #include "vk_test_support.hpp"
 
 namespace kizuna::stages {

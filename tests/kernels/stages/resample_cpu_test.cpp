@@ -8,6 +8,8 @@
 
 #include "stages/cpu/resample.hpp"
 #include "stages/cpu/thread_pool.hpp"
+#include "stages/planar.hpp"
+#include "stages/ref/resample.hpp"
 #include "stages/resample.hpp"
 
 namespace kizuna::stages {

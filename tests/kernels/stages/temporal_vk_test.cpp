@@ -1,5 +1,5 @@
 // Stage 5 on Vulkan (history kept on the device, scene cut decided on the device) against
-// temporal_reference over a sequence: first frame, a still frame with faint noise, a moving
+// temporal_ref over a sequence: first frame, a still frame with faint noise, a moving
 // patch, a scene cut, a still frame after it, a size change, and reset_history. Odd sizes,
 // parameter corners. Tolerance: 1e-5 with fp32 storage, 2e-3 with fp16 storage (every stage
 // input is fp16 there and rounding carries from frame to frame). The history is defined as the
@@ -8,7 +8,8 @@
 // reference, so a one-fp16-step flip of the history, which would exceed 1e-5, does not occur.
 #include <fmt/format.h>
 
-#include "stages/temporal.hpp"
+#include "stages/planar.hpp"
+#include "stages/ref/temporal.hpp"
 #include "vk_test_support.hpp"
 
 namespace kizuna::stages {
@@ -86,7 +87,7 @@ TEST_P(VkTemporalTest, MatchesReferenceOverASequence) {
                     vktest::precision_name(GetParam()), size.w, size.h, i, label, p.strength,
                     p.motion_threshold, p.scene_cut_threshold, seed);
                 PlanarFrame want, got;
-                ASSERT_TRUE(temporal_reference(frame, p, history, want)) << what;
+                ASSERT_TRUE(temporal_ref(frame, p, history, want)) << what;
                 auto r = runner_->temporal(frame, p, got);
                 ASSERT_TRUE(r) << what << ": " << r.error().message;
                 ASSERT_TRUE(vktest::frames_near(want, got, tol(1e-5f, 2e-3f), what));

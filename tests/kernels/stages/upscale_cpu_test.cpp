@@ -25,8 +25,9 @@
 #include "stages/cpu/thread_pool.hpp"
 #include "stages/cpu/upscale.hpp"
 #include "stages/cpu/upscale_row2x.hpp"
-#include "stages/reconstruct.hpp"
-#include "stages/upscale.hpp"
+#include "stages/planar.hpp"
+#include "stages/ref/reconstruct.hpp"
+#include "stages/ref/upscale.hpp"
 #include "stages/upscale_kernel.hpp"
 
 namespace kizuna::stages {

@@ -6,9 +6,9 @@
 // stored as fp16, and the second step's gradients are taken from those rounded values).
 #include <fmt/format.h>
 
-#include "stages/preview_chain.hpp"
-#include "stages/reconstruct.hpp"
-#include "stages/upscale.hpp"
+#include "stages/planar.hpp"
+#include "stages/ref/reconstruct.hpp"
+#include "stages/ref/upscale.hpp"
 #include "vk_test_support.hpp"
 
 namespace kizuna::stages {
