@@ -14,8 +14,9 @@
 
 namespace kizuna::stages {
 
-// Stage 4, fast: the contract of enhance_ref (ref/enhance.hpp); matches it within 2e-4 per value (saturation uses polynomial transfer approximations).
-// Allocates nothing once out and the internal scratch have the frame's size.
+// Stage 4, fast: the contract of enhance_ref (ref/enhance.hpp); matches it within 2e-4 per value
+// (saturation uses polynomial transfer approximations). Allocates nothing once out and the internal
+// scratch have the frame's size.
 class EnhanceCpu {
 public:
     Result<void> run(const PlanarFrame& in, const FeatureMap* features, const EnhanceParams& p,

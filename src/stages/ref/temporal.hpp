@@ -18,7 +18,7 @@ struct TemporalHistory {
 
 // Stage 5. in and out must be distinct. Returns true when this frame was a reset (no
 // history, size change or scene cut), i.e. out equals in.
-Result<bool> temporal_ref(const PlanarFrame& in, const TemporalParams& p,
-                                TemporalHistory& history, PlanarFrame& out);
+Result<bool> temporal_ref(const PlanarFrame& in, const TemporalParams& p, TemporalHistory& history,
+                          PlanarFrame& out);
 
 }  // namespace kizuna::stages

@@ -7,6 +7,22 @@
 
 namespace kizuna::stages::vk {
 
+size_t packed_bytes(int width, int height, PixelFormat format) noexcept {
+    return (static_cast<size_t>(width) * height * bytes_per_pixel(format) + 3) / 4 * 4;
+}
+
+uint32_t format_code(PixelFormat format) noexcept {
+    switch (format) {
+        case PixelFormat::rgba8:
+            return 0;
+        case PixelFormat::rgba16f:
+            return 1;
+        case PixelFormat::rgba32f:
+            return 2;
+    }
+    return 0;
+}
+
 Result<std::unique_ptr<VkKernels>> VkKernels::create(gpu::Context& context,
                                                      gpu::StoragePrecision precision) {
     if (precision == gpu::StoragePrecision::f16 && !context.fp16_enabled()) {

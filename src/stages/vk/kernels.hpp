@@ -21,6 +21,7 @@
 #include "gpu/context.hpp"
 #include "gpu/shader_library.hpp"
 #include "kizuna/error.hpp"
+#include "kizuna/image.hpp"
 
 namespace kizuna::stages::vk {
 
@@ -38,6 +39,14 @@ struct GpuFeatures {
     gpu::Buffer cls;
     int width = 0, height = 0;
 };
+
+// Bytes of an interleaved image of format with tight rows, rounded up to 4 (device buffers hold
+// uint32 words): the layout of stage 1's RGBA input and of packing's output on the device.
+size_t packed_bytes(int width, int height, PixelFormat format) noexcept;
+
+// format as the kFormat specialization constant of shaders/unpack.comp and pack.comp: 0 rgba8,
+// 1 rgba16f, 2 rgba32f.
+uint32_t format_code(PixelFormat format) noexcept;
 
 class VkKernels {
 public:

@@ -2,7 +2,7 @@
 
 #include <cstring>
 
-#include "stages/vk/stages.hpp"
+#include "stages/vk/normalize.hpp"
 
 namespace kizuna::stages::vk {
 

@@ -8,7 +8,7 @@
 #include "stages/resample.hpp"
 #include "stages/upscale.hpp"
 #include "stages/upscale_kernel.hpp"
-#include "stages/vk/stages.hpp"
+#include "stages/vk/upscale.hpp"
 
 namespace kizuna::stages::vk {
 
