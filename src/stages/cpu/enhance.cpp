@@ -397,6 +397,16 @@ void enhance_row(const RowArgs& args, const EnhanceParams& p, bool linear_input,
 
 }  // namespace enhance_detail
 
+Result<void> ClassColumns::ensure(int width, int map_width) {
+    if (x_ && width_ == width && map_width_ == map_width) return {};
+    x_.reset(new (std::nothrow) int[width]);
+    if (!x_) return make_error(Errc::out_of_memory, "enhance: cannot allocate class map index");
+    for (int x = 0; x < width; ++x) x_[x] = static_cast<int>(int64_t{x} * map_width / width);
+    width_ = width;
+    map_width_ = map_width;
+    return {};
+}
+
 Result<void> EnhanceCpu::run(const PlanarFrame& in, const FeatureMap* features,
                              const EnhanceParams& p, bool linear_input, PlanarFrame& out,
                              ThreadPool& pool) {
@@ -412,14 +422,7 @@ Result<void> EnhanceCpu::run(const PlanarFrame& in, const FeatureMap* features,
     }
     const bool use_cls = features && features->cls && p.line_darken > 0.0f;
     const int fw = use_cls ? features->width() : 0, fh = use_cls ? features->height() : 0;
-    if (use_cls && (cls_x_width_ != w || cls_x_fw_ != fw)) {
-        cls_x_.reset(new (std::nothrow) int[w]);
-        if (!cls_x_)
-            return make_error(Errc::out_of_memory, "enhance: cannot allocate class map index");
-        for (int x = 0; x < w; ++x) cls_x_[x] = static_cast<int>(int64_t{x} * fw / w);
-        cls_x_width_ = w;
-        cls_x_fw_ = fw;
-    }
+    if (use_cls) KZ_TRY(cls_x_.ensure(w, fw));
     auto body = [&](int b0, int b1) {
         for (int band = b0; band < b1; ++band) {
             float* scratch = scratch_.get() + per_band * band;
@@ -437,7 +440,7 @@ Result<void> EnhanceCpu::run(const PlanarFrame& in, const FeatureMap* features,
                 args.width = w;
                 if (use_cls) {
                     args.cls = features->cls_row(static_cast<int>(int64_t{y} * fh / h));
-                    args.cls_x = cls_x_.get();
+                    args.cls_x = cls_x_.data();
                 }
                 float* const dst[3] = {out.r.row(y), out.g.row(y), out.b.row(y)};
                 enhance_detail::enhance_row(args, p, linear_input, scratch, dst);

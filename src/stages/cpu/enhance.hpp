@@ -17,6 +17,20 @@ namespace kizuna::stages {
 // Stage 4, fast: the contract of enhance_ref (ref/enhance.hpp); matches it within 2e-4 per value
 // (saturation uses polynomial transfer approximations). Allocates nothing once out and the internal
 // scratch have the frame's size.
+// The class map column that frame column x reads in step 2 of enhance.hpp (x * fw / w), for
+// every x: kept between frames, rebuilt only when the frame or the map width changes. Not thread
+// safe.
+class ClassColumns {
+public:
+    // For a frame `width` wide and a class map `map_width` wide.
+    Result<void> ensure(int width, int map_width);
+    const int* data() const noexcept { return x_.get(); }
+
+private:
+    std::unique_ptr<int[]> x_;
+    int width_ = 0, map_width_ = 0;
+};
+
 class EnhanceCpu {
 public:
     Result<void> run(const PlanarFrame& in, const FeatureMap* features, const EnhanceParams& p,
@@ -25,8 +39,7 @@ public:
 private:
     std::unique_ptr<float[]> scratch_;
     size_t scratch_floats_ = 0;
-    std::unique_ptr<int[]> cls_x_;
-    int cls_x_width_ = 0, cls_x_fw_ = 0;
+    ClassColumns cls_x_;
 };
 
 namespace enhance_detail {

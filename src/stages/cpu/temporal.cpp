@@ -1,9 +1,9 @@
 // Stage 5, fast CPU version: Highway SIMD row kernels (runtime dispatch) driven band by band
 // over the thread pool. See temporal.hpp for the contract: these kernels evaluate it with the
 // same float operations as the reference (no FMA), and keep the history as fp16.
+#include <algorithm>
 #include <cstdint>
 #include <cstring>
-#include <numeric>
 
 #include "stages/cpu/temporal.hpp"
 #include "stages/temporal.hpp"
@@ -376,6 +376,55 @@ BandRows band_rows(float* scratch, int width) noexcept {
 
 }  // namespace temporal_detail
 
+namespace {
+
+// Stage 5 over the rows [y0, y1) of whole frames: one band of TemporalCpu's row-parallel pass.
+// reset: out = E and next = E rounded (steps 1-2). Otherwise step 3 blends E with prev into out
+// and next, and luma_sums[y] receives row y's sum of |Y(E) - Y(H)|. Alpha is copied from in.
+// scratch: band_scratch_floats(width) floats.
+void run_band(const PlanarFrame& in, const HalfFrame& prev, HalfFrame& next, PlanarFrame& out,
+              int y0, int y1, bool reset, const TemporalParams& p, float* scratch,
+              float* luma_sums) {
+    const int w = in.width(), h = in.height();
+    auto copy_alpha = [&](int y) {
+        if (in.has_alpha()) {
+            std::memcpy(out.a.row(y), in.a.row(y), sizeof(float) * static_cast<size_t>(w));
+        }
+    };
+    if (reset) {
+        for (int y = y0; y < y1; ++y) {
+            const float* const e[3] = {in.r.row(y), in.g.row(y), in.b.row(y)};
+            float* const o[3] = {out.r.row(y), out.g.row(y), out.b.row(y)};
+            uint16_t* const n[3] = {next.r.row(y), next.g.row(y), next.b.row(y)};
+            for (int c = 0; c < 3; ++c) {
+                if (o[c] != e[c]) std::copy(e[c], e[c] + w, o[c]);
+                temporal_detail::round_row(e[c], w, n[c]);
+            }
+            copy_alpha(y);
+        }
+        return;
+    }
+    temporal_detail::DiffRing ring(scratch, w);
+    int ready = std::max(y0 - 1, 0);  // the next row to add to the ring
+    for (int y = y0; y < y1; ++y) {
+        for (; ready <= std::min(y + 1, h - 1); ++ready) {
+            const float* const e[3] = {in.r.row(ready), in.g.row(ready), in.b.row(ready)};
+            const uint16_t* const hist[3] = {prev.r.row(ready), prev.g.row(ready),
+                                             prev.b.row(ready)};
+            const float sum = ring.add(ready, e, hist);
+            if (ready >= y0 && ready < y1) luma_sums[ready] = sum;
+        }
+        const int yu = std::max(y - 1, 0), yd = std::min(y + 1, h - 1);
+        const uint16_t* const hist[3] = {prev.r.row(y), prev.g.row(y), prev.b.row(y)};
+        float* const o[3] = {out.r.row(y), out.g.row(y), out.b.row(y)};
+        uint16_t* const n[3] = {next.r.row(y), next.g.row(y), next.b.row(y)};
+        temporal_detail::blend_row(ring.r(yu), ring.r(y), ring.r(yd), ring.e(y), hist, w, p, o, n);
+        copy_alpha(y);
+    }
+}
+
+}  // namespace
+
 Result<bool> TemporalCpu::run(const PlanarFrame& in, const TemporalParams& p, PlanarFrame& out,
                               ThreadPool& pool) {
     const int w = in.width(), h = in.height();
@@ -400,37 +449,8 @@ Result<bool> TemporalCpu::run(const PlanarFrame& in, const TemporalParams& p, Pl
             for (int band = b0; band < b1; ++band) {
                 const int y0 = static_cast<int>(int64_t{h} * band / bands);
                 const int y1 = static_cast<int>(int64_t{h} * (band + 1) / bands);
-                const float* e_rows[3];
-                const uint16_t* h_rows[3];
-                uint16_t* n_rows[3];
-                float* o_rows[3];
-                temporal_detail::run_band(
-                    y0, y1, h, w, as_reset, p, scratch_.get() + per_band * band, luma_sums_.data(),
-                    [&](int y, int) -> const float* const* {
-                        e_rows[0] = in.r.row(y), e_rows[1] = in.g.row(y), e_rows[2] = in.b.row(y);
-                        return e_rows;
-                    },
-                    [&](int y) -> const uint16_t* const* {
-                        h_rows[0] = prev.r.row(y), h_rows[1] = prev.g.row(y);
-                        h_rows[2] = prev.b.row(y);
-                        return h_rows;
-                    },
-                    [&](int y) -> uint16_t* const* {
-                        n_rows[0] = next.r.row(y), n_rows[1] = next.g.row(y);
-                        n_rows[2] = next.b.row(y);
-                        return n_rows;
-                    },
-                    [&](int y) -> float* const* {
-                        o_rows[0] = out.r.row(y), o_rows[1] = out.g.row(y),
-                        o_rows[2] = out.b.row(y);
-                        return o_rows;
-                    },
-                    [&](int y) {
-                        if (in.has_alpha()) {
-                            std::memcpy(out.a.row(y), in.a.row(y),
-                                        sizeof(float) * static_cast<size_t>(w));
-                        }
-                    });
+                run_band(in, prev, next, out, y0, y1, as_reset, p, scratch_.get() + per_band * band,
+                         luma_sums_.data());
             }
         });
     };

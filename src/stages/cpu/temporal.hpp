@@ -5,7 +5,6 @@
 // blended row at once (blend_pack_row).
 #pragma once
 
-#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -59,51 +58,31 @@ void blend_pack_row(const float* r_up, const float* r_mid, const float* r_down,
                     const TemporalParams& p, uint16_t* const hist_out[3], const float* alpha,
                     bool encode_srgb, PixelFormat format, std::byte* dst);
 
-// Runs stage 5 over the rows [y0, y1) of an h-row frame, one band of a row-parallel pass.
-//  source(y, slot) -> const float* const* : E row y (3 pointers); slot in {0, 1, 2} names a
-//    ring slot the source may compute into; a slot is reused 3 rows later. Rows y0 - 1 and y1
-//    (clamped to the frame) are asked for too.
-//  hist(y) -> const uint16_t* const* : H row y (3 pointers). Not read when reset is true.
-//  next(y) -> uint16_t* const* : where the new history row y goes (3 pointers).
-//  dst(y) -> float* const* : where out row y goes (3 pointers).
-//  done(y) : called after out row y is written.
-// reset: out = E (steps 1-2). Otherwise step 3, and luma_sums[y] receives the row's sum of
-// |Y(E) - Y(H)| for y in [y0, y1). scratch: band_scratch_floats(width) floats.
-template <class Source, class Hist, class Next, class Dst, class Done>
-void run_band(int y0, int y1, int h, int width, bool reset, const TemporalParams& p, float* scratch,
-              float* luma_sums, Source&& source, Hist&& hist, Next&& next, Dst&& dst, Done&& done) {
-    if (reset) {
-        for (int y = y0; y < y1; ++y) {
-            const float* const* e = source(y, y % 3);
-            float* const* o = dst(y);
-            uint16_t* const* n = next(y);
-            for (int c = 0; c < 3; ++c) {
-                if (o[c] != e[c]) std::copy(e[c], e[c] + width, o[c]);
-                round_row(e[c], width, n[c]);
-            }
-            done(y);
-        }
-        return;
+// The R rows of step 3 around the row being blended, for one band of rows, and the E rows they
+// were made from: a ring of three. Rows are added in increasing order; row y can be blended once
+// rows y - 1 .. y + 1 (clamped to the frame) are in.
+class DiffRing {
+public:
+    // scratch: band_scratch_floats(width) floats, owned by the caller.
+    DiffRing(float* scratch, int width) noexcept
+        : rows_(band_rows(scratch, width)), width_(width) {}
+
+    // Adds row y: diff_row of E row e and H row h (prefetch as there); keeps the 3 pointers of e
+    // for blending. Returns the row's sum of |Y(E) - Y(H)|.
+    float add(int y, const float* const e[3], const uint16_t* const h[3],
+              const uint16_t* const* prefetch = nullptr) {
+        const int slot = y % 3;
+        for (int c = 0; c < 3; ++c) e_[slot][c] = e[c];
+        return diff_row(e, h, width_, rows_.d, rows_.r[slot], prefetch);
     }
-    const BandRows rows = band_rows(scratch, width);
-    const float* erow[3][3] = {};
-    auto compute = [&](int yy) {
-        const int slot = yy % 3;
-        const float* const* e = source(yy, slot);
-        for (int c = 0; c < 3; ++c) erow[slot][c] = e[c];
-        const float sum = diff_row(e, hist(yy), width, rows.d, rows.r[slot]);
-        if (yy >= y0 && yy < y1) luma_sums[yy] = sum;
-    };
-    int ready = std::max(y0 - 1, 0);
-    for (int y = y0; y < y1; ++y) {
-        const int last = std::min(y + 1, h - 1);
-        for (; ready <= last; ++ready) compute(ready);
-        const int yu = std::max(y - 1, 0), yd = std::min(y + 1, h - 1);
-        blend_row(rows.r[yu % 3], rows.r[y % 3], rows.r[yd % 3], erow[y % 3], hist(y), width, p,
-                  dst(y), next(y));
-        done(y);
-    }
-}
+    const float* r(int y) const noexcept { return rows_.r[y % 3]; }
+    const float* const* e(int y) const noexcept { return e_[y % 3]; }
+
+private:
+    BandRows rows_;
+    const float* e_[3][3] = {};
+    int width_;
+};
 
 }  // namespace temporal_detail
 
