@@ -38,11 +38,12 @@ extern "C" {
 #include "kizuna/preview.hpp"
 #include "kizuna/probe.hpp"
 #include "kizuna/profile.hpp"
-#include "stages/enhance.hpp"
-#include "stages/pack.hpp"
-#include "stages/simd.hpp"
-#include "stages/temporal.hpp"
-#include "stages/thread_pool.hpp"
+#include "stages/cpu/enhance.hpp"
+#include "stages/cpu/pack.hpp"
+#include "stages/cpu/simd.hpp"
+#include "stages/cpu/temporal.hpp"
+#include "stages/cpu/thread_pool.hpp"
+#include "stages/planar.hpp"
 
 namespace {
 

@@ -18,13 +18,14 @@
 
 #include <fmt/format.h>
 
-#include "stages/normalize.hpp"
-#include "stages/normalize_cpu.hpp"
-#include "stages/reconstruct.hpp"
-#include "stages/reconstruct_cpu.hpp"
-#include "stages/thread_pool.hpp"
-#include "stages/upscale.hpp"
-#include "stages/upscale_cpu.hpp"
+#include "stages/cpu/normalize.hpp"
+#include "stages/cpu/reconstruct.hpp"
+#include "stages/cpu/thread_pool.hpp"
+#include "stages/cpu/upscale.hpp"
+#include "stages/planar.hpp"
+#include "stages/ref/normalize.hpp"
+#include "stages/ref/reconstruct.hpp"
+#include "stages/ref/upscale.hpp"
 
 namespace fs = std::filesystem;
 using namespace kizuna;

@@ -1,6 +1,8 @@
 // Stage 1, normalize: decoded picture (RGBA or planar Y'CbCr) -> PlanarFrame, float [0, 1],
-// gamma-encoded unless NormalizeParams::linear_light. The plain C++ functions here are the
-// reference (the definition of correct output); normalize_cpu.hpp has the fast version.
+// gamma-encoded unless NormalizeParams::linear_light. This header states the rule and holds what
+// every backend shares (input checks, the Y'CbCr decode parameters, the denoise weights); the
+// implementations are ref/normalize.hpp (the definition of correct output), cpu/normalize.hpp and
+// vk/normalize.hpp.
 //
 // The rule, step by step (every backend follows it):
 //  1. Decode. RGBA: rgba8 v / 255, rgba16f / rgba32f as stored; every value clamped to [0, 1]
@@ -12,40 +14,19 @@
 //        w(q) = exp(-|q-p|^2 / (2 ss^2)) * exp(-|c(q)-c(p)|^2 / (2 sr^2))
 //        ss = r / 2, sr = 0.1 * denoise_strength, |c| = Euclidean distance over R, G, B,
 //        out = sum w(q) c(q) / sum w(q). Alpha is not filtered.
-//  4. Linear light (only when linear_light): each of R, G, B goes through the inverse transfer:
-//     sRGB for RGBA input; for Y'CbCr the BT.709 inverse OETF when color.transfer is bt709
-//     (also for unspecified), else sRGB.
+//  4. Linear light (only when linear_light): each of R, G, B goes through the inverse transfer
+//     (color.hpp): sRGB for RGBA input; for Y'CbCr the BT.709 inverse OETF when color.transfer
+//     is bt709 (also for unspecified), else sRGB.
 #pragma once
-
-#include <cmath>
 
 #include "kizuna/error.hpp"
 #include "kizuna/image.hpp"
 #include "kizuna/yuv.hpp"
-#include "stages/planar.hpp"
 #include "stages/stage_params.hpp"
 
 namespace kizuna::stages {
 
-// Transfer functions on [0, 1] (inputs outside are clamped).
-inline float srgb_to_linear(float v) noexcept {
-    v = std::fmin(std::fmax(v, 0.0f), 1.0f);
-    return v <= 0.04045f ? v / 12.92f : std::pow((v + 0.055f) / 1.055f, 2.4f);
-}
-inline float linear_to_srgb(float v) noexcept {
-    v = std::fmin(std::fmax(v, 0.0f), 1.0f);
-    return v <= 0.0031308f ? v * 12.92f : 1.055f * std::pow(v, 1.0f / 2.4f) - 0.055f;
-}
-// BT.709 / BT.2020 OETF and its inverse.
-inline float bt709_to_linear(float v) noexcept {
-    v = std::fmin(std::fmax(v, 0.0f), 1.0f);
-    return v < 0.081f ? v / 4.5f : std::pow((v + 0.099f) / 1.099f, 1.0f / 0.45f);
-}
-inline float linear_to_bt709(float v) noexcept {
-    v = std::fmin(std::fmax(v, 0.0f), 1.0f);
-    return v < 0.018f ? v * 4.5f : 1.099f * std::pow(v, 0.45f) - 0.099f;
-}
-
+// The inverse transfer of step 4.
 enum class TransferKind { srgb, bt709 };
 
 // Everything needed to turn one Y'CbCr sample triple into R'G'B', resolved from a YuvView's
@@ -75,14 +56,42 @@ struct YuvDecode {
 };
 YuvDecode resolve_yuv_decode(const YuvView& in) noexcept;
 
+// R'G'B' of one sample triple per the formulas above (y, u = Cb, v = Cr: code values, chroma
+// already interpolated), before the clamp to [0, 1].
+inline void yuv_to_rgb(const YuvDecode& d, float y, float u, float v, float& r, float& g,
+                       float& b) noexcept {
+    if (d.gbr) {
+        g = (y - d.y_offset) * d.y_scale;
+        b = (u - d.y_offset) * d.y_scale;
+        r = (v - d.y_offset) * d.y_scale;
+    } else {
+        const float luma = (y - d.y_offset) * d.y_scale;
+        const float cb = (u - d.c_offset) * d.c_scale;
+        const float cr = (v - d.c_offset) * d.c_scale;
+        r = luma + d.cr_r * cr;
+        g = luma + d.cb_g * cb + d.cr_g * cr;
+        b = luma + d.cb_b * cb;
+    }
+}
+
 // Checks a YuvView (non-null planes, bit depth 8 or 10, strides large enough). The message
 // names the field at fault.
 Result<void> validate_yuv(const YuvView& in);
 
-// Reference stage 1 for RGBA input. Resizes out (out.ensure) to in's size.
-Result<void> normalize_ref(ConstImageView in, const NormalizeParams& params, PlanarFrame& out);
+// Checks an RGBA input of stage 1 (non-empty, stride large enough).
+Result<void> validate_rgba(ConstImageView in);
 
-// Reference stage 1 for planar Y'CbCr input. Resizes out to the luma size; no alpha.
-Result<void> normalize_yuv_ref(const YuvView& in, const NormalizeParams& params, PlanarFrame& out);
+// Largest denoise radius (stage_params.hpp range [1, 4]).
+inline constexpr int max_denoise_radius = 4;
+
+// The bilateral filter of step 3 for given parameters (only for denoise_strength > 0).
+struct DenoiseWeights {
+    int radius = 1;            // r: denoise_radius clamped to [1, max_denoise_radius]
+    float spatial_den = 0.0f;  // 2 ss^2, the divisor of the squared distance in the spatial term
+    float range_scale = 0.0f;  // -1 / (2 sr^2), the factor of the squared colour distance
+    // exp(-(dx^2 + dy^2) / spatial_den) at [(dy + r) * (2r + 1) + (dx + r)].
+    float spatial[(2 * max_denoise_radius + 1) * (2 * max_denoise_radius + 1)] = {};
+};
+DenoiseWeights denoise_weights(const NormalizeParams& params) noexcept;
 
 }  // namespace kizuna::stages

@@ -1,9 +1,11 @@
-// Helpers shared by the CPU preview chains (reference and fast).
+// What the three preview chains (ref/preview.cpp, cpu/preview.cpp, vk/preview.cpp) share: the
+// argument check of PreviewBackend::process and how PreviewParams turn into the stages' inputs.
 #pragma once
+
+#include <chrono>
 
 #include "kizuna/error.hpp"
 #include "kizuna/image.hpp"
-#include "stages/planar.hpp"
 #include "stages/stage_params.hpp"
 
 namespace kizuna::stages {
@@ -19,9 +21,13 @@ NormalizeParams effective_normalize(const PreviewParams& params) noexcept;
 // re-encodes sRGB so the output is always gamma-encoded.
 bool chain_is_linear(const PreviewParams& params) noexcept;
 
-// What a disabled stage 3 does: lanczos3 resample of R, G, B with params.anti_ringing (alpha:
-// bicubic with full anti-ringing), to params.out_width x out_height.
-Result<void> plain_resample_ref(const PlanarFrame& in, const UpscaleParams& params,
-                                PlanarFrame& out);
+// True when stage 4 runs: enabled and not the identity (enhance.hpp). Otherwise the chain skips
+// it (the identity copies its input exactly, so skipping changes no value).
+bool chain_enhances(const PreviewParams& params) noexcept;
+
+// Wall time since t0 in milliseconds (the CPU chains' StageTimings).
+inline double ms_since(std::chrono::steady_clock::time_point t0) {
+    return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+}
 
 }  // namespace kizuna::stages

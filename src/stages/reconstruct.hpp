@@ -1,10 +1,12 @@
 // Stage 2, structural reconstruction: PlanarFrame -> FeatureMap (luma gradients and a class per
-// pixel). The picture itself passes through unchanged. reconstruct_ref is the reference;
-// reconstruct_cpu.hpp has the fast version.
+// pixel). The picture itself passes through unchanged. This header states the rule; the
+// implementations are ref/reconstruct.hpp (the definition of correct output), cpu/reconstruct.hpp
+// and vk/reconstruct.hpp.
 //
 // The rule (every backend follows it; "clamped" means coordinates outside the frame are moved
 // to the nearest edge pixel):
-//  Luma   L = 0.2126 R + 0.7152 G + 0.0722 B (on the frame as given, gamma or linear).
+//  Luma   L = 0.2126 R + 0.7152 G + 0.0722 B (color::luma_of, on the frame as given, gamma or
+//     linear).
 //  Gradient (Sobel / 8, so a ramp of slope s per pixel gives s):
 //     gx = (L(x+1,y-1) + 2 L(x+1,y) + L(x+1,y+1) - L(x-1,y-1) - 2 L(x-1,y) - L(x-1,y+1)) / 8
 //     gy = (L(x-1,y+1) + 2 L(x,y+1) + L(x+1,y+1) - L(x-1,y-1) - 2 L(x,y-1) - L(x+1,y-1)) / 8
@@ -24,19 +26,11 @@
 
 #include "kizuna/error.hpp"
 #include "stages/planar.hpp"
-#include "stages/stage_params.hpp"
 
 namespace kizuna::stages {
 
-inline float luma_of(float r, float g, float b) noexcept {
-    return 0.2126f * r + 0.7152f * g + 0.0722f * b;
-}
-
-// Reference stage 2. Resizes out to in's size.
-Result<void> reconstruct_ref(const PlanarFrame& in, const ReconstructParams& params,
-                             FeatureMap& out);
-
-// What a disabled stage 2 produces: zero gradients, every pixel flat. Resizes out.
+// What a disabled stage 2 produces, on every backend: zero gradients and magnitude, every pixel
+// flat. Resizes out.
 Result<void> reconstruct_disabled(int width, int height, FeatureMap& out);
 
 }  // namespace kizuna::stages

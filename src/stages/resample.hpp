@@ -1,6 +1,7 @@
 // Separable resampling of float planes to any size: the last step of stage 3 for factors that
-// are not powers of two, and the alpha path. resample_plane_ref is the reference; the fast
-// version lives in resample_cpu.hpp.
+// are not powers of two, and the alpha path. This header states the rule and holds the kernels
+// and tap tables every backend builds from; the implementations are ref/resample.hpp (the
+// definition of correct output), cpu/resample.hpp and the resample shaders (vk/upscale.cpp).
 //
 // The rule: two passes, horizontal (into an in_h x out_w intermediate) then vertical. Output
 // pixel X samples the input at s = (X + 0.5) * in_size / out_size - 0.5 (centres aligned).
@@ -12,8 +13,7 @@
 // floor(s) + 1 (clamped), then v += anti_ringing * (clamp(v, lo, hi) - v).
 #pragma once
 
-#include "kizuna/error.hpp"
-#include "stages/planar.hpp"
+#include <vector>
 
 namespace kizuna::stages {
 
@@ -23,8 +23,15 @@ enum class ResampleFilter { bicubic, lanczos3 };
 float resample_kernel(ResampleFilter filter, float x) noexcept;
 float resample_kernel_radius(ResampleFilter filter) noexcept;
 
-// Resamples in to out's current size (out must be allocated; its size is the target).
-// anti_ringing in [0, 1].
-void resample_plane_ref(const Plane& in, Plane& out, ResampleFilter filter, float anti_ringing);
+// Precomputed taps of one axis.
+struct ResampleTaps {
+    int taps = 0;               // taps per output position
+    int count = 0;              // output positions
+    std::vector<int> index;     // [count * taps] input coordinate, clamped
+    std::vector<float> weight;  // [count * taps] normalised weights
+    std::vector<int> lo, hi;    // [count] the two nearest input samples (anti-ringing)
+    // Allocates only when the sizes grow.
+    void build(int in_size, int out_size, ResampleFilter filter);
+};
 
 }  // namespace kizuna::stages

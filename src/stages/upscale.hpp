@@ -1,6 +1,8 @@
 // Stage 3, real-time upscale: PlanarFrame + FeatureMap -> PlanarFrame at
-// params.out_width x out_height. upscale_ref is the reference; upscale_cpu.hpp has the fast
-// version.
+// params.out_width x out_height. This header states the rule and holds what every backend shares
+// (the plan, the argument checks; the per-pixel math of the x2 step is in upscale_kernel.hpp);
+// the implementations are ref/upscale.hpp (the definition of correct output), cpu/upscale.hpp
+// and vk/upscale.hpp.
 //
 // Plan: while the remaining factor is at least 2 on both axes, an edge-directed x2 step
 // (upscale2x_ref; steps after the first use gradients recomputed by reconstruct_ref with default
@@ -36,17 +38,13 @@
 
 namespace kizuna::stages {
 
-// Number of x2 steps upscale_ref takes for a given input and output size.
+// Number of x2 steps stage 3 takes for a given input and output size (the plan above).
 int upscale_steps(int in_width, int in_height, int out_width, int out_height) noexcept;
 
-// One edge-directed x2 step of R, G, B (alpha is ignored; out.a is left empty). features must
-// be stage 2's map of `in` (same size). Resizes out to 2*w x 2*h. See upscale.cpp for the rule.
-Result<void> upscale2x_ref(const PlanarFrame& in, const FeatureMap& features,
-                           const UpscaleParams& params, PlanarFrame& out);
+// Checks params.out_width / out_height (both > 0); the message names the size.
+Result<void> check_upscale_size(const UpscaleParams& params);
 
-// Reference stage 3. params.out_width / out_height > 0 (any size, also smaller than in).
-// Resizes out; out has alpha iff in has.
-Result<void> upscale_ref(const PlanarFrame& in, const FeatureMap& features,
-                         const UpscaleParams& params, PlanarFrame& out);
+// Checks that features is stage 2's map of a frame of width x height (the same size).
+Result<void> check_upscale_features(const FeatureMap& features, int width, int height);
 
 }  // namespace kizuna::stages

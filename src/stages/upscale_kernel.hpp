@@ -1,5 +1,7 @@
 // Constants and per-pixel math of the edge-directed x2 step (the rule is in upscale.hpp), shared
-// by the reference loop (upscale.cpp) and the fast CPU version (upscale_cpu.cpp).
+// by every backend: the reference loop (ref/upscale.cpp), the fast CPU rows (cpu/upscale.cpp,
+// cpu/upscale_row2x.cpp) and the Vulkan step, which gets the constants and weights as push
+// constants (vk/upscale.cpp).
 #pragma once
 
 #include <algorithm>
@@ -22,7 +24,8 @@ inline float catmull_rom(float x) {
     return 0.0f;
 }
 
-// Normalised lanczos3 weights of the six taps -2..3 around phase f (f = 0.25 or 0.75).
+// Normalised lanczos3 weights of the six taps -2..3 around phase f (f = 0.25 or 0.75); in
+// upscale.cpp.
 void lanczos3_weights(float f, float w[6]);
 
 // Blend weights of one 2x2 cell: the four low-res pixels (i0..i0+1, j0..j0+1) with gradients

@@ -10,7 +10,7 @@
 
 #include <gtest/gtest.h>
 
-#include "stages/simd.hpp"
+#include "stages/cpu/simd.hpp"
 
 namespace {
 

@@ -1,4 +1,4 @@
-// The SIMD colour math of the fast stage 4 and packing (enhance_math-inl.h) against the exact
+// The SIMD colour math of the fast stage 4 and packing (cpu/color_math-inl.h) against the exact
 // functions in double, checkasm style, on a dense grid of inputs (every 2^-20 step of [0, 1] and
 // the segment boundaries of the sRGB transfer). Compiled for the static Highway target of the
 // test build: the approximations are the same arithmetic on every target. Limits: decode 1.2e-6
@@ -10,7 +10,7 @@
 #include <vector>
 
 #include "hwy/highway.h"
-#include "stages/enhance_math-inl.h"
+#include "stages/cpu/color_math-inl.h"
 
 namespace kizuna::stages {
 namespace {

@@ -11,7 +11,10 @@
 
 #include <fmt/format.h>
 
-#include "stages/enhance.hpp"
+#include "stages/cpu/enhance.hpp"
+#include "stages/cpu/thread_pool.hpp"
+#include "stages/planar.hpp"
+#include "stages/ref/enhance.hpp"
 
 namespace kizuna::stages {
 namespace {
@@ -61,7 +64,7 @@ void check(const Case& c, uint32_t seed, int threads) {
     const FeatureMap cls = make_classes(c.half_res_classes ? (c.w + 1) / 2 : c.w,
                                         c.half_res_classes ? (c.h + 1) / 2 : c.h, seed + 1);
     PlanarFrame ref, fast;
-    ASSERT_TRUE(enhance_reference(in, &cls, c.p, c.linear, ref).ok());
+    ASSERT_TRUE(enhance_ref(in, &cls, c.p, c.linear, ref).ok());
     ThreadPool pool(threads);
     EnhanceCpu cpu;
     ASSERT_TRUE(cpu.run(in, &cls, c.p, c.linear, fast, pool).ok());
@@ -131,7 +134,7 @@ TEST(EnhanceCpu, SaturationDenseColourGrid) {
         for (bool linear : {false, true}) {
             const EnhanceParams p{0.0f, 0.0f, sat, 0.0f};
             PlanarFrame ref, fast;
-            ASSERT_TRUE(enhance_reference(in, nullptr, p, linear, ref).ok());
+            ASSERT_TRUE(enhance_ref(in, nullptr, p, linear, ref).ok());
             EnhanceCpu cpu;
             ASSERT_TRUE(cpu.run(in, nullptr, p, linear, fast, pool).ok());
             float worst = 0.0f;

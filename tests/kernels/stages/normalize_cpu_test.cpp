@@ -14,9 +14,10 @@
 #include <fmt/format.h>
 
 #include "core/half.hpp"
-#include "stages/normalize.hpp"
-#include "stages/normalize_cpu.hpp"
-#include "stages/thread_pool.hpp"
+#include "stages/cpu/normalize.hpp"
+#include "stages/cpu/thread_pool.hpp"
+#include "stages/planar.hpp"
+#include "stages/ref/normalize.hpp"
 
 namespace kizuna::stages {
 namespace {

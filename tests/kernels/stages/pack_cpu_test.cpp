@@ -12,7 +12,10 @@
 #include <fmt/format.h>
 
 #include "core/half.hpp"
-#include "stages/pack.hpp"
+#include "stages/cpu/pack.hpp"
+#include "stages/cpu/thread_pool.hpp"
+#include "stages/planar.hpp"
+#include "stages/ref/pack.hpp"
 
 namespace kizuna::stages {
 namespace {
@@ -63,7 +66,7 @@ void check(int w, int h, Fill fill, PixelFormat format, bool encode, bool alpha,
     std::vector<std::byte> fast_buf(row_bytes * h + 64, std::byte{0xAB});
     ImageView ref{ref_buf.data(), w, h, static_cast<ptrdiff_t>(row_bytes), format};
     ImageView fast{fast_buf.data(), w, h, static_cast<ptrdiff_t>(row_bytes), format};
-    ASSERT_TRUE(pack_reference(in, encode, ref).ok());
+    ASSERT_TRUE(pack_ref(in, encode, ref).ok());
     ThreadPool pool(threads);
     ASSERT_TRUE(pack_cpu(in, encode, fast, pool).ok());
     const std::string what = fmt::format(
@@ -123,8 +126,7 @@ TEST(PackCpu, RejectsWrongSize) {
     ThreadPool pool(1);
     EXPECT_FALSE(
         pack_cpu(in, false, ImageView{buf.data(), 9, 8, 36, PixelFormat::rgba8}, pool).ok());
-    EXPECT_FALSE(
-        pack_reference(in, false, ImageView{buf.data(), 9, 8, 36, PixelFormat::rgba8}).ok());
+    EXPECT_FALSE(pack_ref(in, false, ImageView{buf.data(), 9, 8, 36, PixelFormat::rgba8}).ok());
 }
 
 }  // namespace

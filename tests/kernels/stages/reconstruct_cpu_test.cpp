@@ -10,9 +10,11 @@
 
 #include <fmt/format.h>
 
-#include "stages/reconstruct.hpp"
-#include "stages/reconstruct_cpu.hpp"
-#include "stages/thread_pool.hpp"
+#include "stages/color.hpp"
+#include "stages/cpu/reconstruct.hpp"
+#include "stages/cpu/thread_pool.hpp"
+#include "stages/planar.hpp"
+#include "stages/ref/reconstruct.hpp"
 
 namespace kizuna::stages {
 namespace {
@@ -148,7 +150,7 @@ TEST(ReconstructCpu, WithoutMagnitudeStore) {
     }
 }
 
-// Some (r, g) with luma_of(r, g, 0) == want exactly (a search near want / 0.7152).
+// Some (r, g) with color::luma_of(r, g, 0) == want exactly (a search near want / 0.7152).
 std::pair<float, float> exact_luma(float want) {
     if (want == 0.0f) return {0.0f, 0.0f};
     for (int k = 0; k < 256; ++k) {
@@ -156,7 +158,7 @@ std::pair<float, float> exact_luma(float want) {
         float g = (want - 0.2126f * r) / 0.7152f;
         for (int i = 0; i < 200; ++i) g = std::nextafter(g, 0.0f);
         for (int i = 0; i < 400; ++i, g = std::nextafter(g, 1.0f)) {
-            if (luma_of(r, g, 0.0f) == want) return {r, g};
+            if (color::luma_of(r, g, 0.0f) == want) return {r, g};
         }
     }
     ADD_FAILURE() << "no exact luma for " << want;

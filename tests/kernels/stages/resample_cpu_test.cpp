@@ -6,9 +6,11 @@
 
 #include <fmt/format.h>
 
+#include "stages/cpu/resample.hpp"
+#include "stages/cpu/thread_pool.hpp"
+#include "stages/planar.hpp"
+#include "stages/ref/resample.hpp"
 #include "stages/resample.hpp"
-#include "stages/resample_cpu.hpp"
-#include "stages/thread_pool.hpp"
 
 namespace kizuna::stages {
 namespace {

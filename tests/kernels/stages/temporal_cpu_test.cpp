@@ -17,9 +17,11 @@
 #include <fmt/format.h>
 
 #include "core/half.hpp"
-#include "stages/pack.hpp"
-#include "stages/temporal.hpp"
-#include "stages/temporal_cpu.hpp"
+#include "stages/cpu/pack.hpp"
+#include "stages/cpu/temporal.hpp"
+#include "stages/cpu/thread_pool.hpp"
+#include "stages/planar.hpp"
+#include "stages/ref/temporal.hpp"
 
 namespace kizuna::stages {
 namespace {
@@ -57,7 +59,7 @@ void check_sequence(int w, int h, Fill fill, const TemporalParams& p, float nois
     for (int i = 0; i < 7; ++i) {
         const PlanarFrame in = frame_of(w, h, fill, seed, i, cut, noise, (seed & 1) != 0);
         PlanarFrame ref, out;
-        auto rr = temporal_reference(in, p, history, ref);
+        auto rr = temporal_ref(in, p, history, ref);
         auto fr = fast.run(in, p, out, pool);
         ASSERT_TRUE(rr.ok() && fr.ok());
         const std::string what = fmt::format(

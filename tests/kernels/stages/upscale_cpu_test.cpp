@@ -22,12 +22,13 @@
 
 #include <fmt/format.h>
 
-#include "stages/reconstruct.hpp"
-#include "stages/thread_pool.hpp"
-#include "stages/upscale.hpp"
-#include "stages/upscale_cpu.hpp"
+#include "stages/cpu/thread_pool.hpp"
+#include "stages/cpu/upscale.hpp"
+#include "stages/cpu/upscale_row2x.hpp"
+#include "stages/planar.hpp"
+#include "stages/ref/reconstruct.hpp"
+#include "stages/ref/upscale.hpp"
 #include "stages/upscale_kernel.hpp"
-#include "stages/upscale_row2x.hpp"
 
 namespace kizuna::stages {
 namespace {

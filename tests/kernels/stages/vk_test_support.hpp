@@ -17,7 +17,7 @@
 #include "core/half.hpp"
 #include "gpu/context.hpp"
 #include "stages/planar.hpp"
-#include "stages/vk_stage_runner.hpp"
+#include "stages/vk/stage_runner.hpp"
 
 namespace kizuna::stages::vktest {
 

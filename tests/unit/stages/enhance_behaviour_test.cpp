@@ -8,7 +8,10 @@
 #include <functional>
 #include <random>
 
-#include "stages/enhance.hpp"
+#include "stages/cpu/enhance.hpp"
+#include "stages/cpu/thread_pool.hpp"
+#include "stages/planar.hpp"
+#include "stages/ref/enhance.hpp"
 
 namespace kizuna::stages {
 namespace {
@@ -64,7 +67,7 @@ protected:
     PlanarFrame run(const PlanarFrame& in, const FeatureMap* f, const EnhanceParams& p) {
         PlanarFrame out;
         if (GetParam() == 0) {
-            EXPECT_TRUE(enhance_reference(in, f, p, false, out).ok());
+            EXPECT_TRUE(enhance_ref(in, f, p, false, out).ok());
         } else {
             EXPECT_TRUE(fast_.run(in, f, p, false, out, pool_).ok());
         }

@@ -10,7 +10,8 @@
 #include "core/half.hpp"
 #include "kizuna/image.hpp"
 #include "kizuna/yuv.hpp"
-#include "stages/normalize.hpp"
+#include "stages/planar.hpp"
+#include "stages/ref/normalize.hpp"
 
 namespace kizuna::stages {
 namespace {

@@ -20,7 +20,7 @@ TEST(PreviewCpuAllocations, NoneInSteadyState) {
     p.upscale.out_height = 2 * kH;
     p.enhance = {0.1f, 0.2f, 1.05f, 0.3f};
     p.temporal_enabled = true;
-    // One thread: stages 1-3 keep lazily grown per-thread scratch (stages/simd.hpp), so on a
+    // One thread: stages 1-3 keep lazily grown per-thread scratch (stages/cpu/simd.hpp), so on a
     // multi-thread pool the first frame in which a worker happens to take a given kind of row
     // chunk allocates, at a timing-dependent frame. With the caller alone, every buffer is sized
     // by frame 0 and any per-frame allocation shows deterministically.

@@ -5,7 +5,9 @@
 #include <cmath>
 #include <functional>
 
+#include "stages/planar.hpp"
 #include "stages/reconstruct.hpp"
+#include "stages/ref/reconstruct.hpp"
 
 namespace kizuna::stages {
 namespace {

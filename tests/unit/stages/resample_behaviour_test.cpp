@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "stages/planar.hpp"
+#include "stages/ref/resample.hpp"
 #include "stages/resample.hpp"
 
 namespace kizuna::stages {

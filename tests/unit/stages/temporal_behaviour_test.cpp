@@ -6,7 +6,10 @@
 #include <functional>
 #include <random>
 
-#include "stages/temporal.hpp"
+#include "stages/cpu/temporal.hpp"
+#include "stages/cpu/thread_pool.hpp"
+#include "stages/planar.hpp"
+#include "stages/ref/temporal.hpp"
 
 namespace kizuna::stages {
 namespace {
@@ -73,7 +76,7 @@ protected:
     // 0 = reference, 1 = fast with 2 threads.
     bool step(const PlanarFrame& in, const TemporalParams& p, PlanarFrame& out) {
         if (GetParam() == 0) {
-            auto r = temporal_reference(in, p, ref_history_, out);
+            auto r = temporal_ref(in, p, ref_history_, out);
             EXPECT_TRUE(r.ok());
             return r.ok() && *r;
         }

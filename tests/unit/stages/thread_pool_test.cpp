@@ -1,7 +1,7 @@
 // The row-parallel pool: every index runs exactly once, ranges respect the grain, they shrink
 // toward the end (so the last one a thread waits for is small), and thread_index() names a
 // thread that no other running range shares (the fused preview pass picks its scratch by it).
-#include "stages/thread_pool.hpp"
+#include "stages/cpu/thread_pool.hpp"
 
 #include <gtest/gtest.h>
 

@@ -6,7 +6,10 @@
 #include <cmath>
 #include <functional>
 
+#include "stages/planar.hpp"
 #include "stages/reconstruct.hpp"
+#include "stages/ref/reconstruct.hpp"
+#include "stages/ref/upscale.hpp"
 #include "stages/upscale.hpp"
 
 namespace kizuna::stages {

@@ -1,0 +1,41 @@
+// What the preview chains share (preview_chain.hpp).
+#include "stages/preview_chain.hpp"
+
+#include <fmt/format.h>
+
+#include "stages/enhance.hpp"
+
+namespace kizuna::stages {
+
+Result<void> check_preview_io(ConstImageView in, ImageView out, const PreviewParams& params) {
+    if (in.empty() || !in.data) {
+        return make_error(Errc::invalid_argument, "preview: the input image is empty");
+    }
+    if (params.upscale.out_width <= 0 || params.upscale.out_height <= 0) {
+        return make_error(Errc::invalid_argument,
+                          fmt::format("preview: output size {}x{} is invalid",
+                                      params.upscale.out_width, params.upscale.out_height));
+    }
+    if (out.width != params.upscale.out_width || out.height != params.upscale.out_height ||
+        !out.data) {
+        return make_error(
+            Errc::invalid_argument,
+            fmt::format("preview: output image is {}x{}, the chain makes {}x{}", out.width,
+                        out.height, params.upscale.out_width, params.upscale.out_height));
+    }
+    return {};
+}
+
+NormalizeParams effective_normalize(const PreviewParams& params) noexcept {
+    return params.normalize_enabled ? params.normalize : NormalizeParams{};
+}
+
+bool chain_is_linear(const PreviewParams& params) noexcept {
+    return params.normalize_enabled && params.normalize.linear_light;
+}
+
+bool chain_enhances(const PreviewParams& params) noexcept {
+    return params.enhance_enabled && !enhance_is_identity(params.enhance);
+}
+
+}  // namespace kizuna::stages
