@@ -6,11 +6,11 @@
 // stages 4, 5 and packing timed one by one (unfused) at the output size.
 //
 //   bench_preview [--frames N] [--threads T] [--images DIR] [--only 720|1080] [--breakdown]
-//                 [--preview-only] [--no-vulkan] [--simd AVX3|AVX2|SSE4|SSSE3|SCALAR]
+//                 [--preview-only] [--no-vulkan] [--cpu-max avx512|avx2|sse4|ssse3|scalar]
 //
 // --breakdown also times the fused pass with stage 4, then stage 5, switched off;
 // --preview-only skips the unfused stage timings, the peer and Vulkan (for profiling);
-// --simd limits the fast CPU kernels to one SIMD target (what a CPU without AVX-512 runs).
+// --cpu-max caps the fast CPU kernels at one level (what a CPU without AVX-512 runs).
 //
 // Every line also gives cpu_ms, the process CPU time per frame (all threads): on a shared
 // machine it moves much less than the wall time when other jobs take the cores.
@@ -154,7 +154,7 @@ int main(int argc, char** argv) {
     int frames = 30, threads = 0, only_height = 0;
     bool breakdown = false, preview_only = false;
     bool vulkan = true;
-    std::string simd;  // empty: the best SIMD target of this CPU
+    std::string simd;  // --cpu-max; empty: the best level of this CPU
     std::filesystem::path dir = "/usr/share/games/renpy/the_question/game/images";
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
@@ -172,22 +172,24 @@ int main(int argc, char** argv) {
             preview_only = true;
         else if (a == "--no-vulkan")
             vulkan = false;
-        else if (a == "--simd" && i + 1 < argc)
+        else if (a == "--cpu-max" && i + 1 < argc)
             simd = argv[++i];
         else {
             std::fprintf(stderr,
                          "usage: %s [--frames N] [--threads T] [--images DIR] [--only 720|1080] "
-                         "[--breakdown] [--preview-only] [--no-vulkan] [--simd TARGET]\n",
+                         "[--breakdown] [--preview-only] [--no-vulkan] [--cpu-max LEVEL]\n",
                          argv[0]);
             return 2;
         }
     }
-    if (!simd.empty() && !kizuna::stages::limit_simd_target(simd)) {
-        std::string have;
-        for (const auto& t : kizuna::stages::simd_targets()) have += " " + t;
-        std::fprintf(stderr, "--simd %s: not a SIMD target of this build and CPU (have:%s)\n",
-                     simd.c_str(), have.c_str());
-        return 2;
+    if (!simd.empty()) {
+        const auto level = kizuna::parse_cpu_level(simd);
+        if (!level) {
+            std::fprintf(stderr, "--cpu-max %s: not one of scalar, ssse3, sse4, avx2, avx512\n",
+                         simd.c_str());
+            return 2;
+        }
+        kizuna::set_cpu_max(*level);
     }
     // The stills, RGBA8, in name order.
     std::vector<std::filesystem::path> paths;

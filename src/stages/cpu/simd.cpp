@@ -1,5 +1,7 @@
 #include "stages/cpu/simd.hpp"
 
+#include "core/cpu_features.hpp"
+
 #include <hwy/targets.h>
 
 #include <array>
@@ -10,19 +12,8 @@ namespace kizuna::stages {
 
 namespace {
 
-SimdLevel cpu_level() {
-#if defined(__x86_64__) && defined(__GNUC__)
-    if (__builtin_cpu_supports("avx512f")) return SimdLevel::avx512;
-    if (__builtin_cpu_supports("avx2")) return SimdLevel::avx2;
-#endif
-    return SimdLevel::baseline;
-}
-
-// The cap set by limit_simd_target; avx512 means none.
-std::atomic<SimdLevel> level_cap{SimdLevel::avx512};
-
-// The Highway targets disabled by limit_simd_target.
-int64_t current_disabled = 0;
+// The Highway targets disabled to follow the cap; read by simd_target().
+std::atomic<int64_t> current_disabled{0};
 
 // Highway targets this build holds and the CPU runs, less `disabled`; one bit each. Highway's
 // SupportedTargets() points the dispatch at the unmasked set as a side effect, so the dispatch is
@@ -30,16 +21,58 @@ int64_t current_disabled = 0;
 int64_t query_targets(int64_t disabled) {
     hwy::DisableTargets(disabled);
     const int64_t targets = hwy::SupportedTargets() & HWY_TARGETS;
-    hwy::DisableTargets(current_disabled);
+    hwy::DisableTargets(current_disabled.load());
     return targets;
 }
+
+// The best Highway target a CPU level allows (targets are bits; better targets have lower bits).
+int64_t best_target_for(CpuLevel level) {
+#if HWY_ARCH_X86
+    switch (level) {
+        case CpuLevel::avx512:
+            return 1;  // no limit: every AVX3 target
+        case CpuLevel::avx2:
+            return HWY_AVX2;
+        case CpuLevel::sse4:
+            return HWY_SSE4;
+        case CpuLevel::ssse3:
+            return HWY_SSSE3;
+        case CpuLevel::scalar:
+            break;
+    }
+#else
+    if (level != CpuLevel::scalar) return 1;
+#endif
+    return HWY_SCALAR | HWY_EMU128;  // the baseline of this Highway
+}
+
+// Follows the cap of core/cpu_features: every Highway target better than the level allows is
+// disabled. Runs at start-up and after each set_cpu_max.
+void apply_cpu_cap() {
+    const int64_t best = best_target_for(cpu_level());
+    // Disable every bit below the lowest allowed bit.
+    const int64_t lowest = best & -best;
+    current_disabled.store(lowest - 1);
+    hwy::DisableTargets(lowest - 1);
+}
+
+const bool cap_followed = [] {
+    core::add_cpu_cap_observer(apply_cpu_cap);
+    apply_cpu_cap();
+    return true;
+}();
 
 }  // namespace
 
 SimdLevel simd_level() {
-    static const SimdLevel cpu = cpu_level();
-    const SimdLevel cap = level_cap.load(std::memory_order_relaxed);
-    return cap < cpu ? cap : cpu;
+    switch (cpu_level()) {
+        case CpuLevel::avx512:
+            return SimdLevel::avx512;
+        case CpuLevel::avx2:
+            return SimdLevel::avx2;
+        default:
+            return SimdLevel::baseline;
+    }
 }
 
 std::vector<std::string> simd_targets() {
@@ -50,33 +83,9 @@ std::vector<std::string> simd_targets() {
 }
 
 std::string simd_target() {
-    const int64_t t = query_targets(current_disabled);
+    (void)cap_followed;
+    const int64_t t = query_targets(current_disabled.load());
     return hwy::TargetName(t & -t);
-}
-
-bool limit_simd_target(std::string_view name) {
-    if (name.empty()) {
-        current_disabled = 0;
-        hwy::DisableTargets(0);
-        level_cap.store(SimdLevel::avx512);
-        return true;
-    }
-    const int64_t all = query_targets(0);
-    for (int64_t t = all; t != 0; t &= t - 1) {
-        const int64_t bit = t & -t;
-        if (name != hwy::TargetName(bit)) continue;
-        // Better targets have lower bits: disable every bit below this one.
-        current_disabled = bit - 1;
-        hwy::DisableTargets(current_disabled);
-        SimdLevel cap = SimdLevel::baseline;
-#if HWY_ARCH_X86
-        if (bit == HWY_AVX2) cap = SimdLevel::avx2;
-        if (bit <= HWY_AVX3) cap = SimdLevel::avx512;  // AVX3 and the better AVX3_* targets
-#endif
-        level_cap.store(cap);
-        return true;
-    }
-    return false;
 }
 
 float* thread_scratch(int slot, size_t n) {

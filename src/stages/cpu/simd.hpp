@@ -6,11 +6,15 @@
 // contiguous rows, with no data-dependent branches, compiled three times (AVX-512, AVX2,
 // baseline x86-64) and picked per call.
 //
-// Both pick the best code the CPU runs, below an optional limit (limit_simd_target): the kernel
-// tests run once per target with it, so every variant, not only the one this machine would pick,
-// is checked against the reference. Every file with compiler-vectorised kernels turns
-// floating-point contraction off (#pragma GCC optimize("fp-contract=off")), so their AVX-512 and
-// AVX2 variants compute the same bits as the baseline one.
+// Both pick the best code the CPU runs, at most the level in force of the process-wide cap
+// (kizuna::cpu_level(): KIZUNA_CPU_MAX or set_cpu_max, core/cpu_features.hpp): the kernel tests run
+// once per level with it, so every variant, not only the one this machine would pick, is checked
+// against the reference. Levels map to Highway targets as avx512 -> AVX3 (and better AVX3_*),
+// avx2 -> AVX2, sse4 -> SSE4, ssse3 -> SSSE3, scalar -> the baseline (SCALAR or EMU128), and to
+// the compiler-vectorised variants as avx512 -> avx512, avx2 -> avx2, others -> baseline. Every
+// file with compiler-vectorised kernels turns floating-point contraction off (#pragma GCC
+// optimize("fp-contract=off")), so their AVX-512 and AVX2 variants compute the same bits as the
+// baseline one.
 #pragma once
 
 #include <cstddef>
@@ -23,7 +27,7 @@ namespace kizuna::stages {
 // Instruction-set level of the compiler-vectorised kernels.
 enum class SimdLevel { baseline, avx2, avx512 };
 
-// The level the compiler-vectorised kernels use now: the best the CPU has, capped by the limit.
+// The level the compiler-vectorised kernels use now: the best the CPU has, capped by the cap.
 SimdLevel simd_level();
 
 // Names of the Highway targets this build holds and this CPU runs, best first (e.g. "AVX3",
@@ -36,13 +40,6 @@ std::string simd_target();
 // The same, found by calling a probe kernel through HWY_DYNAMIC_DISPATCH: what a kernel call
 // really reaches (tests check it against simd_target()).
 std::string dispatched_simd_target();
-
-// Makes every fast CPU kernel use `name` (one of simd_targets()) at best: Highway kernels that
-// target, compiler-vectorised kernels the matching level (AVX3* -> avx512, AVX2 -> avx2, others
-// -> baseline). An empty name lifts the limit. Returns false, changing nothing, for a name
-// outside simd_targets(). Meant for tests and for chasing a CPU-specific bug; not thread-safe
-// against kernels running at the same time.
-bool limit_simd_target(std::string_view name);
 
 // Per-thread scratch floats (64-byte aligned start, at least n). The buffer lives as long as the
 // thread and only grows, so steady-state frames allocate nothing. Valid until the next call on
