@@ -5,7 +5,7 @@
 
 #include "kizuna/error.hpp"
 #include "kizuna/tensor.hpp"
-#include "nn/graph.hpp"
+#include "nn/graph/graph.hpp"
 
 namespace kizuna::nn {
 

@@ -1,0 +1,30 @@
+// What a kizuna::Model holds, and the model description shared by inspect_model and load.
+#pragma once
+
+#include "kizuna/models.hpp"
+#include "nn/graph/graph.hpp"
+
+namespace kizuna {
+
+struct Model::Impl {
+    nn::Graph graph;
+    ModelInfo info;
+};
+
+namespace nn {
+
+// Fills every ModelInfo field derivable from the graph: sizes accepted (probing square sizes
+// 1..kProbeSizes with shape inference), scale and border, cost, receptive field.
+// Errors: invalid_argument when no probed size works or the output is not an integer scale.
+Result<ModelInfo> describe_model(const Graph& graph, std::string id,
+                                 const std::filesystem::path& param);
+
+// Takes the id and catalogue-only facts (adds_nearest_input) of the catalogue entry whose
+// files are info.param, if any.
+void apply_catalogue(ModelInfo& info);
+
+// Smallest accepted size >= n (see ModelInfo).
+int accepted_size_at_least(const ModelInfo& info, int n);
+
+}  // namespace nn
+}  // namespace kizuna
