@@ -11,6 +11,7 @@
 
 #include "kizuna/nn_bench.hpp"
 #include "nn/backend.hpp"
+#include "nn/graph/graph_stats.hpp"
 #include "nn/ncnn/ncnn_reader.hpp"
 #include "nn/xnnpack/xnnpack_backend.hpp"
 
@@ -42,27 +43,6 @@ double peak_rss_mb() {
         if (line.rfind("VmHWM:", 0) == 0) return std::stod(line.substr(6)) / 1024.0;
     }
     return 0.0;
-}
-
-// FLOPs of the multiply-add layers at the plan's shapes (a multiply-add counts 2).
-double graph_flops(const nn::Graph& g, const std::vector<nn::Shape>& shapes) {
-    double flops = 0.0;
-    for (const nn::Layer& l : g.layers) {
-        if (l.inputs.empty() || l.outputs.empty()) continue;
-        const nn::Shape& in = shapes[static_cast<size_t>(l.inputs[0])];
-        const nn::Shape& out = shapes[static_cast<size_t>(l.outputs[0])];
-        if (const auto* p = l.get<nn::ConvolutionParams>()) {
-            const double k = static_cast<double>(p->kernel_h) * p->kernel_w;
-            if (l.type == nn::LayerType::convolution) {
-                flops += 2.0 * out.c * out.h * out.w * (in.c / p->group) * k;
-            } else {
-                flops += 2.0 * in.h * in.w * in.c * (out.c / p->group) * k;
-            }
-        } else if (const auto* ip = l.get<nn::InnerProductParams>()) {
-            flops += 2.0 * ip->num_input * ip->num_output;
-        }
-    }
-    return flops;
 }
 
 // Deterministic picture-like input in [0, 1]: gradients, a few hard edges, fine texture.
@@ -114,7 +94,7 @@ Result<NnBenchResult> run_nn_bench(const NnBenchOptions& o) {
                           fmt::format("bench nn: {} accepts no tile size in [{}, {}): {}", o.model,
                                       o.tile, o.tile + 64, shapes.error().message));
     }
-    r.gflop_per_tile = graph_flops(*graph, *shapes) * 1e-9;
+    r.gflop_per_tile = nn::graph_weighted_flops(*graph, *shapes) * 1e-9;
 
     std::unique_ptr<nn::Backend> backend;
     nn::XnnpackBackend* xnn = nullptr;

@@ -3,6 +3,7 @@
 #include <numeric>
 
 #include "nn/graph/graph.hpp"
+#include "nn/layers/registry.hpp"
 
 namespace kizuna::nn {
 namespace {
@@ -47,7 +48,7 @@ bool aliases_input(const Graph& graph, const std::vector<Shape>& shapes,
     // A split output shares storage with its siblings, which other layers may still read.
     const bool split_output =
         src.producer >= 0 &&
-        graph.layers[static_cast<size_t>(src.producer)].type == LayerType::split;
+        layer_def(graph.layers[static_cast<size_t>(src.producer)].type).aliases_input;
     return src.consumers.size() == 1 && in != graph.input_blob && !split_output && a.c == b.c &&
            a.h == b.h && a.w == b.w;
 }
@@ -89,7 +90,7 @@ Result<Plan> make_plan(const Graph& graph, int channels, int height, int width,
         const Blob& blob = graph.blobs[b];
         const Layer& producer = graph.layers[blob.producer];
         int g;
-        if (producer.type == LayerType::split ||
+        if (layer_def(producer.type).aliases_input ||
             aliases_input(graph, plan.shapes, placement, blob.producer)) {
             g = group_of[producer.inputs[0]];
         } else {

@@ -8,42 +8,6 @@
 
 namespace kizuna::nn {
 
-const char* layer_type_name(LayerType type) noexcept {
-    switch (type) {
-        case LayerType::input:
-            return "input";
-        case LayerType::split:
-            return "split";
-        case LayerType::convolution:
-            return "convolution";
-        case LayerType::deconvolution:
-            return "deconvolution";
-        case LayerType::prelu:
-            return "prelu";
-        case LayerType::pixel_shuffle:
-            return "pixel_shuffle";
-        case LayerType::interp:
-            return "interp";
-        case LayerType::binary_op:
-            return "binary_op";
-        case LayerType::eltwise:
-            return "eltwise";
-        case LayerType::concat:
-            return "concat";
-        case LayerType::crop:
-            return "crop";
-        case LayerType::pooling:
-            return "pooling";
-        case LayerType::inner_product:
-            return "inner_product";
-        case LayerType::scale:
-            return "scale";
-        case LayerType::activation:
-            return "activation";
-    }
-    return "unknown";
-}
-
 size_t Graph::parameter_count() const {
     size_t n = 0;
     for (const Layer& l : layers) n += l.weights.size() + l.bias.size();

@@ -44,6 +44,9 @@ struct Graph {
     size_t parameter_count() const;
 };
 
+// "CxHxW", for messages.
+std::string shape_text(const Shape& s);
+
 // Shapes of every blob for an input of `channels` x `height` x `width`. Fails with
 // invalid_argument naming the layer (type, name, line) whose input shapes are inconsistent or
 // whose output would be empty or too large (> 2^31 elements), e.g. an input too small for the

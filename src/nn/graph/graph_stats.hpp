@@ -11,6 +11,10 @@ namespace kizuna::nn {
 // element-wise layers 1 FLOP per output value; copies 0).
 double graph_flops(const Graph& graph, const std::vector<Shape>& shapes);
 
+// The part of graph_flops() in products with learned weights (convolutions, deconvolutions,
+// inner products): what a benchmark compares with the machine's FMA peak.
+double graph_weighted_flops(const Graph& graph, const std::vector<Shape>& shapes);
+
 struct ReceptiveField {
     double radius = 0;            // input pixels on each side of an output pixel's centre
     bool global_context = false;  // a global pooling feeds the output
@@ -20,6 +24,7 @@ struct ReceptiveField {
 // spatial layer: a k-tap window at dilation d adds d*(k-1)/2 blob pixels; strides, pixel
 // shuffles, deconvolutions and resizes change the pixel pitch; bilinear adds 1 and bicubic 2
 // source pixels. Values flowing out of global pooling are tracked as global, not spatial.
+// Each layer's rule is the receptive hook of its registry entry.
 ReceptiveField receptive_field(const Graph& graph);
 
 }  // namespace kizuna::nn

@@ -10,6 +10,7 @@
 // This header is stable: fields and enumerators are only ever added, never renamed or removed.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <string>
 #include <variant>
@@ -34,8 +35,10 @@ enum class LayerType {
     scale,          // ScaleParams
     activation,     // ActivationParams (ncnn ReLU, Sigmoid, Clip, Mish, HardSwish...)
 };
+// Number of LayerType values (the last one + 1); the layer registry has one entry per value.
+inline constexpr size_t kLayerTypeCount = static_cast<size_t>(LayerType::activation) + 1;
 
-// Short stable name, e.g. "convolution".
+// Short stable name, e.g. "convolution" (layers/registry.cpp).
 const char* layer_type_name(LayerType type) noexcept;
 
 // Fused or stand-alone element-wise activation. ncnn activation_type numbers in comments.

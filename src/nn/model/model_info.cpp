@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include "nn/graph/graph_stats.hpp"
+#include "nn/layers/registry.hpp"
 #include "nn/model/model_impl.hpp"
 #include "nn/ncnn/ncnn_reader.hpp"
 
@@ -15,30 +16,13 @@ namespace {
 constexpr int kProbeSizes = 160;
 constexpr int kMeasureSize = 256;
 
-bool window_exact(int in, int pad_sum, int extent, int stride) {
-    return stride == 1 || (in + pad_sum - extent) % stride == 0;
-}
-
 // True when every strided window covers its padded input exactly: no row or column is
 // dropped by rounding down, so the output stays aligned with the input grid.
 bool strides_exact(const Graph& g, const std::vector<Shape>& shapes) {
     for (const Layer& l : g.layers) {
-        if (l.inputs.empty()) continue;
-        const Shape& in = shapes[l.inputs[0]];
-        if (const auto* c = l.get<ConvolutionParams>(); c && l.type == LayerType::convolution) {
-            const Padding p = resolve_padding(*c, in.h, in.w);
-            if (!window_exact(in.w, p.left + p.right, c->dilation_w * (c->kernel_w - 1) + 1,
-                              c->stride_w) ||
-                !window_exact(in.h, p.top + p.bottom, c->dilation_h * (c->kernel_h - 1) + 1,
-                              c->stride_h))
-                return false;
-        }
-        if (const auto* q = l.get<PoolingParams>(); q && !q->global) {
-            const Padding p = resolve_pooling_padding(*q, in.h, in.w);
-            if (!window_exact(in.w, p.left + p.right, q->kernel_w, q->stride_w) ||
-                !window_exact(in.h, p.top + p.bottom, q->kernel_h, q->stride_h))
-                return false;
-        }
+        const auto exact = layer_def(l.type).windows_exact;
+        if (l.inputs.empty() || exact == nullptr) continue;
+        if (!exact(l, shapes[l.inputs[0]])) return false;
     }
     return true;
 }

@@ -51,9 +51,10 @@ struct LayerSpec {
     std::vector<WeightSpec> weights;
 };
 
-// Decodes the parameters of an ncnn layer type. Errors (unsupported type or parameter,
-// inconsistent values) carry a message without location; the caller adds it. Errc::unsupported
-// for an unknown type or a feature we lack, corrupt_data for impossible values.
+// Decodes the parameters of an ncnn layer type with the parameter table of its layer registry
+// entry (layers/, ncnn/param_table.hpp). Errors (unsupported type or parameter, inconsistent
+// values) carry a message without location; the caller adds it. Errc::unsupported for an
+// unknown type or a feature we lack, corrupt_data for impossible values.
 Result<LayerSpec> decode_ncnn_layer(std::string_view type, const ParamDict& params, int input_count,
                                     int output_count);
 

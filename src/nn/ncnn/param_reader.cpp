@@ -5,7 +5,9 @@
 
 #include <fmt/format.h>
 
+#include "nn/layers/registry.hpp"
 #include "nn/ncnn/ncnn_reader.hpp"
+#include "nn/ncnn/param_table.hpp"
 
 namespace kizuna::nn {
 namespace {
@@ -52,6 +54,16 @@ bool parse_int(std::string_view s, int& out) {
 }
 
 }  // namespace
+
+Result<LayerSpec> decode_ncnn_layer(std::string_view type, const ParamDict& params, int inputs,
+                                    int outputs) {
+    const NcnnMatch match = find_ncnn_type(type);
+    if (match.form == nullptr) return make_error(Errc::unsupported, "unsupported layer type");
+    auto spec = match.form->decode(match.form->layout, params, inputs, outputs);
+    KZ_TRY(spec);
+    spec->type = match.def->type;
+    return spec;
+}
 
 Result<ParsedParam> parse_ncnn_param(std::string_view text, const std::string& source) {
     if (text.size() > kMaxParamBytes)

@@ -3,6 +3,7 @@
 #include <cmath>
 
 #include "nn/ref/ref_kernels.hpp"
+#include "nn/thread_pool.hpp"
 
 namespace kizuna::nn::ref {
 
@@ -30,7 +31,7 @@ void activate(const ActivationParams& a, float* d, size_t n) {
     }
 }
 
-void convolution(const Layer& l, In in, Out out, int threads) {
+void convolution(const Layer& l, In in, Out out, pthreadpool_t pool) {
     const ConvolutionParams& p = *l.get<ConvolutionParams>();
     const Padding pad = resolve_padding(p, in.shape.h, in.shape.w);
     const int iw = in.shape.w, ih = in.shape.h;
@@ -41,10 +42,10 @@ void convolution(const Layer& l, In in, Out out, int threads) {
     const size_t plane_out = static_cast<size_t>(oh) * ow;
     const bool padded_value = p.pad_value != 0.f;
 
-    parallel_for(p.num_output, threads, [&](int o) {
+    parallel_for(pool, static_cast<size_t>(p.num_output), [&](size_t o) {
         float* dst = out.data + o * plane_out;
         std::fill(dst, dst + plane_out, l.bias.empty() ? 0.f : l.bias[o]);
-        const int g = o / out_per_group;
+        const int g = static_cast<int>(o) / out_per_group;
         for (int ci = 0; ci < in_per_group; ++ci) {
             const int i = g * in_per_group + ci;
             const float* src = in.data + i * plane_in;
@@ -87,7 +88,8 @@ void convolution(const Layer& l, In in, Out out, int threads) {
     });
 }
 
-void deconvolution(const Layer& l, In in, Out out, std::vector<float>& scratch, int threads) {
+void deconvolution(const Layer& l, In in, Out out, std::vector<float>& full_planes,
+                   pthreadpool_t pool) {
     const ConvolutionParams& p = *l.get<ConvolutionParams>();
     const int iw = in.shape.w, ih = in.shape.h;
     const int fw = (iw - 1) * p.stride_w + p.dilation_w * (p.kernel_w - 1) + 1 + p.output_pad_right;
@@ -100,12 +102,12 @@ void deconvolution(const Layer& l, In in, Out out, std::vector<float>& scratch, 
     const int out_per_group = p.num_output / p.group;
     const size_t plane_in = static_cast<size_t>(ih) * iw;
     const size_t plane_full = static_cast<size_t>(fh) * fw;
-    scratch.resize(plane_full * p.num_output);
+    full_planes.resize(plane_full * p.num_output);
 
-    parallel_for(p.num_output, threads, [&](int o) {
-        float* full = scratch.data() + o * plane_full;
+    parallel_for(pool, static_cast<size_t>(p.num_output), [&](size_t o) {
+        float* full = full_planes.data() + o * plane_full;
         std::fill(full, full + plane_full, 0.f);
-        const int g = o / out_per_group;
+        const int g = static_cast<int>(o) / out_per_group;
         for (int ci = 0; ci < in_per_group; ++ci) {
             const float* src = in.data + (g * in_per_group + ci) * plane_in;
             const float* w = l.weights.data() +
@@ -122,7 +124,7 @@ void deconvolution(const Layer& l, In in, Out out, std::vector<float>& scratch, 
                     }
                 }
         }
-        float* dst = out.data + static_cast<size_t>(o) * out.shape.h * out.shape.w;
+        float* dst = out.data + o * out.shape.h * out.shape.w;
         const float b = l.bias.empty() ? 0.f : l.bias[o];
         for (int y = 0; y < out.shape.h; ++y)
             for (int x = 0; x < out.shape.w; ++x)
@@ -130,6 +132,12 @@ void deconvolution(const Layer& l, In in, Out out, std::vector<float>& scratch, 
                     full[static_cast<size_t>(y + y0) * fw + x + x0] + b;
         activate(p.activation, dst, static_cast<size_t>(out.shape.h) * out.shape.w);
     });
+}
+
+void activation(const Layer& l, In in, Out out) {
+    const size_t n = out.shape.elements();
+    std::copy(in.data, in.data + n, out.data);
+    activate(*l.get<ActivationParams>(), out.data, n);
 }
 
 void inner_product(const Layer& l, In in, Out out) {

@@ -88,7 +88,7 @@ void pixel_shuffle(const Layer& l, In in, Out out) {
             }
 }
 
-void interp(const Layer& l, In in, Out out) {
+void interp(const Layer& l, In in, Out out, Scratch& scratch) {
     const InterpParams& p = *l.get<InterpParams>();
     const int iw = in.shape.w, ih = in.shape.h, ow = out.shape.w, oh = out.shape.h;
     // Per output column/row: up to 4 source indices (clamped to the edge) and their weights.
@@ -121,11 +121,14 @@ void interp(const Layer& l, In in, Out out) {
             for (int k = 0; k < 4; ++k) ix[k] = std::clamp(i0 - 1 + k, 0, n - 1);
         }
     };
-    std::vector<int> xi, yi;
-    std::vector<float> xw, yw;
+    std::vector<int>& xi = scratch.x_index;
+    std::vector<int>& yi = scratch.y_index;
+    std::vector<float>& xw = scratch.x_weight;
+    std::vector<float>& yw = scratch.y_weight;
     table(iw, ow, p.width_scale, p.output_w > 0, xi, xw);
     table(ih, oh, p.height_scale, p.output_h > 0, yi, yw);
-    std::vector<float> rows(static_cast<size_t>(taps) * ow);
+    std::vector<float>& rows = scratch.rows;
+    rows.resize(static_cast<size_t>(taps) * ow);
     for (int c = 0; c < in.shape.c; ++c) {
         const float* s = in.data + c * plane(in.shape);
         float* d = out.data + c * plane(out.shape);
@@ -178,7 +181,7 @@ void binary_op(const Layer& l, In a, const In* b, Out out) {
                               b->data[c * sb[0] + y * sb[1] + x * sb[2]]);
 }
 
-void eltwise(const Layer& l, const std::vector<In>& ins, Out out) {
+void eltwise(const Layer& l, std::span<const In> ins, Out out) {
     const EltwiseParams& p = *l.get<EltwiseParams>();
     const size_t n = out.shape.elements();
     for (size_t i = 0; i < n; ++i) {
@@ -203,7 +206,7 @@ void eltwise(const Layer& l, const std::vector<In>& ins, Out out) {
     }
 }
 
-void concat(const Layer& l, const std::vector<In>& ins, Out out) {
+void concat(const Layer& l, std::span<const In> ins, Out out) {
     const int axis = l.get<ConcatParams>()->axis;
     const Shape& o = out.shape;
     int pos = 0;  // running offset along the axis

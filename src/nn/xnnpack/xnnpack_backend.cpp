@@ -14,22 +14,22 @@
 
 namespace kizuna::nn {
 
-namespace {}  // namespace
-
 void XnnpackBackend::FreeArena::operator()(float* p) const noexcept {
     detail::aligned_free(p);
 }
 
 XnnpackBackend::~XnnpackBackend() = default;
 
-Result<std::unique_ptr<XnnpackBackend>> XnnpackBackend::create(int threads, bool direct_conv) {
+Result<std::unique_ptr<XnnpackBackend>> XnnpackBackend::create(int threads, bool direct_conv,
+                                                               std::shared_ptr<ThreadPool> pool) {
     KZ_TRY(xnn_init_once());
-    if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    auto pool = ThreadPool::create(threads);
-    if (!pool) return std::move(pool).error();
+    if (!pool) {
+        auto own = ThreadPool::create(resolve_thread_count(threads));
+        if (!own) return std::move(own).error();
+        pool = std::make_shared<ThreadPool>(std::move(*own));
+    }
     std::unique_ptr<XnnpackBackend> backend(new XnnpackBackend());
-    backend->pool_ = std::move(*pool);
-    backend->thread_count_ = threads;
+    backend->pool_ = std::move(pool);
     backend->direct_conv_ = direct_conv;
     return backend;
 }
@@ -120,7 +120,7 @@ Result<void> XnnpackBackend::compile(const Graph& graph) {
                 hints[i].shuffle_pre_permuted = false;
             }
         }
-        auto step = xnn::make_step(graph, static_cast<int>(i), hints[i], why, thread_count_);
+        auto step = xnn::make_step(graph, static_cast<int>(i), hints[i], why);
         if (!step) return std::move(step).error();
         if ((*step)->kind() == xnn::StepKind::reference) {
             fallbacks_.push_back(fmt::format("{}: {}", xnn::layer_where(l), why));
@@ -173,30 +173,28 @@ Result<void> XnnpackBackend::plan(int channels, int height, int width) {
             }
         }
         for (int b : l.outputs) out.push_back(view_of(b));
-        KZ_TRY(steps_[i]->setup(in, out, pool_.get()));
+        KZ_TRY(steps_[i]->setup(in, out, pool_->get()));
     }
     planned_ = true;
     return {};
 }
 
-Result<void> XnnpackBackend::prepare(const Graph& graph, int channels, int height, int width) {
+Result<Shape> XnnpackBackend::prepare(const Graph& graph, int channels, int height, int width) {
     if (graph_ != &graph || fingerprint_ != graph_fingerprint(graph)) KZ_TRY(compile(graph));
     if (!planned_ || plan_.input_channels != channels || plan_.input_height != height ||
         plan_.input_width != width) {
         KZ_TRY(plan(channels, height, width));
     }
-    return {};
+    return plan_.output_shape(graph);
 }
 
-Result<void> XnnpackBackend::run(const Graph& graph, ConstTensorView input, Tensor& output) {
-    KZ_TRY(prepare(graph, input.channels, input.height, input.width));
-    const Shape& os = plan_.output_shape(graph);
-    if (output.channels() != os.c || output.height() != os.h || output.width() != os.w) {
-        auto t = Tensor::create(os.c, os.h, os.w);
-        if (!t) return std::move(t).error();
-        output = std::move(*t);
-    }
-    pthreadpool_t pool = pool_.get();
+Result<void> XnnpackBackend::run(const Graph& graph, ConstTensorView input, TensorView output) {
+    auto shape = prepare(graph, input.channels, input.height, input.width);
+    KZ_TRY(shape);
+    const Shape& os = *shape;
+    KZ_TRY(check_run_views("xnnpack backend", input, plan_.input_channels, plan_.input_height,
+                           plan_.input_width, output, os));
+    pthreadpool_t pool = pool_->get();
     xnn::nchw_to_nhwc(input.data, static_cast<size_t>(input.plane_stride),
                       view_of(graph.input_blob), pool);
     if (!profiling_) {
@@ -211,8 +209,8 @@ Result<void> XnnpackBackend::run(const Graph& graph, ConstTensorView input, Tens
                     .count();
         }
     }
-    xnn::nhwc_to_nchw(view_of(graph.output_blob), output.data(), static_cast<size_t>(os.h) * os.w,
-                      pool);
+    xnn::nhwc_to_nchw(view_of(graph.output_blob), output.data,
+                      static_cast<size_t>(output.plane_stride), pool);
     return {};
 }
 
@@ -221,8 +219,9 @@ void XnnpackBackend::set_profiling(bool on) {
     step_ms_.assign(steps_.size(), 0.0);
 }
 
-Result<std::unique_ptr<Backend>> make_xnnpack_backend(int threads) {
-    auto b = XnnpackBackend::create(threads);
+Result<std::unique_ptr<Backend>> make_xnnpack_backend(int threads,
+                                                      std::shared_ptr<ThreadPool> pool) {
+    auto b = XnnpackBackend::create(threads, true, std::move(pool));
     if (!b) return std::move(b).error();
     return std::unique_ptr<Backend>(std::move(*b));
 }

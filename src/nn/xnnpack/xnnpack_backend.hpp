@@ -24,24 +24,26 @@ class XnnpackBackend final : public Backend {
 public:
     // threads: 0 = all hardware threads. direct_conv: ordinary convolutions run on our own
     // AVX-512 kernel (direct_conv.hpp, with a following PReLU fused) when the CPU has AVX-512;
-    // false keeps every convolution on XNNPACK (for comparisons). Fails if XNNPACK cannot
-    // initialise on this CPU.
-    static Result<std::unique_ptr<XnnpackBackend>> create(int threads, bool direct_conv = true);
+    // false keeps every convolution on XNNPACK (for comparisons). pool: run on this pool
+    // (shared with other backends; `threads` is then ignored) instead of starting one. Fails if
+    // XNNPACK cannot initialise on this CPU.
+    static Result<std::unique_ptr<XnnpackBackend>> create(int threads, bool direct_conv = true,
+                                                          std::shared_ptr<ThreadPool> pool = {});
     ~XnnpackBackend() override;
 
     const char* name() const noexcept override { return "xnnpack"; }
-    Result<void> run(const Graph& graph, ConstTensorView input, Tensor& output) override;
-
-    // Prepares `graph` for an input of channels x height x width without running it (creates
-    // and sets up the operators). run() calls this itself; exposed for benchmarks and tests.
-    Result<void> prepare(const Graph& graph, int channels, int height, int width);
+    // Creates the operators (packing weights) when the graph changes, and sets them up when the
+    // size changes.
+    Result<Shape> prepare(const Graph& graph, int channels, int height, int width) override;
+    Result<void> run(const Graph& graph, ConstTensorView input, TensorView output) override;
+    using Backend::run;
 
     // Layers of the current graph that run on the reference backend, as
     // "<type> '<name>' (line N): <reason>", in graph order. Empty before the first prepare().
     const std::vector<std::string>& fallback_layers() const noexcept { return fallbacks_; }
     // Bytes of the planned NHWC activation arena for the current size.
     size_t arena_bytes() const noexcept { return arena_bytes_; }
-    int threads() const noexcept { return pool_.threads(); }
+    int threads() const noexcept { return pool_->threads(); }
 
     // Opt-in per-layer timing (off by default; costs one clock read per layer when on).
     // step_ms()[i] accumulates wall milliseconds spent in graph.layers[i] over the runs since
@@ -59,8 +61,7 @@ private:
         void operator()(float* p) const noexcept;
     };
 
-    ThreadPool pool_;
-    int thread_count_ = 1;
+    std::shared_ptr<ThreadPool> pool_;
     bool direct_conv_ = true;
     std::vector<Placement> placement_;  // per layer, for make_plan: fused PReLU in place,
                                         // channel concat read by direct convolutions elided

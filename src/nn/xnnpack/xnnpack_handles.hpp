@@ -1,4 +1,4 @@
-// RAII owners for the XNNPACK library state, its operators and the pthreadpool that runs them.
+// RAII owners for the XNNPACK library state and its operators (threads: nn/thread_pool.hpp).
 // Internal to src/nn: no XNNPACK type leaves this module.
 #pragma once
 
@@ -10,6 +10,7 @@
 #include <string>
 
 #include "kizuna/error.hpp"
+#include "nn/thread_pool.hpp"
 
 namespace kizuna::nn {
 
@@ -49,28 +50,6 @@ public:
 
 private:
     xnn_operator_t op_ = nullptr;
-};
-
-// Move-only owner of a pthreadpool. threads <= 1 means "no pool": get() returns nullptr and
-// every parallel call runs on the calling thread. Running work on one pool from two threads
-// at the same time is not allowed (pthreadpool serialises, but our buffers are not shared).
-class ThreadPool {
-public:
-    static Result<ThreadPool> create(int threads);
-
-    ThreadPool() = default;
-    ThreadPool(ThreadPool&&) noexcept = default;
-    ThreadPool& operator=(ThreadPool&&) noexcept = default;
-
-    pthreadpool_t get() const noexcept { return pool_.get(); }
-    int threads() const noexcept { return threads_; }
-
-private:
-    struct Destroy {
-        void operator()(pthreadpool_t p) const noexcept { pthreadpool_destroy(p); }
-    };
-    std::unique_ptr<pthreadpool, Destroy> pool_;
-    int threads_ = 1;
 };
 
 }  // namespace kizuna::nn

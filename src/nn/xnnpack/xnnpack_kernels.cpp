@@ -5,26 +5,14 @@
 #include <cstdint>
 #include <cstring>
 
+#include "nn/thread_pool.hpp"
+
 namespace kizuna::nn::xnn {
-namespace {
-
-// Runs fn(row) for row in [0, rows) on the pool; fn is any callable taking size_t.
-template <class Fn>
-void parallel_rows(pthreadpool_t pool, size_t rows, Fn&& fn) {
-    if (pool == nullptr || rows <= 1) {
-        for (size_t r = 0; r < rows; ++r) fn(r);
-        return;
-    }
-    auto trampoline = [](void* ctx, size_t r) { (*static_cast<Fn*>(ctx))(r); };
-    pthreadpool_parallelize_1d(pool, trampoline, &fn, rows, PTHREADPOOL_FLAG_YIELD_WORKERS);
-}
-
-}  // namespace
 
 void nchw_to_nhwc(const float* src, size_t plane_stride, const NhwcView& dst, pthreadpool_t pool) {
     const int c_n = dst.channels;
     const int w = dst.width;
-    parallel_rows(pool, static_cast<size_t>(dst.height), [&](size_t y) {
+    parallel_for(pool, static_cast<size_t>(dst.height), [&](size_t y) {
         const float* row = src + y * w;
         for (int x = 0; x < w; ++x) {
             float* out = dst.pixel(static_cast<int>(y), x);
@@ -36,7 +24,7 @@ void nchw_to_nhwc(const float* src, size_t plane_stride, const NhwcView& dst, pt
 void nhwc_to_nchw(const NhwcView& src, float* dst, size_t plane_stride, pthreadpool_t pool) {
     const int c_n = src.channels;
     const int w = src.width;
-    parallel_rows(pool, static_cast<size_t>(src.height), [&](size_t y) {
+    parallel_for(pool, static_cast<size_t>(src.height), [&](size_t y) {
         float* row = dst + y * w;
         for (int x = 0; x < w; ++x) {
             const float* in = src.pixel(static_cast<int>(y), x);
@@ -54,7 +42,7 @@ void resize_nearest(const NhwcView& src, const NhwcView& dst, pthreadpool_t pool
     const int c_n = dst.channels;
     const size_t row_floats = static_cast<size_t>(dst.width) * dst.pixel_stride;
     const bool packed = dst.pixel_stride == static_cast<size_t>(c_n);
-    parallel_rows(pool, static_cast<size_t>(src.height), [&](size_t s) {
+    parallel_for(pool, static_cast<size_t>(src.height), [&](size_t s) {
         const int64_t sy = static_cast<int64_t>(s);
         const int y0 = static_cast<int>((sy * oh + ih - 1) / ih);
         const int y1 = static_cast<int>(std::min(oh, ((sy + 1) * oh + ih - 1) / ih));
@@ -82,7 +70,7 @@ void resize_nearest(const NhwcView& src, const NhwcView& dst, pthreadpool_t pool
 void pixel_shuffle_ncnn(const NhwcView& src, const NhwcView& dst, int r, pthreadpool_t pool) {
     const int c_n = dst.channels;
     const int rr = r * r;
-    parallel_rows(pool, static_cast<size_t>(dst.height), [&](size_t oy) {
+    parallel_for(pool, static_cast<size_t>(dst.height), [&](size_t oy) {
         const int y = static_cast<int>(oy) / r;
         const int i = static_cast<int>(oy) % r;
         for (int ox = 0; ox < dst.width; ++ox) {
@@ -97,7 +85,7 @@ void pixel_shuffle_ncnn(const NhwcView& src, const NhwcView& dst, int r, pthread
 
 void crop(const NhwcView& src, int y0, int x0, int c0, const NhwcView& dst, pthreadpool_t pool) {
     const size_t bytes = static_cast<size_t>(dst.channels) * sizeof(float);
-    parallel_rows(pool, static_cast<size_t>(dst.height), [&](size_t y) {
+    parallel_for(pool, static_cast<size_t>(dst.height), [&](size_t y) {
         for (int x = 0; x < dst.width; ++x) {
             std::memcpy(dst.pixel(static_cast<int>(y), x),
                         src.pixel(static_cast<int>(y) + y0, x + x0) + c0, bytes);
@@ -107,7 +95,7 @@ void crop(const NhwcView& src, int y0, int x0, int c0, const NhwcView& dst, pthr
 
 void paste(const NhwcView& src, const NhwcView& dst, int y0, int x0, int c0, pthreadpool_t pool) {
     const size_t bytes = static_cast<size_t>(src.channels) * sizeof(float);
-    parallel_rows(pool, static_cast<size_t>(src.height), [&](size_t y) {
+    parallel_for(pool, static_cast<size_t>(src.height), [&](size_t y) {
         for (int x = 0; x < src.width; ++x) {
             std::memcpy(dst.pixel(static_cast<int>(y) + y0, x + x0) + c0,
                         src.pixel(static_cast<int>(y), x), bytes);
@@ -118,7 +106,7 @@ void paste(const NhwcView& src, const NhwcView& dst, int y0, int x0, int c0, pth
 void weighted_sum(const NhwcView* srcs, const float* coeffs, int n, const NhwcView& dst,
                   pthreadpool_t pool) {
     const int c_n = dst.channels;
-    parallel_rows(pool, static_cast<size_t>(dst.height), [&](size_t yy) {
+    parallel_for(pool, static_cast<size_t>(dst.height), [&](size_t yy) {
         const int y = static_cast<int>(yy);
         for (int x = 0; x < dst.width; ++x) {
             float* out = dst.pixel(y, x);
@@ -136,7 +124,7 @@ void weighted_sum(const NhwcView* srcs, const float* coeffs, int n, const NhwcVi
 bool binary_scalar(const NhwcView& src, int op, float b, const NhwcView& dst, pthreadpool_t pool) {
     if (op < 0 || op > 8 || op == 6) return false;
     const int c_n = dst.channels;
-    parallel_rows(pool, static_cast<size_t>(dst.height), [&](size_t yy) {
+    parallel_for(pool, static_cast<size_t>(dst.height), [&](size_t yy) {
         const int y = static_cast<int>(yy);
         for (int x = 0; x < dst.width; ++x) {
             const float* in = src.pixel(y, x);
@@ -182,7 +170,7 @@ bool binary_scalar(const NhwcView& src, int op, float b, const NhwcView& dst, pt
 void resize_4tap(const NhwcView& src, const NhwcView& dst, const int* xi, const float* xw,
                  const int* yi, const float* yw, pthreadpool_t pool) {
     const int c_n = dst.channels;
-    parallel_rows(pool, static_cast<size_t>(dst.height), [&](size_t yy) {
+    parallel_for(pool, static_cast<size_t>(dst.height), [&](size_t yy) {
         const int y = static_cast<int>(yy);
         for (int x = 0; x < dst.width; ++x) {
             float* out = dst.pixel(y, x);
@@ -226,7 +214,7 @@ void bicubic_table(int n, int out_n, bool align_corner, int* idx, float* wt) {
 void scale_channels(const NhwcView& src, const float* scale, const float* bias, const NhwcView& dst,
                     pthreadpool_t pool) {
     const int c_n = dst.channels;
-    parallel_rows(pool, static_cast<size_t>(dst.height), [&](size_t yy) {
+    parallel_for(pool, static_cast<size_t>(dst.height), [&](size_t yy) {
         const int y = static_cast<int>(yy);
         for (int x = 0; x < dst.width; ++x) {
             const float* in = src.pixel(y, x);

@@ -52,31 +52,48 @@ struct StepHints {
     const std::vector<float>* prelu_slopes = nullptr;
 };
 
-// Creates the step for graph.layers[index]. Layers XNNPACK and our kernels cannot do become a
-// reference-fallback step (kind() == reference) with `why` set; errors are only for invalid
-// layers or allocation failure.
-Result<std::unique_ptr<Step>> make_step(const Graph& graph, int index, const StepHints& hints,
-                                        std::string& why, int threads);
+// What a layer's step factory (LayerDef::xnnpack) receives.
+struct StepArgs {
+    const Graph& graph;
+    const Layer& layer;
+    const StepHints& hints;
+};
 
-// Individual factories (xnnpack_step_*.cpp). Each returns nullptr (and sets why) when it
-// cannot handle the layer's parameters.
-Result<std::unique_ptr<Step>> make_conv_step(const Layer& layer, const StepHints& hints,
-                                             std::string& why);
+using StepResult = Result<std::unique_ptr<Step>>;
+
+// Creates the step for graph.layers[index] with the factory of its registry entry. Layers XNNPACK
+// and our kernels cannot do become a reference-fallback step (kind() == reference) with `why`
+// set; errors are only for invalid layers or allocation failure.
+StepResult make_step(const Graph& graph, int index, const StepHints& hints, std::string& why);
+
+// The factories of the registry entries (xnnpack_step_*.cpp). Each returns nullptr (and sets
+// why) when it cannot handle the layer's parameters.
+StepResult make_noop_layer_step(const StepArgs& args, std::string& why);  // input, split
+StepResult make_conv_step(const StepArgs& args, std::string& why);
+StepResult make_deconv_step(const StepArgs& args, std::string& why);
+StepResult make_inner_product_step(const StepArgs& args, std::string& why);
+StepResult make_prelu_step(const StepArgs& args, std::string& why);
+StepResult make_activation_step(const StepArgs& args, std::string& why);
+StepResult make_binary_op_step(const StepArgs& args, std::string& why);
+StepResult make_eltwise_step(const StepArgs& args, std::string& why);
+StepResult make_scale_step(const StepArgs& args, std::string& why);
+StepResult make_pixel_shuffle_step(const StepArgs& args, std::string& why);
+StepResult make_interp_step(const StepArgs& args, std::string& why);
+StepResult make_crop_step(const StepArgs& args, std::string& why);
+StepResult make_concat_step(const StepArgs& args, std::string& why);
+StepResult make_pooling_step(const StepArgs& args, std::string& why);
+
 // Whether `layer` is a convolution the direct kernel runs on this CPU (`allowed` = the
 // backend's switch); `why` says why not. make_direct_conv_step succeeds exactly for these.
 bool direct_conv_qualifies(const Layer& layer, bool allowed, std::string& why);
 // The direct-kernel convolution (xnnpack_step_direct_conv.cpp); nullptr with `why` when the
 // layer or CPU does not qualify. Its setup() takes one input view, or the input views of a
 // channel concat the backend elided (1 to direct::PackedConv::max_segments()).
-Result<std::unique_ptr<Step>> make_direct_conv_step(const Layer& layer, const StepHints& hints,
-                                                    std::string& why);
-Result<std::unique_ptr<Step>> make_deconv_step(const Layer& layer, std::string& why);
-Result<std::unique_ptr<Step>> make_inner_product_step(const Layer& layer, std::string& why);
-Result<std::unique_ptr<Step>> make_elementwise_step(const Layer& layer, std::string& why);
-Result<std::unique_ptr<Step>> make_data_step(const Layer& layer, const StepHints& hints,
-                                             std::string& why);
-Result<std::unique_ptr<Step>> make_reference_step(const Graph& graph, const Layer& layer,
-                                                  int threads);
+StepResult make_direct_conv_step(const Layer& layer, const StepHints& hints, std::string& why);
+
+// The fallback: the layer's reference forward on NCHW copies of its inputs, on the run's pool.
+// Errors: unsupported when the layer has no reference forward or more than one output.
+StepResult make_reference_step(const Graph& graph, const Layer& layer);
 
 // A step that does nothing (input, split: the plan aliases their buffers).
 std::unique_ptr<Step> make_noop_step();

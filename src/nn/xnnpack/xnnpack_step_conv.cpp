@@ -1,6 +1,8 @@
 // Convolution, deconvolution and inner-product steps on XNNPACK operators.
 #include <fmt/format.h>
 
+#include <utility>
+
 #include "nn/xnnpack/xnnpack_activation.hpp"
 #include "nn/xnnpack/xnnpack_step.hpp"
 #include "nn/xnnpack/xnnpack_weights.hpp"
@@ -15,80 +17,60 @@ Result<void> check_view(const NhwcView& v, int h, int w, int c, const std::strin
                                   c, h, w, v.channels, v.height, v.width));
 }
 
+// Convolution or deconvolution on one XNNPACK operator, then the activation's post operator.
 class ConvStep final : public Step {
 public:
-    ConvStep(std::string where, ConvolutionParams p, Activation act, XnnOperator op)
-        : where_(std::move(where)), p_(p), act_(std::move(act)), op_(std::move(op)) {}
+    ConvStep(std::string where, ConvolutionParams p, bool transposed, Activation act,
+             XnnOperator op)
+        : where_(std::move(where)),
+          p_(p),
+          transposed_(transposed),
+          act_(std::move(act)),
+          op_(std::move(op)) {}
 
     Result<void> setup(const std::vector<NhwcView>& in, const std::vector<NhwcView>& out,
                        pthreadpool_t pool) override {
         const NhwcView& x = in[0];
         const NhwcView& y = out[0];
-        int oh = 0;
-        int ow = 0;
-        if (p_.pad_mode == PadMode::same_upper) {
-            oh = (x.height + p_.stride_h - 1) / p_.stride_h;
-            ow = (x.width + p_.stride_w - 1) / p_.stride_w;
-        } else {
-            oh = (x.height + p_.pad_top + p_.pad_bottom - p_.dilation_h * (p_.kernel_h - 1) - 1) /
-                     p_.stride_h +
-                 1;
-            ow = (x.width + p_.pad_left + p_.pad_right - p_.dilation_w * (p_.kernel_w - 1) - 1) /
-                     p_.stride_w +
-                 1;
+        // The output size XNNPACK computes from its own parameters must be the plan's.
+        const auto [oh, ow] = xnnpack_output_size(x.height, x.width);
+        KZ_TRY(check_view(y, oh, ow, p_.num_output, where_));
+        const xnn_status st = transposed_
+                                  ? xnn_setup_deconvolution2d_nhwc_f32(
+                                        op_.get(), 1, x.height, x.width, p_.output_pad_bottom,
+                                        p_.output_pad_right, x.data, y.data, pool)
+                                  : xnn_setup_convolution2d_nhwc_f32(op_.get(), 1, x.height,
+                                                                     x.width, x.data, y.data, pool);
+        KZ_TRY(xnn_check(st,
+                         where_ + (transposed_ ? ": deconvolution setup" : ": convolution setup")));
+        return act_.setup(y, pool, where_);
+    }
+
+    Result<void> run(pthreadpool_t pool) override {
+        KZ_TRY(xnn_check(xnn_run_operator(op_.get(), pool), where_,
+                         transposed_ ? "deconvolution run" : "convolution run"));
+        return act_.run(pool, where_);
+    }
+
+    StepKind kind() const noexcept override { return StepKind::xnnpack; }
+
+private:
+    std::pair<int, int> xnnpack_output_size(int h, int w) const {
+        const int eh = p_.dilation_h * (p_.kernel_h - 1) + 1;
+        const int ew = p_.dilation_w * (p_.kernel_w - 1) + 1;
+        if (transposed_) {
+            return {(h - 1) * p_.stride_h + eh + p_.output_pad_bottom - p_.pad_top - p_.pad_bottom,
+                    (w - 1) * p_.stride_w + ew + p_.output_pad_right - p_.pad_left - p_.pad_right};
         }
-        KZ_TRY(check_view(y, oh, ow, p_.num_output, where_));
-        KZ_TRY(xnn_check(
-            xnn_setup_convolution2d_nhwc_f32(op_.get(), 1, x.height, x.width, x.data, y.data, pool),
-            where_ + ": convolution setup"));
-        return act_.setup(y, pool, where_);
+        if (p_.pad_mode == PadMode::same_upper)
+            return {(h + p_.stride_h - 1) / p_.stride_h, (w + p_.stride_w - 1) / p_.stride_w};
+        return {(h + p_.pad_top + p_.pad_bottom - eh) / p_.stride_h + 1,
+                (w + p_.pad_left + p_.pad_right - ew) / p_.stride_w + 1};
     }
 
-    Result<void> run(pthreadpool_t pool) override {
-        KZ_TRY(xnn_check(xnn_run_operator(op_.get(), pool), where_, "convolution run"));
-        return act_.run(pool, where_);
-    }
-
-    StepKind kind() const noexcept override { return StepKind::xnnpack; }
-
-private:
     std::string where_;
     ConvolutionParams p_;
-    Activation act_;
-    XnnOperator op_;
-};
-
-class DeconvStep final : public Step {
-public:
-    DeconvStep(std::string where, ConvolutionParams p, Activation act, XnnOperator op)
-        : where_(std::move(where)), p_(p), act_(std::move(act)), op_(std::move(op)) {}
-
-    Result<void> setup(const std::vector<NhwcView>& in, const std::vector<NhwcView>& out,
-                       pthreadpool_t pool) override {
-        const NhwcView& x = in[0];
-        const NhwcView& y = out[0];
-        const int oh = (x.height - 1) * p_.stride_h + p_.dilation_h * (p_.kernel_h - 1) + 1 +
-                       p_.output_pad_bottom - p_.pad_top - p_.pad_bottom;
-        const int ow = (x.width - 1) * p_.stride_w + p_.dilation_w * (p_.kernel_w - 1) + 1 +
-                       p_.output_pad_right - p_.pad_left - p_.pad_right;
-        KZ_TRY(check_view(y, oh, ow, p_.num_output, where_));
-        KZ_TRY(xnn_check(xnn_setup_deconvolution2d_nhwc_f32(
-                             op_.get(), 1, x.height, x.width, p_.output_pad_bottom,
-                             p_.output_pad_right, x.data, y.data, pool),
-                         where_ + ": deconvolution setup"));
-        return act_.setup(y, pool, where_);
-    }
-
-    Result<void> run(pthreadpool_t pool) override {
-        KZ_TRY(xnn_check(xnn_run_operator(op_.get(), pool), where_, "deconvolution run"));
-        return act_.run(pool, where_);
-    }
-
-    StepKind kind() const noexcept override { return StepKind::xnnpack; }
-
-private:
-    std::string where_;
-    ConvolutionParams p_;
+    bool transposed_;
     Activation act_;
     XnnOperator op_;
 };
@@ -162,8 +144,9 @@ private:
 
 }  // namespace
 
-Result<std::unique_ptr<Step>> make_conv_step(const Layer& layer, const StepHints& hints,
-                                             std::string& why) {
+StepResult make_conv_step(const StepArgs& args, std::string& why) {
+    const Layer& layer = args.layer;
+    const StepHints& hints = args.hints;
     {
         auto direct = make_direct_conv_step(layer, hints, why);
         if (!direct || *direct) return direct;
@@ -206,10 +189,11 @@ Result<std::unique_ptr<Step>> make_conv_step(const Layer& layer, const StepHints
     }
     KZ_TRY(xnn_check(st, where + ": convolution create"));
     return std::unique_ptr<Step>(
-        std::make_unique<ConvStep>(where, p, std::move(*act), XnnOperator(op)));
+        std::make_unique<ConvStep>(where, p, false, std::move(*act), XnnOperator(op)));
 }
 
-Result<std::unique_ptr<Step>> make_deconv_step(const Layer& layer, std::string& why) {
+StepResult make_deconv_step(const StepArgs& args, std::string& why) {
+    const Layer& layer = args.layer;
     const ConvolutionParams& p = *layer.get<ConvolutionParams>();
     const std::string where = layer_where(layer);
     if (p.pad_mode != PadMode::explicit_pads || p.output_w > 0 || p.output_h > 0) {
@@ -240,10 +224,11 @@ Result<std::unique_ptr<Step>> make_deconv_step(const Layer& layer, std::string& 
     }
     KZ_TRY(xnn_check(st, where + ": deconvolution create"));
     return std::unique_ptr<Step>(
-        std::make_unique<DeconvStep>(where, p, std::move(*act), XnnOperator(op)));
+        std::make_unique<ConvStep>(where, p, true, std::move(*act), XnnOperator(op)));
 }
 
-Result<std::unique_ptr<Step>> make_inner_product_step(const Layer& layer, std::string& why) {
+StepResult make_inner_product_step(const StepArgs& args, std::string& why) {
+    const Layer& layer = args.layer;
     const InnerProductParams& p = *layer.get<InnerProductParams>();
     const std::string where = layer_where(layer);
     auto act = Activation::create(p.activation, p.num_output, where);

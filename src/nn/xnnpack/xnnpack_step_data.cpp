@@ -81,23 +81,12 @@ public:
 
 private:
     Result<void> resolve_crop() {
-        const CropParams& p = *layer_->get<CropParams>();
         const NhwcView& x = in_[0];
-        int begin[3] = {p.coffset, p.hoffset, p.woffset};
-        if (!p.starts.empty()) {
-            const int dims[3] = {x.channels, x.height, x.width};
-            begin[0] = begin[1] = begin[2] = 0;
-            for (size_t i = 0; i < p.starts.size() && i < p.axes.size(); ++i) {
-                const int a = p.axes[i];
-                if (a < 0 || a > 2) continue;
-                int b = p.starts[i];
-                if (b < 0) b += dims[a];
-                begin[a] = std::clamp(b, 0, dims[a]);
-            }
-        }
-        c0_ = begin[0];
-        y0_ = begin[1];
-        x0_ = begin[2];
+        const CropOffsets off =
+            crop_offsets(*layer_->get<CropParams>(), Shape{x.channels, x.height, x.width});
+        c0_ = off.c;
+        y0_ = off.h;
+        x0_ = off.w;
         if (c0_ + out_.channels > x.channels || y0_ + out_.height > x.height ||
             x0_ + out_.width > x.width) {
             return make_error(
@@ -227,42 +216,39 @@ std::unique_ptr<Step> make_copy_step() {
     return std::make_unique<OwnDataStep>("copy", OwnDataStep::Op::copy, nullptr);
 }
 
-Result<std::unique_ptr<Step>> make_data_step(const Layer& layer, const StepHints& hints,
-                                             std::string& why) {
-    switch (layer.type) {
-        case LayerType::pixel_shuffle: {
-            const PixelShuffleParams& p = *layer.get<PixelShuffleParams>();
-            if (p.mode == 1 || hints.shuffle_pre_permuted) {
-                return xnn(layer, XnnDataStep::Op::depth_to_space);
-            }
-            if (p.mode == 0) return own(layer, OwnDataStep::Op::shuffle);
-            why = fmt::format("pixel shuffle mode {}", p.mode);
-            return std::unique_ptr<Step>();
-        }
-        case LayerType::interp: {
-            const InterpParams& p = *layer.get<InterpParams>();
-            if (p.mode == InterpMode::nearest) return own(layer, OwnDataStep::Op::nearest);
-            if (p.mode == InterpMode::bilinear) return xnn(layer, XnnDataStep::Op::bilinear);
-            if (p.mode == InterpMode::bicubic) return own(layer, OwnDataStep::Op::bicubic);
-            why = "unknown resize mode";
-            return std::unique_ptr<Step>();
-        }
-        case LayerType::crop:
-            return own(layer, OwnDataStep::Op::crop);
-        case LayerType::concat:
-            return own(layer, OwnDataStep::Op::concat);
-        case LayerType::pooling: {
-            const PoolingParams& p = *layer.get<PoolingParams>();
-            if (p.global && p.type == PoolingType::average) {
-                return xnn(layer, XnnDataStep::Op::global_average);
-            }
-            why = "pooling other than global average";
-            return std::unique_ptr<Step>();
-        }
-        default:
-            break;
+StepResult make_pixel_shuffle_step(const StepArgs& args, std::string& why) {
+    const PixelShuffleParams& p = *args.layer.get<PixelShuffleParams>();
+    if (p.mode == 1 || args.hints.shuffle_pre_permuted) {
+        return xnn(args.layer, XnnDataStep::Op::depth_to_space);
     }
-    why = "not a data-movement layer";
+    if (p.mode == 0) return own(args.layer, OwnDataStep::Op::shuffle);
+    why = fmt::format("pixel shuffle mode {}", p.mode);
+    return std::unique_ptr<Step>();
+}
+
+StepResult make_interp_step(const StepArgs& args, std::string& why) {
+    const InterpParams& p = *args.layer.get<InterpParams>();
+    if (p.mode == InterpMode::nearest) return own(args.layer, OwnDataStep::Op::nearest);
+    if (p.mode == InterpMode::bilinear) return xnn(args.layer, XnnDataStep::Op::bilinear);
+    if (p.mode == InterpMode::bicubic) return own(args.layer, OwnDataStep::Op::bicubic);
+    why = "unknown resize mode";
+    return std::unique_ptr<Step>();
+}
+
+StepResult make_crop_step(const StepArgs& args, std::string&) {
+    return own(args.layer, OwnDataStep::Op::crop);
+}
+
+StepResult make_concat_step(const StepArgs& args, std::string&) {
+    return own(args.layer, OwnDataStep::Op::concat);
+}
+
+StepResult make_pooling_step(const StepArgs& args, std::string& why) {
+    const PoolingParams& p = *args.layer.get<PoolingParams>();
+    if (p.global && p.type == PoolingType::average) {
+        return xnn(args.layer, XnnDataStep::Op::global_average);
+    }
+    why = "pooling other than global average";
     return std::unique_ptr<Step>();
 }
 

@@ -280,57 +280,53 @@ private:
 
 }  // namespace
 
-Result<std::unique_ptr<Step>> make_elementwise_step(const Layer& layer, std::string& why) {
-    const std::string where = layer_where(layer);
-    switch (layer.type) {
-        case LayerType::prelu:
-            return std::unique_ptr<Step>(std::make_unique<LazyUnaryStep>(where, layer));
-        case LayerType::activation: {
-            const ActivationParams& a = *layer.get<ActivationParams>();
-            if (a.type == ActivationType::relu || a.type == ActivationType::leaky_relu ||
-                a.type == ActivationType::clip || a.type == ActivationType::sigmoid) {
-                return std::unique_ptr<Step>(std::make_unique<LazyUnaryStep>(where, layer));
-            }
-            if (a.type == ActivationType::none) return make_copy_step();
-            why = "activation without an XNNPACK equivalent";
-            return std::unique_ptr<Step>();
-        }
-        case LayerType::binary_op: {
-            const BinaryOpParams& p = *layer.get<BinaryOpParams>();
-            if (p.with_scalar) {
-                const int op = static_cast<int>(p.op);
-                if (op <= 8 && op != 6) {
-                    return own(OwnElementwiseStep::Op::scalar, {}, {}, op, p.scalar);
-                }
-                why = "scalar operation without an own kernel";
-                return std::unique_ptr<Step>();
-            }
-            const BinaryKind kind = binary_kind(p.op);
-            if (kind.create == nullptr) {
-                why = "binary operation without an XNNPACK equivalent";
-                return std::unique_ptr<Step>();
-            }
-            return make_binary_chain(where, kind, 1);
-        }
-        case LayerType::eltwise: {
-            const EltwiseParams& p = *layer.get<EltwiseParams>();
-            if (p.op == EltwiseOp::sum) {
-                return own(OwnElementwiseStep::Op::weighted_sum, p.coefficients);
-            }
-            const BinaryKind kind = p.op == EltwiseOp::prod ? binary_kind(BinaryOpType::mul)
-                                                            : binary_kind(BinaryOpType::max);
-            return make_binary_chain(where, kind, layer.inputs.size() - 1);
-        }
-        case LayerType::scale: {
-            const ScaleParams& p = *layer.get<ScaleParams>();
-            if (p.from_input) return make_binary_chain(where, binary_kind(BinaryOpType::mul), 1);
-            return own(OwnElementwiseStep::Op::scale, layer.weights, layer.bias);
-        }
-        default:
-            break;
+StepResult make_prelu_step(const StepArgs& args, std::string&) {
+    return std::unique_ptr<Step>(
+        std::make_unique<LazyUnaryStep>(layer_where(args.layer), args.layer));
+}
+
+StepResult make_activation_step(const StepArgs& args, std::string& why) {
+    const ActivationParams& a = *args.layer.get<ActivationParams>();
+    if (a.type == ActivationType::relu || a.type == ActivationType::leaky_relu ||
+        a.type == ActivationType::clip || a.type == ActivationType::sigmoid) {
+        return std::unique_ptr<Step>(
+            std::make_unique<LazyUnaryStep>(layer_where(args.layer), args.layer));
     }
-    why = "not an element-wise layer";
+    if (a.type == ActivationType::none) return make_copy_step();
+    why = "activation without an XNNPACK equivalent";
     return std::unique_ptr<Step>();
+}
+
+StepResult make_binary_op_step(const StepArgs& args, std::string& why) {
+    const BinaryOpParams& p = *args.layer.get<BinaryOpParams>();
+    if (p.with_scalar) {
+        const int op = static_cast<int>(p.op);
+        if (op <= 8 && op != 6) return own(OwnElementwiseStep::Op::scalar, {}, {}, op, p.scalar);
+        why = "scalar operation without an own kernel";
+        return std::unique_ptr<Step>();
+    }
+    const BinaryKind kind = binary_kind(p.op);
+    if (kind.create == nullptr) {
+        why = "binary operation without an XNNPACK equivalent";
+        return std::unique_ptr<Step>();
+    }
+    return make_binary_chain(layer_where(args.layer), kind, 1);
+}
+
+StepResult make_eltwise_step(const StepArgs& args, std::string&) {
+    const EltwiseParams& p = *args.layer.get<EltwiseParams>();
+    if (p.op == EltwiseOp::sum) return own(OwnElementwiseStep::Op::weighted_sum, p.coefficients);
+    const BinaryKind kind =
+        p.op == EltwiseOp::prod ? binary_kind(BinaryOpType::mul) : binary_kind(BinaryOpType::max);
+    return make_binary_chain(layer_where(args.layer), kind, args.layer.inputs.size() - 1);
+}
+
+StepResult make_scale_step(const StepArgs& args, std::string&) {
+    const ScaleParams& p = *args.layer.get<ScaleParams>();
+    if (p.from_input) {
+        return make_binary_chain(layer_where(args.layer), binary_kind(BinaryOpType::mul), 1);
+    }
+    return own(OwnElementwiseStep::Op::scale, args.layer.weights, args.layer.bias);
 }
 
 }  // namespace kizuna::nn::xnn
