@@ -46,7 +46,9 @@ void parallel_for(pthreadpool_t pool, size_t n, Fn&& fn) {
         for (size_t i = 0; i < n; ++i) fn(i);
         return;
     }
-    auto trampoline = [](void* ctx, size_t i) { (*static_cast<std::remove_reference_t<Fn>*>(ctx))(i); };
+    auto trampoline = [](void* ctx, size_t i) {
+        (*static_cast<std::remove_reference_t<Fn>*>(ctx))(i);
+    };
     pthreadpool_parallelize_1d(pool, trampoline, &fn, n, PTHREADPOOL_FLAG_YIELD_WORKERS);
 }
 

@@ -35,8 +35,7 @@ Result<Shape> shape(const ShapeArgs& a) {
     auto dim = [](int x, int y) { return x == y ? x : (x == 1 ? y : (y == 1 ? x : -1)); };
     const Shape out{dim(in.c, b.c), dim(in.h, b.h), dim(in.w, b.w)};
     if (out.c < 0 || out.h < 0 || out.w < 0)
-        return a.fail(
-            fmt::format("cannot broadcast {} with {}", shape_text(in), shape_text(b)));
+        return a.fail(fmt::format("cannot broadcast {} with {}", shape_text(in), shape_text(b)));
     return out;
 }
 

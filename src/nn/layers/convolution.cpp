@@ -36,8 +36,10 @@ constexpr std::array<ParamField<P>, 15> common_fields(bool (*pads_checked)(const
             .default_from(4)
             .range(0, kMaxPad)
             .checked_if(pads_checked),
-        F::integer<&P::pad_top>(14, "pad_top").default_from(4).range(0, kMaxPad).checked_if(
-            pads_checked),
+        F::integer<&P::pad_top>(14, "pad_top")
+            .default_from(4)
+            .range(0, kMaxPad)
+            .checked_if(pads_checked),
         F::integer<&P::pad_bottom>(16, "pad_bottom")
             .default_from(14)
             .range(0, kMaxPad)
@@ -49,26 +51,28 @@ constexpr std::array<ParamField<P>, 15> common_fields(bool (*pads_checked)(const
     };
 }
 
-constexpr auto kConvFields = join(common_fields(explicit_pads),
-                                  std::array{
-                                      F::real<&P::pad_value>(18, "pad_value"),
-                                      F::must_be_off(8, "int8 quantised convolution (key 8) is "
-                                                        "not supported"),
-                                      F::must_be_off(19, "dynamic weights (key 19) are not "
-                                                         "supported"),
-                                  });
+constexpr auto kConvFields =
+    join(common_fields(explicit_pads), std::array{
+                                           F::real<&P::pad_value>(18, "pad_value"),
+                                           F::must_be_off(8,
+                                                          "int8 quantised convolution (key 8) is "
+                                                          "not supported"),
+                                           F::must_be_off(19,
+                                                          "dynamic weights (key 19) are not "
+                                                          "supported"),
+                                       });
 
-constexpr auto kDeconvFields = join(
-    common_fields(nullptr),
-    std::array{
-        F::integer<&P::output_pad_right>(18, "output_pad_right").range(0, kMaxPad),
-        F::integer<&P::output_pad_bottom>(19, "output_pad_bottom")
-            .default_from(18)
-            .range(0, kMaxPad),
-        F::integer<&P::output_w>(20, "output_w").range(0, 1 << 20),
-        F::integer<&P::output_h>(21, "output_h").default_from(20).range(0, 1 << 20),
-        F::must_be_off(28, "dynamic weights (key 28) are not supported"),
-    });
+constexpr auto kDeconvFields =
+    join(common_fields(nullptr),
+         std::array{
+             F::integer<&P::output_pad_right>(18, "output_pad_right").range(0, kMaxPad),
+             F::integer<&P::output_pad_bottom>(19, "output_pad_bottom")
+                 .default_from(18)
+                 .range(0, kMaxPad),
+             F::integer<&P::output_w>(20, "output_w").range(0, 1 << 20),
+             F::integer<&P::output_h>(21, "output_h").default_from(20).range(0, 1 << 20),
+             F::must_be_off(28, "dynamic weights (key 28) are not supported"),
+         });
 
 // Group and weight-count checks, num_input, and the weight arrays (tagged weights, then bias).
 Result<void> finish_common(P& p, const FieldValues& v, std::vector<WeightSpec>& weights) {
@@ -186,8 +190,7 @@ void deconv_receptive(const Layer& l, FieldState& s) {
 bool conv_windows_exact(const Layer& l, const Shape& in) {
     const P& c = *l.get<P>();
     const Padding p = resolve_padding(c, in.h, in.w);
-    return window_exact(in.w, p.left + p.right, c.dilation_w * (c.kernel_w - 1) + 1,
-                        c.stride_w) &&
+    return window_exact(in.w, p.left + p.right, c.dilation_w * (c.kernel_w - 1) + 1, c.stride_w) &&
            window_exact(in.h, p.top + p.bottom, c.dilation_h * (c.kernel_h - 1) + 1, c.stride_h);
 }
 

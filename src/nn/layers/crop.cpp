@@ -97,10 +97,9 @@ Result<Shape> shape(const ShapeArgs& a) {
     }
     for (int x = 0; x < 3; ++x) {
         if (size[x] < 1 || begin[x] < 0 || static_cast<long long>(begin[x]) + size[x] > dims[x])
-            return a.fail(
-                fmt::format("crop of {}x{}x{} at offset {},{},{} does not fit the input {}",
-                            size[0], size[1], size[2], begin[0], begin[1], begin[2],
-                            shape_text(in)));
+            return a.fail(fmt::format(
+                "crop of {}x{}x{} at offset {},{},{} does not fit the input {}", size[0], size[1],
+                size[2], begin[0], begin[1], begin[2], shape_text(in)));
     }
     return Shape{size[0], size[1], size[2]};
 }

@@ -40,8 +40,8 @@ Result<Shape> shape(const ShapeArgs& a) {
     const P& p = *a.layer.get<P>();
     const Shape& in = a.in();
     if (in.elements() != static_cast<size_t>(p.num_input))
-        return a.fail(fmt::format("input {} has {} values, the weights expect {}",
-                                  shape_text(in), in.elements(), p.num_input));
+        return a.fail(fmt::format("input {} has {} values, the weights expect {}", shape_text(in),
+                                  in.elements(), p.num_input));
     return Shape{p.num_output, 1, 1};
 }
 

@@ -36,8 +36,10 @@ constexpr ParamField<P> kFields[] = {
         .default_from(3)
         .range(0, kMaxKernel)
         .checked_if(windowed),
-    F::integer<&P::pad_top>(13, "pad_top").default_from(3).range(0, kMaxKernel).checked_if(
-        windowed),
+    F::integer<&P::pad_top>(13, "pad_top")
+        .default_from(3)
+        .range(0, kMaxKernel)
+        .checked_if(windowed),
     F::integer<&P::pad_bottom>(15, "pad_bottom")
         .default_from(13)
         .range(0, kMaxKernel)
@@ -90,8 +92,10 @@ extern const LayerDef kPoolingLayer{
     .name = "pooling",
     .ncnn = kForms,
     .shape = shape,
-    .flops = [](const Layer&, const Shape& in,
-                const Shape&) { return LayerFlops{0, static_cast<double>(in.elements())}; },
+    .flops =
+        [](const Layer&, const Shape& in, const Shape&) {
+            return LayerFlops{0, static_cast<double>(in.elements())};
+        },
     .receptive = receptive,
     .windows_exact = windows_exact,
     .reference = [](const ref::Args& a) { ref::pooling(a.layer, a.in(), a.out); },

@@ -27,9 +27,10 @@ namespace {
 
 // In LayerType order (checked by tests/unit/nn/test_layer_registry.cpp).
 constexpr const LayerDef* kLayers[] = {
-    &kInputLayer,   &kSplitLayer,  &kConvolutionLayer, &kDeconvolutionLayer, &kPReluLayer,
-    &kPixelShuffleLayer, &kInterpLayer, &kBinaryOpLayer, &kEltwiseLayer, &kConcatLayer,
-    &kCropLayer,    &kPoolingLayer, &kInnerProductLayer, &kScaleLayer,      &kActivationLayer,
+    &kInputLayer,        &kSplitLayer,        &kConvolutionLayer, &kDeconvolutionLayer,
+    &kPReluLayer,        &kPixelShuffleLayer, &kInterpLayer,      &kBinaryOpLayer,
+    &kEltwiseLayer,      &kConcatLayer,       &kCropLayer,        &kPoolingLayer,
+    &kInnerProductLayer, &kScaleLayer,        &kActivationLayer,
 };
 static_assert(std::size(kLayers) == kLayerTypeCount, "one registry entry per LayerType");
 

@@ -61,9 +61,9 @@ struct FieldState {
 
 struct LayerDef {
     LayerType type = LayerType::split;
-    const char* name = "";              // layer_type_name(), e.g. "convolution"
+    const char* name = "";                // layer_type_name(), e.g. "convolution"
     std::span<const NcnnForm> ncnn = {};  // ncnn type names that decode to this type
-    bool aliases_input = false;         // outputs share the input's memory; nothing runs
+    bool aliases_input = false;           // outputs share the input's memory; nothing runs
     // Output shape (every output gets it). nullptr = the first input's shape.
     Result<Shape> (*shape)(const ShapeArgs&) = nullptr;
     // FLOPs at the given first-input and output shapes. nullptr = none (data movement).
@@ -77,8 +77,7 @@ struct LayerDef {
     void (*reference)(const ref::Args&) = nullptr;
     // The XNNPACK backend's step: nullptr result (with `why`) when it cannot run this layer's
     // parameters, which then run on the reference forward. nullptr hook = never.
-    Result<std::unique_ptr<xnn::Step>> (*xnnpack)(const xnn::StepArgs&, std::string& why) =
-        nullptr;
+    Result<std::unique_ptr<xnn::Step>> (*xnnpack)(const xnn::StepArgs&, std::string& why) = nullptr;
 };
 
 // The entry of `type`. Every LayerType has one.

@@ -36,8 +36,7 @@ constexpr NcnnForm kForms[] = {ncnn_form("Scale", kLayout)};
 Result<Shape> shape(const ShapeArgs& a) {
     const P& p = *a.layer.get<P>();
     const Shape& in = a.in();
-    const size_t n =
-        p.from_input ? a.in(1).elements() : static_cast<size_t>(p.scale_data_size);
+    const size_t n = p.from_input ? a.in(1).elements() : static_cast<size_t>(p.scale_data_size);
     if (n != static_cast<size_t>(in.c))
         return a.fail(fmt::format("{} scale values for {} channels", n, in.c));
     return in;

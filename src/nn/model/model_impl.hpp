@@ -1,5 +1,8 @@
-// What a kizuna::Model holds, and the model description shared by inspect_model and load.
+// What a kizuna::Model holds, the internal access to it, and the model description shared by
+// inspect_model and load.
 #pragma once
+
+#include <memory>
 
 #include "kizuna/models.hpp"
 #include "nn/graph/graph.hpp"
@@ -12,6 +15,18 @@ struct Model::Impl {
 };
 
 namespace nn {
+
+// The only way into a Model's content (friend of Model): for sessions and the loader.
+struct ModelAccess {
+    using Impl = Model::Impl;
+    static const std::shared_ptr<const Impl>& impl(const Model& model) { return model.impl_; }
+    static Model make(std::shared_ptr<const Impl> impl) { return Model(std::move(impl)); }
+};
+using ModelImpl = ModelAccess::Impl;
+
+// Loads the graph of a catalogue id or .param path and describes it (describe_model, then
+// apply_catalogue). Errors: not_found, corrupt_data, unsupported, invalid_argument.
+Result<std::shared_ptr<ModelImpl>> load_model_impl(std::string_view id_or_path);
 
 // Fills every ModelInfo field derivable from the graph: sizes accepted (probing square sizes
 // 1..kProbeSizes with shape inference), scale and border, cost, receptive field.

@@ -1,4 +1,4 @@
-// ModelInfo from a graph, and inspect_model().
+// ModelInfo from a graph, loading a model's content, and inspect_model().
 #include <cmath>
 #include <numeric>
 
@@ -99,6 +99,20 @@ Result<ModelInfo> describe_model(const Graph& graph, std::string id,
     return info;
 }
 
+Result<std::shared_ptr<ModelImpl>> load_model_impl(std::string_view id_or_path) {
+    auto path = resolve_model(id_or_path);
+    KZ_TRY(path);
+    auto graph = load_ncnn_model(*path);
+    KZ_TRY(graph);
+    auto info = describe_model(*graph, std::string(id_or_path), *path);
+    KZ_TRY(info);
+    apply_catalogue(*info);
+    auto impl = std::make_shared<ModelImpl>();
+    impl->graph = std::move(*graph);
+    impl->info = std::move(*info);
+    return impl;
+}
+
 void apply_catalogue(ModelInfo& info) {
     for (const ModelEntry& e : list_models()) {
         std::error_code ec;
@@ -114,14 +128,9 @@ void apply_catalogue(ModelInfo& info) {
 }  // namespace nn
 
 Result<ModelInfo> inspect_model(std::string_view id_or_path) {
-    auto path = resolve_model(id_or_path);
-    KZ_TRY(path);
-    auto graph = nn::load_ncnn_model(*path);
-    KZ_TRY(graph);
-    auto info = nn::describe_model(*graph, std::string(id_or_path), *path);
-    KZ_TRY(info);
-    nn::apply_catalogue(*info);
-    return info;
+    auto impl = nn::load_model_impl(id_or_path);
+    KZ_TRY(impl);
+    return std::move((*impl)->info);
 }
 
 }  // namespace kizuna

@@ -81,8 +81,8 @@ struct ParamField {
     int hi = 0;
     bool has_sentinel = false;  // a value accepted outside the range (ncnn's -233 markers)
     int sentinel = 0;
-    bool (*applies)(const P&) = nullptr;      // range checked only when true (nullptr = always)
-    void (*store)(P&, RawValue&) = nullptr;   // nullptr: read and checked, kept in FieldValues
+    bool (*applies)(const P&) = nullptr;     // range checked only when true (nullptr = always)
+    void (*store)(P&, RawValue&) = nullptr;  // nullptr: read and checked, kept in FieldValues
 
     constexpr ParamField range(int min, int max) const {
         ParamField f = *this;
