@@ -23,7 +23,7 @@ struct TensorShape {
 
 struct SessionOptions {
     NnBackendKind backend = NnBackendKind::reference;
-    int threads = 0;  // 0 = all hardware threads; else 1..1024
+    int threads = 0;  // <= 0: all hardware threads; at most 1024
     // true: run() takes any input size and gives scale x that size, padding the input with the
     // model's edge padding and cropping as run_model() does (RunOptions::exact_size). false:
     // the input must be a size the model accepts, and the output is the graph's raw output

@@ -35,7 +35,7 @@ private:
     int threads_ = 1;
 };
 
-// 0 = all hardware threads (at least 1); other values unchanged.
+// threads <= 0: all hardware threads (at least 1); other values unchanged.
 int resolve_thread_count(int threads) noexcept;
 
 // Runs fn(i) for i in [0, n) on `pool` (nullptr = the calling thread), each i once, on one

@@ -86,10 +86,9 @@ Result<SessionSlot*> Session::Impl::slot_for(int height, int width) {
     if (slots.size() < static_cast<size_t>(options.max_sizes)) {
         slot = &slots.emplace_back();
     } else {  // drop the least recently run size first, so two never coexist
-        slot = &*std::min_element(slots.begin(), slots.end(),
-                                  [](const SessionSlot& a, const SessionSlot& b) {
-                                      return a.last_run < b.last_run;
-                                  });
+        slot = &*std::min_element(
+            slots.begin(), slots.end(),
+            [](const SessionSlot& a, const SessionSlot& b) { return a.last_run < b.last_run; });
         *slot = SessionSlot{};
     }
     if (auto r = prepare(*slot, height, width); !r) {
@@ -153,9 +152,9 @@ Session::~Session() = default;
 
 Result<Session> Session::create(const Model& model, const SessionOptions& options) {
     if (options.max_sizes < 1 || options.max_sizes > kMaxSizes)
-        return make_error(Errc::invalid_argument,
-                          fmt::format("session: max_sizes {} is outside [1, {}]",
-                                      options.max_sizes, kMaxSizes));
+        return make_error(
+            Errc::invalid_argument,
+            fmt::format("session: max_sizes {} is outside [1, {}]", options.max_sizes, kMaxSizes));
     auto impl = std::make_unique<Impl>();
     impl->model = nn::ModelAccess::impl(model);
     impl->options = options;
@@ -215,8 +214,7 @@ Result<void> Session::run(ConstTensorView input, TensorView output) {
         return make_error(Errc::invalid_argument,
                           fmt::format("{}: output view is {}x{}x{}, the input {}x{} gives {}x{}x{}",
                                       mi.id, output.channels, output.height, output.width,
-                                      input.width, input.height, os.channels, os.height,
-                                      os.width));
+                                      input.width, input.height, os.channels, os.height, os.width));
     const int scale = mi.scale;
     if (!m.options.exact_size) {
         KZ_TRY(slot.backend->run(m.graph(), input, output));
@@ -236,7 +234,8 @@ Result<void> Session::run(ConstTensorView input, TensorView output) {
         for (int y = 0; y < padded.height; ++y) {
             const float* src = input.row(c, slot.row_src[static_cast<size_t>(y)]);
             float* dst = padded.row(c, y);
-            for (int x = 0; x < padded.width; ++x) dst[x] = src[slot.col_src[static_cast<size_t>(x)]];
+            for (int x = 0; x < padded.width; ++x)
+                dst[x] = src[slot.col_src[static_cast<size_t>(x)]];
         }
     KZ_TRY(slot.backend->run(m.graph(), std::as_const(slot.padded).view(), slot.raw.view()));
     const ConstTensorView raw = std::as_const(slot.raw).view();

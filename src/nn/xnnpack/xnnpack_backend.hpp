@@ -1,7 +1,7 @@
 // The XNNPACK CPU backend: XNNPACK's operator-level API (not its subgraph API) on NHWC buffers
 // planned once per input size, plus our own kernels for what the 2022 snapshot lacks (nearest
 // resize, ncnn-order pixel shuffle, crop, concat) or does slower (ordinary convolutions on
-// AVX-512: direct_conv.hpp) and the reference backend for the rest.
+// AVX-512: direct_conv.hpp), and each remaining layer's reference forward on NCHW copies.
 //
 // Lifetime: operators are created (weights packed) once per graph, and set up once per input
 // size; run() on the same graph and size allocates nothing. The graph is converted to NHWC at

@@ -142,6 +142,21 @@ private:
     size_t built_hw_ = 0;
 };
 
+// The step around a freshly created (de)convolution operator `op` (owned from here on); nullptr
+// with `why` when XNNPACK rejected the parameters, so the layer falls back to the reference.
+StepResult conv_step(xnn_status st, xnn_operator_t op, const std::string& where,
+                     const ConvolutionParams& p, bool transposed, Activation act,
+                     std::string& why) {
+    XnnOperator owned(op);
+    if (st == xnn_status_unsupported_parameter || st == xnn_status_invalid_parameter) {
+        why = fmt::format("XNNPACK rejected the parameters ({})", xnn_status_name(st));
+        return std::unique_ptr<Step>();
+    }
+    KZ_TRY(xnn_check(st, where + (transposed ? ": deconvolution create" : ": convolution create")));
+    return std::unique_ptr<Step>(
+        std::make_unique<ConvStep>(where, p, transposed, std::move(act), std::move(owned)));
+}
+
 }  // namespace
 
 StepResult make_conv_step(const StepArgs& args, std::string& why) {
@@ -183,13 +198,7 @@ StepResult make_conv_step(const StepArgs& args, std::string& why) {
         p.dilation_w, p.group, p.num_input / p.group, p.num_output / p.group, p.num_input,
         p.num_output, kernel.data(), bias.empty() ? nullptr : bias.data(), act->fused_min(),
         act->fused_max(), kXnnOperatorFlags | (same ? XNN_FLAG_TENSORFLOW_SAME_PADDING : 0u), &op);
-    if (st == xnn_status_unsupported_parameter || st == xnn_status_invalid_parameter) {
-        why = fmt::format("XNNPACK rejected the parameters ({})", xnn_status_name(st));
-        return std::unique_ptr<Step>();
-    }
-    KZ_TRY(xnn_check(st, where + ": convolution create"));
-    return std::unique_ptr<Step>(
-        std::make_unique<ConvStep>(where, p, false, std::move(*act), XnnOperator(op)));
+    return conv_step(st, op, where, p, false, std::move(*act), why);
 }
 
 StepResult make_deconv_step(const StepArgs& args, std::string& why) {
@@ -218,13 +227,7 @@ StepResult make_deconv_step(const StepArgs& args, std::string& why) {
         p.num_output / p.group, p.num_input, p.num_output, kernel.data(),
         layer.bias.empty() ? nullptr : layer.bias.data(), act->fused_min(), act->fused_max(),
         kXnnOperatorFlags, &op);
-    if (st == xnn_status_unsupported_parameter || st == xnn_status_invalid_parameter) {
-        why = fmt::format("XNNPACK rejected the parameters ({})", xnn_status_name(st));
-        return std::unique_ptr<Step>();
-    }
-    KZ_TRY(xnn_check(st, where + ": deconvolution create"));
-    return std::unique_ptr<Step>(
-        std::make_unique<ConvStep>(where, p, true, std::move(*act), XnnOperator(op)));
+    return conv_step(st, op, where, p, true, std::move(*act), why);
 }
 
 StepResult make_inner_product_step(const StepArgs& args, std::string& why) {
