@@ -40,8 +40,7 @@ std::string tiny_model() {
         // top-left tap; a 4-byte fp32 tag first, then the 12 biases.
         std::vector<float> w(324, 0.f);
         for (int o = 0; o < 12; ++o) w[static_cast<size_t>(o) * 27 + (o / 4) * 9] = 1.f;
-        std::ofstream bin(std::filesystem::path(param).replace_extension(".bin"),
-                          std::ios::binary);
+        std::ofstream bin(std::filesystem::path(param).replace_extension(".bin"), std::ios::binary);
         const uint32_t tag = 0;
         bin.write(reinterpret_cast<const char*>(&tag), 4);
         bin.write(reinterpret_cast<const char*>(w.data()), static_cast<std::streamsize>(324 * 4));
@@ -79,9 +78,9 @@ Tensor expected(const Tensor& in, bool exact) {
 ::testing::AssertionResult same(const Tensor& got, const Tensor& want, const std::string& what) {
     if (got.channels() != want.channels() || got.height() != want.height() ||
         got.width() != want.width())
-        return ::testing::AssertionFailure() << what << ": shape " << got.height() << "x"
-                                             << got.width() << ", expected " << want.height()
-                                             << "x" << want.width();
+        return ::testing::AssertionFailure()
+               << what << ": shape " << got.height() << "x" << got.width() << ", expected "
+               << want.height() << "x" << want.width();
     for (size_t i = 0; i < want.size(); ++i)
         if (got.data()[i] != want.data()[i])
             return ::testing::AssertionFailure()
@@ -259,8 +258,8 @@ TEST(Session, InstalledModelsAtAlternatingSizes) {
             ASSERT_TRUE(s->run(b.view(), ob.view()));
             const std::vector<float> first_a(oa.data(), oa.data() + oa.size());
             const std::vector<float> first_b(ob.data(), ob.data() + ob.size());
-            const std::string what = std::string(id) +
-                                     (kind == NnBackendKind::xnnpack ? " xnnpack" : " reference");
+            const std::string what =
+                std::string(id) + (kind == NnBackendKind::xnnpack ? " xnnpack" : " reference");
             const long before = test::allocation_count();
             ASSERT_TRUE(s->run(a.view(), oa.view()));
             ASSERT_TRUE(s->run(b.view(), ob.view()));

@@ -66,8 +66,8 @@ TEST(LayerRegistry, DefaultsComeFromEarlierKeys) {
     auto p = parse_line("Convolution c 1 1 data out 0=4 1=3 3=2 4=1 14=2 6=108");
     ASSERT_TRUE(p) << p.error().message;
     const auto& c = *p->graph.layers[1].get<ConvolutionParams>();
-    EXPECT_EQ(c.kernel_h, 3);  // 11 defaults to 1
-    EXPECT_EQ(c.stride_h, 2);  // 13 defaults to 3
+    EXPECT_EQ(c.kernel_h, 3);   // 11 defaults to 1
+    EXPECT_EQ(c.stride_h, 2);   // 13 defaults to 3
     EXPECT_EQ(c.pad_right, 1);  // 15 defaults to 4
     EXPECT_EQ(c.pad_top, 2);
     EXPECT_EQ(c.pad_bottom, 2);  // 16 defaults to 14
@@ -142,8 +142,8 @@ TEST(LayerRegistry, StandAloneActivationsTakeTheirTypeFromTheName) {
         EXPECT_FLOAT_EQ(a.alpha, c.alpha) << c.line;
         EXPECT_FLOAT_EQ(a.beta, c.beta) << c.line;
     }
-    EXPECT_TRUE(contains(parse_error("Sigmoid s 1 1 data out 0=1").message,
-                         "unsupported parameter key 0"));
+    EXPECT_TRUE(
+        contains(parse_error("Sigmoid s 1 1 data out 0=1").message, "unsupported parameter key 0"));
 }
 
 }  // namespace
