@@ -110,8 +110,12 @@ struct RunOptions {
                              // false: run the raw input, which must be an accepted size
 };
 
+namespace nn {
+struct ModelAccess;  // internal (src/nn/model/model_impl.hpp)
+}
+
 // A loaded model (graph and weights in memory). Move-only; immutable after load, so one Model
-// may be shared by threads that each call run_model().
+// may be shared by threads that each call run_model() or run their own Session.
 class Model {
 public:
     static Result<Model> load(std::string_view id_or_path);
@@ -122,16 +126,16 @@ public:
 
     const ModelInfo& info() const noexcept;
 
-    struct Impl;  // internal
-    const Impl& impl() const noexcept { return *impl_; }
-
 private:
-    explicit Model(std::unique_ptr<Impl> impl);
-    std::unique_ptr<Impl> impl_;
+    struct Impl;  // graph and info; defined and reached only inside src/nn (nn::ModelAccess)
+    friend struct nn::ModelAccess;
+    explicit Model(std::shared_ptr<const Impl> impl);
+    std::shared_ptr<const Impl> impl_;  // shared with the model's sessions
 };
 
 // Runs the whole input (C x H x W planar RGB in [0, 1], C = info().input_channels) through the
-// model. Allocates its working memory per call; a tiler keeps its own backend instead.
+// model: a Session (kizuna/nn_session.hpp) made for this one call. Allocates its working memory
+// per call; a tiler keeps a Session instead.
 // Errors: invalid_argument (wrong channels, size the model cannot take with exact_size off),
 // unsupported (backend not built in, or a layer it lacks), out_of_memory.
 Result<Tensor> run_model(const Model& model, ConstTensorView input, const RunOptions& options);

@@ -10,8 +10,8 @@
 
 #include "kizuna/tensor.hpp"
 #include "nn/backend.hpp"
-#include "nn/graph_stats.hpp"
-#include "nn/ncnn_reader.hpp"
+#include "nn/graph/graph_stats.hpp"
+#include "nn/ncnn/ncnn_reader.hpp"
 
 using namespace kizuna;
 using namespace kizuna::nn;

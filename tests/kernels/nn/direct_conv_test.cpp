@@ -12,8 +12,8 @@
 #include <string>
 
 #include "nn/backend.hpp"
-#include "nn/direct_conv.hpp"
-#include "nn/xnnpack_backend.hpp"
+#include "nn/direct/direct_conv.hpp"
+#include "nn/xnnpack/xnnpack_backend.hpp"
 #include "xnn_test_util.hpp"
 
 namespace kizuna::nn::test {

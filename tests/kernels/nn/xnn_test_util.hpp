@@ -11,7 +11,7 @@
 #include <vector>
 
 #include "kizuna/tensor.hpp"
-#include "nn/graph.hpp"
+#include "nn/graph/graph.hpp"
 
 namespace kizuna::nn::test {
 

@@ -6,9 +6,9 @@
 #include <random>
 #include <vector>
 
-#include "nn/xnnpack_handles.hpp"
-#include "nn/xnnpack_kernels.hpp"
-#include "nn/xnnpack_weights.hpp"
+#include "nn/xnnpack/xnnpack_handles.hpp"
+#include "nn/xnnpack/xnnpack_kernels.hpp"
+#include "nn/xnnpack/xnnpack_weights.hpp"
 
 namespace kizuna::nn::xnn {
 namespace {

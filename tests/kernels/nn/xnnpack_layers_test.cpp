@@ -9,7 +9,7 @@
 #include <string>
 
 #include "nn/backend.hpp"
-#include "nn/xnnpack_backend.hpp"
+#include "nn/xnnpack/xnnpack_backend.hpp"
 #include "xnn_test_util.hpp"
 
 namespace kizuna::nn::test {

@@ -18,8 +18,8 @@
 
 #include "alloc_counter.hpp"
 #include "nn/backend.hpp"
-#include "nn/ncnn_reader.hpp"
-#include "nn/xnnpack_backend.hpp"
+#include "nn/ncnn/ncnn_reader.hpp"
+#include "nn/xnnpack/xnnpack_backend.hpp"
 #include "xnn_test_util.hpp"
 
 namespace kizuna::nn::test {

@@ -11,7 +11,7 @@
 #include "core/half.hpp"
 #include "kizuna/tensor.hpp"
 #include "nn/backend.hpp"
-#include "nn/ncnn_reader.hpp"
+#include "nn/ncnn/ncnn_reader.hpp"
 
 namespace kizuna::nn::test {
 

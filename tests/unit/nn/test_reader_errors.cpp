@@ -3,7 +3,7 @@
 
 #include <gtest/gtest.h>
 
-#include "nn/param_dict.hpp"
+#include "nn/ncnn/param_dict.hpp"
 #include "nn_test_util.hpp"
 
 namespace kizuna::nn::test {
