@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "kizuna/nn_bench.hpp"
+#include "kizuna/probe.hpp"
 
 namespace kizuna {
 namespace {
@@ -64,9 +65,9 @@ double thread_cpu_seconds() {
 
 FmaPeak measure_fma_peak(int threads, double seconds) {
     FmaPeak peak;
-    __builtin_cpu_init();
-    const bool avx512 = __builtin_cpu_supports("avx512f");
-    const bool avx2 = __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+    const CpuLevel level = cpu_level();
+    const bool avx512 = level >= CpuLevel::avx512;
+    const bool avx2 = level >= CpuLevel::avx2;
     peak.isa = avx512 ? "avx512f" : avx2 ? "avx2+fma" : "none";
     if (!avx512 && !avx2) return peak;
     if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));

@@ -7,13 +7,13 @@
 #include <cstring>
 
 #include "core/aligned.hpp"
+#include "kizuna/probe.hpp"
 #include "nn/direct/direct_conv_kernel.hpp"
 
 namespace kizuna::nn::direct {
 
 bool available() noexcept {
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("fma");
+    return cpu_level() >= CpuLevel::avx512;
 }
 
 void PackedConv::Free::operator()(float* p) const noexcept {

@@ -50,7 +50,8 @@ struct ConvGeometry {
     int dilation_w = 1;
 };
 
-// True when this CPU can run the kernel (AVX-512F).
+// True when the kernel may run: the CPU level in force (kizuna::cpu_level(), capped by
+// KIZUNA_CPU_MAX / set_cpu_max) is avx512. Checked when a graph is prepared.
 bool available() noexcept;
 
 // Weights packed for the kernel, with bias and epilogue constants padded to whole vectors.

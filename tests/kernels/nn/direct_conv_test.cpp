@@ -11,6 +11,7 @@
 
 #include <string>
 
+#include "kizuna/probe.hpp"
 #include "nn/backend.hpp"
 #include "nn/direct/direct_conv.hpp"
 #include "nn/xnnpack/xnnpack_backend.hpp"
@@ -97,10 +98,25 @@ void check_case(const ConvCase& c, uint32_t seed) {
     EXPECT_TRUE((*xb)->fallback_layers().empty()) << c.name();
 }
 
+// The kernel obeys the process-wide CPU cap (KIZUNA_CPU_MAX / set_cpu_max), so the per-level
+// test runs exercise the XNNPACK convolutions a CPU without AVX-512 runs.
+TEST(DirectConvCap, FollowsTheCpuLevel) {
+    const CpuLevel before = cpu_max();
+    set_cpu_max(CpuLevel::avx2);
+    EXPECT_FALSE(direct::available());
+    set_cpu_max(CpuLevel::avx512);
+    EXPECT_EQ(direct::available(), probe_cpu().detected >= CpuLevel::avx512);
+    set_cpu_max(before);
+    EXPECT_EQ(direct::available(), cpu_level() >= CpuLevel::avx512);
+}
+
 class DirectConv : public ::testing::Test {
 protected:
     void SetUp() override {
-        if (!direct::available()) GTEST_SKIP() << "this CPU has no AVX-512F: no direct kernel";
+        if (!direct::available()) {
+            GTEST_SKIP() << "CPU level " << cpu_level_name(cpu_level())
+                         << " (below avx512): no direct kernel";
+        }
     }
 };
 
