@@ -78,17 +78,16 @@ Graph make_graph(const ConvCase& c, std::mt19937& rng) {
 }
 
 void check_case(const ConvCase& c, uint32_t seed) {
-    std::mt19937 rng(seed);
+    std::mt19937 rng(case_seed(seed));
     const Graph g = make_graph(c, rng);
     auto xb = XnnpackBackend::create(2, true);
     ASSERT_TRUE(xb) << xb.error().message;
     auto ref = make_reference_backend(1);
-    for (Fill fill : {Fill::random, Fill::zeros, Fill::ones}) {
+    for (Fill fill : kAllFills) {
         const Tensor in = make_input(c.ci, c.h, c.w, fill, rng);
         Tensor got;
         Tensor want;
-        const std::string label =
-            c.name() + " " + fill_name(fill) + " seed " + std::to_string(seed);
+        const std::string label = c.name() + " " + fill_name(fill) + seed_note(case_seed(seed));
         auto r1 = (*xb)->run(g, in.view(), got);
         ASSERT_TRUE(r1) << label << ": " << r1.error().message;
         auto r2 = ref->run(g, in.view(), want);
@@ -199,7 +198,7 @@ TEST_F(DirectConv, FusedPRelu) {
 TEST_F(DirectConv, ElidedConcatDenseBlock) {
     for (bool extra_reader : {false, true}) {
         const uint32_t seed = extra_reader ? 3101 : 3100;
-        std::mt19937 rng(seed);
+        std::mt19937 rng(case_seed(seed));
         const ActivationParams leaky{ActivationType::leaky_relu, 0.2f, 0.f};
         auto conv = [&](int ci, int co, ActivationParams act) {
             ConvolutionParams p;
@@ -250,7 +249,7 @@ TEST_F(DirectConv, ElidedConcatDenseBlock) {
             Tensor want;
             const std::string label = std::string("dense block") +
                                       (extra_reader ? " with a pooled reader " : " ") +
-                                      fill_name(fill) + " seed " + std::to_string(seed);
+                                      fill_name(fill) + seed_note(case_seed(seed));
             auto r1 = (*xb)->run(g, in.view(), got);
             ASSERT_TRUE(r1) << label << ": " << r1.error().message;
             auto r2 = ref->run(g, in.view(), want);
@@ -271,7 +270,7 @@ TEST_F(DirectConv, SameBitsForAnyThreadCount) {
     c.h = 23;
     c.w = 31;
     c.act = {ActivationType::leaky_relu, 0.1f, 0.f};
-    std::mt19937 rng(4000);
+    std::mt19937 rng(case_seed(4000));
     const Graph g = make_graph(c, rng);
     const Tensor in = make_input(c.ci, c.h, c.w, Fill::random, rng);
     uint64_t first = 0;

@@ -1,5 +1,6 @@
-// Helpers for the XNNPACK-vs-reference tests: in-memory graphs, seeded random tensors and a
-// tolerance check that prints where and how far two outputs differ.
+// Helpers for the NN kernel tests (XNNPACK, the direct convolution and sessions against the
+// reference): in-memory graphs and tensors filled through the kernel-check harness
+// (tests/support/kernel_check.hpp: seeds, fills, tolerances).
 #pragma once
 
 #include <gtest/gtest.h>
@@ -10,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "kernel_check.hpp"
 #include "kizuna/tensor.hpp"
 #include "nn/graph/graph.hpp"
 
@@ -56,10 +58,15 @@ private:
     Graph g_;
 };
 
+using kizuna::test::case_seed;
+using kizuna::test::Fill;
+using kizuna::test::fill_name;
+using kizuna::test::kAllFills;
+using kizuna::test::seed_note;
+
 inline std::vector<float> random_values(size_t n, std::mt19937& rng, float lo, float hi) {
-    std::uniform_real_distribution<float> d(lo, hi);
     std::vector<float> v(n);
-    for (float& x : v) x = d(rng);
+    kizuna::test::fill_values(v, Fill::random, rng, lo, hi);
     return v;
 }
 
@@ -76,24 +83,16 @@ inline Layer conv_layer(LayerType type, ConvolutionParams p, std::mt19937& rng, 
     return l;
 }
 
-enum class Fill { random, zeros, ones };
-
+// A c x h x w tensor with values in [-1, 1] by `fill` (wide: [-1.5, 1.5]).
 inline Tensor make_input(int c, int h, int w, Fill fill, std::mt19937& rng) {
     Tensor t = std::move(*Tensor::create(c, h, w));
-    for (size_t i = 0; i < t.size(); ++i) {
-        t.data()[i] = fill == Fill::zeros  ? 0.f
-                      : fill == Fill::ones ? 1.f
-                                           : std::uniform_real_distribution<float>(-1.f, 1.f)(rng);
-    }
+    kizuna::test::fill_values({t.data(), t.size()}, fill, rng, -1.f, 1.f);
     return t;
 }
 
-inline const char* fill_name(Fill f) {
-    return f == Fill::zeros ? "zeros" : f == Fill::ones ? "ones" : "random";
-}
-
-// Checks |got - ref| <= rel_tol * max(1, max |ref|) element-wise; on failure reports the worst
-// element with its (c, y, x) and `what` (shape, parameters, seed).
+// Checks |got - ref| <= rel_tol * max(1, max |ref|) element-wise (a tolerance relative to the
+// output's range, since a convolution's error scales with its largest values); on failure reports
+// the worst element with its (c, y, x) and `what` (shape, parameters, seed).
 inline ::testing::AssertionResult close_enough(const Tensor& got, const Tensor& ref, float rel_tol,
                                                const std::string& what) {
     if (got.channels() != ref.channels() || got.height() != ref.height() ||
@@ -104,21 +103,8 @@ inline ::testing::AssertionResult close_enough(const Tensor& got, const Tensor& 
     }
     float peak = 1.f;
     for (size_t i = 0; i < ref.size(); ++i) peak = std::max(peak, std::fabs(ref.data()[i]));
-    float worst = 0.f;
-    size_t at = 0;
-    for (size_t i = 0; i < ref.size(); ++i) {
-        const float d = std::fabs(got.data()[i] - ref.data()[i]);
-        if (!(d <= worst)) {  // also catches NaN
-            worst = std::isnan(d) ? INFINITY : d;
-            at = i;
-        }
-    }
-    if (worst <= rel_tol * peak) return ::testing::AssertionSuccess();
-    const size_t plane = static_cast<size_t>(ref.height()) * ref.width();
-    return ::testing::AssertionFailure()
-           << what << ": max abs diff " << worst << " > " << rel_tol << " * " << peak << " at (c "
-           << at / plane << ", y " << (at % plane) / ref.width() << ", x " << at % ref.width()
-           << "): xnnpack " << got.data()[at] << " reference " << ref.data()[at];
+    return kizuna::test::compare_values({got.data(), got.size()}, {ref.data(), ref.size()},
+                                        {rel_tol * peak, 0.f}, {ref.width(), ref.height()}, what);
 }
 
 inline uint64_t fnv1a(const Tensor& t) {

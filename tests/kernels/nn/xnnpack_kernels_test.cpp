@@ -6,6 +6,7 @@
 #include <random>
 #include <vector>
 
+#include "kernel_check.hpp"
 #include "nn/xnnpack/xnnpack_handles.hpp"
 #include "nn/xnnpack/xnnpack_kernels.hpp"
 #include "nn/xnnpack/xnnpack_weights.hpp"
@@ -14,10 +15,9 @@ namespace kizuna::nn::xnn {
 namespace {
 
 std::vector<float> random_vec(size_t n, uint32_t seed) {
-    std::mt19937 rng(seed);
-    std::uniform_real_distribution<float> d(-1.f, 1.f);
+    std::mt19937 rng(test::case_seed(seed));
     std::vector<float> v(n);
-    for (float& x : v) x = d(rng);
+    test::fill_values(v, test::Fill::random, rng, -1.f, 1.f);
     return v;
 }
 

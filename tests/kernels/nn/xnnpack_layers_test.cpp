@@ -26,14 +26,14 @@ void check_graph(const Graph& g, int c, int h, int w, const std::string& what, u
         auto xb = XnnpackBackend::create(2, direct);
         ASSERT_TRUE(xb) << xb.error().message;
         auto ref = make_reference_backend(2);
-        std::mt19937 rng(seed);
-        for (Fill fill : {Fill::random, Fill::zeros, Fill::ones}) {
+        std::mt19937 rng(case_seed(seed));
+        for (Fill fill : kAllFills) {
             const Tensor in = make_input(c, h, w, fill, rng);
             Tensor got;
             Tensor want;
             const std::string label = what + " input " + std::to_string(c) + "x" +
                                       std::to_string(h) + "x" + std::to_string(w) + " " +
-                                      fill_name(fill) + " seed " + std::to_string(seed);
+                                      fill_name(fill) + seed_note(case_seed(seed));
             auto r1 = (*xb)->run(g, in.view(), got);
             ASSERT_TRUE(r1) << label << ": " << r1.error().message;
             auto r2 = ref->run(g, in.view(), want);
@@ -75,7 +75,7 @@ TEST(XnnpackLayers, Convolution) {
     };
     uint32_t seed = 100;
     for (const Case& c : cases) {
-        std::mt19937 rng(seed);
+        std::mt19937 rng(case_seed(seed));
         ConvolutionParams p = conv_params(c.ci, c.co, c.k, c.stride, c.dil, c.pad, c.group);
         p.activation = c.act;
         GraphBuilder b;
@@ -93,7 +93,7 @@ TEST(XnnpackLayers, Convolution) {
 }
 
 TEST(XnnpackLayers, ConvolutionSamePaddingAndDeconvOutputPad) {
-    std::mt19937 rng(150);
+    std::mt19937 rng(case_seed(150));
     for (int stride : {1, 2}) {
         ConvolutionParams p = conv_params(5, 7, 3, stride, 1, 0, 1);
         p.pad_mode = PadMode::same_upper;
@@ -123,7 +123,7 @@ TEST(XnnpackLayers, Deconvolution) {
     };
     uint32_t seed = 200;
     for (const Case& c : cases) {
-        std::mt19937 rng(seed);
+        std::mt19937 rng(case_seed(seed));
         ConvolutionParams p = conv_params(c.ci, c.co, c.k, c.stride, 1, c.pad, 1);
         p.activation = c.act;
         GraphBuilder b;
@@ -140,7 +140,7 @@ TEST(XnnpackLayers, Deconvolution) {
 
 TEST(XnnpackLayers, PReluPerChannelAndShared) {
     for (int slopes : {13, 1}) {
-        std::mt19937 rng(300 + slopes);
+        std::mt19937 rng(case_seed(300 + slopes));
         Layer l;
         l.type = LayerType::prelu;
         l.params = PReluParams{slopes};
@@ -159,7 +159,7 @@ TEST(XnnpackLayers, PixelShuffle) {
         for (bool after_conv : {false, true}) {
             for (int mode : {0, 1}) {
                 const uint32_t seed = 400 + r * 10 + (after_conv ? 1 : 0) + mode * 2;
-                std::mt19937 rng(seed);
+                std::mt19937 rng(case_seed(seed));
                 const int c_out = 3;
                 GraphBuilder b;
                 int blob = 0;
@@ -231,7 +231,7 @@ TEST(XnnpackLayers, BinaryOpBroadcastAndScalar) {
     uint32_t seed = 600;
     for (BinaryOpType op : ops) {
         for (int form = 0; form < 3; ++form) {  // same shape, per-channel vector, scalar
-            std::mt19937 rng(seed);
+            std::mt19937 rng(case_seed(seed));
             GraphBuilder b;
             // Two different operands from one input: a 1x1 convolution makes b, and for the
             // vector form a global average pooling reduces it to C x 1 x 1.
@@ -265,8 +265,7 @@ TEST(XnnpackLayers, BinaryOpBroadcastAndScalar) {
             Tensor got;
             Tensor want;
             const std::string what = "binary op " + std::to_string(static_cast<int>(op)) +
-                                     " form " + std::to_string(form) + " seed " +
-                                     std::to_string(seed);
+                                     " form " + std::to_string(form) + seed_note(case_seed(seed));
             auto r1 = (*xb)->run(g, in.view(), got);
             ASSERT_TRUE(r1) << what << ": " << r1.error().message;
             auto r2 = ref->run(g, in.view(), want);
@@ -278,7 +277,7 @@ TEST(XnnpackLayers, BinaryOpBroadcastAndScalar) {
 }
 
 TEST(XnnpackLayers, EltwiseConcatCrop) {
-    std::mt19937 rng(700);
+    std::mt19937 rng(case_seed(700));
     // Three branches of the input: identity, a 3x3 conv, a 1x1 conv -> eltwise / concat.
     for (int kind = 0; kind < 6; ++kind) {
         GraphBuilder b;
@@ -336,7 +335,7 @@ TEST(XnnpackLayers, SqueezeExcitationPath) {
     // Real-CUGAN's SE block: global average -> inner product + ReLU -> inner product + sigmoid
     // -> per-channel multiply; plus Scale (weights and bias) and an inner product on a
     // C x H x W input (NHWC flattening must match ncnn's C, H, W order).
-    std::mt19937 rng(800);
+    std::mt19937 rng(case_seed(800));
     GraphBuilder b;
     Layer split;
     split.type = LayerType::split;
