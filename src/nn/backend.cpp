@@ -1,5 +1,7 @@
 #include "nn/backend.hpp"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 
 namespace kizuna::nn {
@@ -32,6 +34,42 @@ Result<void> check_run_views(const char* who, ConstTensorView input, int channel
                                       "gives {}x{}x{}",
                                       who, output.channels, output.height, output.width,
                                       output.plane_stride, os.c, os.h, os.w));
+    return {};
+}
+
+Result<void> check_run_control(const char* who, const Graph& graph, const RunControl& control) {
+    const int n = static_cast<int>(graph.layers.size());
+    if (control.stop_before < -1 || control.stop_before >= n)
+        return make_error(
+            Errc::invalid_argument,
+            fmt::format("{}: stop_before {} is outside [-1, {})", who, control.stop_before, n));
+    for (const RunControl::Override& o : control.overrides) {
+        if (o.layer < 0 || o.layer >= n || o.values == nullptr ||
+            graph.layers[static_cast<size_t>(o.layer)].outputs.size() != 1)
+            return make_error(Errc::invalid_argument,
+                              fmt::format("{}: cannot override layer {} (of {}): it must exist "
+                                          "and have one output",
+                                          who, o.layer, n));
+    }
+    return {};
+}
+
+Result<void> check_sum_blob(const char* who, const Graph& graph, int stopped_at, int blob,
+                            const Shape& shape, int y0, int y1, int x0, int x1, size_t channels) {
+    if (stopped_at < 0)
+        return make_error(Errc::invalid_argument,
+                          fmt::format("{}: sum_blob needs a run stopped before a layer", who));
+    const Layer& l = graph.layers[static_cast<size_t>(stopped_at)];
+    if (std::find(l.inputs.begin(), l.inputs.end(), blob) == l.inputs.end())
+        return make_error(
+            Errc::invalid_argument,
+            fmt::format("{}: blob {} is not an input of layer '{}'", who, blob, l.name));
+    if (y0 < 0 || x0 < 0 || y1 > shape.h || x1 > shape.w || y0 > y1 || x0 > x1 ||
+        channels != static_cast<size_t>(shape.c))
+        return make_error(Errc::invalid_argument,
+                          fmt::format("{}: region rows [{}, {}) columns [{}, {}) x {} channels "
+                                      "does not fit blob {} ({})",
+                                      who, y0, y1, x0, x1, channels, blob, shape_text(shape)));
     return {};
 }
 

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <memory>
+#include <span>
 
 #include "kizuna/error.hpp"
 #include "kizuna/tensor.hpp"
@@ -15,6 +16,20 @@ namespace kizuna::nn {
 // the input size: the caller keeps the graph alive and unchanged while the backend may use it.
 // run() at the graph and size of the last prepare() allocates nothing. Not thread-safe: one
 // backend object per thread.
+// What a run may do besides the plain forward pass. The tiler uses it to give tiles the
+// whole-frame statistics of global-pooling layers (nn/tile/global_stats.hpp).
+struct RunControl {
+    // A layer whose single output is supplied instead of computed.
+    struct Override {
+        int layer = -1;                 // index into Graph::layers
+        const float* values = nullptr;  // the output's C x H x W values, in that order
+    };
+    std::span<const Override> overrides;  // any order; each layer at most once
+    // Run layers [0, stop_before) only; -1 runs them all. A stopped run does not write the
+    // output view; the blobs the layer at stop_before reads can then be read with sum_blob().
+    int stop_before = -1;
+};
+
 class Backend {
 public:
     virtual ~Backend() = default;
@@ -31,8 +46,20 @@ public:
     // Runs the graph on `input` (C x H x W, any plane_stride >= H*W) into `output`, which must
     // have the shape prepare() gives for that size (any plane_stride >= its H*W) and must not
     // overlap the input. Prepares first when the graph or size changed. Errors as prepare(),
-    // and invalid_argument for views of the wrong shape.
-    virtual Result<void> run(const Graph& graph, ConstTensorView input, TensorView output) = 0;
+    // and invalid_argument for views of the wrong shape or a bad control (an override of a
+    // layer without exactly one output, stop_before out of range).
+    virtual Result<void> run(const Graph& graph, ConstTensorView input, TensorView output,
+                             const RunControl& control) = 0;
+    Result<void> run(const Graph& graph, ConstTensorView input, TensorView output) {
+        return run(graph, input, output, RunControl{});
+    }
+
+    // After a run stopped before layer L (RunControl::stop_before): adds to sums[c] the sum of
+    // channel c of `blob` (an input of layer L) over rows [y0, y1) and columns [x0, x1).
+    // sums.size() must equal the blob's channels. Errors: invalid_argument (no stopped run, a
+    // blob layer L does not read, a region outside the blob). Does not allocate.
+    virtual Result<void> sum_blob(int blob, int y0, int y1, int x0, int x1,
+                                  std::span<double> sums) const = 0;
 
     // Convenience for tests and tools: prepares, re-creates `output` when its shape differs
     // from the output shape, and runs.
@@ -42,6 +69,15 @@ public:
 // Checks views against the prepared shapes: invalid_argument "<who>: ..." naming both shapes.
 Result<void> check_run_views(const char* who, ConstTensorView input, int channels, int height,
                              int width, TensorView output, const Shape& output_shape);
+
+// Checks a RunControl against the graph: invalid_argument "<who>: ..." for an override of a
+// layer out of range or without exactly one output, or stop_before out of [-1, layers).
+Result<void> check_run_control(const char* who, const Graph& graph, const RunControl& control);
+
+// Checks a sum_blob() request: the backend stopped before layer `stopped_at` (-1: it did not
+// stop), `blob` is one of its inputs with shape `shape`, and the region lies inside it.
+Result<void> check_sum_blob(const char* who, const Graph& graph, int stopped_at, int blob,
+                            const Shape& shape, int y0, int y1, int x0, int x1, size_t channels);
 
 // The reference backend (ref/ref_backend.cpp): plain loops, the definition of correct output.
 // threads: 0 = all hardware threads (its pool is started by the first prepare(), which reports

@@ -188,29 +188,66 @@ Result<Shape> XnnpackBackend::prepare(const Graph& graph, int channels, int heig
     return plan_.output_shape(graph);
 }
 
-Result<void> XnnpackBackend::run(const Graph& graph, ConstTensorView input, TensorView output) {
+Result<void> XnnpackBackend::run(const Graph& graph, ConstTensorView input, TensorView output,
+                                 const RunControl& control) {
+    stopped_at_ = -1;
     auto shape = prepare(graph, input.channels, input.height, input.width);
     KZ_TRY(shape);
     const Shape& os = *shape;
     KZ_TRY(check_run_views("xnnpack backend", input, plan_.input_channels, plan_.input_height,
                            plan_.input_width, output, os));
+    KZ_TRY(check_run_control("xnnpack backend", graph, control));
     pthreadpool_t pool = pool_->get();
     xnn::nchw_to_nhwc(input.data, static_cast<size_t>(input.plane_stride),
                       view_of(graph.input_blob), pool);
-    if (!profiling_) {
-        for (auto& step : steps_) KZ_TRY(step->run(pool));
-    } else {
-        step_ms_.resize(steps_.size(), 0.0);
-        for (size_t i = 0; i < steps_.size(); ++i) {
-            const auto t0 = std::chrono::steady_clock::now();
-            KZ_TRY(steps_[i]->run(pool));
-            step_ms_[i] +=
-                std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
-                    .count();
+    const size_t end =
+        control.stop_before < 0 ? steps_.size() : static_cast<size_t>(control.stop_before);
+    if (profiling_) step_ms_.resize(steps_.size(), 0.0);
+    for (size_t i = 0; i < end; ++i) {
+        const RunControl::Override* given = nullptr;
+        for (const RunControl::Override& o : control.overrides)
+            if (o.layer == static_cast<int>(i)) given = &o;
+        if (given != nullptr) {
+            // C x H x W values into the NHWC buffer.
+            const xnn::NhwcView v = view_of(graph.layers[i].outputs[0]);
+            const size_t plane = static_cast<size_t>(v.height) * v.width;
+            for (int c = 0; c < v.channels; ++c)
+                for (size_t p = 0; p < plane; ++p)
+                    v.data[p * v.pixel_stride + c] = given->values[c * plane + p];
+            continue;
         }
+        if (!profiling_) {
+            KZ_TRY(steps_[i]->run(pool));
+            continue;
+        }
+        const auto t0 = std::chrono::steady_clock::now();
+        KZ_TRY(steps_[i]->run(pool));
+        step_ms_[i] +=
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
+                .count();
+    }
+    if (control.stop_before >= 0) {
+        stopped_at_ = control.stop_before;
+        return {};
     }
     xnn::nhwc_to_nchw(view_of(graph.output_blob), output.data,
                       static_cast<size_t>(output.plane_stride), pool);
+    return {};
+}
+
+Result<void> XnnpackBackend::sum_blob(int blob, int y0, int y1, int x0, int x1,
+                                      std::span<double> sums) const {
+    if (graph_ == nullptr) return make_error(Errc::invalid_argument, "xnnpack backend: no run");
+    KZ_TRY(check_sum_blob("xnnpack backend", *graph_, stopped_at_, blob,
+                          plan_.shapes[static_cast<size_t>(blob)], y0, y1, x0, x1, sums.size()));
+    const xnn::NhwcView v = view_of(blob);
+    // Per channel in the same row-major order as the reference, so both give the same sums.
+    for (int c = 0; c < v.channels; ++c) {
+        double acc = 0.0;
+        for (int y = y0; y < y1; ++y)
+            for (int x = x0; x < x1; ++x) acc += v.pixel(y, x)[c];
+        sums[static_cast<size_t>(c)] += acc;
+    }
     return {};
 }
 

@@ -35,8 +35,11 @@ public:
     // Creates the operators (packing weights) when the graph changes, and sets them up when the
     // size changes.
     Result<Shape> prepare(const Graph& graph, int channels, int height, int width) override;
-    Result<void> run(const Graph& graph, ConstTensorView input, TensorView output) override;
+    Result<void> run(const Graph& graph, ConstTensorView input, TensorView output,
+                     const RunControl& control) override;
     using Backend::run;
+    Result<void> sum_blob(int blob, int y0, int y1, int x0, int x1,
+                          std::span<double> sums) const override;
 
     // Layers of the current graph that run on the reference backend, as
     // "<type> '<name>' (line N): <reason>", in graph order. Empty before the first prepare().
@@ -73,6 +76,7 @@ private:
     bool planned_ = false;
     std::unique_ptr<float, FreeArena> arena_;
     size_t arena_bytes_ = 0;
+    int stopped_at_ = -1;  // the layer the last run stopped before, or -1
     bool profiling_ = false;
     std::vector<double> step_ms_;
 };
