@@ -12,6 +12,7 @@
 //   upscale, reference, x2, noise 2000^2                       759 MiB
 //   upscale, vulkan (lavapipe), x2, testsrc 1000^2 / 1400^2    304 / 497 MiB
 //   models run realesr-animevideov3-x2, xnnpack, 500^2/1000^2  207 / 707 MiB
+//   the same at 2000^2 / 4000^2                                2710 / 10721 MiB
 //   models run realesrgan-x4plus-anime, xnnpack, 375^2         1226 MiB
 //   models run realcugan-up2x / waifu2x-cunet, ref, 375^2      686 MiB
 // tests/unit/pipeline/job_memory_test.cpp holds these figures as the floor each estimate must

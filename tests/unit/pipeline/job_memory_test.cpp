@@ -121,6 +121,7 @@ TEST(JobMemory, ModelRunEstimatesCoverTheMeasuredPeaks) {
         {"realesr-animevideov3-x2", 500, NnBackendKind::xnnpack, 206.6},
         {"realesr-animevideov3-x2", 1000, NnBackendKind::xnnpack, 707.4},
         {"realesr-animevideov3-x2", 2000, NnBackendKind::xnnpack, 2709.9},
+        {"realesr-animevideov3-x2", 4000, NnBackendKind::xnnpack, 10721.2},
         {"realesrgan-x4plus-anime", 375, NnBackendKind::xnnpack, 1225.7},
         {"realcugan-up2x-conservative", 375, NnBackendKind::xnnpack, 514.1},
         {"realcugan-up2x-conservative", 375, NnBackendKind::reference, 685.8},
