@@ -16,7 +16,8 @@ enum class Errc {
     io_error,          // reading or writing failed
     unsupported,       // a valid input that this build cannot handle (format, layer, codec)
     corrupt_data,      // the input exists but its content is damaged or truncated
-    out_of_memory,     // host or device allocation failed
+    out_of_memory,     // host or device allocation failed, or a job would exceed its memory
+                       // budget (kizuna/memory_budget.hpp)
     device_error,      // a GPU call failed
     timeout,           // a watchdog fired
     cancelled,         // the caller asked to stop

@@ -125,4 +125,9 @@ private:
     ColorInfo color_;
 };
 
+// True when some pixel of `image` is not fully opaque: its alpha, rounded to 16 bits
+// (round(a * 65535), RGBA8: a == 255 is opaque), is below the maximum; NaN alpha counts as 0.
+// This is the rule by which the image writers decide to store alpha. An empty image: false.
+bool has_transparency(ConstImageView image) noexcept;
+
 }  // namespace kizuna

@@ -4,7 +4,9 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <memory>
+#include <span>
 #include <string>
 
 #include "kizuna/error.hpp"
@@ -28,6 +30,59 @@ namespace kizuna {
 // no decoder), io_error (read failure), out_of_memory.
 // Thread safe: concurrent calls share nothing.
 Result<Image> read_image(const std::filesystem::path& path);
+
+// What a still image is, as its decoder knows it from the header, before any pixel is decoded.
+struct ImageHeader {
+    int width = 0;
+    int height = 0;
+    int bits_per_channel = 8;  // deepest component of the coded format (1 for bilevel PNG)
+    bool alpha = false;        // the coded format has an alpha channel, or is a palette (which may)
+    std::string codec;         // decoder name, e.g. "png"
+    std::string pixel_format;  // FFmpeg's name of the coded format, e.g. "rgba64be"
+    uint64_t decoded_bytes = 0;  // one decoded picture in the coded format, as FFmpeg allocates
+    uint64_t file_bytes = 0;     // size of the file (the demuxer holds its packets in memory)
+};
+
+struct ImageReadOptions {
+    // A picture of more pixels is refused by the decoder itself (FFmpeg's max_pixels), before it
+    // allocates: the last line of defence for callers that set no `admit`. The default is FFmpeg's
+    // own size limit (about 16384 x 16384); it must be in [1, 2^31).
+    static constexpr int64_t default_max_pixels = int64_t{1} << 28;
+    int64_t max_pixels = default_max_pixels;
+    // Called once the decoder has read the header and before it allocates the picture, on the
+    // calling thread. An error it returns ends the read with that error (nothing large has been
+    // allocated); a caller checks its memory budget here. May be empty.
+    std::function<Result<void>(const ImageHeader&)> admit;
+};
+
+// What read_image learnt beyond the pixels.
+struct ImageReadInfo {
+    ImageHeader header;
+    // The file holds more pictures than the one returned: an animation (GIF, APNG) or a video.
+    bool more_frames = false;
+    int64_t frame_count = 0;  // pictures in the file when the container says; 0 = unknown
+};
+
+// read_image with options; fills `info` (when not null) on success. Errors as read_image, plus
+// whatever `admit` returns. A decoding failure names FFmpeg's own reason when it logged one (see
+// route_ffmpeg_log_to_kizuna), e.g. "a.webp: cannot decode webp image: Invalid data found when
+// processing input (skipping unsupported chunk: ANIM; ...; image data not found)".
+Result<Image> read_image(const std::filesystem::path& path, const ImageReadOptions& options,
+                         ImageReadInfo* info = nullptr);
+
+// What an output image format can hold, from the extension of `path` (as write_image chooses the
+// format): alpha (PNG, TIFF, WebP: yes; JPEG: no) and the deepest bit depth (PNG, TIFF: 16; JPEG,
+// WebP: 8). Errors: unsupported (the extension names no format write_image writes).
+struct ImageFormatCapabilities {
+    bool alpha = false;
+    int max_bit_depth = 8;
+};
+Result<ImageFormatCapabilities> image_output_capabilities(const std::filesystem::path& path);
+
+// check_output_file (kizuna/output_file.hpp) for an image write_image would write: first the
+// format (the extension), then the location, the name length and that it is none of `inputs`.
+Result<void> check_image_output(const std::filesystem::path& path,
+                                std::span<const std::filesystem::path> inputs = {});
 
 struct ImageWriteOptions {
     // Bits per channel for PNG and TIFF: 8 or 16. JPEG and WebP are always 8-bit.

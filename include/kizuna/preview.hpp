@@ -32,6 +32,12 @@ enum class PreviewBackendKind {
 // "auto", "cpu", "vulkan" or "reference".
 const char* preview_backend_kind_name(PreviewBackendKind kind) noexcept;
 
+// The backend Preview::create tries first for `requested`: auto_select becomes vulkan when a
+// Vulkan device that is not a CPU rasterizer exists, else cpu (this probes the Vulkan devices);
+// the others are returned as they are. (create falls back from vulkan to cpu when the device then
+// fails to start.)
+PreviewBackendKind preview_backend_for(PreviewBackendKind requested);
+
 struct PreviewOptions {
     PreviewBackendKind backend = PreviewBackendKind::auto_select;
     // CPU backend: total threads including the caller; 0 = all hardware threads, else [1, 256].
@@ -89,6 +95,11 @@ private:
     explicit Preview(std::unique_ptr<Impl> impl) noexcept;
     std::unique_ptr<Impl> impl_;
 };
+
+// The output size a Preview created with `profile` and `opts` gives for an in_width x in_height
+// input (Preview::output_size), without creating one: for checks made before any work.
+void preview_output_size(const Profile& profile, const PreviewOptions& opts, int in_width,
+                         int in_height, int& out_width, int& out_height) noexcept;
 
 struct PreviewBenchResult {
     std::string backend;  // backend that ran

@@ -21,6 +21,8 @@ Result<AvCodecContextPtr> open_decoder(const AVStream& stream, const DecoderOpti
     if (err < 0) return av_error(path, "cannot configure decoder", err);
     ctx->pkt_timebase = stream.time_base;
     ctx->thread_count = opts.threads;
+    ctx->max_pixels = opts.max_pixels;
+    if (opts.admission) opts.admission->attach(*ctx);
     if (opts.strict) {
         ctx->err_recognition |= AV_EF_CRCCHECK | AV_EF_BITSTREAM;
         // These decoders otherwise return a grey-filled picture for truncated data. (TIFF is

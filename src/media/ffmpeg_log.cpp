@@ -11,6 +11,7 @@ extern "C" {
 
 #include "kizuna/log.hpp"
 #include "kizuna/media.hpp"
+#include "media/ffmpeg_log_capture.hpp"
 
 namespace kizuna {
 namespace {
@@ -32,7 +33,21 @@ struct PendingLine {
     int print_prefix = 1;             // av_log_format_line2's "at the start of a line" state
 };
 
+// Hands warnings and errors of this thread to the active capture, whatever the log level.
+void capture(int av_level, const char* format, va_list args) {
+    media::FfmpegLogCapture* cap = media::FfmpegLogCapture::current();
+    if (!cap || av_level > AV_LOG_WARNING) return;
+    char buf[1024];
+    va_list copy;
+    va_copy(copy, args);
+    const int n = std::vsnprintf(buf, sizeof buf, format, copy);
+    va_end(copy);
+    if (n < 0) return;
+    cap->add_piece(std::string_view(buf, std::min<size_t>(static_cast<size_t>(n), sizeof buf - 1)));
+}
+
 void forward(void* avcl, int av_level, const char* format, va_list args) {
+    capture(av_level, format, args);
     // FFmpeg's own level (av_log_set_level) filters first, like its default callback.
     if (av_level > av_log_get_level()) return;
     const LogLevel level = std::min(map_level(av_level), g_ceiling.load(std::memory_order_relaxed));

@@ -49,16 +49,6 @@ uint32_t quantize(float v, float max) {
     return static_cast<uint32_t>(std::lrint(v * max));
 }
 
-bool has_transparency(ConstImageView img, std::vector<float>& row) {
-    for (int y = 0; y < img.height; ++y) {
-        load_row(img, y, row.data());
-        for (int x = 0; x < img.width; ++x) {
-            if (quantize(row[x * 4 + 3], 65535.0f) != 65535) return true;
-        }
-    }
-    return false;
-}
-
 // How pixels are laid out in the frame handed to an encoder.
 struct Layout {
     AVPixelFormat format;
@@ -205,8 +195,7 @@ Result<ImageFileFormat> image_format_from_path(const fs::path& path) {
 
 Result<std::vector<uint8_t>> encode_image(ImageFileFormat format, ConstImageView image,
                                           const ImageWriteOptions& opts, const fs::path& path) {
-    std::vector<float> row(static_cast<size_t>(image.width) * 4);
-    const bool alpha = format != ImageFileFormat::jpeg && has_transparency(image, row);
+    const bool alpha = format != ImageFileFormat::jpeg && has_transparency(image);
     const bool sixteen = opts.bit_depth == 16;
     const AVCodec* codec = nullptr;
     Layout layout{};

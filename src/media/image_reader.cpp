@@ -1,9 +1,14 @@
 // read_image: the first picture of a still-image file as RGBA8 or RGBA32F.
+#include <sys/stat.h>
+
+#include <cstring>
+
 #include <fmt/format.h>
 
 #include "kizuna/media.hpp"
 #include "media/av_error.hpp"
 #include "media/decoder.hpp"
+#include "media/ffmpeg_log_capture.hpp"
 #include "media/frame_convert.hpp"
 #include "media/media_input.hpp"
 
@@ -55,11 +60,44 @@ Result<void> decode_first_frame(AVFormatContext& fmt, int stream, AVCodecContext
     }
 }
 
+// True when the demuxer has another non-empty packet of `stream` after the first picture. An
+// image pipe (png_pipe, jpeg_pipe, image2) holds one picture per file: bytes after it are
+// trailing data, not a second frame.
+bool has_more_frames(AVFormatContext& fmt, int stream) {
+    const std::string_view demuxer = fmt.iformat->name;
+    if (demuxer == "image2" || demuxer.ends_with("_pipe")) return false;
+    AvPacketPtr pkt(av_packet_alloc());
+    if (!pkt) return false;
+    for (int i = 0; i < 64; ++i) {
+        if (av_read_frame(&fmt, pkt.get()) < 0) return false;
+        const bool ours = pkt->stream_index == stream && pkt->size > 0;
+        av_packet_unref(pkt.get());
+        if (ours) return true;
+    }
+    return false;
+}
+
+uint64_t file_bytes(const fs::path& path) {
+    struct stat st {};
+    return ::stat(path.c_str(), &st) == 0 && st.st_size > 0 ? static_cast<uint64_t>(st.st_size) : 0;
+}
+
 }  // namespace
 
 Result<Image> read_image(const fs::path& path) {
+    return read_image(path, ImageReadOptions{});
+}
+
+Result<Image> read_image(const fs::path& path, const ImageReadOptions& options,
+                         ImageReadInfo* info) {
+    if (options.max_pixels < 1 || options.max_pixels > INT32_MAX) {
+        return make_error(Errc::invalid_argument,
+                          fmt::format("{}: max_pixels {} is outside [1, 2^31)", path.string(),
+                                      options.max_pixels));
+    }
+    FfmpegLogCapture ffmpeg_reason;
     auto input = MediaInput::open(path, MediaInput::Probe::content, "image");
-    if (!input) return std::move(input).error();
+    if (!input) return with_ffmpeg_reason(std::move(input).error(), ffmpeg_reason);
     AVFormatContext* fmt = input->get();
     const int stream = av_find_best_stream(fmt, AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
     if (stream < 0) {
@@ -69,15 +107,30 @@ Result<Image> read_image(const fs::path& path) {
     for (unsigned i = 0; i < fmt->nb_streams; ++i) {
         if (static_cast<int>(i) != stream) fmt->streams[i]->discard = AVDISCARD_ALL;
     }
-    auto dec =
-        open_decoder(*fmt->streams[stream], DecoderOptions{.threads = 1, .strict = true}, path);
-    if (!dec) return std::move(dec).error();
+    DecodeAdmission admission(options.admit, file_bytes(path));
+    auto dec = open_decoder(*fmt->streams[stream],
+                            DecoderOptions{.threads = 1,
+                                           .strict = true,
+                                           .max_pixels = options.max_pixels,
+                                           .admission = &admission},
+                            path);
+    if (!dec) return with_ffmpeg_reason(std::move(dec).error(), ffmpeg_reason);
     AvFramePtr frame(av_frame_alloc());
     if (!frame) return make_error(Errc::out_of_memory, path.string() + ": out of memory");
-    KZ_TRY(decode_first_frame(*fmt, stream, **dec, *frame, path));
+    if (auto r = decode_first_frame(*fmt, stream, **dec, *frame, path); !r) {
+        if (admission.refusal()) return *admission.refusal();
+        return with_ffmpeg_reason(std::move(r).error(), ffmpeg_reason);
+    }
+    KZ_TRY(admission.admit_decoded(**dec, *frame));
     Image out;
     FrameConverter converter(/*still=*/true);
     KZ_TRY(converter.convert(*frame, out, path));
+    if (info) {
+        info->header = admission.header();
+        info->more_frames = has_more_frames(*fmt, stream);
+        const int64_t n = fmt->streams[stream]->nb_frames;
+        info->frame_count = n > 1 ? n : 0;
+    }
     return out;
 }
 

@@ -1,5 +1,6 @@
 // VideoReader: demux + decode the best video stream, frames converted to RGBA.
 #include <cmath>
+#include <vector>
 
 #include <fmt/format.h>
 
@@ -66,7 +67,13 @@ Result<VideoReader> VideoReader::open(const fs::path& path) {
     if (!input) return std::move(input).error();
     impl->input = std::move(*input);
     AVFormatContext* fmt = impl->input.get();
-    int err = avformat_find_stream_info(fmt, nullptr);
+    // The decoders that find_stream_info opens get the same picture size limit as ours.
+    std::vector<AVDictionary*> stream_opts(fmt->nb_streams, nullptr);
+    for (AVDictionary*& d : stream_opts) {
+        av_dict_set_int(&d, "max_pixels", ImageReadOptions::default_max_pixels, 0);
+    }
+    int err = avformat_find_stream_info(fmt, stream_opts.empty() ? nullptr : stream_opts.data());
+    for (AVDictionary*& d : stream_opts) av_dict_free(&d);
     if (err < 0) return av_error(path, "cannot read stream information", err);
     impl->stream = av_find_best_stream(fmt, AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
     if (impl->stream < 0) {

@@ -48,6 +48,15 @@ bool real_gpu_present() {
     return false;
 }
 
+}  // namespace
+
+PreviewBackendKind preview_backend_for(PreviewBackendKind requested) {
+    if (requested != PreviewBackendKind::auto_select) return requested;
+    return real_gpu_present() ? PreviewBackendKind::vulkan : PreviewBackendKind::cpu;
+}
+
+namespace {
+
 Result<std::unique_ptr<stages::PreviewBackend>> make_backend(const PreviewOptions& opts) {
     switch (opts.backend) {
         case PreviewBackendKind::reference:
@@ -57,7 +66,7 @@ Result<std::unique_ptr<stages::PreviewBackend>> make_backend(const PreviewOption
         case PreviewBackendKind::vulkan:
             return make_vulkan();
         case PreviewBackendKind::auto_select:
-            if (real_gpu_present()) {
+            if (preview_backend_for(opts.backend) == PreviewBackendKind::vulkan) {
                 auto vk = make_vulkan();
                 if (vk) return vk;
                 KZ_LOG_WARN("preview: Vulkan backend unavailable ({}), using the CPU backend",
@@ -137,6 +146,11 @@ std::string_view Preview::backend_name() const noexcept {
 
 PreviewTimings Preview::last_timings() const noexcept {
     return impl_->timings;
+}
+
+void preview_output_size(const Profile& profile, const PreviewOptions& opts, int in_width,
+                         int in_height, int& out_width, int& out_height) noexcept {
+    pipeline::preview_output_size(profile, opts, in_width, in_height, out_width, out_height);
 }
 
 }  // namespace kizuna

@@ -1,8 +1,11 @@
 // Runs the kizuna CLI as a user would and captures what it prints.
 #pragma once
 
+#include <sys/resource.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
@@ -40,6 +43,48 @@ inline CliResult run_cli(const std::string& args) {
     r.err = read_file(dir / "err");
     std::filesystem::remove_all(dir);
     return r;
+}
+
+// Starts the CLI with `args` (as run_cli takes them) in the background, its stdout and stderr
+// going to the given files; returns its process id (the CLI itself: the shell execs it).
+inline pid_t spawn_cli(const std::string& args, const std::string& out_file,
+                       const std::string& err_file) {
+    const std::string cmd = "exec " + std::string(KIZUNA_CLI) + " " + args + " >'" + out_file +
+                            "' 2>'" + err_file + "' </dev/null";
+    const pid_t pid = ::fork();
+    if (pid == 0) {
+        ::execl("/bin/sh", "sh", "-c", cmd.c_str(), static_cast<char*>(nullptr));
+        ::_exit(127);
+    }
+    return pid;
+}
+
+// A run of the CLI with the resources it used.
+struct MeasuredRun {
+    CliResult result;
+    long max_rss_kb = 0;  // the process's peak resident memory (getrusage ru_maxrss)
+    double seconds = 0;   // wall time
+};
+
+inline MeasuredRun run_cli_measured(const std::string& args) {
+    static int counter = 0;
+    const auto dir =
+        std::filesystem::temp_directory_path() /
+        ("kizuna-cli-m-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
+    std::filesystem::create_directories(dir);
+    MeasuredRun m;
+    const auto t0 = std::chrono::steady_clock::now();
+    const pid_t pid = spawn_cli(args, (dir / "out").string(), (dir / "err").string());
+    int status = 0;
+    rusage ru{};
+    ::wait4(pid, &status, 0, &ru);
+    m.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    m.max_rss_kb = ru.ru_maxrss;
+    m.result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    m.result.out = read_file(dir / "out");
+    m.result.err = read_file(dir / "err");
+    std::filesystem::remove_all(dir);
+    return m;
 }
 
 // Runs a shell command (e.g. ffmpeg to make a fixture); returns its exit code.

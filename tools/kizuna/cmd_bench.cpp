@@ -4,9 +4,15 @@
 #include <cstdio>
 #include <memory>
 #include <string>
+#include <tuple>
+
+#include <fmt/format.h>
 
 #include "commands.hpp"
 #include "console.hpp"
+#include "job_limits.hpp"
+#include "kizuna/job_memory.hpp"
+#include "kizuna/media.hpp"
 #include "kizuna/nn_bench.hpp"
 #include "kizuna/preview.hpp"
 #include "options.hpp"
@@ -14,11 +20,17 @@
 namespace kizuna::cli {
 namespace {
 
+int fail(const Error& e) {
+    Console::instance().error(e.message);
+    return 1;
+}
+
 struct PreviewBenchArgs {
     std::string input;
-    int scale = 2;
+    NumberOption scale;
     std::string backend = "cpu";
-    int frames = 50;
+    NumberOption frames;
+    JobLimits limits;
 };
 
 int bench_preview_cmd(const PreviewBenchArgs& a) {
@@ -28,7 +40,33 @@ int bench_preview_cmd(const PreviewBenchArgs& a) {
                                   "\" is not one of auto, cpu, vulkan, reference");
         return 1;
     }
-    auto r = bench_preview(a.input, a.scale, *backend, a.frames);
+    auto scale = int_option(a.scale, 1, 8, 2);
+    if (!scale) return fail(scale.error());
+    auto frames = int_option(a.frames, 1, 100000, 50);
+    if (!frames) return fail(frames.error());
+    auto budget = budget_of(a.limits);
+    if (!budget) return fail(budget.error());
+    // The benchmark runs the balanced profile's stages with temporal stabilization on.
+    ImageReadOptions ropts;
+    ropts.admit = [&](const ImageHeader& h) -> Result<void> {
+        PreviewJob job{.in_width = h.width,
+                       .in_height = h.height,
+                       .in_format = read_image_format(h),
+                       .alpha = h.alpha,
+                       .out_width = h.width * *scale,
+                       .out_height = h.height * *scale,
+                       .backend = preview_backend_for(*backend),
+                       .temporal = true};
+        const uint64_t need =
+            program_base_bytes() + estimate_image_read_bytes(h) + estimate_preview_bytes(job);
+        return budget->check(need,
+                             fmt::format("{}: the preview of this {}x{} {} at x{}", a.input,
+                                         h.width, h.height, h.codec, *scale),
+                             over_budget_hint(need, "a smaller input or --scale"));
+    };
+    auto image = read_image(a.input, ropts);
+    if (!image) return fail(image.error());
+    auto r = bench_preview(image->view(), *scale, *backend, *frames);
     if (!r) {
         Console::instance().error(r.error().message);
         return 1;
@@ -44,9 +82,19 @@ struct NnBenchArgs {
     NnBenchOptions opts;
     std::string backend = "xnnpack";
     std::string conv = "direct";
+    NumberOption tile, threads, runs, warmup;
+    JobLimits limits;
 };
 
 int bench_nn_cmd(NnBenchArgs& a) {
+    for (auto [opt, out, lo, hi] : {std::tuple{&a.tile, &a.opts.tile, 1, 8192},
+                                    std::tuple{&a.threads, &a.opts.threads, 0, 256},
+                                    std::tuple{&a.runs, &a.opts.runs, 1, 100000},
+                                    std::tuple{&a.warmup, &a.opts.warmup, 0, 100000}}) {
+        auto v = int_option(*opt, lo, hi, *out);
+        if (!v) return fail(v.error());
+        *out = *v;
+    }
     if (a.backend == "ref" || a.backend == "reference") {
         a.opts.backend = NnBackendKind::reference;
     } else if (a.backend == "xnnpack") {
@@ -60,6 +108,18 @@ int bench_nn_cmd(NnBenchArgs& a) {
         return 1;
     }
     a.opts.direct_conv = a.conv == "direct";
+    auto budget = budget_of(a.limits);
+    if (!budget) return fail(budget.error());
+    auto info = inspect_model(a.opts.model);
+    if (!info) return fail(info.error());
+    const uint64_t need = program_base_bytes() +
+                          estimate_model_run_bytes(*info, a.opts.tile, a.opts.tile, a.opts.backend);
+    if (auto ok = budget->check(
+            need, fmt::format("{} on a {}x{} tile", a.opts.model, a.opts.tile, a.opts.tile),
+            over_budget_hint(need, "a smaller --tile"));
+        !ok) {
+        return fail(ok.error());
+    }
     auto r = run_nn_bench(a.opts);
     if (!r) {
         Console::instance().error(r.error().message);
@@ -89,25 +149,28 @@ void register_bench(CLI::App& app, Action& run) {
     auto p = std::make_shared<PreviewBenchArgs>();
     auto* prev = cmd->add_subcommand("preview", "Time the five-stage preview on one image");
     prev->add_option("-i,--input", p->input, "Input image")->required();
-    prev->add_option("-s,--scale", p->scale, "Scale factor (1 to 8)")->capture_default_str();
+    add_number_option(prev, "-s,--scale", p->scale, "Integer scale factor, 1 to 8 (default 2)");
     prev->add_option("-b,--backend", p->backend, "cpu, vulkan, reference or auto")
         ->capture_default_str();
-    prev->add_option("-n,--frames", p->frames, "Timed frames after 3 warm-up frames")
-        ->capture_default_str();
+    add_number_option(prev, "-n,--frames", p->frames,
+                      "Timed frames after 3 warm-up frames, 1 to 100000 (default 50)");
+    add_job_limit_options(prev, p->limits, /*with_strict=*/false);
     prev->callback([&run, p] { run = [p] { return bench_preview_cmd(*p); }; });
 
     auto n = std::make_shared<NnBenchArgs>();
     auto* nn = cmd->add_subcommand("nn", "Time one neural model on square tiles");
     nn->add_option("-m,--model", n->opts.model, "Model id or .param path")->capture_default_str();
-    nn->add_option("-t,--tile", n->opts.tile, "Tile side in input pixels")->capture_default_str();
+    add_number_option(nn, "-t,--tile", n->tile,
+                      "Tile side in input pixels, 1 to 8192 (default 256)");
     nn->add_option("-b,--backend", n->backend, "xnnpack or ref")->capture_default_str();
-    nn->add_option("-j,--threads", n->opts.threads, "Threads (0 = all)")->capture_default_str();
-    nn->add_option("-n,--runs", n->opts.runs, "Timed runs")->capture_default_str();
-    nn->add_option("--warmup", n->opts.warmup, "Untimed runs first")->capture_default_str();
+    add_number_option(nn, "-j,--threads", n->threads, "Threads (0 = all, up to 256)");
+    add_number_option(nn, "-n,--runs", n->runs, "Timed runs, 1 to 100000 (default 5)");
+    add_number_option(nn, "--warmup", n->warmup, "Untimed runs first, 0 to 100000 (default 1)");
     nn->add_option("--conv", n->conv,
                    "xnnpack backend: ordinary convolutions on our AVX-512 direct kernel "
                    "(direct) or on XNNPACK's operators (xnnpack)")
         ->capture_default_str();
+    add_job_limit_options(nn, n->limits, /*with_strict=*/false);
     nn->callback([&run, n] { run = [n] { return bench_nn_cmd(*n); }; });
 }
 

@@ -7,6 +7,7 @@
 #include "commands.hpp"
 #include "kizuna/models.hpp"
 #include "kizuna/probe.hpp"
+#include "kizuna/text.hpp"
 
 namespace kizuna::cli {
 namespace {
@@ -37,7 +38,7 @@ void print_vulkan() {
     std::printf("\nVulkan devices\n");
     auto devices = probe_vulkan_devices();
     if (!devices) {
-        std::printf("  none: %s\n", devices.error().message.c_str());
+        std::printf("  none: %s\n", escape_for_terminal(devices.error().message).c_str());
         return;
     }
     if (devices->empty()) std::printf("  none: the Vulkan loader found no device\n");
@@ -46,8 +47,9 @@ void print_vulkan() {
         std::printf(
             "  [%zu] %s\n      type: %s, Vulkan %s, driver: %s, fp16 storage: %s, "
             "timestamps: %s\n",
-            i, d.name.c_str(), gpu_device_type_name(d.type), d.api_version.c_str(),
-            d.driver.c_str(), yes_no(d.fp16_storage), yes_no(d.timestamps));
+            i, escape_for_terminal(d.name).c_str(), gpu_device_type_name(d.type),
+            d.api_version.c_str(), escape_for_terminal(d.driver).c_str(), yes_no(d.fp16_storage),
+            yes_no(d.timestamps));
         if (d.type == GpuDeviceType::cpu) {
             std::printf(
                 "      (a software device: usable for correctness, slower than the CPU "
@@ -58,7 +60,7 @@ void print_vulkan() {
 
 void print_models() {
     std::printf("\nModels\n  searched in: %s (set KIZUNA_MODELS to change)\n",
-                models_directory().string().c_str());
+                escape_for_terminal(models_directory().string()).c_str());
     int found = 0;
     const auto models = list_models();
     for (const auto& m : models) {
@@ -67,7 +69,7 @@ void print_models() {
     std::printf("  found %d of %zu known models\n", found, models.size());
     for (const auto& m : models) {
         std::printf("    %-34s %s\n", m.id.c_str(),
-                    m.found ? m.param.string().c_str() : "(missing)");
+                    m.found ? escape_for_terminal(m.param.string()).c_str() : "(missing)");
     }
     if (found == 0) std::printf("  run scripts/fetch-models.sh to install them\n");
 }

@@ -7,6 +7,7 @@
 #include "commands.hpp"
 #include "console.hpp"
 #include "kizuna/profile.hpp"
+#include "kizuna/text.hpp"
 
 namespace kizuna::cli {
 
@@ -22,7 +23,8 @@ void register_profiles(CLI::App& app, Action& run) {
                     Console::instance().error(p.error().message);
                     return 1;
                 }
-                std::printf("  %-12s %s\n", name.c_str(), p->description.c_str());
+                std::printf("  %-12s %s\n", name.c_str(),
+                            escape_for_terminal(p->description).c_str());
             }
             std::printf(
                 "\nUse --profile NAME or --profile FILE.json; 'kizuna profiles show NAME' "
@@ -41,7 +43,9 @@ void register_profiles(CLI::App& app, Action& run) {
                 Console::instance().error(p.error().message);
                 return 1;
             }
-            std::printf("%s: valid profile \"%s\"\n", file->c_str(), p->name.c_str());
+            // The name comes from the file: escaped, and whole even with a NUL inside.
+            std::printf("%s: valid profile \"%s\"\n", escape_for_terminal(*file).c_str(),
+                        escape_for_terminal(p->name).c_str());
             return 0;
         };
     });
@@ -56,7 +60,10 @@ void register_profiles(CLI::App& app, Action& run) {
                 Console::instance().error(p.error().message);
                 return 1;
             }
-            std::printf("%s\n", profile_to_json(*p).c_str());
+            // profile_to_json escapes every control character inside strings (JSON \u escapes).
+            const std::string json = profile_to_json(*p);
+            std::fwrite(json.data(), 1, json.size(), stdout);
+            std::fputc('\n', stdout);
             return 0;
         };
     });

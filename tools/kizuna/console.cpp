@@ -7,6 +7,8 @@
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 
+#include "kizuna/text.hpp"
+
 namespace kizuna::cli {
 namespace {
 
@@ -52,7 +54,7 @@ void Console::clear_progress_locked() {
 void Console::log(LogLevel level, std::string_view message) {
     std::lock_guard lock(mutex_);
     clear_progress_locked();
-    spdlog::default_logger_raw()->log(to_spdlog(level), "{}", message);
+    spdlog::default_logger_raw()->log(to_spdlog(level), "{}", escape_for_terminal(message));
     spdlog::default_logger_raw()->flush();
     if (!progress_.empty() && tty_) {
         std::fputs(progress_.c_str(), stderr);
@@ -84,7 +86,8 @@ void Console::error(std::string_view message) {
     std::lock_guard lock(mutex_);
     clear_progress_locked();
     progress_.clear();
-    std::fprintf(stderr, "kizuna: error: %.*s\n", static_cast<int>(message.size()), message.data());
+    const std::string safe = escape_for_terminal(message);
+    std::fprintf(stderr, "kizuna: error: %s\n", safe.c_str());
     std::fflush(stderr);
 }
 

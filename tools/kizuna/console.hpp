@@ -1,5 +1,9 @@
 // The terminal side of the CLI: log lines (through spdlog) and one progress line that log lines
 // never break. Thread safe: the library logs from its worker threads.
+//
+// Every log line and error passes through escape_for_terminal (kizuna/text.hpp) here, at the
+// sink: messages quote file names, profile values, model layer names and FFmpeg's own lines, and
+// no byte of those may reach the terminal as a control sequence.
 #pragma once
 
 #include <mutex>

@@ -7,10 +7,18 @@
 #include "console.hpp"
 #include "kizuna/media.hpp"
 #include "kizuna/probe.hpp"
+#include "kizuna/temp_files.hpp"
+#include "kizuna/text.hpp"
 #include "kizuna/version.hpp"
 
 int main(int argc, char** argv) {
     using namespace kizuna::cli;
+    // SIGINT, SIGTERM and SIGHUP remove the temporary files of writes in progress and exit with
+    // 128 + the signal number.
+    if (auto r = kizuna::install_signal_cleanup(); !r) {
+        std::fprintf(stderr, "kizuna: error: %s\n", r.error().message.c_str());
+        return 1;
+    }
     CLI::App app{"KizunaSR: anime upscaling (real-time shaders and neural export)", "kizuna"};
     app.set_version_flag("--version", std::string("kizuna ") + kizuna::version());
     bool verbose = false;
@@ -38,7 +46,7 @@ int main(int argc, char** argv) {
         std::fprintf(stderr,
                      "kizuna: error: unknown command '%s' (commands: probe, profiles, upscale, "
                      "models, bench; see --help)\n",
-                     argv[1]);
+                     kizuna::escape_for_terminal(argv[1]).c_str());
         return 2;
     }
     CLI11_PARSE(app, argc, argv);

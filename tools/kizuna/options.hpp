@@ -1,21 +1,40 @@
-// Parsing of option values shared by several commands.
+// Parsing of option values shared by several commands. Numeric options are taken from CLI11 as
+// text and parsed here strictly (kizuna/parse_number.hpp): the whole text, inside the range,
+// nothing wrapped, zero or NaN never taken for "not given".
 #pragma once
 
 #include <optional>
 #include <string>
 
+#include "kizuna/error.hpp"
 #include "kizuna/preview.hpp"
+
+namespace CLI {
+class App;
+class Option;
+}  // namespace CLI
 
 namespace kizuna::cli {
 
-// "1920x1080" -> {1920, 1080}; nullopt when malformed.
-struct Size {
-    int width = 0;
-    int height = 0;
-};
-std::optional<Size> parse_size(const std::string& text);
-
 // "auto" | "cpu" | "vulkan" | "reference"
 std::optional<PreviewBackendKind> parse_preview_backend(const std::string& text);
+
+// A numeric option held as text: `given` is false when it was not on the command line (then the
+// default applies); an empty value that was given is an error, not the default.
+struct NumberOption {
+    std::string text;
+    CLI::Option* option = nullptr;
+    bool given() const;
+};
+
+// Adds "--name" taking any text into `out` (parsed later by the functions below).
+CLI::Option* add_number_option(CLI::App* cmd, const std::string& flags, NumberOption& out,
+                               const std::string& help);
+
+// The option's value as an int in [min, max], or `fallback` when not given. The error names the
+// option (its longest name) and the range.
+Result<int> int_option(const NumberOption& o, int min, int max, int fallback);
+// The same for a decimal number.
+Result<double> decimal_option(const NumberOption& o, double min, double max, double fallback);
 
 }  // namespace kizuna::cli

@@ -107,3 +107,33 @@ TEST(ProfileJson, BuiltinsRoundTrip) {
 
 }  // namespace
 }  // namespace kizuna
+
+namespace kizuna {
+namespace {
+
+// Text a terminal would act on (DEL, C1 controls, bidirectional overrides) is written as JSON
+// escapes, and reads back as the same text.
+TEST(ProfileJson, TerminalControlsInStringsAreEscaped) {
+    Profile p;
+    p.name =
+        "del\x7f"
+        "csi\xc2\x9b"
+        "rlo\xe2\x80\xae"
+        "ls\xe2\x80\xa8"
+        "lri\xe2\x81\xa6";
+    p.description = "\x1b[31m\x07";
+    const std::string json = profile_to_json(p);
+    for (unsigned char c : json) EXPECT_TRUE(c >= 0x20 || c == '\n') << int(c);
+    EXPECT_EQ(json.find('\x7f'), std::string::npos);
+    EXPECT_EQ(json.find("\xc2\x9b"), std::string::npos);
+    EXPECT_EQ(json.find("\xe2\x80\xae"), std::string::npos);
+    EXPECT_NE(json.find("\\u009b"), std::string::npos) << json;
+    EXPECT_NE(json.find("\\u202e"), std::string::npos) << json;
+    auto back = parse_profile(json, "x.json");
+    ASSERT_TRUE(back) << back.error().message;
+    EXPECT_EQ(back->name, p.name);
+    EXPECT_EQ(back->description, p.description);
+}
+
+}  // namespace
+}  // namespace kizuna
