@@ -12,6 +12,7 @@
 #include <fmt/format.h>
 
 #include "nn/backend.hpp"
+#include "nn/model/edge_padding.hpp"
 #include "nn/model/model_impl.hpp"
 
 namespace kizuna {
@@ -27,15 +28,6 @@ Result<std::unique_ptr<nn::Backend>> make_backend(NnBackendKind kind, int thread
 #else
     return make_error(Errc::unsupported, "the XNNPACK backend is not part of this build");
 #endif
-}
-
-// Source index for position i (may be outside [0, n)) under the edge rule.
-int edge_index(int i, int n, EdgePadding mode) {
-    if (mode == EdgePadding::replicate || n == 1) return std::clamp(i, 0, n - 1);
-    const int period = 2 * (n - 1);  // reflect: ... 2 1 | 0 1 2 ... n-1 | n-2 ...
-    int r = i % period;
-    if (r < 0) r += period;
-    return r < n ? r : period - r;
 }
 
 // What one input size needs. Exact-size runs pad the input into `padded` (rows and columns
@@ -136,8 +128,8 @@ Result<void> Session::Impl::prepare(SessionSlot& slot, int height, int width) {
     slot.raw = std::move(*raw);
     slot.row_src.resize(static_cast<size_t>(h));
     slot.col_src.resize(static_cast<size_t>(w));
-    for (int y = 0; y < h; ++y) slot.row_src[y] = edge_index(y - pad, height, mi.edge_padding);
-    for (int x = 0; x < w; ++x) slot.col_src[x] = edge_index(x - pad, width, mi.edge_padding);
+    for (int y = 0; y < h; ++y) slot.row_src[y] = nn::edge_index(y - pad, height, mi.edge_padding);
+    for (int x = 0; x < w; ++x) slot.col_src[x] = nn::edge_index(x - pad, width, mi.edge_padding);
     slot.crop = crop;
     slot.out = {shape->c, oh, ow};
     slot.height = height;

@@ -1,0 +1,395 @@
+// kizuna::Tiler: the whole tiled run. Geometry lives in tile_grid.*, the global-pooling passes in
+// global_stats.*; this file picks the tile size, moves pixels in and out of tiles, and handles
+// running out of memory.
+#include "kizuna/nn_tiler.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <utility>
+
+#include <fmt/format.h>
+
+#include "kizuna/memory_budget.hpp"
+#include "nn/backend.hpp"
+#include "nn/model/edge_padding.hpp"
+#include "nn/model/model_impl.hpp"
+#include "nn/thread_pool.hpp"
+#include "nn/tile/global_stats.hpp"
+#include "nn/tile/tile_grid.hpp"
+
+namespace kizuna {
+
+using nn::tile::Axis;
+using nn::tile::AxisTile;
+
+struct Tiler::Impl {
+    std::shared_ptr<const nn::ModelImpl> model;
+    SessionOptions session;
+    TileSettings settings;
+    nn::tile::ModelGeometry geo;
+    std::shared_ptr<nn::ThreadPool> pool;
+    std::unique_ptr<nn::Backend> backend;
+    std::vector<nn::tile::GlobalPool> pools;
+    std::vector<int> unsupported_pools;
+
+    // State of the last layout, reused while the picture size stays.
+    int height = 0, width = 0, tile_limit = 0;
+    Axis ax, ay;
+    Tensor tile_in, tile_out;
+    std::vector<int> row_src, col_src;  // canonical position -> source row / column
+    nn::tile::GlobalStatsPlan stats_plan;  // for the layout, when tiled with global pooling
+    std::vector<std::vector<float>> means;
+    std::vector<nn::RunControl::Override> overrides;  // scratch, capacity = pools
+    std::vector<double> sums;                         // scratch
+    TileReport report;
+
+    const nn::Graph& graph() const { return model->graph; }
+    const ModelInfo& info() const { return model->info; }
+    int overlap() const {
+        return settings.overlap >= 0 ? settings.overlap
+                                     : nn::tile::auto_overlap(geo, settings.feather);
+    }
+    // Smallest tile the layout allows and the settings permit.
+    int floor_tile() const {
+        return geo.accepted_at_least(std::max(settings.min_tile_size, 2 * overlap() + 1));
+    }
+    Result<uint64_t> working_bytes(int tile_w, int tile_h) const;
+    Result<int> choose_tile(int height, int width) const;
+    Result<void> layout(int height, int width, int tile);
+    Result<void> run_tile(ConstTensorView input, int ix, int iy, const nn::RunControl& control);
+    void blend_tile(int ix, int iy, TensorView output);
+    Result<void> run_once(ConstTensorView input, TensorView output, const TileControl& control);
+    struct FrameRun;
+};
+
+Result<uint64_t> Tiler::Impl::working_bytes(int tile_w, int tile_h) const {
+    auto plan = nn::make_plan(graph(), info().input_channels, tile_h, tile_w);
+    KZ_TRY(plan);
+    const nn::Shape& out = plan->output_shape(graph());
+    const uint64_t in_bytes = uint64_t{4} * info().input_channels * tile_h * tile_w;
+    const uint64_t out_bytes = uint64_t{4} * out.elements();
+    return plan->arena_bytes + in_bytes + out_bytes;
+}
+
+// The tile side to use for a picture: the whole canonical frame when it fits (or no budget), else
+// the largest accepted size whose working memory fits. tile_limit (from out-of-memory halving)
+// caps it.
+Result<int> Tiler::Impl::choose_tile(int h, int w) const {
+    const int lx = nn::tile::canonical_length(geo, w);
+    const int ly = nn::tile::canonical_length(geo, h);
+    const int whole = std::max(lx, ly);
+    int cap = tile_limit > 0 ? tile_limit : whole;
+    if (settings.tile_size > 0) cap = std::min(cap, geo.accepted_at_most(settings.tile_size));
+    cap = std::min(cap, whole);
+    const uint64_t budget = settings.memory_bytes;
+    auto fits = [&](int t) -> Result<bool> {
+        if (budget == 0) return true;
+        auto bytes = working_bytes(std::min(t, lx), std::min(t, ly));
+        KZ_TRY(bytes);
+        return *bytes <= budget;
+    };
+    auto cap_fits = fits(cap);
+    KZ_TRY(cap_fits);
+    if (*cap_fits) return cap;
+    const int lo_tile = std::min(floor_tile(), cap);
+    auto lo_fits = fits(lo_tile);
+    KZ_TRY(lo_fits);
+    if (!*lo_fits) {
+        auto need = working_bytes(std::min(lo_tile, lx), std::min(lo_tile, ly));
+        KZ_TRY(need);
+        return make_error(Errc::out_of_memory,
+                          fmt::format("{}: the smallest tile ({}x{}) needs {} of working memory, "
+                                      "more than the {} allowed",
+                                      info().id, lo_tile, lo_tile, format_bytes(*need),
+                                      format_bytes(budget)));
+    }
+    // Binary search over accepted sizes lo_tile + k * step.
+    const int step = geo.input_multiple;
+    int lo = 0, hi = (cap - lo_tile) / step;  // lo fits, hi does not
+    while (hi - lo > 1) {
+        const int mid = (lo + hi) / 2;
+        auto f = fits(lo_tile + mid * step);
+        KZ_TRY(f);
+        (*f ? lo : hi) = mid;
+    }
+    return lo_tile + lo * step;
+}
+
+Result<void> Tiler::Impl::layout(int h, int w, int tile) {
+    const auto ramp =
+        settings.raised_cosine ? nn::tile::Ramp::raised_cosine : nn::tile::Ramp::linear;
+    auto x = nn::tile::layout_axis(geo, w, tile, overlap(), settings.feather, ramp);
+    KZ_TRY(x);
+    auto y = nn::tile::layout_axis(geo, h, tile, overlap(), settings.feather, ramp);
+    KZ_TRY(y);
+    ax = std::move(*x);
+    ay = std::move(*y);
+    auto shape = backend->prepare(graph(), info().input_channels, ay.tile, ax.tile);
+    KZ_TRY(shape);
+    if (tile_in.width() != ax.tile || tile_in.height() != ay.tile) {
+        tile_in = Tensor{};
+        auto t = Tensor::create(info().input_channels, ay.tile, ax.tile);
+        KZ_TRY(t);
+        tile_in = std::move(*t);
+    }
+    if (tile_out.width() != shape->w || tile_out.height() != shape->h) {
+        tile_out = Tensor{};
+        auto t = Tensor::create(shape->c, shape->h, shape->w);
+        KZ_TRY(t);
+        tile_out = std::move(*t);
+    }
+    const int p = geo.margin();
+    row_src.resize(static_cast<size_t>(ay.canonical));
+    col_src.resize(static_cast<size_t>(ax.canonical));
+    for (int r = 0; r < ay.canonical; ++r)
+        row_src[static_cast<size_t>(r)] = nn::edge_index(r - p, h, info().edge_padding);
+    for (int c = 0; c < ax.canonical; ++c)
+        col_src[static_cast<size_t>(c)] = nn::edge_index(c - p, w, info().edge_padding);
+    auto bytes = working_bytes(ax.tile, ay.tile);
+    KZ_TRY(bytes);
+    report.tile_width = ax.tile;
+    report.tile_height = ay.tile;
+    report.tiles_x = static_cast<int>(ax.tiles.size());
+    report.tiles_y = static_cast<int>(ay.tiles.size());
+    report.overlap_x = ax.overlap;
+    report.overlap_y = ay.overlap;
+    report.working_bytes = *bytes;
+    report.passes = report.tiled() ? 1 + static_cast<int>(pools.size()) : 1;
+    stats_plan = {};
+    if (report.tiled() && !pools.empty()) {
+        auto sp = nn::tile::plan_global_stats(graph(), pools, ax, ay);
+        KZ_TRY(sp);
+        stats_plan = std::move(*sp);
+        overrides.reserve(pools.size());
+    }
+    height = h;
+    width = w;
+    return {};
+}
+
+Result<void> Tiler::Impl::run_tile(ConstTensorView input, int ix, int iy,
+                                   const nn::RunControl& control) {
+    const int x0 = ax.tiles[static_cast<size_t>(ix)].pos;
+    const int y0 = ay.tiles[static_cast<size_t>(iy)].pos;
+    const TensorView in = tile_in.view();
+    const int* cols = col_src.data() + x0;
+    nn::parallel_for(pool->get(), static_cast<size_t>(in.channels) * in.height, [&](size_t i) {
+        const int c = static_cast<int>(i) / in.height;
+        const int r = static_cast<int>(i) % in.height;
+        const float* src = input.row(c, row_src[static_cast<size_t>(y0 + r)]);
+        float* dst = in.row(c, r);
+        for (int x = 0; x < in.width; ++x) dst[x] = src[cols[x]];
+    });
+    return backend->run(graph(), std::as_const(tile_in).view(), tile_out.view(), control);
+}
+
+void Tiler::Impl::blend_tile(int ix, int iy, TensorView output) {
+    const AxisTile& tx = ax.tiles[static_cast<size_t>(ix)];
+    const AxisTile& ty = ay.tiles[static_cast<size_t>(iy)];
+    if (tx.begin == tx.end || ty.begin == ty.end) return;
+    const ConstTensorView raw = std::as_const(tile_out).view();
+    const int rows = ty.end - ty.begin;
+    const int cols = tx.end - tx.begin;
+    nn::parallel_for(pool->get(), static_cast<size_t>(output.channels) * rows, [&](size_t i) {
+        const int c = static_cast<int>(i) / rows;
+        const int r = static_cast<int>(i) % rows;
+        const float wy = ty.weight[static_cast<size_t>(r)];
+        const float* src = raw.row(c, ty.raw_offset + r) + tx.raw_offset;
+        float* dst = output.row(c, ty.begin + r) + tx.begin;
+        const float* wx = tx.weight.data();
+        for (int x = 0; x < cols; ++x) dst[x] += wy * wx[x] * src[x];
+    });
+}
+
+// One run's tiles: loads and runs them, counts them, and stops for cancel or deadline.
+struct Tiler::Impl::FrameRun final : nn::tile::TileRunner {
+    Tiler::Impl& m;
+    ConstTensorView input;
+    const TileControl& control;
+    TileProgress progress;
+
+    FrameRun(Tiler::Impl& impl, ConstTensorView in, const TileControl& ctl)
+        : m(impl), input(in), control(ctl) {}
+
+    Result<void> run_tile(int ix, int iy, const nn::RunControl& c) override {
+        return m.run_tile(input, ix, iy, c);
+    }
+    Result<void> after_tile() override {
+        ++progress.tiles_done;
+        if (control.on_progress) control.on_progress(progress);
+        if (control.cancel && control.cancel->load(std::memory_order_relaxed))
+            return make_error(Errc::cancelled, fmt::format("{}: cancelled", m.info().id));
+        if (control.deadline && std::chrono::steady_clock::now() > *control.deadline)
+            return make_error(Errc::timeout,
+                              fmt::format("{}: stopped at tile {} of {}: past the deadline",
+                                          m.info().id, progress.tiles_done, progress.tiles_total));
+        return {};
+    }
+};
+
+Result<void> Tiler::Impl::run_once(ConstTensorView input, TensorView output,
+                                   const TileControl& control) {
+    auto tile = choose_tile(input.height, input.width);
+    KZ_TRY(tile);
+    if (input.height != height || input.width != width ||
+        *tile != std::max(ax.tile, ay.tile) || ax.tiles.empty())
+        KZ_TRY(layout(input.height, input.width, *tile));
+
+    FrameRun frame(*this, input, control);
+    frame.progress.tiles_total = report.passes * report.tiles_x * report.tiles_y;
+    overrides.clear();
+    if (report.tiled() && !pools.empty()) {
+        if (!unsupported_pools.empty())
+            return make_error(Errc::unsupported,
+                              fmt::format("{}: global max pooling cannot be tiled exactly; run "
+                                          "the frame whole (a larger memory budget)",
+                                          info().id));
+        KZ_TRY(nn::tile::compute_global_means(stats_plan, *backend, frame, means, overrides,
+                                              sums));
+    }
+    nn::RunControl final_control;
+    final_control.overrides = overrides;
+    for (int c = 0; c < output.channels; ++c)
+        for (int y = 0; y < output.height; ++y)
+            std::memset(output.row(c, y), 0, sizeof(float) * static_cast<size_t>(output.width));
+    for (int iy = 0; iy < report.tiles_y; ++iy) {
+        for (int ix = 0; ix < report.tiles_x; ++ix) {
+            KZ_TRY(run_tile(input, ix, iy, final_control));
+            blend_tile(ix, iy, output);
+            KZ_TRY(frame.after_tile());
+        }
+    }
+    if (info().adds_nearest_input) {
+        const int s = info().scale;
+        for (int c = 0; c < output.channels; ++c)
+            for (int y = 0; y < output.height; ++y) {
+                float* dst = output.row(c, y);
+                const float* src = input.row(c, y / s);
+                for (int x = 0; x < output.width; ++x) dst[x] += src[x / s];
+            }
+    }
+    return {};
+}
+
+Tiler::Tiler(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Tiler::Tiler(Tiler&&) noexcept = default;
+Tiler& Tiler::operator=(Tiler&&) noexcept = default;
+Tiler::~Tiler() = default;
+
+Result<Tiler> Tiler::create(const Model& model, const SessionOptions& session,
+                            const TileSettings& settings) {
+    const ModelInfo& mi = model.info();
+    if (settings.tile_size != 0 && (settings.tile_size < 32 || settings.tile_size > 4096))
+        return make_error(Errc::invalid_argument,
+                          fmt::format("tile size {} is outside [32, 4096] (0 = automatic)",
+                                      settings.tile_size));
+    if (settings.feather < 0 || settings.feather > 256)
+        return make_error(Errc::invalid_argument,
+                          fmt::format("tile feather {} is outside [0, 256]", settings.feather));
+    if (settings.overlap != -1 &&
+        (settings.overlap < 2 * mi.input_padding || settings.overlap > 1024))
+        return make_error(Errc::invalid_argument,
+                          fmt::format("{}: tile overlap {} is outside [{}, 1024] (-1 = automatic)",
+                                      mi.id, settings.overlap, 2 * mi.input_padding));
+    if (settings.min_tile_size < 16 || settings.min_tile_size > 4096)
+        return make_error(Errc::invalid_argument,
+                          fmt::format("minimum tile size {} is outside [16, 4096]",
+                                      settings.min_tile_size));
+    auto impl = std::make_unique<Impl>();
+    impl->model = nn::ModelAccess::impl(model);
+    impl->session = session;
+    impl->settings = settings;
+    impl->geo = nn::tile::ModelGeometry::of(mi);
+    auto pool = nn::ThreadPool::create(nn::resolve_thread_count(session.threads));
+    KZ_TRY(pool);
+    impl->pool = std::make_shared<nn::ThreadPool>(std::move(*pool));
+    if (session.backend == NnBackendKind::reference) {
+        impl->backend = nn::make_reference_backend(session.threads, impl->pool);
+    } else {
+        auto b = nn::make_xnnpack_backend(session.threads, impl->pool);
+        KZ_TRY(b);
+        impl->backend = std::move(*b);
+    }
+    impl->pools = nn::tile::find_global_pools(impl->graph(), &impl->unsupported_pools);
+    return Tiler(std::move(impl));
+}
+
+const ModelInfo& Tiler::info() const noexcept {
+    return impl_->info();
+}
+
+const TileSettings& Tiler::settings() const noexcept {
+    return impl_->settings;
+}
+
+const TileReport& Tiler::last_report() const noexcept {
+    return impl_->report;
+}
+
+Result<TileReport> Tiler::plan(int height, int width) const {
+    const Impl& m = *impl_;
+    auto tile = m.choose_tile(height, width);
+    KZ_TRY(tile);
+    const auto ramp = m.settings.raised_cosine ? nn::tile::Ramp::raised_cosine
+                                               : nn::tile::Ramp::linear;
+    auto ax = nn::tile::layout_axis(m.geo, width, *tile, m.overlap(), m.settings.feather, ramp);
+    KZ_TRY(ax);
+    auto ay = nn::tile::layout_axis(m.geo, height, *tile, m.overlap(), m.settings.feather, ramp);
+    KZ_TRY(ay);
+    auto bytes = m.working_bytes(ax->tile, ay->tile);
+    KZ_TRY(bytes);
+    TileReport r;
+    r.tile_width = ax->tile;
+    r.tile_height = ay->tile;
+    r.tiles_x = static_cast<int>(ax->tiles.size());
+    r.tiles_y = static_cast<int>(ay->tiles.size());
+    r.overlap_x = ax->overlap;
+    r.overlap_y = ay->overlap;
+    r.working_bytes = *bytes;
+    r.passes = r.tiled() ? 1 + static_cast<int>(m.pools.size()) : 1;
+    return r;
+}
+
+Result<void> Tiler::run(ConstTensorView input, TensorView output, const TileControl& control) {
+    Impl& m = *impl_;
+    const ModelInfo& mi = m.info();
+    if (input.data == nullptr || input.channels != mi.input_channels || input.height < 1 ||
+        input.width < 1 || input.plane_stride < static_cast<ptrdiff_t>(input.height) * input.width)
+        return make_error(Errc::invalid_argument,
+                          fmt::format("{}: bad input view {}x{}x{} (the model takes {} channels)",
+                                      mi.id, input.channels, input.height, input.width,
+                                      mi.input_channels));
+    if (output.data == nullptr || output.channels != mi.output_channels ||
+        output.height != input.height * mi.scale || output.width != input.width * mi.scale ||
+        output.plane_stride < static_cast<ptrdiff_t>(output.height) * output.width)
+        return make_error(Errc::invalid_argument,
+                          fmt::format("{}: output view is {}x{}x{}, the input {}x{} gives {}x{}x{}",
+                                      mi.id, output.channels, output.height, output.width,
+                                      input.width, input.height, mi.output_channels,
+                                      input.height * mi.scale, input.width * mi.scale));
+    m.report.events.clear();
+    for (;;) {
+        auto tile = m.choose_tile(input.height, input.width);
+        KZ_TRY(tile);
+        auto r = m.run_once(input, output, control);
+        if (r || r.error().code != Errc::out_of_memory) return r;
+        // Out of memory: halve the tile and start the frame again, down to the floor.
+        const int floor = std::min(m.floor_tile(), *tile);
+        const int next = std::max(m.geo.accepted_at_most(*tile / 2), floor);
+        if (next >= *tile) {
+            m.report.events.push_back(fmt::format(
+                "out of memory with {}x{} tiles ({}); no smaller tile is possible",
+                m.report.tile_width, m.report.tile_height, r.error().message));
+            return r;
+        }
+        m.report.events.push_back(fmt::format("out of memory with {}x{} tiles ({}): retrying with "
+                                              "{}x{}",
+                                              m.report.tile_width, m.report.tile_height,
+                                              r.error().message, next, next));
+        m.tile_limit = next;
+        m.ax.tiles.clear();  // force a new layout
+        m.height = m.width = 0;
+    }
+}
+
+}  // namespace kizuna
