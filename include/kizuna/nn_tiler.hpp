@@ -60,9 +60,13 @@ struct TileReport {
     int tile_height = 0;
     int tiles_x = 0;
     int tiles_y = 0;
-    int overlap_x = 0;   // smallest overlap between neighbours (0 with one tile on that axis)
+    int overlap_x = 0;  // smallest overlap between neighbours (0 with one tile on that axis)
     int overlap_y = 0;
-    int passes = 1;      // 1 + the statistics passes of global pooling (tiled runs only)
+    int passes = 1;  // 1 + the statistics passes of global pooling (tiled runs only)
+    // Output columns / rows (of the scaled picture) where neighbouring tiles hand over: the
+    // centre of each blend band, left to right / top to bottom.
+    std::vector<int> seams_x;
+    std::vector<int> seams_y;
     uint64_t working_bytes = 0;  // estimated working memory of the tile size used
     // What happened on the way, one line each, e.g. "out of memory with 512x512 tiles (cannot
     // allocate ...): retrying with 256x256".

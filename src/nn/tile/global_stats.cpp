@@ -47,8 +47,8 @@ Result<std::vector<GlobalStatsPlan::Range>> shares(const Axis& axis, int tile_le
     int prev_end = 0;
     for (size_t i = 0; i < axis.tiles.size(); ++i) {
         // The boundary with the next tile: the middle of their common part.
-        const int cut = i + 1 < axis.tiles.size() ? (start[i + 1] + start[i] + tile_len) / 2
-                                                  : whole_len;
+        const int cut =
+            i + 1 < axis.tiles.size() ? (start[i + 1] + start[i] + tile_len) / 2 : whole_len;
         out[i] = {prev_end - start[i], cut - start[i]};
         if (out[i].begin < 0 || out[i].end > tile_len || out[i].begin > out[i].end)
             return make_error(Errc::internal,
@@ -71,9 +71,8 @@ Result<GlobalStatsPlan> plan_global_stats(const Graph& graph, std::span<const Gl
     for (const GlobalPool& pool : pools) {
         const Shape& ts = (*tile_shapes)[static_cast<size_t>(pool.blob)];
         const Shape& ws = (*whole_shapes)[static_cast<size_t>(pool.blob)];
-        const std::string where =
-            fmt::format("{}: global pooling '{}'", graph.source,
-                        graph.layers[static_cast<size_t>(pool.layer)].name);
+        const std::string where = fmt::format("{}: global pooling '{}'", graph.source,
+                                              graph.layers[static_cast<size_t>(pool.layer)].name);
         auto sx = shares(ax, ts.w, ws.w, where);
         KZ_TRY(sx);
         auto sy = shares(ay, ts.h, ws.h, where);

@@ -22,7 +22,7 @@ namespace kizuna::nn::tile {
 // A global average-pooling layer and its input activation.
 struct GlobalPool {
     int layer = -1;
-    int blob = -1;      // the pooled input
+    int blob = -1;  // the pooled input
     int channels = 0;
 };
 

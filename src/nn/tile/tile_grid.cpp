@@ -115,6 +115,7 @@ Result<Axis> layout_axis(const ModelGeometry& g, int frame, int tile, int overla
         const int m = std::clamp((o - feather) / 2, g.input_padding, margin);
         const int b0 = s * (pos[i + 1] + m);
         const int b1 = s * (pos[i] + a.tile - m);
+        a.seams.push_back((b0 + b1) / 2 - out_begin);
         for (int u = spans[i].u0; u < spans[i].u1; ++u) {
             float& wl = spans[i].w[static_cast<size_t>(u - spans[i].u0)];
             if (u >= b1) {
@@ -129,8 +130,8 @@ Result<Axis> layout_axis(const ModelGeometry& g, int frame, int tile, int overla
             if (u < b0) {
                 wr = 0.0f;
             } else if (u < b1) {
-                wr *= ramp_value(ramp, (static_cast<float>(u - b0) + 0.5f) /
-                                           static_cast<float>(b1 - b0));
+                wr *= ramp_value(ramp,
+                                 (static_cast<float>(u - b0) + 0.5f) / static_cast<float>(b1 - b0));
             }
         }
     }

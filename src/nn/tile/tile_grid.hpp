@@ -33,8 +33,8 @@ enum class Ramp { raised_cosine, linear };
 // The model facts the geometry needs (from ModelInfo).
 struct ModelGeometry {
     int scale = 1;
-    int output_border = 0;   // output pixels the model drops on each side
-    int input_padding = 0;   // ceil(output_border / scale)
+    int output_border = 0;  // output pixels the model drops on each side
+    int input_padding = 0;  // ceil(output_border / scale)
     int receptive_radius = 0;
     int min_input_size = 1;  // accepted sizes: min_input_size + k * input_multiple
     int input_multiple = 1;
@@ -62,11 +62,12 @@ struct AxisTile {
 };
 
 struct Axis {
-    int frame = 0;      // input pixels of the picture on this axis
-    int canonical = 0;  // L: the canonical frame's length (an accepted size)
-    int tile = 0;       // T: input pixels per tile (an accepted size, <= canonical)
-    int overlap = 0;    // the smallest overlap between neighbours, input pixels
+    int frame = 0;                // input pixels of the picture on this axis
+    int canonical = 0;            // L: the canonical frame's length (an accepted size)
+    int tile = 0;                 // T: input pixels per tile (an accepted size, <= canonical)
+    int overlap = 0;              // the smallest overlap between neighbours, input pixels
     std::vector<AxisTile> tiles;  // every tile covering the canonical frame, in order
+    std::vector<int> seams;       // output pixel at the centre of each blend band, in order
 };
 
 // Lays out one axis. frame: the picture's input pixels. tile: the wanted tile size (rounded down

@@ -36,7 +36,7 @@ struct Tiler::Impl {
     int height = 0, width = 0, tile_limit = 0;
     Axis ax, ay;
     Tensor tile_in, tile_out;
-    std::vector<int> row_src, col_src;  // canonical position -> source row / column
+    std::vector<int> row_src, col_src;     // canonical position -> source row / column
     nn::tile::GlobalStatsPlan stats_plan;  // for the layout, when tiled with global pooling
     std::vector<std::vector<float>> means;
     std::vector<nn::RunControl::Override> overrides;  // scratch, capacity = pools
@@ -97,11 +97,11 @@ Result<int> Tiler::Impl::choose_tile(int h, int w) const {
     if (!*lo_fits) {
         auto need = working_bytes(std::min(lo_tile, lx), std::min(lo_tile, ly));
         KZ_TRY(need);
-        return make_error(Errc::out_of_memory,
-                          fmt::format("{}: the smallest tile ({}x{}) needs {} of working memory, "
-                                      "more than the {} allowed",
-                                      info().id, lo_tile, lo_tile, format_bytes(*need),
-                                      format_bytes(budget)));
+        return make_error(
+            Errc::out_of_memory,
+            fmt::format("{}: the smallest tile ({}x{}) needs {} of working memory, "
+                        "more than the {} allowed",
+                        info().id, lo_tile, lo_tile, format_bytes(*need), format_bytes(budget)));
     }
     // Binary search over accepted sizes lo_tile + k * step.
     const int step = geo.input_multiple;
@@ -153,6 +153,8 @@ Result<void> Tiler::Impl::layout(int h, int w, int tile) {
     report.tiles_y = static_cast<int>(ay.tiles.size());
     report.overlap_x = ax.overlap;
     report.overlap_y = ay.overlap;
+    report.seams_x = ax.seams;
+    report.seams_y = ay.seams;
     report.working_bytes = *bytes;
     report.passes = report.tiled() ? 1 + static_cast<int>(pools.size()) : 1;
     stats_plan = {};
@@ -231,8 +233,8 @@ Result<void> Tiler::Impl::run_once(ConstTensorView input, TensorView output,
                                    const TileControl& control) {
     auto tile = choose_tile(input.height, input.width);
     KZ_TRY(tile);
-    if (input.height != height || input.width != width ||
-        *tile != std::max(ax.tile, ay.tile) || ax.tiles.empty())
+    if (input.height != height || input.width != width || *tile != std::max(ax.tile, ay.tile) ||
+        ax.tiles.empty())
         KZ_TRY(layout(input.height, input.width, *tile));
 
     FrameRun frame(*this, input, control);
@@ -244,8 +246,7 @@ Result<void> Tiler::Impl::run_once(ConstTensorView input, TensorView output,
                               fmt::format("{}: global max pooling cannot be tiled exactly; run "
                                           "the frame whole (a larger memory budget)",
                                           info().id));
-        KZ_TRY(nn::tile::compute_global_means(stats_plan, *backend, frame, means, overrides,
-                                              sums));
+        KZ_TRY(nn::tile::compute_global_means(stats_plan, *backend, frame, means, overrides, sums));
     }
     nn::RunControl final_control;
     final_control.overrides = overrides;
@@ -280,9 +281,9 @@ Result<Tiler> Tiler::create(const Model& model, const SessionOptions& session,
                             const TileSettings& settings) {
     const ModelInfo& mi = model.info();
     if (settings.tile_size != 0 && (settings.tile_size < 32 || settings.tile_size > 4096))
-        return make_error(Errc::invalid_argument,
-                          fmt::format("tile size {} is outside [32, 4096] (0 = automatic)",
-                                      settings.tile_size));
+        return make_error(
+            Errc::invalid_argument,
+            fmt::format("tile size {} is outside [32, 4096] (0 = automatic)", settings.tile_size));
     if (settings.feather < 0 || settings.feather > 256)
         return make_error(Errc::invalid_argument,
                           fmt::format("tile feather {} is outside [0, 256]", settings.feather));
@@ -292,9 +293,9 @@ Result<Tiler> Tiler::create(const Model& model, const SessionOptions& session,
                           fmt::format("{}: tile overlap {} is outside [{}, 1024] (-1 = automatic)",
                                       mi.id, settings.overlap, 2 * mi.input_padding));
     if (settings.min_tile_size < 16 || settings.min_tile_size > 4096)
-        return make_error(Errc::invalid_argument,
-                          fmt::format("minimum tile size {} is outside [16, 4096]",
-                                      settings.min_tile_size));
+        return make_error(
+            Errc::invalid_argument,
+            fmt::format("minimum tile size {} is outside [16, 4096]", settings.min_tile_size));
     auto impl = std::make_unique<Impl>();
     impl->model = nn::ModelAccess::impl(model);
     impl->session = session;
@@ -330,8 +331,8 @@ Result<TileReport> Tiler::plan(int height, int width) const {
     const Impl& m = *impl_;
     auto tile = m.choose_tile(height, width);
     KZ_TRY(tile);
-    const auto ramp = m.settings.raised_cosine ? nn::tile::Ramp::raised_cosine
-                                               : nn::tile::Ramp::linear;
+    const auto ramp =
+        m.settings.raised_cosine ? nn::tile::Ramp::raised_cosine : nn::tile::Ramp::linear;
     auto ax = nn::tile::layout_axis(m.geo, width, *tile, m.overlap(), m.settings.feather, ramp);
     KZ_TRY(ax);
     auto ay = nn::tile::layout_axis(m.geo, height, *tile, m.overlap(), m.settings.feather, ramp);
@@ -345,6 +346,8 @@ Result<TileReport> Tiler::plan(int height, int width) const {
     r.tiles_y = static_cast<int>(ay->tiles.size());
     r.overlap_x = ax->overlap;
     r.overlap_y = ay->overlap;
+    r.seams_x = ax->seams;
+    r.seams_y = ay->seams;
     r.working_bytes = *bytes;
     r.passes = r.tiled() ? 1 + static_cast<int>(m.pools.size()) : 1;
     return r;
@@ -355,18 +358,18 @@ Result<void> Tiler::run(ConstTensorView input, TensorView output, const TileCont
     const ModelInfo& mi = m.info();
     if (input.data == nullptr || input.channels != mi.input_channels || input.height < 1 ||
         input.width < 1 || input.plane_stride < static_cast<ptrdiff_t>(input.height) * input.width)
-        return make_error(Errc::invalid_argument,
-                          fmt::format("{}: bad input view {}x{}x{} (the model takes {} channels)",
-                                      mi.id, input.channels, input.height, input.width,
-                                      mi.input_channels));
+        return make_error(
+            Errc::invalid_argument,
+            fmt::format("{}: bad input view {}x{}x{} (the model takes {} channels)", mi.id,
+                        input.channels, input.height, input.width, mi.input_channels));
     if (output.data == nullptr || output.channels != mi.output_channels ||
         output.height != input.height * mi.scale || output.width != input.width * mi.scale ||
         output.plane_stride < static_cast<ptrdiff_t>(output.height) * output.width)
-        return make_error(Errc::invalid_argument,
-                          fmt::format("{}: output view is {}x{}x{}, the input {}x{} gives {}x{}x{}",
-                                      mi.id, output.channels, output.height, output.width,
-                                      input.width, input.height, mi.output_channels,
-                                      input.height * mi.scale, input.width * mi.scale));
+        return make_error(
+            Errc::invalid_argument,
+            fmt::format("{}: output view is {}x{}x{}, the input {}x{} gives {}x{}x{}", mi.id,
+                        output.channels, output.height, output.width, input.width, input.height,
+                        mi.output_channels, input.height * mi.scale, input.width * mi.scale));
     m.report.events.clear();
     for (;;) {
         auto tile = m.choose_tile(input.height, input.width);
@@ -377,15 +380,15 @@ Result<void> Tiler::run(ConstTensorView input, TensorView output, const TileCont
         const int floor = std::min(m.floor_tile(), *tile);
         const int next = std::max(m.geo.accepted_at_most(*tile / 2), floor);
         if (next >= *tile) {
-            m.report.events.push_back(fmt::format(
-                "out of memory with {}x{} tiles ({}); no smaller tile is possible",
-                m.report.tile_width, m.report.tile_height, r.error().message));
+            m.report.events.push_back(
+                fmt::format("out of memory with {}x{} tiles ({}); no smaller tile is possible",
+                            m.report.tile_width, m.report.tile_height, r.error().message));
             return r;
         }
-        m.report.events.push_back(fmt::format("out of memory with {}x{} tiles ({}): retrying with "
-                                              "{}x{}",
-                                              m.report.tile_width, m.report.tile_height,
-                                              r.error().message, next, next));
+        m.report.events.push_back(
+            fmt::format("out of memory with {}x{} tiles ({}): retrying with "
+                        "{}x{}",
+                        m.report.tile_width, m.report.tile_height, r.error().message, next, next));
         m.tile_limit = next;
         m.ax.tiles.clear();  // force a new layout
         m.height = m.width = 0;

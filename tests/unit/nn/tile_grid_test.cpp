@@ -25,11 +25,10 @@ ModelGeometry geometry(int scale, int border, int radius, int min_size, int mult
 
 void check_axis(const ModelGeometry& g, int frame, int tile, int overlap, int feather, Ramp ramp,
                 bool exact_overlap) {
-    const std::string what = "scale " + std::to_string(g.scale) + " border " +
-                             std::to_string(g.output_border) + " radius " +
-                             std::to_string(g.receptive_radius) + " frame " +
-                             std::to_string(frame) + " tile " + std::to_string(tile) +
-                             " overlap " + std::to_string(overlap);
+    const std::string what =
+        "scale " + std::to_string(g.scale) + " border " + std::to_string(g.output_border) +
+        " radius " + std::to_string(g.receptive_radius) + " frame " + std::to_string(frame) +
+        " tile " + std::to_string(tile) + " overlap " + std::to_string(overlap);
     auto a = layout_axis(g, frame, tile, overlap, feather, ramp);
     ASSERT_TRUE(a) << what << ": " << a.error().message;
     const int s = g.scale;
