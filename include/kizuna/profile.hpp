@@ -70,7 +70,9 @@ struct AiSettings {
         "realesr-animevideov3-x2";  // model id or a path to a .param file; not empty
     int scale = 2;                  // {1, 2, 3, 4}: the model's native scale
     int tile_size = 0;              // 0 = automatic, else [32, 2048] input pixels per side
-    int tile_overlap = 16;          // [0, 128] input pixels shared by neighbouring tiles;
+    int tile_overlap = -1;          // -1 (JSON "auto") = 2 x the model's context margin + a
+                                    // feather band, so tiles blend only exact values; else
+                                    // [0, 512] input pixels shared by neighbouring tiles;
                                     // 2 * tile_overlap < tile_size when tile_size != 0
     float strength = 1.0f;  // [0, 1] blend of AI output with the shader upscale; 1 = AI only
     BackendPreference backend = BackendPreference::auto_select;

@@ -64,7 +64,9 @@ Json value_as_json(const FieldSpec& spec, std::string_view text) {
     if (is_string_kind && (text.empty() || text.front() != '"')) return Json(std::string(text));
     try {
         Json value = Json::parse(text.begin(), text.end());
-        if (!is_string_kind && value.is_string()) return Json(std::string(text));  // keep quotes
+        if (!is_string_kind && value.is_string() &&
+            !(!spec.auto_meaning.empty() && value.get_ref<const std::string&>() == "auto"))
+            return Json(std::string(text));  // keep quotes
         return value;
     } catch (const nlohmann::json::exception&) {
         return Json(std::string(text));

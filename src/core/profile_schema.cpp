@@ -48,6 +48,13 @@ FieldSpec integer(std::string_view path, double min, double max, FieldRef (*ref)
     return s;
 }
 
+FieldSpec integer_or_auto(std::string_view path, double min, double max, FieldRef (*ref)(Profile&),
+                          std::string_view auto_meaning) {
+    FieldSpec s = integer(path, min, max, ref);
+    s.auto_meaning = auto_meaning;
+    return s;
+}
+
 FieldSpec integer_of(std::string_view path, std::span<const int> values,
                      FieldRef (*ref)(Profile&)) {
     FieldSpec s;
@@ -115,7 +122,8 @@ const std::vector<FieldSpec>& table() {
         text("ai.model", true, KZ_PROFILE_REF(ai.model)),
         integer_of("ai.scale", kAiScales, KZ_PROFILE_REF(ai.scale)),
         integer("ai.tile_size", 32, 2048, KZ_PROFILE_REF(ai.tile_size), "automatic"),
-        integer("ai.tile_overlap", 0, 128, KZ_PROFILE_REF(ai.tile_overlap)),
+        integer_or_auto("ai.tile_overlap", 0, 512, KZ_PROFILE_REF(ai.tile_overlap),
+                        "derived from the model's receptive field"),
         number("ai.strength", 0, 1, KZ_PROFILE_REF(ai.strength)),
         choice("ai.backend", kBackends, KZ_PROFILE_REF(ai.backend)),
         integer("ai.threads", 1, 256, KZ_PROFILE_REF(ai.threads), "all hardware threads"),
@@ -180,11 +188,18 @@ std::string range_text(const FieldSpec& spec) {
 }
 
 Result<void> assign_integer(const FieldSpec& spec, const Json& value, int* out) {
+    if (!spec.auto_meaning.empty() && value.is_string() &&
+        value.get_ref<const std::string&>() == "auto") {
+        *out = -1;
+        return {};
+    }
+    const std::string_view expected =
+        spec.auto_meaning.empty() ? "expected an integer" : "expected an integer or \"auto\"";
     if (!value.is_number())
-        return invalid(spec, "expected an integer, got " + describe_json(value));
+        return invalid(spec, fmt::format("{}, got {}", expected, describe_json(value)));
     const double v = value.get<double>();
     if (value.is_number_float() && v != std::floor(v))
-        return invalid(spec, "expected an integer, got " + value.dump());
+        return invalid(spec, fmt::format("{}, got {}", expected, value.dump()));
     if (!spec.int_values.empty()) {
         for (int allowed : spec.int_values) {
             if (v == allowed) {
@@ -204,6 +219,8 @@ Result<void> assign_integer(const FieldSpec& spec, const Json& value, int* out) 
     if (!(v >= spec.min && v <= spec.max)) {
         std::string reason = fmt::format("{} is outside {}", value.dump(), range_text(spec));
         if (!spec.zero_meaning.empty()) reason += fmt::format(" (or 0 = {})", spec.zero_meaning);
+        if (!spec.auto_meaning.empty())
+            reason += fmt::format(" (or \"auto\" = {})", spec.auto_meaning);
         return invalid(spec, reason);
     }
     *out = static_cast<int>(v);
@@ -317,7 +334,10 @@ Json field_to_json(const FieldSpec& spec, const Profile& profile) {
     // The accessor only forms a pointer; nothing is written through it here.
     const FieldRef ref = spec.ref(const_cast<Profile&>(profile));
     if (auto* b = std::get_if<bool*>(&ref)) return **b;
-    if (auto* i = std::get_if<int*>(&ref)) return **i;
+    if (auto* i = std::get_if<int*>(&ref)) {
+        if (!spec.auto_meaning.empty() && **i == -1) return "auto";
+        return **i;
+    }
     if (auto* f = std::get_if<float*>(&ref)) return float_to_decimal(**f);
     if (auto* s = std::get_if<std::string*>(&ref)) return **s;
     const auto backend = static_cast<size_t>(*std::get<BackendPreference*>(ref));

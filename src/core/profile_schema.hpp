@@ -38,6 +38,8 @@ struct FieldSpec {
     double max = 0.0;
     std::span<const int> int_values;            // integer: the allowed values, if not a range
     std::string_view zero_meaning;              // integer: if set, 0 is also allowed and means this
+    std::string_view auto_meaning;              // integer: if set, the string "auto" is also
+                                                // allowed, stored as -1, and means this
     bool non_empty = false;                     // text: "" is rejected
     std::span<const std::string_view> choices;  // choice: allowed strings (BackendPreference: in
                                                 // enum order)

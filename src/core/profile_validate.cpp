@@ -40,7 +40,7 @@ Result<void> check_output_size(const OutputSettings& out) {
 }
 
 Result<void> check_tiles(const AiSettings& ai) {
-    if (ai.tile_size != 0 && 2 * ai.tile_overlap >= ai.tile_size)
+    if (ai.tile_size != 0 && ai.tile_overlap >= 0 && 2 * ai.tile_overlap >= ai.tile_size)
         return invalid(fmt::format(
             "ai.tile_overlap: {} is too large for ai.tile_size {} (2 x overlap must be less than "
             "the tile size)",

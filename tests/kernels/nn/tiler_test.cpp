@@ -27,8 +27,9 @@ constexpr float kTolerance = 1.0f / 255.0f;
 enum class Pattern { checkerboard, gradient, anime };
 
 const char* pattern_name(Pattern p) {
-    return p == Pattern::checkerboard ? "checkerboard" : p == Pattern::gradient ? "gradient"
-                                                                                : "anime";
+    return p == Pattern::checkerboard ? "checkerboard"
+           : p == Pattern::gradient   ? "gradient"
+                                      : "anime";
 }
 
 Tensor make_picture(Pattern p, int h, int w) {
@@ -41,8 +42,7 @@ Tensor make_picture(Pattern p, int h, int w) {
         const ConstImageView v = img->view();
         for (int y = 0; y < h; ++y)
             for (int x = 0; x < w; ++x) {
-                const auto* px =
-                    reinterpret_cast<const uint8_t*>(v.row(y + 100)) + 4 * (x + 200);
+                const auto* px = reinterpret_cast<const uint8_t*>(v.row(y + 100)) + 4 * (x + 200);
                 for (int c = 0; c < 3; ++c) t.view().row(c, y)[x] = px[c] / 255.0f;
             }
         return t;
@@ -78,8 +78,8 @@ Tiler make_tiler(const Model& m, int tile, int overlap = -1, uint64_t memory = 0
 
 Tensor run(Tiler& t, const Tensor& in) {
     const ModelInfo& mi = t.info();
-    Tensor out = std::move(*Tensor::create(mi.output_channels, in.height() * mi.scale,
-                                           in.width() * mi.scale));
+    Tensor out = std::move(
+        *Tensor::create(mi.output_channels, in.height() * mi.scale, in.width() * mi.scale));
     auto r = t.run(in.view(), out.view());
     EXPECT_TRUE(r) << mi.id << ": " << r.error().message;
     return out;
@@ -100,10 +100,9 @@ SeamError compare(const Tensor& tiled, const Tensor& whole, const TileReport& re
     for (int c = 0; c < whole.channels(); ++c)
         for (int y = 0; y < whole.height(); ++y)
             for (int x = 0; x < whole.width(); ++x) {
-                const float d =
-                    std::fabs(tiled.view().row(c, y)[x] - whole.view().row(c, y)[x]);
-                float& slot = near(rep.seams_x, x) || near(rep.seams_y, y) ? e.near_seams
-                                                                            : e.elsewhere;
+                const float d = std::fabs(tiled.view().row(c, y)[x] - whole.view().row(c, y)[x]);
+                float& slot =
+                    near(rep.seams_x, x) || near(rep.seams_y, y) ? e.near_seams : e.elsewhere;
                 slot = std::max(slot, std::isnan(d) ? INFINITY : d);
             }
     return e;
@@ -114,7 +113,7 @@ constexpr Pattern kAllPatterns[] = {Pattern::checkerboard, Pattern::gradient, Pa
 
 void check_model(const char* id, int h, int w, std::vector<int> tiles,
                  std::vector<Pattern> patterns = {std::begin(kAllPatterns),
-                                                   std::end(kAllPatterns)}) {
+                                                  std::end(kAllPatterns)}) {
     auto model = Model::load(id);
     if (!model) GTEST_SKIP() << model.error().message;
     Tiler whole = make_tiler(*model, 0);
@@ -126,12 +125,11 @@ void check_model(const char* id, int h, int w, std::vector<int> tiles,
             Tiler tiler = make_tiler(*model, tile);
             const Tensor got = run(tiler, in);
             const TileReport& rep = tiler.last_report();
-            const std::string what = std::string(id) + " " + pattern_name(p) + " " +
-                                     std::to_string(w) + "x" + std::to_string(h) + " tile " +
-                                     std::to_string(rep.tile_width) + "x" +
-                                     std::to_string(rep.tile_height) + " (" +
-                                     std::to_string(rep.tiles_x) + "x" +
-                                     std::to_string(rep.tiles_y) + " tiles)";
+            const std::string what =
+                std::string(id) + " " + pattern_name(p) + " " + std::to_string(w) + "x" +
+                std::to_string(h) + " tile " + std::to_string(rep.tile_width) + "x" +
+                std::to_string(rep.tile_height) + " (" + std::to_string(rep.tiles_x) + "x" +
+                std::to_string(rep.tiles_y) + " tiles)";
             ASSERT_TRUE(rep.tiled()) << what;
             if (p == Pattern::anime) {
                 ASSERT_GT(in.data()[0] + in.data()[in.size() - 1], 0.0f) << "no picture";

@@ -93,7 +93,7 @@ TEST(ProfileBuiltins, MatchTheAgreedCharacter) {
     EXPECT_TRUE(qual->ai.enabled);
     EXPECT_EQ(qual->ai.model, "realesrgan-x4plus-anime");
     EXPECT_EQ(qual->ai.scale, 4);
-    EXPECT_EQ(qual->ai.tile_overlap, 32);
+    EXPECT_EQ(qual->ai.tile_overlap, -1);  // "auto"
     EXPECT_TRUE(qual->normalize.enabled);
     EXPECT_GT(qual->normalize.denoise_strength, 0.0f);
     EXPECT_TRUE(qual->temporal.enabled);

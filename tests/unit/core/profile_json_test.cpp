@@ -87,7 +87,7 @@ TEST(ProfileJson, OutputIsTheDocumentedShape) {
     // Every key of the schema is present, at its JSON path.
     const auto doc = nlohmann::json::parse(text);
     EXPECT_EQ(doc.at("stages").at("temporal").at("scene_cut_threshold").get<double>(), 0.25);
-    EXPECT_EQ(doc.at("ai").at("tile_overlap").get<int>(), 16);
+    EXPECT_EQ(doc.at("ai").at("tile_overlap"), "auto");
     EXPECT_EQ(doc.at("output").at("pixel_format").get<std::string>(), "yuv420p");
     EXPECT_EQ(doc.at("stages").size(), 5u);
     EXPECT_EQ(doc.at("stages").at("enhance").size(), 5u);

@@ -58,6 +58,12 @@ TEST(ProfileOverride, ValueTextIsCoercedToTheKeysType) {
     EXPECT_FLOAT_EQ(p.ai.strength, 1.0f);
     ASSERT_TRUE(apply_override(p, "ai.tile_size=256.0").ok());
     EXPECT_EQ(p.ai.tile_size, 256);
+    ASSERT_TRUE(apply_override(p, "ai.tile_overlap=40").ok());
+    EXPECT_EQ(p.ai.tile_overlap, 40);
+    ASSERT_TRUE(apply_override(p, "ai.tile_overlap=auto").ok());
+    EXPECT_EQ(p.ai.tile_overlap, -1);
+    ASSERT_TRUE(apply_override(p, "ai.tile_overlap=\"auto\"").ok());
+    EXPECT_EQ(p.ai.tile_overlap, -1);
 
     EXPECT_EQ(override_error("stages.temporal.enabled=1"),
               "--set: stages.temporal.enabled: expected a boolean (true or false), got number 1");
@@ -69,7 +75,12 @@ TEST(ProfileOverride, ValueTextIsCoercedToTheKeysType) {
     EXPECT_EQ(override_error("stages.enhance.saturation=nan"),
               "--set: stages.enhance.saturation: expected a number, got string \"nan\"");
     EXPECT_EQ(override_error("ai.tile_overlap=1.5"),
-              "--set: ai.tile_overlap: expected an integer, got 1.5");
+              "--set: ai.tile_overlap: expected an integer or \"auto\", got 1.5");
+    EXPECT_EQ(override_error("ai.tile_overlap=automatic"),
+              "--set: ai.tile_overlap: expected an integer or \"auto\", got string \"automatic\"");
+    EXPECT_EQ(override_error("ai.tile_overlap=600"),
+              "--set: ai.tile_overlap: 600 is outside [0, 512] (or \"auto\" = derived from the "
+              "model's receptive field)");
     EXPECT_EQ(override_error("ai.scale=\"2\""),
               "--set: ai.scale: expected an integer, got string \"\"2\"\"");
     EXPECT_EQ(override_error("stages.enhance.saturation="),

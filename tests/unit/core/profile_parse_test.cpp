@@ -98,7 +98,7 @@ const RangeCase kRanges[] = {
     {"stages.temporal.strength", -0.1, 1.1, "[0, 1]"},
     {"stages.temporal.motion_threshold", 0.0005, 1.1, "[0.001, 1]"},
     {"stages.temporal.scene_cut_threshold", -0.1, 1.1, "[0, 1]"},
-    {"ai.tile_overlap", -1, 129, "[0, 128]"},
+    {"ai.tile_overlap", -1, 513, "[0, 512]"},
     {"ai.strength", -0.1, 1.1, "[0, 1]"},
     {"ai.threads", -1, 257, "[1, 256]"},
     {"output.scale", 0.5, 8.5, "[1, 8]"},
@@ -160,7 +160,7 @@ TEST(ProfileParse, SetValuedIntegersListTheAllowedValues) {
 
 TEST(ProfileParse, IntegersMustBeIntegers) {
     EXPECT_EQ(error_of(profile_with("ai.tile_overlap", 2.5)),
-              "my.json: ai.tile_overlap: expected an integer, got 2.5");
+              "my.json: ai.tile_overlap: expected an integer or \"auto\", got 2.5");
     EXPECT_EQ(error_of(profile_with("ai.scale", "2")),
               "my.json: ai.scale: expected an integer, got string \"2\"");
     // An integral value written with a fraction is still that integer.
