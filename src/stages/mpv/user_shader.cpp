@@ -54,7 +54,9 @@ std::string header(const UserShaderParams& p, const std::vector<HookPass>& passe
         "gamma-encoded. Stage 1's\n"
         "// Y'CbCr decode (matrix, range, chroma siting) is therefore not in this file: mpv or "
         "libplacebo\n"
-        "// does it. Passes, in order:\n",
+        "// does it. The stages expect SDR video; HDR (PQ, HLG) is processed as its code values. "
+        "Passes,\n"
+        "// in order:\n",
         p.version, p.profile_name);
     for (const HookPass& pass : passes) {
         s += "//   " + pass.desc;

@@ -1,8 +1,7 @@
 // The mpv user-shader generator (stages/mpv): the file follows the grammar mpv and libplacebo
 // read, holds the passes the profile's stages call for in chain order, and bakes the
-// parameters in. Whether the passes compute the right pictures is the integration test's
-// (tests/integration/mpv_shaders_libplacebo_test.cpp); whether their GLSL compiles is
-// mpv_user_shader_glsl_test.cpp.
+// parameters in. Whether the passes compile and compute the right pictures is checked by
+// tests/integration/mpv_shaders_glsl_test.cpp and mpv_shaders_libplacebo_test.cpp.
 #include <gtest/gtest.h>
 
 #include <cmath>

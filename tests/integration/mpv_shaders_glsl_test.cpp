@@ -1,9 +1,9 @@
-// Every pass of the generated mpv user shaders compiles as GLSL 4.50 compute shaders, for stage
-// switches that take every conditional branch of every pass. The passes are wrapped
+// Every pass of the mpv user shaders (kizuna/shaders.hpp) compiles as a GLSL 4.50 compute shader,
+// for profile settings that take every conditional branch of every pass. The passes are wrapped
 // the way libplacebo wraps them (HOOKED_raw / _size / _mul, NAME_raw / NAME_size of saved
 // textures, storage images of TEXTURE blocks, out_image, target_size) and compiled with glslc
 // (skipped when glslc is not on PATH). That the compiled passes compute the right pictures is
-// checked in libplacebo itself (tests/integration/mpv_shaders_libplacebo_test.cpp).
+// checked in libplacebo itself (mpv_shaders_libplacebo_test.cpp), for fewer settings.
 #include <gtest/gtest.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -15,15 +15,14 @@
 #include <sstream>
 #include <string>
 
+#include "kizuna/profile.hpp"
+#include "kizuna/shaders.hpp"
 #include "mpv_file_parser.hpp"
-#include "stages/mpv/user_shader.hpp"
 
-namespace kizuna::stages::mpv {
+namespace kizuna::test {
 namespace {
 
 namespace fs = std::filesystem;
-using test::MpvBlock;
-using test::MpvFile;
 
 bool have_glslc() {
     return std::system("glslc --version >/dev/null 2>&1") == 0;
@@ -72,7 +71,7 @@ std::string wrap(const MpvBlock& pass, const std::map<std::string, std::string>&
 
 // Compiles every pass of the file; returns glslc's messages, "" when all compile.
 std::string compile_all(const std::string& text, const fs::path& dir) {
-    const MpvFile f = test::parse_mpv_file(text);
+    const MpvFile f = parse_mpv_file(text);
     std::map<std::string, std::string> textures;
     for (const MpvBlock& b : f.blocks) {
         if (b.is_texture()) textures[b.get("TEXTURE")] = b.get("FORMAT");
@@ -103,30 +102,45 @@ TEST(MpvUserShaderGlsl, EveryPassCompiles) {
         const char* name;
         float denoise;
         bool linear, reconstruct;
-        EnhanceParams enhance;
+        EnhanceSettings enhance;
         bool temporal;
         int doublings;
     };
     const Config configs[] = {
-        {"everything on", 0.3f, true, true, {0.1f, 0.2f, 1.1f, 0.3f}, true, 2},
-        {"everything off", 0.0f, false, false, {}, false, 1},
-        {"linear, output encoded by its own pass", 0.0f, true, true, {}, false, 1},
-        {"linear, encoded by stage 4", 0.2f, true, false, {0.0f, 0.0f, 0.9f, 0.0f}, false, 1},
-        {"gamma, sharpen only, temporal", 0.0f, false, true, {0.0f, 0.0f, 1.0f, 0.5f}, true, 3},
+        {"everything on", 0.3f, true, true, {true, 0.1f, 0.2f, 1.1f, 0.3f}, true, 2},
+        {"everything off", 0.0f, false, false, {false, 0.0f, 0.0f, 1.0f, 0.0f}, false, 1},
+        {"linear, output encoded by its own pass",
+         0.0f,
+         true,
+         true,
+         {false, 0.0f, 0.0f, 1.0f, 0.0f},
+         false,
+         1},
+        {"linear, encoded by stage 4", 0.2f, true, false, {true, 0.0f, 0.0f, 0.9f, 0.0f}, false, 1},
+        {"gamma, sharpen only, temporal",
+         0.0f,
+         false,
+         true,
+         {true, 0.0f, 0.0f, 1.0f, 0.5f},
+         true,
+         3},
     };
     for (const Config& c : configs) {
-        UserShaderParams p;
-        p.chain.normalize.denoise_strength = c.denoise;
-        p.chain.normalize.linear_light = c.linear;
-        p.chain.reconstruct_enabled = c.reconstruct;
-        p.chain.enhance = c.enhance;
-        p.chain.temporal_enabled = c.temporal;
-        p.doublings = c.doublings;
-        p.profile_name = "test";
-        EXPECT_EQ(compile_all(user_shader_file(p), dir), "") << c.name;
+        auto p = builtin_profile("balanced");
+        ASSERT_TRUE(p.ok());
+        p->normalize.denoise_strength = c.denoise;
+        p->normalize.linear_light = c.linear;
+        p->reconstruct.enabled = c.reconstruct;
+        p->enhance = c.enhance;
+        p->temporal.enabled = c.temporal;
+        MpvShaderOptions opts;
+        opts.doublings = c.doublings;
+        auto text = mpv_user_shaders(*p, opts);
+        ASSERT_TRUE(text.ok()) << c.name << ": " << text.error().message;
+        EXPECT_EQ(compile_all(*text, dir), "") << c.name;
     }
     fs::remove_all(dir);
 }
 
 }  // namespace
-}  // namespace kizuna::stages::mpv
+}  // namespace kizuna::test
