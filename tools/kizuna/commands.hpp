@@ -17,5 +17,6 @@ void register_profiles(CLI::App& app, Action& run);
 void register_upscale(CLI::App& app, Action& run);
 void register_models(CLI::App& app, Action& run);
 void register_bench(CLI::App& app, Action& run);
+void register_shaders(CLI::App& app, Action& run);
 
 }  // namespace kizuna::cli

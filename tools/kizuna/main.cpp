@@ -37,6 +37,7 @@ int main(int argc, char** argv) {
     register_upscale(app, run);
     register_models(app, run);
     register_bench(app, run);
+    register_shaders(app, run);
 
     // CLI11 reports an unknown command as "A subcommand is required"; name it instead.
     auto known = [&app](const std::string& name) {
@@ -45,7 +46,7 @@ int main(int argc, char** argv) {
     if (argc > 1 && argv[1][0] != '-' && !known(argv[1])) {
         std::fprintf(stderr,
                      "kizuna: error: unknown command '%s' (commands: probe, profiles, upscale, "
-                     "models, bench; see --help)\n",
+                     "models, bench, shaders; see --help)\n",
                      kizuna::escape_for_terminal(argv[1]).c_str());
         return 2;
     }
