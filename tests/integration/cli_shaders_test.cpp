@@ -63,14 +63,14 @@ TEST(CliShaders, BadInputsFailWithOneLineAndNoFile) {
     TempDir dir;
     expect_one_line_error(run_cli("shaders -o '" + (dir / "missing/k.glsl") + "'"),
                           "does not exist");
-    expect_one_line_error(run_cli("shaders -o '" + dir.path.string() + "'"), "is a directory");
+    expect_one_line_error(run_cli("shaders -o '" + dir.path.string() + "'"), "is a folder");
     expect_one_line_error(
         run_cli("shaders -o '" + (dir / "k.glsl") + "' --set stages.enhance.saturation=5"),
         "stages.enhance.saturation");
     expect_one_line_error(run_cli("shaders -o '" + (dir / "k.glsl") + "' -p nosuchprofile"),
                           "nosuchprofile");
     expect_one_line_error(run_cli("shaders -o '" + (dir / "k.glsl") + "' --history 10x10"),
-                          "history_width");
+                          "--history: width \"10\" is outside [16, 16384]");
     EXPECT_EQ(count_files(dir.path), 0);
     if (::geteuid() != 0) {  // root writes anywhere
         fs::create_directories(dir.path / "ro");

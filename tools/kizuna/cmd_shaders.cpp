@@ -1,11 +1,7 @@
 // kizuna shaders --profile P -o FILE: the real-time preview as mpv user shaders.
 #include <CLI/CLI.hpp>
 
-#include <unistd.h>
-
-#include <cerrno>
 #include <cstdio>
-#include <cstring>
 #include <filesystem>
 #include <memory>
 #include <string>
@@ -14,6 +10,8 @@
 #include "commands.hpp"
 #include "console.hpp"
 #include "kizuna/log.hpp"
+#include "kizuna/output_file.hpp"
+#include "kizuna/parse_number.hpp"
 #include "kizuna/profile.hpp"
 #include "kizuna/shaders.hpp"
 #include "options.hpp"
@@ -24,33 +22,10 @@ namespace {
 struct ShadersArgs {
     std::string output;
     std::string profile = "performance";
-    int doublings = 0;
-    std::string history;
+    NumberOption doublings;
+    NumberOption history;
     std::vector<std::string> overrides;
 };
-
-// Checks the destination before anything is generated. Returns an error message, or "" when
-// fine.
-std::string check_output_path(const std::filesystem::path& out) {
-    std::error_code ec;
-    if (!out.has_filename()) return out.string() + ": not a file name";
-    if (std::filesystem::is_directory(out, ec)) return out.string() + ": is a directory";
-    const auto dir = out.has_parent_path() ? out.parent_path() : std::filesystem::path(".");
-    if (!std::filesystem::is_directory(dir, ec)) {
-        return out.string() + ": output folder " + dir.string() + " does not exist";
-    }
-    // Create (and remove) a file there: permission bits alone say nothing for root, a read-only
-    // mount or a pseudo filesystem.
-    std::string probe = (dir / ".kizuna-write-check-XXXXXX").string();
-    const int fd = ::mkstemp(probe.data());
-    if (fd < 0) {
-        return out.string() + ": output folder " + dir.string() + " is not writable (" +
-               std::strerror(errno) + ")";
-    }
-    ::close(fd);
-    ::unlink(probe.c_str());
-    return {};
-}
 
 int run_shaders(const ShadersArgs& a) {
     Console& console = Console::instance();
@@ -64,11 +39,16 @@ int run_shaders(const ShadersArgs& a) {
         return 1;
     }
     MpvShaderOptions opts;
-    opts.doublings = a.doublings;
-    if (!a.history.empty()) {
-        auto size = parse_size(a.history);
+    auto doublings = int_option(a.doublings, 1, 8, 0);
+    if (!doublings) {
+        console.error(doublings.error().message);
+        return 1;
+    }
+    opts.doublings = *doublings;
+    if (a.history.given()) {
+        auto size = parse_dimensions(a.history.text, 16, 16384, "--history");
         if (!size) {
-            console.error("--history: \"" + a.history + "\" is not WIDTHxHEIGHT, e.g. 3840x2160");
+            console.error(size.error().message);
             return 1;
         }
         opts.history_width = size->width;
@@ -83,8 +63,10 @@ int run_shaders(const ShadersArgs& a) {
         std::fwrite(text->data(), 1, text->size(), stdout);
         return std::fflush(stdout) == 0 ? 0 : 1;
     }
-    if (auto msg = check_output_path(a.output); !msg.empty()) {
-        console.error(msg);
+    std::vector<std::filesystem::path> inputs;
+    if (std::filesystem::exists(a.profile)) inputs.emplace_back(a.profile);
+    if (auto r = check_output_file(a.output, inputs); !r) {
+        console.error(r.error().message);
         return 1;
     }
     if (auto r = write_mpv_user_shaders(a.output, *profile, opts); !r) {
@@ -112,12 +94,11 @@ void register_shaders(CLI::App& app, Action& run) {
         ->required();
     cmd->add_option("-p,--profile", a->profile, "Built-in profile name or JSON file")
         ->capture_default_str();
-    cmd->add_option("--doublings", a->doublings,
-                    "x2 steps in the file, 1 to 8 (default: from the profile's output scale)")
-        ->check(CLI::Range(1, 8));
-    cmd->add_option("--history", a->history,
-                    "Temporal history size WIDTHxHEIGHT; larger frames are not stabilized "
-                    "(default 3840x2160)");
+    add_number_option(cmd, "--doublings", a->doublings,
+                      "x2 steps in the file, 1 to 8 (default: from the profile's output scale)");
+    add_number_option(cmd, "--history", a->history,
+                      "Temporal history size WIDTHxHEIGHT, 16 to 16384 each; larger frames are "
+                      "not stabilized (default 3840x2160)");
     cmd->add_option("--set", a->overrides,
                     "Override a profile value, e.g. --set stages.enhance.saturation=1.2");
     cmd->callback([&run, a] { run = [a] { return run_shaders(*a); }; });
