@@ -12,8 +12,8 @@ Result<void> check_model_input(TensorView t, int width, int height) {
             Errc::invalid_argument,
             fmt::format("hybrid_begin: model_input must be 3x{}x{} (plane stride >= {}), got "
                         "{}x{}x{} (plane stride {}{})",
-                        height, width, static_cast<ptrdiff_t>(width) * height, t.channels,
-                        t.height, t.width, t.plane_stride, t.data ? "" : ", no data"));
+                        height, width, static_cast<ptrdiff_t>(width) * height, t.channels, t.height,
+                        t.width, t.plane_stride, t.data ? "" : ", no data"));
     }
     return {};
 }

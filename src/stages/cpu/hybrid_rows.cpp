@@ -96,8 +96,8 @@ void sanitize_row(const float* src, int width, float* dst) {
     HWY_DYNAMIC_DISPATCH(SanitizeRow)(src, width, dst);
 }
 
-void ai_finish_row(const float* a, const float* shader, float strength, int width,
-                   bool decode_srgb, float* dst) {
+void ai_finish_row(const float* a, const float* shader, float strength, int width, bool decode_srgb,
+                   float* dst) {
     HWY_DYNAMIC_DISPATCH(AiFinishRow)(a, shader, strength, width, decode_srgb, dst);
 }
 

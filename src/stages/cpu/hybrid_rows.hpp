@@ -22,7 +22,7 @@ void sanitize_row(const float* src, int width, float* dst);
 // srgb_to_linear(v); when shader is not null v = strength * v + (1 - strength) * shader[x];
 // dst[x] = v. a: exactly width floats are read (a tensor row or a plane row). shader and dst:
 // plane rows (read / written in whole vectors up to width rounded up to 16); dst may be shader.
-void ai_finish_row(const float* a, const float* shader, float strength, int width,
-                   bool decode_srgb, float* dst);
+void ai_finish_row(const float* a, const float* shader, float strength, int width, bool decode_srgb,
+                   float* dst);
 
 }  // namespace kizuna::stages::hybrid_detail

@@ -89,8 +89,8 @@ Result<void> hybrid_upscale_ref(const PlanarFrame& normalized, const FeatureMap&
     }
     const int ow = params.upscale.out_width, oh = params.upscale.out_height;
     PlanarFrame picture;
-    KZ_TRY(ai_picture_ref(ai, ow, oh, params.upscale.anti_ringing, chain_is_linear(params),
-                          picture));
+    KZ_TRY(
+        ai_picture_ref(ai, ow, oh, params.upscale.anti_ringing, chain_is_linear(params), picture));
     if (strength >= 1.0f) {
         KZ_TRY(out.ensure(ow, oh, normalized.has_alpha()));
         if (normalized.has_alpha()) {

@@ -41,8 +41,7 @@ Result<void> VkModelInput::read(TensorView t) {
     return {};
 }
 
-Result<void> VkAiPicture::prepare(VkKernels& k, ConstTensorView ai, int out_width,
-                                  int out_height) {
+Result<void> VkAiPicture::prepare(VkKernels& k, ConstTensorView ai, int out_width, int out_height) {
     const size_t n = static_cast<size_t>(ai.width) * ai.height;
     bytes_ = 3 * n * sizeof(float);
     KZ_TRY(k.ensure_buffer(staging, bytes_, gpu::BufferKind::upload));
@@ -69,11 +68,9 @@ void VkAiPicture::record_upload(gpu::CommandBuffer& cmd) {
 
 Result<void> VkAiPicture::record_resample(VkKernels& k, gpu::CommandBuffer& cmd,
                                           float anti_ringing) {
-    const struct {
-        int32_t width, height;
-    } push{source.width, source.height};
-    KZ_TRY(k.dispatch(cmd, "hybrid_ai_in", {}, {raw.get(), source.buffer.get()}, push,
-                      source.width, source.height));
+    const struct { int32_t width, height; } push{source.width, source.height};
+    KZ_TRY(k.dispatch(cmd, "hybrid_ai_in", {}, {raw.get(), source.buffer.get()}, push, source.width,
+                      source.height));
     cmd.barrier_compute_to_compute();
     if (!resample_) return {};
     return vk::record_resample(k, cmd, source, resampled, 0, 3, h, v, mid, anti_ringing, false);

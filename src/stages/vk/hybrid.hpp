@@ -31,12 +31,12 @@ private:
 
 // The AI picture (steps 1-4 of hybrid.hpp) over stage 3's frame.
 struct VkAiPicture {
-    gpu::Buffer staging;    // host: the AI planes, fp32, tight, one after another
-    gpu::Buffer raw;        // device copy of staging
-    GpuFrame source;        // step 1: at the AI picture's size
-    GpuFrame resampled;     // step 2: at the output size (only when the sizes differ)
-    GpuResampleTaps h, v;   // step 2's taps
-    gpu::Buffer mid;        // step 2's intermediate
+    gpu::Buffer staging;   // host: the AI planes, fp32, tight, one after another
+    gpu::Buffer raw;       // device copy of staging
+    GpuFrame source;       // step 1: at the AI picture's size
+    GpuFrame resampled;    // step 2: at the output size (only when the sizes differ)
+    GpuResampleTaps h, v;  // step 2's taps
+    gpu::Buffer mid;       // step 2's intermediate
     // Copies ai (check_ai_picture passed) into staging and sizes everything for an output of
     // out_width x out_height.
     Result<void> prepare(VkKernels& k, ConstTensorView ai, int out_width, int out_height);

@@ -161,9 +161,9 @@ TEST_P(HybridChain, ShaderUpscaleAsAiEnhancesLikeThePreview) {
             TestTensor model_input(w, h);
             ASSERT_TRUE(hybrid->hybrid_begin(in.view(), model_input.view(), p));
             ASSERT_TRUE(hybrid->hybrid_finish(shader.cview(), 1.0f, got.view(), p));
-            EXPECT_TRUE(images_match(got, want, tol(),
-                                     fmt::format("{} corner {} frame {}{}", kind(), corner, i,
-                                                 test::seed_note(seed))));
+            EXPECT_TRUE(images_match(
+                got, want, tol(),
+                fmt::format("{} corner {} frame {}{}", kind(), corner, i, test::seed_note(seed))));
         }
     }
 }
@@ -186,9 +186,9 @@ TEST_P(HybridChain, BlendIsTheMixOfAiAndShaderUpscale) {
             const TestTensor ai = ai_picture(ow, oh, i, i >= 3, seed + i, i % 2 == 0, 7);
             RefFront front;
             front.run(in.view(), p);
-            const PlanarFrame mixed = blend_frames(
-                expected_ai_picture(ai, ow, oh, p.upscale.anti_ringing, is_linear(p)),
-                front.upscaled(p), s);
+            const PlanarFrame mixed =
+                blend_frames(expected_ai_picture(ai, ow, oh, p.upscale.anti_ringing, is_linear(p)),
+                             front.upscaled(p), s);
             Image want = rgba32f(ow, oh), got = rgba32f(ow, oh);
             oracle.run(mixed, front.features, p, want.view());
             TestTensor model_input(w, h);
@@ -229,9 +229,9 @@ TEST_P(HybridChain, OtherAiSizesGoThroughTheAntiRingingResampler) {
             const TestTensor ai = ai_picture(c.aw, c.ah, i, 0, seed + i, i % 2 == 0, 3);
             RefFront front;
             front.run(in.view(), p);
-            const PlanarFrame mixed = blend_frames(
-                expected_ai_picture(ai, ow, oh, c.anti_ringing, is_linear(p)), front.upscaled(p),
-                c.strength);
+            const PlanarFrame mixed =
+                blend_frames(expected_ai_picture(ai, ow, oh, c.anti_ringing, is_linear(p)),
+                             front.upscaled(p), c.strength);
             Image want = rgba32f(ow, oh), got = rgba32f(ow, oh);
             oracle.run(mixed, front.features, p, want.view());
             TestTensor model_input(w, h);
@@ -239,8 +239,8 @@ TEST_P(HybridChain, OtherAiSizesGoThroughTheAntiRingingResampler) {
             ASSERT_TRUE(hybrid->hybrid_finish(ai.cview(), c.strength, got.view(), p));
             EXPECT_TRUE(images_match(
                 got, want, tol(),
-                fmt::format("{} corner {} AI {}x{} -> {}x{} strength {} anti-ringing {}{}",
-                            kind(), corner, c.aw, c.ah, ow, oh, c.strength, c.anti_ringing,
+                fmt::format("{} corner {} AI {}x{} -> {}x{} strength {} anti-ringing {}{}", kind(),
+                            corner, c.aw, c.ah, ow, oh, c.strength, c.anti_ringing,
                             test::seed_note(seed))));
             ++i;
         }
@@ -255,8 +255,8 @@ TEST_P(HybridChain, ModelInputIsTheGammaEncodedNormalizedFrame) {
         int w, h, corner;
         bool alpha;
     };
-    const Case cases[] = {{1, 1, 0, false}, {17, 5, 0, true}, {33, 4, 1, false},
-                          {67, 7, 1, true}, {16, 3, 2, false}};
+    const Case cases[] = {
+        {1, 1, 0, false}, {17, 5, 0, true}, {33, 4, 1, false}, {67, 7, 1, true}, {16, 3, 2, false}};
     for (const Case& c : cases) {
         PreviewParams p = corner_params(c.corner, 2 * c.w, 2 * c.h);
         if (c.corner == 1) p.normalize.denoise_strength = 0.0f;
@@ -282,8 +282,8 @@ TEST_P(HybridChain, ModelInputIsTheGammaEncodedNormalizedFrame) {
         const Tolerance t = ref() || !linear ? Tolerance{} : Tolerance{2e-4f, 0.0f};
         const std::string what = fmt::format("{} {}x{} corner {} linear {}{}", kind(), c.w, c.h,
                                              c.corner, linear, test::seed_note(seed));
-        EXPECT_TRUE(test::compare_values(got.values(), want.values(), t,
-                                         test::Layout{c.w, c.h}, what));
+        EXPECT_TRUE(
+            test::compare_values(got.values(), want.values(), t, test::Layout{c.w, c.h}, what));
         EXPECT_TRUE(got.padding_untouched()) << what << ": wrote between the planes";
         if (linear) {
             // Not the linear values: mid-grey content differs by far more than the tolerance.
@@ -320,8 +320,8 @@ TEST_P(HybridChain, LinearChainDecodesTheAiPicture) {
         TestTensor model_input(w, h);
         ASSERT_TRUE(hybrid->hybrid_begin(in.view(), model_input.view(), p));
         ASSERT_TRUE(hybrid->hybrid_finish(ai.cview(), 1.0f, got.view(), p));
-        EXPECT_TRUE(
-            images_match(got, want, tol(), fmt::format("{} frame {}{}", kind(), i, test::seed_note(seed))));
+        EXPECT_TRUE(images_match(got, want, tol(),
+                                 fmt::format("{} frame {}{}", kind(), i, test::seed_note(seed))));
     }
 }
 
@@ -339,8 +339,8 @@ TEST_P(HybridChain, AlphaIsThePreviewsAlpha) {
         const float strengths[] = {1.0f, 0.5f, 1.0f};
         for (int i = 0; i < 3; ++i) {
             const Image in = cartoon(w, h, i, 0, seed, true);
-            const TestTensor ai = ai_picture(i == 2 ? 3 * ow : ow, i == 2 ? 3 * oh : oh, i, 1,
-                                             seed + i, true);
+            const TestTensor ai =
+                ai_picture(i == 2 ? 3 * ow : ow, i == 2 ? 3 * oh : oh, i, 1, seed + i, true);
             Image want = rgba32f(ow, oh), got = rgba32f(ow, oh);
             ASSERT_TRUE(preview->process(in.view(), want.view(), p));
             TestTensor model_input(w, h);
@@ -353,8 +353,8 @@ TEST_P(HybridChain, AlphaIsThePreviewsAlpha) {
                     const float b = got.view().row_as<const float>(y)[4 * x + 3];
                     some_translucent |= a < 0.9f;
                     ASSERT_EQ(std::memcmp(&a, &b, sizeof(float)), 0)
-                        << kind() << " corner " << corner << " frame " << i << " at (" << x
-                        << ", " << y << "): preview alpha " << a << ", hybrid " << b;
+                        << kind() << " corner " << corner << " frame " << i << " at (" << x << ", "
+                        << y << "): preview alpha " << a << ", hybrid " << b;
                 }
             }
             EXPECT_TRUE(some_translucent) << "the test frame must carry alpha";
@@ -436,8 +436,8 @@ TEST(HybridCpuChain, MatchesReferenceHybridOnOddSizes) {
                     c.h, c.ow, c.oh, corner, alpha, i, ai.width, ai.height, strengths[i],
                     test::seed_note(seed));
                 EXPECT_TRUE(test::compare_values(mi_cpu.values(), mi_ref.values(),
-                                                 Tolerance{2e-4f, 0.0f},
-                                                 test::Layout{c.w, c.h}, what + " model input"));
+                                                 Tolerance{2e-4f, 0.0f}, test::Layout{c.w, c.h},
+                                                 what + " model input"));
                 ASSERT_TRUE(ref->hybrid_finish(ai.cview(), strengths[i], want.view(), p));
                 ASSERT_TRUE(cpu->hybrid_finish(ai.cview(), strengths[i], got.view(), p));
                 ASSERT_TRUE(images_match(got, want, Tolerance{2e-3f, 0.0f}, what));

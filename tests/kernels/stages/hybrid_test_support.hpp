@@ -48,7 +48,9 @@ struct TestTensor {
     }
     TensorView view() { return {data.data(), 3, height, width, plane_stride}; }
     ConstTensorView cview() const { return {data.data(), 3, height, width, plane_stride}; }
-    float& at(int c, int y, int x) { return data[c * plane_stride + static_cast<ptrdiff_t>(y) * width + x]; }
+    float& at(int c, int y, int x) {
+        return data[c * plane_stride + static_cast<ptrdiff_t>(y) * width + x];
+    }
     float at(int c, int y, int x) const {
         return data[c * plane_stride + static_cast<ptrdiff_t>(y) * width + x];
     }
@@ -85,7 +87,8 @@ inline float scene_value(float u, float v, int index, int scene, int c) {
     return scene % 2 ? 1.0f - col[c] : col[c];
 }
 
-// A cartoon frame of the scene, RGBA32F or RGBA16F, with faint noise; alpha a ramp when asked.
+// A cartoon frame of the scene, RGBA32F or RGBA16F, with faint noise; alpha, when asked, a
+// diagonal ramp that moves with `index`.
 inline Image cartoon(int w, int h, int index, int scene, uint32_t seed, bool alpha,
                      PixelFormat format = PixelFormat::rgba32f) {
     auto img = Image::create(w, h, format);
@@ -100,7 +103,7 @@ inline Image cartoon(int w, int h, int index, int scene, uint32_t seed, bool alp
                 const float v = (static_cast<float>(y) + 0.5f) / static_cast<float>(h);
                 px[c] = std::clamp(scene_value(u, v, index, scene, c) + noise(rng), 0.0f, 1.0f);
             }
-            px[3] = alpha ? static_cast<float>(x % 7) / 6.0f : 1.0f;
+            px[3] = alpha ? static_cast<float>((x + 2 * y + index) % 7) / 6.0f : 1.0f;
             for (int c = 0; c < 4; ++c) {
                 if (format == PixelFormat::rgba16f) {
                     img->view().row_as<uint16_t>(y)[4 * x + c] = float_to_half(px[c]);
@@ -233,8 +236,8 @@ struct RefFront {
     PlanarFrame normalized;
     FeatureMap features;
     void run(ConstImageView in, const PreviewParams& p) {
-        ASSERT_TRUE(normalize_ref(in, p.normalize_enabled ? p.normalize : NormalizeParams{},
-                                  normalized));
+        ASSERT_TRUE(
+            normalize_ref(in, p.normalize_enabled ? p.normalize : NormalizeParams{}, normalized));
         reconstruct(p);
     }
     void run(const YuvView& in, const PreviewParams& p) {

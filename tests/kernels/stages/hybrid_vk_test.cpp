@@ -158,9 +158,11 @@ TEST_P(HybridVkChain, BlendAndResampleMatchTheReferenceStages) {
         int aw, ah;
         float strength;
     };
-    const Step steps[] = {
-        {ow, oh, 0.5f}, {4 * w, 4 * h, 1.0f}, {4 * w, 4 * h, 0.3f}, {3 * w + 1, 3 * h - 2, 0.8f},
-        {w, h, 1.0f}};
+    const Step steps[] = {{ow, oh, 0.5f},
+                          {4 * w, 4 * h, 1.0f},
+                          {4 * w, 4 * h, 0.3f},
+                          {3 * w + 1, 3 * h - 2, 0.8f},
+                          {w, h, 1.0f}};
     for (int corner : {0, 1}) {
         const PreviewParams p = corner_params(corner, ow, oh, f16());
         RefTail oracle;
@@ -172,9 +174,9 @@ TEST_P(HybridVkChain, BlendAndResampleMatchTheReferenceStages) {
             const TestTensor ai = ai_picture(st.aw, st.ah, i, i >= 3, seed + i, i % 2 == 0, 5);
             RefFront front;
             front.run(in.view(), p);
-            const PlanarFrame mixed = blend_frames(
-                expected_ai_picture(ai, ow, oh, p.upscale.anti_ringing, is_linear(p)),
-                front.upscaled(p), st.strength);
+            const PlanarFrame mixed =
+                blend_frames(expected_ai_picture(ai, ow, oh, p.upscale.anti_ringing, is_linear(p)),
+                             front.upscaled(p), st.strength);
             Image want = rgba32f(ow, oh), got = rgba32f(ow, oh);
             oracle.run(mixed, front.features, p, want.view());
             TestTensor model_input(w, h);
@@ -215,10 +217,10 @@ TEST_P(HybridVkChain, ModelInputIsTheGammaEncodedNormalizedFrame) {
         TestTensor got(c.w, c.h, 11);
         ASSERT_TRUE(chain_->hybrid_begin(in.view(), got.view(), p));
         const Tolerance t = !linear ? Tolerance{} : Tolerance{f16() ? 6e-4f : 1e-4f, 0.0f};
-        const std::string what = fmt::format("{} {}x{} linear {}{}", prec(), c.w, c.h, linear,
-                                             test::seed_note(seed));
-        EXPECT_TRUE(test::compare_values(got.values(), want.values(), t,
-                                         test::Layout{c.w, c.h}, what));
+        const std::string what =
+            fmt::format("{} {}x{} linear {}{}", prec(), c.w, c.h, linear, test::seed_note(seed));
+        EXPECT_TRUE(
+            test::compare_values(got.values(), want.values(), t, test::Layout{c.w, c.h}, what));
         EXPECT_TRUE(got.padding_untouched()) << what << ": wrote between the planes";
     }
 }
@@ -243,8 +245,8 @@ TEST_P(HybridVkChain, AlphaIsThePreviewsAlpha) {
                     const float a = want.view().row_as<const float>(y)[4 * x + 3];
                     const float b = got.view().row_as<const float>(y)[4 * x + 3];
                     ASSERT_EQ(std::memcmp(&a, &b, sizeof(float)), 0)
-                        << prec() << " corner " << corner << " frame " << i << " at (" << x
-                        << ", " << y << "): preview alpha " << a << ", hybrid " << b;
+                        << prec() << " corner " << corner << " frame " << i << " at (" << x << ", "
+                        << y << "): preview alpha " << a << ", hybrid " << b;
                 }
             }
         }

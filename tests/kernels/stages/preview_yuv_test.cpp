@@ -84,8 +84,8 @@ TEST(PreviewYuvChain, IsTheRgbaChainOfTheReferenceDecode) {
                 ASSERT_TRUE(rgba_ref->process(rgba.view(), b.view(), p));
                 ASSERT_TRUE(yuv_cpu->process_yuv(pic.view, c.view(), p));
                 ASSERT_TRUE(rgba_cpu->process(rgba.view(), d.view(), p));
-                const std::string what = fmt::format("corner {} {}-bit frame {}{}", corner, bits,
-                                                     i, test::seed_note(seed));
+                const std::string what = fmt::format("corner {} {}-bit frame {}{}", corner, bits, i,
+                                                     test::seed_note(seed));
                 EXPECT_TRUE(images_match(a, b, Tolerance{}, "reference " + what));
                 EXPECT_TRUE(images_match(c, d, Tolerance{}, "cpu " + what));
             }
@@ -118,11 +118,11 @@ TEST(PreviewYuvChain, CpuMatchesReference) {
                 Image want = rgba32f(c.ow, c.oh), got = rgba32f(c.ow, c.oh);
                 ASSERT_TRUE(ref->process_yuv(pic.view, want.view(), p));
                 ASSERT_TRUE(cpu->process_yuv(pic.view, got.view(), p));
-                EXPECT_TRUE(images_match(
-                    got, want, Tolerance{2e-3f, 0.0f},
-                    fmt::format("{}x{} -> {}x{} corner {} {}-bit sub {} frame {}{}", c.w, c.h,
-                                c.ow, c.oh, corner, bits, static_cast<int>(sub), i,
-                                test::seed_note(seed))));
+                EXPECT_TRUE(
+                    images_match(got, want, Tolerance{2e-3f, 0.0f},
+                                 fmt::format("{}x{} -> {}x{} corner {} {}-bit sub {} frame {}{}",
+                                             c.w, c.h, c.ow, c.oh, corner, bits,
+                                             static_cast<int>(sub), i, test::seed_note(seed))));
             }
         }
     }
@@ -191,7 +191,8 @@ TEST(PreviewYuvChain, TenBitInputKeepsMoreThanEightBits) {
                     // Output pixel ox sits at input position (ox + 0.5) / 2 - 0.5.
                     const float s = (static_cast<float>(ox) + 0.5f) * 0.5f - 0.5f;
                     const float want = (300.0f + s - 64.0f) / 876.0f;
-                    for (int c = 0; c < 3; ++c) worst = std::max(worst, std::fabs(row[4 * ox + c] - want));
+                    for (int c = 0; c < 3; ++c)
+                        worst = std::max(worst, std::fabs(row[4 * ox + c] - want));
                 }
             }
             const char* who = cpu ? "cpu" : "reference";

@@ -75,11 +75,11 @@ TEST_P(PreviewYuvVkChain, MatchesReferenceChain) {
                 ASSERT_TRUE(ref->process_yuv(pic.view, want.view(), p));
                 auto r = chain_->process_yuv(pic.view, got.view(), p);
                 ASSERT_TRUE(r) << r.error().message;
-                EXPECT_TRUE(images_match(
-                    got, want, Tolerance{f16() ? 6e-3f : 7e-4f, 0.0f},
-                    fmt::format("{} {}x{} -> {}x{} corner {} {}-bit sub {} frame {}{}", prec(),
-                                c.w, c.h, c.ow, c.oh, corner, bits, static_cast<int>(sub), i,
-                                test::seed_note(seed))));
+                EXPECT_TRUE(
+                    images_match(got, want, Tolerance{f16() ? 6e-3f : 7e-4f, 0.0f},
+                                 fmt::format("{} {}x{} -> {}x{} corner {} {}-bit sub {} frame {}{}",
+                                             prec(), c.w, c.h, c.ow, c.oh, corner, bits,
+                                             static_cast<int>(sub), i, test::seed_note(seed))));
             }
         }
     }
