@@ -264,6 +264,23 @@ struct RefFront {
     }
 };
 
+// The model's input of the rule (hybrid.hpp), written out here: the normalized frame, clamped,
+// sRGB-encoded and clamped again when the chain is linear.
+inline TestTensor expected_model_input(const PlanarFrame& normalized, bool linear) {
+    TestTensor t(normalized.width(), normalized.height());
+    const Plane* planes[3] = {&normalized.r, &normalized.g, &normalized.b};
+    for (int c = 0; c < 3; ++c) {
+        for (int y = 0; y < normalized.height(); ++y) {
+            for (int x = 0; x < normalized.width(); ++x) {
+                float v = sanitize(planes[c]->row(y)[x]);
+                if (linear) v = sanitize(color::linear_to_srgb(v));
+                t.at(c, y, x) = v;
+            }
+        }
+    }
+    return t;
+}
+
 // Stages 4-5 and packing by the references, with their own temporal history: what the preview
 // does after stage 3, given the stage-3 frame and stage 2's map of the source frame.
 struct RefTail {

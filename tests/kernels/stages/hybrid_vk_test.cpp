@@ -11,6 +11,8 @@
 // precision); for a linear-light chain 1e-4 (fp32: the device's pow is a few ULP off the
 // host's, and the encode's slope near black multiplies it) and 6e-4 (fp16: the linear frame is
 // stored in fp16, a relative 2^-11 that the encode turns into at most 2.2e-4, plus the same).
+// Measured on lavapipe (worst over the cases): fp32 2.9e-4, fp16 4.9e-3; linear model input
+// 1.8e-7 (fp32), 1.4e-4 (fp16).
 #include <fmt/format.h>
 
 #include <cstring>
@@ -120,6 +122,42 @@ TEST_P(HybridVkChain, StrengthZeroIsThePreviewByteForByte) {
     }
 }
 
+// Planar Y'CbCr input: hybrid_begin_yuv + hybrid_finish at strength 0 is process_yuv() bit for
+// bit, and the model's input is the gamma encode of the reference's decode (within the decode's
+// tolerance, normalize_yuv_vk_test.cpp: 2e-6 fp32, 3e-4 fp16, here through the encode: 1e-4 /
+// 6e-4).
+TEST_P(HybridVkChain, YuvStrengthZeroIsThePreviewByteForByte) {
+    const int w = 21, h = 15;
+    for (bool linear : {false, true}) {
+        PreviewParams p = corner_params(0, 2 * w, 2 * h, f16());
+        p.normalize.linear_light = linear;
+        std::vector<Image> want;
+        chain_->reset_history();
+        for (int i = 0; i < 4; ++i) {
+            const YuvPicture pic = yuv_scene(w, h, 10, ChromaSubsampling::s420, {}, i, i >= 3, 5);
+            want.push_back(rgba32f(2 * w, 2 * h));
+            ASSERT_TRUE(chain_->process_yuv(pic.view, want.back().view(), p));
+        }
+        chain_->reset_history();
+        for (int i = 0; i < 4; ++i) {
+            const YuvPicture pic = yuv_scene(w, h, 10, ChromaSubsampling::s420, {}, i, i >= 3, 5);
+            Image got = rgba32f(2 * w, 2 * h);
+            TestTensor model_input(w, h, 2);
+            ASSERT_TRUE(chain_->hybrid_begin_yuv(pic.view, model_input.view(), p));
+            ASSERT_TRUE(chain_->hybrid_finish({}, 0.0f, got.view(), p));
+            EXPECT_TRUE(bits_equal(want[i], got))
+                << prec() << " linear " << linear << " frame " << i;
+            RefFront front;
+            front.run(pic.view, p);
+            EXPECT_TRUE(test::compare_values(
+                model_input.values(), expected_model_input(front.normalized, linear).values(),
+                Tolerance{f16() ? 6e-4f : 1e-4f, 0.0f}, test::Layout{w, h},
+                fmt::format("{} linear {} model input of Y'CbCr frame {}", prec(), linear, i)));
+            EXPECT_TRUE(model_input.padding_untouched());
+        }
+    }
+}
+
 // The reference's stage 3 upscale of the same frame given as the AI picture at strength 1 is
 // enhanced like the preview's own.
 TEST_P(HybridVkChain, ShaderUpscaleAsAiEnhancesLikeThePreview) {
@@ -203,17 +241,7 @@ TEST_P(HybridVkChain, ModelInputIsTheGammaEncodedNormalizedFrame) {
         const Image in = cartoon16(c.w, c.h, 0, 0, seed, c.w % 2 == 1);
         RefFront front;
         front.run(in.view(), p);
-        TestTensor want(c.w, c.h);
-        const Plane* planes[3] = {&front.normalized.r, &front.normalized.g, &front.normalized.b};
-        for (int ch = 0; ch < 3; ++ch) {
-            for (int y = 0; y < c.h; ++y) {
-                for (int x = 0; x < c.w; ++x) {
-                    float v = sanitize(planes[ch]->row(y)[x]);
-                    if (linear) v = sanitize(color::linear_to_srgb(v));
-                    want.at(ch, y, x) = v;
-                }
-            }
-        }
+        const TestTensor want = expected_model_input(front.normalized, linear);
         TestTensor got(c.w, c.h, 11);
         ASSERT_TRUE(chain_->hybrid_begin(in.view(), got.view(), p));
         const Tolerance t = !linear ? Tolerance{} : Tolerance{f16() ? 6e-4f : 1e-4f, 0.0f};

@@ -5,7 +5,7 @@
 //    exactly as the reference does (normalize.hpp) and the rest of the chain is the same;
 //  - the CPU Y'CbCr chain against the reference's over 8/10 bits, 4:2:0 / 4:2:2 / 4:4:4, BT.601 /
 //    BT.709, odd sizes and frame sequences with temporal stabilization: 2e-3 per RGBA32F value,
-//    the preview chain's tolerance (preview_cpu_test.cpp);
+//    the preview chain's tolerance (preview_cpu_test.cpp; measured 2.9e-4);
 //  - 10-bit input keeps more than 8 bits of precision through the chain (no banding to 8 bits).
 #include <gtest/gtest.h>
 
@@ -131,7 +131,8 @@ TEST(PreviewYuvChain, CpuMatchesReference) {
 // A luma ramp of one 10-bit code per pixel (neutral chroma, limited range), through the whole
 // chain at x2 with neutral enhancement: the output follows the ramp within 2e-4 (a fifth of a
 // 10-bit step, a tenth of an 8-bit one), away from the edges. The same ramp given as 8-bit codes
-// (the 10-bit code / 4) misses it by more than 5e-4: the check sees 8-bit banding.
+// (the 10-bit code / 4) misses it by more than 1.5e-3: the check sees 8-bit banding. Measured:
+// 2.3e-5 (10-bit), 3.1e-3 (8-bit).
 struct Ramp {
     std::vector<std::byte> y, u, v;
     YuvView view;
@@ -199,7 +200,7 @@ TEST(PreviewYuvChain, TenBitInputKeepsMoreThanEightBits) {
             if (bits == 10) {
                 EXPECT_LT(worst, 2e-4f) << who << ": the 10-bit ramp lost precision";
             } else {
-                EXPECT_GT(worst, 5e-4f) << who << ": the 8-bit ramp should show its steps";
+                EXPECT_GT(worst, 1.5e-3f) << who << ": the 8-bit ramp should show its steps";
             }
         }
     }

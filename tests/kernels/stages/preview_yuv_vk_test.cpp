@@ -5,8 +5,10 @@
 // Tolerances per RGBA32F value: 7e-4 with fp32 storage (the RGBA chain's, preview_vk_test.cpp:
 // the decode itself is within 2e-6 of the reference), 6e-3 with fp16 storage (the decoded frame
 // is rounded to fp16 too, like every later stage's output). 10-bit ramp: within 2e-4 of the ramp
-// with fp32 storage, 4e-4 with fp16 (its step at 0.3 is 2^-12 = 2.4e-4), both below the 5e-4
-// that the same ramp in 8-bit codes misses it by.
+// with fp32 storage, 4e-4 with fp16 (its step at 0.3 is 2^-12 = 2.4e-4), both far below the
+// 1.5e-3 that the same ramp in 8-bit codes misses it by (measured: 2.3e-5 fp32, 1.6e-4 fp16;
+// 8-bit 3.1e-3). Measured on lavapipe: 2.9e-4 (fp32), 1e-3 (fp16)
+// against the reference chain.
 #include <fmt/format.h>
 
 #include <cstring>
@@ -128,7 +130,7 @@ TEST_P(PreviewYuvVkChain, TenBitInputKeepsMoreThanEightBits) {
         if (bits == 10) {
             EXPECT_LT(worst, f16() ? 4e-4f : 2e-4f) << prec() << ": the 10-bit ramp lost precision";
         } else {
-            EXPECT_GT(worst, 5e-4f) << prec() << ": the 8-bit ramp should show its steps";
+            EXPECT_GT(worst, 1.5e-3f) << prec() << ": the 8-bit ramp should show its steps";
         }
     }
 }
