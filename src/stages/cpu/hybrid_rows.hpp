@@ -21,7 +21,8 @@ void sanitize_row(const float* src, int width, float* dst);
 // Steps 3-4 of the AI picture for one row: v = sanitize(a[x]); with decode_srgb v =
 // srgb_to_linear(v); when shader is not null v = strength * v + (1 - strength) * shader[x];
 // dst[x] = v. a: exactly width floats are read (a tensor row or a plane row). shader and dst:
-// plane rows (read / written in whole vectors up to width rounded up to 16); dst may be shader.
+// plane rows (read / written in whole vectors up to width rounded up to 16); dst may be shader,
+// or a.
 void ai_finish_row(const float* a, const float* shader, float strength, int width, bool decode_srgb,
                    float* dst);
 

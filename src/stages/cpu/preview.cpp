@@ -180,14 +180,15 @@ private:
         timings_.upscale_ms = ms_since(t0);
 
         // Steps 1-2: the AI picture at the output size, read from the tensor itself when it
-        // already has that size.
+        // already has that size; resampled straight into upscaled_ when nothing is blended.
         t0 = Clock::now();
         const bool resample = ai.width != ow || ai.height != oh;
+        PlanarFrame& resampled = blend ? ai_resampled_ : upscaled_;
         if (resample) {
             KZ_TRY(ai_source_.ensure(ai.width, ai.height, false));
-            KZ_TRY(ai_resampled_.ensure(ow, oh, false));
+            if (blend) KZ_TRY(ai_resampled_.ensure(ow, oh, false));
             Plane* src[3] = {&ai_source_.r, &ai_source_.g, &ai_source_.b};
-            Plane* dst[3] = {&ai_resampled_.r, &ai_resampled_.g, &ai_resampled_.b};
+            Plane* dst[3] = {&resampled.r, &resampled.g, &resampled.b};
             pool_.parallel_for(
                 3 * ai.height,
                 [&](int i0, int i1) {
@@ -208,13 +209,13 @@ private:
         t0 = Clock::now();
         const bool linear = chain_is_linear(params);
         Plane* planes[3] = {&upscaled_.r, &upscaled_.g, &upscaled_.b};
-        const Plane* resampled[3] = {&ai_resampled_.r, &ai_resampled_.g, &ai_resampled_.b};
+        const Plane* picture[3] = {&resampled.r, &resampled.g, &resampled.b};
         pool_.parallel_for(
             3 * oh,
             [&](int i0, int i1) {
                 for (int i = i0; i < i1; ++i) {
                     const int c = i / oh, y = i % oh;
-                    const float* a = resample ? resampled[c]->row(y) : ai.row(c, y);
+                    const float* a = resample ? picture[c]->row(y) : ai.row(c, y);
                     float* row = planes[c]->row(y);
                     hybrid_detail::ai_finish_row(a, blend ? row : nullptr, strength, ow, linear,
                                                  row);
@@ -342,7 +343,9 @@ private:
     UpscaleCpu upscale_;
     ResampleCpu resample_, resample_alpha_, resample_ai_;
     PlanarFrame normalized_, upscaled_;
-    PlanarFrame ai_source_, ai_resampled_;  // the AI picture at its size and at the output size
+    // The AI picture at its own size, and resampled to the output size when it is blended (at
+    // strength 1 it is resampled into upscaled_ itself).
+    PlanarFrame ai_source_, ai_resampled_;
     FeatureMap features_;
     HalfFrame history_[2];
     int cur_ = 0;  // history_[cur_] is the previous output
