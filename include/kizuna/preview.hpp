@@ -18,6 +18,7 @@
 #include "kizuna/error.hpp"
 #include "kizuna/image.hpp"
 #include "kizuna/profile.hpp"
+#include "kizuna/yuv.hpp"
 
 namespace kizuna {
 
@@ -79,6 +80,15 @@ public:
     // out: (re)allocated only when its size differs from output_size(in); it keeps its pixel
     // format, or takes in's format when empty. Output is gamma-encoded RGBA.
     Result<void> process(ConstImageView in, Image& out);
+
+    // Processes one planar Y'CbCr frame (8 or 10 bits, 4:2:0 / 4:2:2 / 4:4:4), decoded with
+    // in.color (matrix, range, chroma siting; see kizuna/yuv.hpp). The chain works in float, so
+    // 10-bit input keeps more than 8 bits of precision up to the output, whose format sets the
+    // final precision. out: (re)allocated only when its size differs from
+    // output_size(in.width, in.height); it keeps its pixel format, or when empty takes RGBA8 for
+    // 8-bit input and RGBA16F for 10-bit input. Output is gamma-encoded RGBA with alpha 1. Shares
+    // the temporal history with the RGBA overload.
+    Result<void> process(const YuvView& in, Image& out);
 
     // The output size for an input of in_width x in_height (see PreviewOptions).
     void output_size(int in_width, int in_height, int& out_width, int& out_height) const noexcept;

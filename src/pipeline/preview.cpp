@@ -30,6 +30,21 @@ struct Preview::Impl {
     stages::PreviewParams params;
     std::unique_ptr<stages::PreviewBackend> backend;
     PreviewTimings timings;
+
+    // The backend's timings of the frame just processed, and the whole call's since t0.
+    void record_timings(std::chrono::steady_clock::time_point t0) {
+        const stages::StageTimings st = backend->last_timings();
+        timings.normalize_ms = st.normalize_ms;
+        timings.reconstruct_ms = st.reconstruct_ms;
+        timings.upscale_ms = st.upscale_ms;
+        timings.enhance_ms = st.enhance_ms;
+        timings.temporal_ms = st.temporal_ms;
+        timings.upload_ms = st.upload_ms;
+        timings.download_ms = st.download_ms;
+        timings.total_ms =
+            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
+                .count();
+    }
 };
 
 namespace {
@@ -107,6 +122,21 @@ void Preview::output_size(int in_width, int in_height, int& out_width,
                                   out_height);
 }
 
+namespace {
+
+// Sizes out for an output of ow x oh: re-allocated only when its size differs; an empty image
+// takes empty_format.
+Result<void> ensure_output(Image& out, int ow, int oh, PixelFormat empty_format) {
+    if (out.empty() || out.width() != ow || out.height() != oh) {
+        auto img = Image::create(ow, oh, out.empty() ? empty_format : out.format());
+        if (!img) return std::move(img).error();
+        out = std::move(*img);
+    }
+    return {};
+}
+
+}  // namespace
+
 Result<void> Preview::process(ConstImageView in, Image& out) {
     const auto t0 = std::chrono::steady_clock::now();
     if (in.empty() || !in.data) {
@@ -114,25 +144,27 @@ Result<void> Preview::process(ConstImageView in, Image& out) {
     }
     int ow = 0, oh = 0;
     output_size(in.width, in.height, ow, oh);
-    if (out.empty() || out.width() != ow || out.height() != oh) {
-        auto img = Image::create(ow, oh, out.empty() ? in.format : out.format());
-        if (!img) return std::move(img).error();
-        out = std::move(*img);
-    }
+    KZ_TRY(ensure_output(out, ow, oh, in.format));
     impl_->params.upscale.out_width = ow;
     impl_->params.upscale.out_height = oh;
     KZ_TRY(impl_->backend->process(in, out.view(), impl_->params));
-    const stages::StageTimings st = impl_->backend->last_timings();
-    PreviewTimings& t = impl_->timings;
-    t.normalize_ms = st.normalize_ms;
-    t.reconstruct_ms = st.reconstruct_ms;
-    t.upscale_ms = st.upscale_ms;
-    t.enhance_ms = st.enhance_ms;
-    t.temporal_ms = st.temporal_ms;
-    t.upload_ms = st.upload_ms;
-    t.download_ms = st.download_ms;
-    t.total_ms =
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    impl_->record_timings(t0);
+    return {};
+}
+
+Result<void> Preview::process(const YuvView& in, Image& out) {
+    const auto t0 = std::chrono::steady_clock::now();
+    if (in.empty()) {
+        return make_error(Errc::invalid_argument, "preview: the Y'CbCr input is empty");
+    }
+    int ow = 0, oh = 0;
+    output_size(in.width, in.height, ow, oh);
+    KZ_TRY(
+        ensure_output(out, ow, oh, in.bit_depth > 8 ? PixelFormat::rgba16f : PixelFormat::rgba8));
+    impl_->params.upscale.out_width = ow;
+    impl_->params.upscale.out_height = oh;
+    KZ_TRY(impl_->backend->process_yuv(in, out.view(), impl_->params));
+    impl_->record_timings(t0);
     return {};
 }
 

@@ -11,6 +11,10 @@ Result<void> check_preview_io(ConstImageView in, ImageView out, const PreviewPar
     if (in.empty() || !in.data) {
         return make_error(Errc::invalid_argument, "preview: the input image is empty");
     }
+    return check_preview_out(out, params);
+}
+
+Result<void> check_preview_out(ImageView out, const PreviewParams& params) {
     if (params.upscale.out_width <= 0 || params.upscale.out_height <= 0) {
         return make_error(Errc::invalid_argument,
                           fmt::format("preview: output size {}x{} is invalid",
@@ -36,6 +40,20 @@ bool chain_is_linear(const PreviewParams& params) noexcept {
 
 bool chain_enhances(const PreviewParams& params) noexcept {
     return params.enhance_enabled && !enhance_is_identity(params.enhance);
+}
+
+Result<void> HybridState::take(const PreviewParams& params) {
+    if (!pending_) {
+        return make_error(Errc::invalid_argument,
+                          "hybrid_finish: no hybrid_begin for this frame (each hybrid_begin "
+                          "allows one hybrid_finish; process() in between cancels it)");
+    }
+    if (chain_is_linear(params) != linear_) {
+        return make_error(Errc::invalid_argument,
+                          "hybrid_finish: params change linear light since hybrid_begin");
+    }
+    pending_ = false;
+    return {};
 }
 
 }  // namespace kizuna::stages

@@ -14,6 +14,9 @@ namespace kizuna::stages {
 // and out of exactly that size. The message names what is wrong.
 Result<void> check_preview_io(ConstImageView in, ImageView out, const PreviewParams& params);
 
+// The output half of check_preview_io (process_yuv, hybrid_finish).
+Result<void> check_preview_out(ImageView out, const PreviewParams& params);
+
 // Stage 1 parameters as run: a disabled normalize only converts (NormalizeParams{}).
 NormalizeParams effective_normalize(const PreviewParams& params) noexcept;
 
@@ -24,6 +27,23 @@ bool chain_is_linear(const PreviewParams& params) noexcept;
 // True when stage 4 runs: enabled and not the identity (enhance.hpp). Otherwise the chain skips
 // it (the identity copies its input exactly, so skipping changes no value).
 bool chain_enhances(const PreviewParams& params) noexcept;
+
+// The hybrid chain's bookkeeping between hybrid_begin and hybrid_finish, the same on every
+// backend: begin() after a successful step 1, take() at step 2 (fails when no step 1 is pending
+// or params changed stage 1's linear light since), forget() in process().
+class HybridState {
+public:
+    void begin(const PreviewParams& params) noexcept {
+        pending_ = true;
+        linear_ = chain_is_linear(params);
+    }
+    Result<void> take(const PreviewParams& params);
+    void forget() noexcept { pending_ = false; }
+
+private:
+    bool pending_ = false;
+    bool linear_ = false;
+};
 
 // Wall time since t0 in milliseconds (the CPU chains' StageTimings).
 inline double ms_since(std::chrono::steady_clock::time_point t0) {

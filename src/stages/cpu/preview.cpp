@@ -4,17 +4,23 @@
 // single x2 step without alpha. The history is kept as fp16 (temporal.hpp), half the bytes of a
 // float frame. All buffers are kept between frames: no allocation in steady state. The result is
 // identical for any thread count.
+//
+// The hybrid chain (hybrid.hpp) runs the same stages 1-2 (front), then makes its stage 3 frame
+// whole (the AI picture, sanitized, resampled and blended by hybrid_rows.hpp) into the frame the
+// preview's whole-frame route uses, and runs the same fused pass over it (back).
 #include <chrono>
 #include <vector>
 
 #include "stages/cpu/enhance.hpp"
 #include "stages/cpu/half_planar.hpp"
+#include "stages/cpu/hybrid_rows.hpp"
 #include "stages/cpu/normalize.hpp"
 #include "stages/cpu/preview_pass.hpp"
 #include "stages/cpu/reconstruct.hpp"
 #include "stages/cpu/resample.hpp"
 #include "stages/cpu/thread_pool.hpp"
 #include "stages/cpu/upscale.hpp"
+#include "stages/hybrid.hpp"
 #include "stages/preview_backend.hpp"
 #include "stages/preview_chain.hpp"
 #include "stages/reconstruct.hpp"
@@ -37,9 +43,61 @@ public:
 
     Result<void> process(ConstImageView in, ImageView out, const PreviewParams& params) override {
         KZ_TRY(check_preview_io(in, out, params));
+        hybrid_.forget();
+        KZ_TRY(front(&in, nullptr, params));
+        return back({}, 0.0f, out, params);
+    }
+
+    Result<void> process_yuv(const YuvView& in, ImageView out,
+                             const PreviewParams& params) override {
+        KZ_TRY(check_preview_out(out, params));
+        hybrid_.forget();
+        KZ_TRY(front(nullptr, &in, params));
+        return back({}, 0.0f, out, params);
+    }
+
+    Result<void> hybrid_begin(ConstImageView in, TensorView model_input,
+                              const PreviewParams& params) override {
+        KZ_TRY(check_model_input(model_input, in.width, in.height));
+        hybrid_.forget();
+        KZ_TRY(front(&in, nullptr, params));
+        write_model_input(model_input, params);
+        return {};
+    }
+
+    Result<void> hybrid_begin_yuv(const YuvView& in, TensorView model_input,
+                                  const PreviewParams& params) override {
+        KZ_TRY(check_model_input(model_input, in.width, in.height));
+        hybrid_.forget();
+        KZ_TRY(front(nullptr, &in, params));
+        write_model_input(model_input, params);
+        return {};
+    }
+
+    Result<void> hybrid_finish(ConstTensorView ai, float strength, ImageView out,
+                               const PreviewParams& params) override {
+        KZ_TRY(check_preview_out(out, params));
+        KZ_TRY(check_ai_strength(strength));
+        if (ai.data) KZ_TRY(check_ai_picture(ai));
+        KZ_TRY(hybrid_.take(params));
+        return back(ai, strength, out, params);
+    }
+
+    void reset_history() override { history_valid_ = false; }
+    std::string_view name() const override { return "cpu"; }
+    StageTimings last_timings() const override { return timings_; }
+
+private:
+    // Stages 1-2 of one frame (exactly one of rgba, yuv); starts the frame's timings.
+    Result<void> front(const ConstImageView* rgba, const YuvView* yuv,
+                       const PreviewParams& params) {
         timings_ = {};
         auto t0 = Clock::now();
-        KZ_TRY(normalize_.run(in, effective_normalize(params), normalized_, pool_));
+        if (rgba) {
+            KZ_TRY(normalize_.run(*rgba, effective_normalize(params), normalized_, pool_));
+        } else {
+            KZ_TRY(normalize_.run_yuv(*yuv, effective_normalize(params), normalized_, pool_));
+        }
         timings_.normalize_ms = ms_since(t0);
 
         t0 = Clock::now();
@@ -49,8 +107,27 @@ public:
             KZ_TRY(reconstruct_disabled(normalized_.width(), normalized_.height(), features_));
         }
         timings_.reconstruct_ms = ms_since(t0);
+        return {};
+    }
 
-        t0 = Clock::now();
+    // Stage 3 (the preview's, or the hybrid one when ai takes part), then the fused pass.
+    Result<void> back(ConstTensorView ai, float strength, ImageView out,
+                      const PreviewParams& params) {
+        if (hybrid_uses_ai(ai, strength)) {
+            KZ_TRY(hybrid_upscale(ai, strength, params));
+        } else {
+            const auto t0 = Clock::now();
+            KZ_TRY(upscale(params));
+            timings_.upscale_ms = ms_since(t0);
+        }
+        const auto t0 = Clock::now();
+        KZ_TRY(finish(params, out));
+        timings_.enhance_ms = ms_since(t0);
+        return {};
+    }
+
+    // The preview's stage 3.
+    Result<void> upscale(const PreviewParams& params) {
         // A single x2 step without alpha (the usual --scale 2 preview) is computed row by row
         // inside the fused pass: only its whole-frame preparation runs here.
         fused_upscale_ =
@@ -61,27 +138,113 @@ public:
             out_w_ = params.upscale.out_width;
             out_h_ = params.upscale.out_height;
         } else {
-            if (params.upscale_enabled) {
-                KZ_TRY(upscale_.run(normalized_, features_, params.upscale, upscaled_, pool_));
-            } else {
-                KZ_TRY(plain_resample(params.upscale));
-            }
-            out_w_ = upscaled_.width();
-            out_h_ = upscaled_.height();
+            KZ_TRY(whole_frame_upscale(params));
         }
-        timings_.upscale_ms = ms_since(t0);
-
-        t0 = Clock::now();
-        KZ_TRY(finish(params, out));
-        timings_.enhance_ms = ms_since(t0);
         return {};
     }
 
-    void reset_history() override { history_valid_ = false; }
-    std::string_view name() const override { return "cpu"; }
-    StageTimings last_timings() const override { return timings_; }
+    // Stage 3 into upscaled_ (the route the fused pass reads as a whole frame).
+    Result<void> whole_frame_upscale(const PreviewParams& params) {
+        if (params.upscale_enabled) {
+            KZ_TRY(upscale_.run(normalized_, features_, params.upscale, upscaled_, pool_));
+        } else {
+            KZ_TRY(plain_resample(params.upscale));
+        }
+        out_w_ = upscaled_.width();
+        out_h_ = upscaled_.height();
+        return {};
+    }
 
-private:
+    // The hybrid chain's stage 3 (hybrid.hpp) into upscaled_: the shader frame first (all of it
+    // when blending, its alpha alone at strength 1), then the AI picture over its colour.
+    Result<void> hybrid_upscale(ConstTensorView ai, float strength, const PreviewParams& params) {
+        const int ow = params.upscale.out_width, oh = params.upscale.out_height;
+        const bool blend = strength < 1.0f;
+        fused_upscale_ = false;
+        auto t0 = Clock::now();
+        if (blend) {
+            KZ_TRY(whole_frame_upscale(params));
+        } else {
+            KZ_TRY(upscaled_.ensure(ow, oh, normalized_.has_alpha()));
+            if (normalized_.has_alpha()) {
+                if (params.upscale_enabled) {
+                    KZ_TRY(upscale_.run_alpha(normalized_, upscaled_.a, pool_));
+                } else {
+                    KZ_TRY(resample_alpha_.run(normalized_.a, upscaled_.a, ResampleFilter::bicubic,
+                                               1.0f, pool_));
+                }
+            }
+            out_w_ = ow;
+            out_h_ = oh;
+        }
+        timings_.upscale_ms = ms_since(t0);
+
+        // Steps 1-2: the AI picture at the output size, read from the tensor itself when it
+        // already has that size; resampled straight into upscaled_ when nothing is blended.
+        t0 = Clock::now();
+        const bool resample = ai.width != ow || ai.height != oh;
+        PlanarFrame& resampled = blend ? ai_resampled_ : upscaled_;
+        if (resample) {
+            KZ_TRY(ai_source_.ensure(ai.width, ai.height, false));
+            if (blend) KZ_TRY(ai_resampled_.ensure(ow, oh, false));
+            Plane* src[3] = {&ai_source_.r, &ai_source_.g, &ai_source_.b};
+            Plane* dst[3] = {&resampled.r, &resampled.g, &resampled.b};
+            pool_.parallel_for(
+                3 * ai.height,
+                [&](int i0, int i1) {
+                    for (int i = i0; i < i1; ++i) {
+                        const int c = i / ai.height, y = i % ai.height;
+                        hybrid_detail::sanitize_row(ai.row(c, y), ai.width, src[c]->row(y));
+                    }
+                },
+                8);
+            for (int c = 0; c < 3; ++c) {
+                KZ_TRY(resample_ai_.run(*src[c], *dst[c], ResampleFilter::lanczos3,
+                                        params.upscale.anti_ringing, pool_));
+            }
+        }
+        timings_.ai_resample_ms = ms_since(t0);
+
+        // Steps 3-4.
+        t0 = Clock::now();
+        const bool linear = chain_is_linear(params);
+        Plane* planes[3] = {&upscaled_.r, &upscaled_.g, &upscaled_.b};
+        const Plane* picture[3] = {&resampled.r, &resampled.g, &resampled.b};
+        pool_.parallel_for(
+            3 * oh,
+            [&](int i0, int i1) {
+                for (int i = i0; i < i1; ++i) {
+                    const int c = i / oh, y = i % oh;
+                    const float* a = resample ? picture[c]->row(y) : ai.row(c, y);
+                    float* row = planes[c]->row(y);
+                    hybrid_detail::ai_finish_row(a, blend ? row : nullptr, strength, ow, linear,
+                                                 row);
+                }
+            },
+            8);
+        timings_.ai_blend_ms = ms_since(t0);
+        return {};
+    }
+
+    // The model's input from the normalized frame (hybrid.hpp), then the hybrid step 1 is done.
+    void write_model_input(TensorView t, const PreviewParams& params) {
+        const auto t0 = Clock::now();
+        const int w = normalized_.width(), h = normalized_.height();
+        const bool linear = chain_is_linear(params);
+        const Plane* planes[3] = {&normalized_.r, &normalized_.g, &normalized_.b};
+        pool_.parallel_for(
+            3 * h,
+            [&](int i0, int i1) {
+                for (int i = i0; i < i1; ++i) {
+                    const int c = i / h, y = i % h;
+                    hybrid_detail::model_input_row(planes[c]->row(y), w, linear, t.row(c, y));
+                }
+            },
+            8);
+        timings_.model_input_ms = ms_since(t0);
+        hybrid_.begin(params);
+    }
+
     // Stages 4, 5 and packing: the fused pass, run twice on the rare frame found to be a scene
     // cut (the blend first, since the cut needs the whole frame's statistic, then a reset).
     Result<void> finish(const PreviewParams& params, ImageView out) {
@@ -178,8 +341,11 @@ private:
     NormalizeCpu normalize_;
     ReconstructCpu reconstruct_;
     UpscaleCpu upscale_;
-    ResampleCpu resample_, resample_alpha_;
+    ResampleCpu resample_, resample_alpha_, resample_ai_;
     PlanarFrame normalized_, upscaled_;
+    // The AI picture at its own size, and resampled to the output size when it is blended (at
+    // strength 1 it is resampled into upscaled_ itself).
+    PlanarFrame ai_source_, ai_resampled_;
     FeatureMap features_;
     HalfFrame history_[2];
     int cur_ = 0;  // history_[cur_] is the previous output
@@ -189,6 +355,7 @@ private:
     int out_w_ = 0, out_h_ = 0;   // size of the upscaled frame (stage 3's output)
     std::vector<float> luma_sums_;
     ClassColumns cls_x_;
+    HybridState hybrid_;
     StageTimings timings_;
 };
 

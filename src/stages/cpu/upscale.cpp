@@ -206,12 +206,16 @@ Result<void> UpscaleCpu::run(const PlanarFrame& in, const FeatureMap& features,
             });
         }
     }
-    if (in.has_alpha()) {
-        KZ_TRY(resample_alpha_.run(in.a, out.a, ResampleFilter::bicubic, 1.0f, pool));
-        pool.parallel_for(oh, [&](int y0, int y1) {
-            for (int y = y0; y < y1; ++y) clamp01_row(out.a.row(y), ow);
-        });
-    }
+    if (in.has_alpha()) KZ_TRY(run_alpha(in, out.a, pool));
+    return {};
+}
+
+Result<void> UpscaleCpu::run_alpha(const PlanarFrame& in, Plane& out, ThreadPool& pool) {
+    KZ_TRY(resample_alpha_.run(in.a, out, ResampleFilter::bicubic, 1.0f, pool));
+    const int w = out.width();
+    pool.parallel_for(out.height(), [&](int y0, int y1) {
+        for (int y = y0; y < y1; ++y) clamp01_row(out.row(y), w);
+    });
     return {};
 }
 

@@ -21,6 +21,10 @@ public:
     Result<void> run(const PlanarFrame& in, const FeatureMap& features, const UpscaleParams& params,
                      PlanarFrame& out, ThreadPool& pool);
 
+    // Stage 3's alpha alone, exactly as run makes it: in.a (in must have alpha) resampled to
+    // out's current size (bicubic, full anti-ringing) and clamped to [0, 1].
+    Result<void> run_alpha(const PlanarFrame& in, Plane& out, ThreadPool& pool);
+
     // Same contract as upscale2x_ref, except that out keeps its alpha plane if it has one
     // (untouched) and clamp01 additionally clamps the result to [0, 1].
     Result<void> run2x(const PlanarFrame& in, const FeatureMap& features,

@@ -1,11 +1,15 @@
 // The reference preview chain: the five reference stages in order, then packing. Every stage
-// writes a whole frame; it is slow and simple on purpose (the oracle for the other chains).
+// writes a whole frame; it is slow and simple on purpose (the oracle for the other chains). The
+// hybrid entry points run the same stages 1-2 (front) and 4-5 + packing (back); only stage 3
+// differs (hybrid_upscale_ref).
 #include <chrono>
 
+#include "stages/hybrid.hpp"
 #include "stages/preview_backend.hpp"
 #include "stages/preview_chain.hpp"
 #include "stages/reconstruct.hpp"
 #include "stages/ref/enhance.hpp"
+#include "stages/ref/hybrid.hpp"
 #include "stages/ref/normalize.hpp"
 #include "stages/ref/pack.hpp"
 #include "stages/ref/reconstruct.hpp"
@@ -16,41 +20,102 @@ namespace kizuna::stages {
 
 namespace {
 
+using Clock = std::chrono::steady_clock;
+
 class ReferencePreview final : public PreviewBackend {
 public:
     Result<void> process(ConstImageView in, ImageView out, const PreviewParams& params) override {
         KZ_TRY(check_preview_io(in, out, params));
+        hybrid_.forget();
+        KZ_TRY(front(&in, nullptr, params));
+        return back({}, 0.0f, out, params);
+    }
+
+    Result<void> process_yuv(const YuvView& in, ImageView out,
+                             const PreviewParams& params) override {
+        KZ_TRY(check_preview_out(out, params));
+        hybrid_.forget();
+        KZ_TRY(front(nullptr, &in, params));
+        return back({}, 0.0f, out, params);
+    }
+
+    Result<void> hybrid_begin(ConstImageView in, TensorView model_input,
+                              const PreviewParams& params) override {
+        KZ_TRY(check_model_input(model_input, in.width, in.height));
+        hybrid_.forget();
+        KZ_TRY(front(&in, nullptr, params));
+        return begin_model_input(model_input, params);
+    }
+
+    Result<void> hybrid_begin_yuv(const YuvView& in, TensorView model_input,
+                                  const PreviewParams& params) override {
+        KZ_TRY(check_model_input(model_input, in.width, in.height));
+        hybrid_.forget();
+        KZ_TRY(front(nullptr, &in, params));
+        return begin_model_input(model_input, params);
+    }
+
+    Result<void> hybrid_finish(ConstTensorView ai, float strength, ImageView out,
+                               const PreviewParams& params) override {
+        KZ_TRY(check_preview_out(out, params));
+        KZ_TRY(check_ai_strength(strength));
+        if (ai.data) KZ_TRY(check_ai_picture(ai));
+        KZ_TRY(hybrid_.take(params));
+        return back(ai, strength, out, params);
+    }
+
+    void reset_history() override { history_.reset(); }
+    std::string_view name() const override { return "reference"; }
+    StageTimings last_timings() const override { return timings_; }
+
+private:
+    // Stages 1-2 of one frame (exactly one of rgba, yuv); starts the frame's timings.
+    Result<void> front(const ConstImageView* rgba, const YuvView* yuv,
+                       const PreviewParams& params) {
         timings_ = {};
-        auto t0 = std::chrono::steady_clock::now();
-        KZ_TRY(normalize_ref(in, effective_normalize(params), normalized_));
+        auto t0 = Clock::now();
+        if (rgba) {
+            KZ_TRY(normalize_ref(*rgba, effective_normalize(params), normalized_));
+        } else {
+            KZ_TRY(normalize_yuv_ref(*yuv, effective_normalize(params), normalized_));
+        }
         timings_.normalize_ms = ms_since(t0);
 
-        t0 = std::chrono::steady_clock::now();
+        t0 = Clock::now();
         if (params.reconstruct_enabled) {
             KZ_TRY(reconstruct_ref(normalized_, params.reconstruct, features_));
         } else {
             KZ_TRY(reconstruct_disabled(normalized_.width(), normalized_.height(), features_));
         }
         timings_.reconstruct_ms = ms_since(t0);
+        return {};
+    }
 
-        t0 = std::chrono::steady_clock::now();
-        if (params.upscale_enabled) {
-            KZ_TRY(upscale_ref(normalized_, features_, params.upscale, upscaled_));
-        } else {
-            KZ_TRY(plain_resample_ref(normalized_, params.upscale, upscaled_));
-        }
-        timings_.upscale_ms = ms_since(t0);
+    Result<void> begin_model_input(TensorView model_input, const PreviewParams& params) {
+        const auto t0 = Clock::now();
+        KZ_TRY(model_input_ref(normalized_, chain_is_linear(params), model_input));
+        timings_.model_input_ms = ms_since(t0);
+        hybrid_.begin(params);
+        return {};
+    }
+
+    // Stage 3 (the preview's, or the hybrid one when ai takes part), stages 4-5 and packing.
+    Result<void> back(ConstTensorView ai, float strength, ImageView out,
+                      const PreviewParams& params) {
+        auto t0 = Clock::now();
+        KZ_TRY(hybrid_upscale_ref(normalized_, features_, ai, strength, params, upscaled_));
+        (hybrid_uses_ai(ai, strength) ? timings_.ai_blend_ms : timings_.upscale_ms) = ms_since(t0);
 
         const bool linear = chain_is_linear(params);
         const PlanarFrame* cur = &upscaled_;
         if (chain_enhances(params)) {
-            t0 = std::chrono::steady_clock::now();
+            t0 = Clock::now();
             KZ_TRY(enhance_ref(*cur, &features_, params.enhance, linear, enhanced_));
             cur = &enhanced_;
             timings_.enhance_ms = ms_since(t0);
         }
         if (params.temporal_enabled) {
-            t0 = std::chrono::steady_clock::now();
+            t0 = Clock::now();
             auto reset = temporal_ref(*cur, params.temporal, history_, stabilized_);
             if (!reset) return std::move(reset).error();
             cur = &stabilized_;
@@ -61,14 +126,10 @@ public:
         return pack_ref(*cur, linear, out);
     }
 
-    void reset_history() override { history_.reset(); }
-    std::string_view name() const override { return "reference"; }
-    StageTimings last_timings() const override { return timings_; }
-
-private:
     PlanarFrame normalized_, upscaled_, enhanced_, stabilized_;
     FeatureMap features_;
     TemporalHistory history_;
+    HybridState hybrid_;
     StageTimings timings_;
 };
 

@@ -1,13 +1,23 @@
 // The Vulkan preview chain: upload, the five stages and packing, and readback, recorded into ONE
 // command buffer with barriers between the steps; the CPU waits once per frame, at the end.
 // Device buffers are allocated on size changes only. GPU timestamps bracket every step.
+//
+// The hybrid chain (hybrid.hpp) takes two command buffers per frame, one per step: hybrid_begin
+// records the upload, stages 1-2 and the model's input and waits for its readback; the
+// normalized frame and the feature map stay on the device for hybrid_finish, which records the
+// AI picture's upload, stage 3 (or its alpha alone), the AI steps, and then the preview's own
+// stages 4-5, packing and readback (record_back, shared with process()).
 #include <cstring>
 
 #include <fmt/format.h>
 
 #include "core/logging.hpp"
+#include "stages/hybrid.hpp"
+#include "stages/normalize.hpp"
 #include "stages/preview_backend.hpp"
 #include "stages/preview_chain.hpp"
+#include "stages/vk/hybrid.hpp"
+#include "stages/vk/normalize_yuv.hpp"
 #include "stages/vk/preview.hpp"
 #include "stages/vk/stages.hpp"
 
@@ -17,18 +27,63 @@ namespace {
 
 using vk::VkKernels;
 
-// Timestamp slots: before upload, after upload, after each stage, after pack + readback.
-enum Slot : uint32_t {
-    ts_begin,
-    ts_upload,
-    ts_normalize,
-    ts_reconstruct,
-    ts_upscale,
-    ts_enhance,
-    ts_temporal,
-    ts_download,
-    ts_count
+// GPU timestamps of one command buffer: start() writes the first, each mark() the end of one
+// step, whose time goes to a StageTimings field. Timestamps are optional (none when the queue has
+// no timestamps).
+class Stamps {
+public:
+    static constexpr uint32_t kMax = 12;
+
+    Stamps(gpu::TimestampPool& pool, gpu::CommandBuffer& cmd) noexcept
+        : pool_(pool), cmd_(cmd), on_(pool.get() != VK_NULL_HANDLE) {}
+
+    void start() {
+        if (!on_) return;
+        cmd_.reset_timestamps(pool_);
+        cmd_.write_timestamp(pool_, 0);
+        count_ = 1;
+    }
+    void mark(double StageTimings::*field) {
+        if (!on_ || count_ >= kMax) return;
+        cmd_.write_timestamp(pool_, count_);
+        fields_[count_ - 1] = field;
+        ++count_;
+    }
+    // After the command buffer completed: adds each step's time to its field.
+    Result<void> add_to(StageTimings& t) {
+        if (!on_ || count_ < 2) return {};
+        uint64_t ticks[kMax] = {};
+        KZ_TRY(pool_.read(std::span<uint64_t>(ticks, count_)));
+        for (uint32_t i = 1; i < count_; ++i) {
+            t.*fields_[i - 1] += pool_.ticks_to_ms(ticks[i - 1], ticks[i]);
+        }
+        return {};
+    }
+
+private:
+    gpu::TimestampPool& pool_;
+    gpu::CommandBuffer& cmd_;
+    bool on_;
+    uint32_t count_ = 0;
+    double StageTimings::*fields_[kMax] = {};
 };
+
+// One frame's input: exactly one of rgba, yuv.
+struct Source {
+    const ConstImageView* rgba = nullptr;
+    const YuvView* yuv = nullptr;
+    int width() const noexcept { return rgba ? rgba->width : yuv->width; }
+    int height() const noexcept { return rgba ? rgba->height : yuv->height; }
+};
+
+Result<void> check_rgba_input(ConstImageView in) {
+    if (in.empty() || !in.data ||
+        in.stride < static_cast<ptrdiff_t>(in.width * bytes_per_pixel(in.format))) {
+        return make_error(Errc::invalid_argument,
+                          "preview: the input image is empty or its stride is too small");
+    }
+    return {};
+}
 
 class VulkanPreview final : public vk::VkPreviewBackend {
 public:
@@ -46,7 +101,7 @@ public:
         auto cmd = gpu::CommandBuffer::create(*p->context_);
         if (!cmd) return std::move(cmd).error();
         p->cmd_ = std::move(*cmd);
-        auto timestamps = gpu::TimestampPool::create(*p->context_, ts_count);
+        auto timestamps = gpu::TimestampPool::create(*p->context_, Stamps::kMax);
         if (timestamps) {
             p->timestamps_ = std::move(*timestamps);
         } else {
@@ -65,102 +120,41 @@ public:
 
     Result<void> process(ConstImageView in, ImageView out, const PreviewParams& params) override {
         KZ_TRY(check_preview_io(in, out, params));
-        if (!in.data || in.stride < static_cast<ptrdiff_t>(in.width * bytes_per_pixel(in.format))) {
-            return make_error(Errc::invalid_argument, "preview: input stride is too small");
-        }
-        const int w = in.width, h = in.height;
-        const int ow = params.upscale.out_width, oh = params.upscale.out_height;
-        const NormalizeParams np = effective_normalize(params);
-        const bool linear = chain_is_linear(params);
-        const bool enhance = chain_enhances(params);
-        VkKernels& k = *kernels_;
+        KZ_TRY(check_rgba_input(in));
+        return whole_frame(Source{&in, nullptr}, out, params);
+    }
 
-        // Phase 1: allocation (size changes only) and table uploads.
-        const size_t in_bytes = vk::packed_bytes(w, h, in.format);
-        const size_t out_bytes = vk::packed_bytes(ow, oh, out.format);
-        KZ_TRY(k.ensure_buffer(upload_, in_bytes, gpu::BufferKind::upload));
-        KZ_TRY(k.ensure_buffer(raw_in_, in_bytes, gpu::BufferKind::device));
-        KZ_TRY(k.ensure_buffer(download_, out_bytes, gpu::BufferKind::download));
-        KZ_TRY(normalize_.prepare(k, w, h, np));
-        KZ_TRY(reconstruct_.prepare(k, w, h));
-        KZ_TRY(upscale_.prepare(k, w, h, params.upscale, params.upscale_enabled));
-        if (enhance) KZ_TRY(enhance_.prepare(k, ow, oh));
-        if (params.temporal_enabled) {
-            KZ_TRY(temporal_.prepare(k, ow, oh));
-        } else {
-            temporal_.reset();
-        }
-        KZ_TRY(pack_.prepare(k, ow, oh, out.format));
+    Result<void> process_yuv(const YuvView& in, ImageView out,
+                             const PreviewParams& params) override {
+        KZ_TRY(check_preview_out(out, params));
+        return whole_frame(Source{nullptr, &in}, out, params);
+    }
 
-        const size_t row = static_cast<size_t>(w) * bytes_per_pixel(in.format);
-        auto* staging = static_cast<std::byte*>(upload_.mapped());
-        for (int y = 0; y < h; ++y) std::memcpy(staging + y * row, in.row(y), row);
-        KZ_TRY(upload_.flush());
+    Result<void> hybrid_begin(ConstImageView in, TensorView model_input,
+                              const PreviewParams& params) override {
+        KZ_TRY(check_rgba_input(in));
+        return begin(Source{&in, nullptr}, model_input, params);
+    }
 
-        // Phase 2: one command buffer for the whole frame.
-        gpu::CommandBuffer& cmd = cmd_;
-        KZ_TRY(cmd.begin());
-        const bool timed = static_cast<bool>(timestamps_.get());
-        auto stamp = [&](Slot s) {
-            if (timed) cmd.write_timestamp(timestamps_, s);
-        };
-        if (timed) cmd.reset_timestamps(timestamps_);
-        stamp(ts_begin);
-        k.record_uploads(cmd);
-        VkBufferCopy up{0, 0, in_bytes};
-        vkCmdCopyBuffer(cmd.get(), upload_.get(), raw_in_.get(), 1, &up);
-        cmd.barrier_transfer_to_compute();
-        stamp(ts_upload);
-        KZ_TRY(normalize_.record(k, cmd, raw_in_, in.format, np));
-        stamp(ts_normalize);
-        KZ_TRY(reconstruct_.record(k, cmd, normalize_.out, params.reconstruct,
-                                   params.reconstruct_enabled));
-        stamp(ts_reconstruct);
-        KZ_TRY(upscale_.record(k, cmd, normalize_.out, reconstruct_.out, params.upscale,
-                               params.upscale_enabled));
-        stamp(ts_upscale);
-        const vk::GpuFrame* cur = &upscale_.out;
-        if (enhance) {
-            KZ_TRY(enhance_.record(k, cmd, *cur, reconstruct_.out, params.enhance, linear));
-            cur = &enhance_.out;
-        }
-        stamp(ts_enhance);
-        if (params.temporal_enabled) {
-            KZ_TRY(temporal_.record(k, cmd, *cur, params.temporal));
-            cur = &temporal_.output();
-        }
-        stamp(ts_temporal);
-        KZ_TRY(pack_.record(k, cmd, *cur, linear, out.format));
-        cmd.barrier_compute_to_transfer();
-        VkBufferCopy down{0, 0, out_bytes};
-        vkCmdCopyBuffer(cmd.get(), pack_.raw.get(), download_.get(), 1, &down);
-        cmd.barrier_transfer_to_host();
-        stamp(ts_download);
-        auto serial = cmd.submit();
-        if (!serial) return std::move(serial).error();
-        k.release_uploads();
-        KZ_TRY(cmd.wait());
-        if (params.temporal_enabled) temporal_.commit();
+    Result<void> hybrid_begin_yuv(const YuvView& in, TensorView model_input,
+                                  const PreviewParams& params) override {
+        return begin(Source{nullptr, &in}, model_input, params);
+    }
 
-        KZ_TRY(download_.invalidate());
-        const size_t out_row = static_cast<size_t>(ow) * bytes_per_pixel(out.format);
-        const auto* result = static_cast<const std::byte*>(download_.mapped());
-        for (int y = 0; y < oh; ++y) std::memcpy(out.row(y), result + y * out_row, out_row);
-
-        timings_ = {};
-        if (timed) {
-            uint64_t t[ts_count] = {};
-            KZ_TRY(timestamps_.read(t));
-            auto ms = [&](Slot a, Slot b) { return timestamps_.ticks_to_ms(t[a], t[b]); };
-            timings_.upload_ms = ms(ts_begin, ts_upload);
-            timings_.normalize_ms = ms(ts_upload, ts_normalize);
-            timings_.reconstruct_ms = ms(ts_normalize, ts_reconstruct);
-            timings_.upscale_ms = ms(ts_reconstruct, ts_upscale);
-            timings_.enhance_ms = enhance ? ms(ts_upscale, ts_enhance) : 0.0;
-            timings_.temporal_ms = params.temporal_enabled ? ms(ts_enhance, ts_temporal) : 0.0;
-            timings_.download_ms = ms(ts_temporal, ts_download);  // packing + readback
-        }
-        return {};
+    Result<void> hybrid_finish(ConstTensorView ai, float strength, ImageView out,
+                               const PreviewParams& params) override {
+        KZ_TRY(check_preview_out(out, params));
+        KZ_TRY(check_ai_strength(strength));
+        if (ai.data) KZ_TRY(check_ai_picture(ai));
+        KZ_TRY(hybrid_.take(params));
+        KZ_TRY(prepare_back(ai, strength, out.format, params));
+        Stamps stamps(timestamps_, cmd_);
+        KZ_TRY(cmd_.begin());
+        stamps.start();
+        kernels_->record_uploads(cmd_);
+        KZ_TRY(record_back(ai, strength, out.format, params, stamps));
+        KZ_TRY(submit_and_wait());
+        return finish_frame(out, params, stamps);
     }
 
     void reset_history() override { temporal_.reset(); }
@@ -174,17 +168,198 @@ public:
 private:
     VulkanPreview() = default;
 
+    // process() and process_yuv(): the whole chain in one command buffer.
+    Result<void> whole_frame(const Source& src, ImageView out, const PreviewParams& params) {
+        hybrid_.forget();
+        // Phase 1: allocation (size changes only), table uploads and the input's staging copy.
+        KZ_TRY(prepare_front(src, params));
+        KZ_TRY(prepare_back({}, 0.0f, out.format, params));
+        // Phase 2: one command buffer for the whole frame.
+        Stamps stamps(timestamps_, cmd_);
+        KZ_TRY(cmd_.begin());
+        stamps.start();
+        kernels_->record_uploads(cmd_);
+        KZ_TRY(record_front(src, params, stamps));
+        KZ_TRY(record_back({}, 0.0f, out.format, params, stamps));
+        KZ_TRY(submit_and_wait());
+        timings_ = {};
+        return finish_frame(out, params, stamps);
+    }
+
+    // hybrid_begin and hybrid_begin_yuv.
+    Result<void> begin(const Source& src, TensorView model_input, const PreviewParams& params) {
+        KZ_TRY(check_model_input(model_input, src.width(), src.height()));
+        hybrid_.forget();
+        KZ_TRY(prepare_front(src, params));
+        KZ_TRY(model_input_.prepare(*kernels_, src.width(), src.height()));
+        Stamps stamps(timestamps_, cmd_);
+        KZ_TRY(cmd_.begin());
+        stamps.start();
+        kernels_->record_uploads(cmd_);
+        KZ_TRY(record_front(src, params, stamps));
+        KZ_TRY(model_input_.record(*kernels_, cmd_, *normalized_, chain_is_linear(params)));
+        stamps.mark(&StageTimings::model_input_ms);
+        model_input_.record_download(cmd_);
+        stamps.mark(&StageTimings::download_ms);
+        KZ_TRY(submit_and_wait());
+        KZ_TRY(model_input_.read(model_input));
+        timings_ = {};
+        KZ_TRY(stamps.add_to(timings_));
+        hybrid_.begin(params);
+        return {};
+    }
+
+    // Stages 1-2, phase 1: allocation, table uploads and the staging copy of the input.
+    Result<void> prepare_front(const Source& src, const PreviewParams& params) {
+        VkKernels& k = *kernels_;
+        const int w = src.width(), h = src.height();
+        const NormalizeParams np = effective_normalize(params);
+        if (src.rgba) {
+            const ConstImageView& in = *src.rgba;
+            in_bytes_ = vk::packed_bytes(w, h, in.format);
+            KZ_TRY(k.ensure_buffer(upload_, in_bytes_, gpu::BufferKind::upload));
+            KZ_TRY(k.ensure_buffer(raw_in_, in_bytes_, gpu::BufferKind::device));
+            KZ_TRY(normalize_.prepare(k, w, h, np));
+            const size_t row = static_cast<size_t>(w) * bytes_per_pixel(in.format);
+            auto* staging = static_cast<std::byte*>(upload_.mapped());
+            for (int y = 0; y < h; ++y) std::memcpy(staging + y * row, in.row(y), row);
+            KZ_TRY(upload_.flush());
+            normalized_ = &normalize_.out;
+        } else {
+            KZ_TRY(normalize_yuv_.prepare(k, *src.yuv, np));
+            normalized_ = &normalize_yuv_.out;
+        }
+        KZ_TRY(reconstruct_.prepare(k, w, h));
+        in_w_ = w;
+        in_h_ = h;
+        return {};
+    }
+
+    // Stages 1-2, phase 2.
+    Result<void> record_front(const Source& src, const PreviewParams& params, Stamps& stamps) {
+        VkKernels& k = *kernels_;
+        const NormalizeParams np = effective_normalize(params);
+        if (src.rgba) {
+            VkBufferCopy up{0, 0, in_bytes_};
+            vkCmdCopyBuffer(cmd_.get(), upload_.get(), raw_in_.get(), 1, &up);
+            cmd_.barrier_transfer_to_compute();
+            stamps.mark(&StageTimings::upload_ms);
+            KZ_TRY(normalize_.record(k, cmd_, raw_in_, src.rgba->format, np));
+        } else {
+            // The Y'CbCr stage records its own upload copy (in normalize_ms).
+            stamps.mark(&StageTimings::upload_ms);
+            KZ_TRY(normalize_yuv_.record(k, cmd_, np));
+        }
+        stamps.mark(&StageTimings::normalize_ms);
+        KZ_TRY(reconstruct_.record(k, cmd_, *normalized_, params.reconstruct,
+                                   params.reconstruct_enabled));
+        stamps.mark(&StageTimings::reconstruct_ms);
+        return {};
+    }
+
+    // Stage 3 (the preview's, or the hybrid one when ai takes part), stages 4-5, packing and
+    // readback, phase 1.
+    Result<void> prepare_back(ConstTensorView ai, float strength, PixelFormat out_format,
+                              const PreviewParams& params) {
+        VkKernels& k = *kernels_;
+        const int ow = params.upscale.out_width, oh = params.upscale.out_height;
+        KZ_TRY(k.ensure_buffer(download_, vk::packed_bytes(ow, oh, out_format),
+                               gpu::BufferKind::download));
+        KZ_TRY(upscale_.prepare(k, in_w_, in_h_, params.upscale, params.upscale_enabled));
+        if (hybrid_uses_ai(ai, strength)) KZ_TRY(ai_.prepare(k, ai, ow, oh));
+        if (chain_enhances(params)) KZ_TRY(enhance_.prepare(k, ow, oh));
+        if (params.temporal_enabled) {
+            KZ_TRY(temporal_.prepare(k, ow, oh));
+        } else {
+            temporal_.reset();
+        }
+        return pack_.prepare(k, ow, oh, out_format);
+    }
+
+    // Phase 2 of the same.
+    Result<void> record_back(ConstTensorView ai, float strength, PixelFormat out_format,
+                             const PreviewParams& params, Stamps& stamps) {
+        VkKernels& k = *kernels_;
+        const bool linear = chain_is_linear(params);
+        if (hybrid_uses_ai(ai, strength)) {
+            const bool blend = strength < 1.0f;
+            ai_.record_upload(cmd_);
+            stamps.mark(&StageTimings::upload_ms);
+            if (blend) {
+                KZ_TRY(upscale_.record(k, cmd_, *normalized_, reconstruct_.out, params.upscale,
+                                       params.upscale_enabled));
+            } else {
+                KZ_TRY(upscale_.record_alpha(k, cmd_, *normalized_, params.upscale,
+                                             params.upscale_enabled));
+            }
+            stamps.mark(&StageTimings::upscale_ms);
+            KZ_TRY(ai_.record_resample(k, cmd_, params.upscale.anti_ringing));
+            stamps.mark(&StageTimings::ai_resample_ms);
+            KZ_TRY(ai_.record_blend(k, cmd_, upscale_.out, strength, blend, linear));
+            stamps.mark(&StageTimings::ai_blend_ms);
+        } else {
+            KZ_TRY(upscale_.record(k, cmd_, *normalized_, reconstruct_.out, params.upscale,
+                                   params.upscale_enabled));
+            stamps.mark(&StageTimings::upscale_ms);
+        }
+        const vk::GpuFrame* cur = &upscale_.out;
+        if (chain_enhances(params)) {
+            KZ_TRY(enhance_.record(k, cmd_, *cur, reconstruct_.out, params.enhance, linear));
+            cur = &enhance_.out;
+            stamps.mark(&StageTimings::enhance_ms);
+        }
+        if (params.temporal_enabled) {
+            KZ_TRY(temporal_.record(k, cmd_, *cur, params.temporal));
+            cur = &temporal_.output();
+            stamps.mark(&StageTimings::temporal_ms);
+        }
+        KZ_TRY(pack_.record(k, cmd_, *cur, linear, out_format));
+        cmd_.barrier_compute_to_transfer();
+        const VkBufferCopy down{0, 0, vk::packed_bytes(cur->width, cur->height, out_format)};
+        vkCmdCopyBuffer(cmd_.get(), pack_.raw.get(), download_.get(), 1, &down);
+        cmd_.barrier_transfer_to_host();
+        stamps.mark(&StageTimings::download_ms);  // packing + readback
+        return {};
+    }
+
+    Result<void> submit_and_wait() {
+        auto serial = cmd_.submit();
+        if (!serial) return std::move(serial).error();
+        kernels_->release_uploads();
+        return cmd_.wait();
+    }
+
+    // After record_back's work completed: the history moves on, the output is read back and the
+    // step times are added.
+    Result<void> finish_frame(ImageView out, const PreviewParams& params, Stamps& stamps) {
+        if (params.temporal_enabled) temporal_.commit();
+        KZ_TRY(download_.invalidate());
+        const size_t out_row = static_cast<size_t>(out.width) * bytes_per_pixel(out.format);
+        const auto* result = static_cast<const std::byte*>(download_.mapped());
+        for (int y = 0; y < out.height; ++y) {
+            std::memcpy(out.row(y), result + y * out_row, out_row);
+        }
+        return stamps.add_to(timings_);
+    }
+
     std::unique_ptr<gpu::Context> context_;  // first: destroyed last
     std::unique_ptr<VkKernels> kernels_;
     gpu::CommandBuffer cmd_;
     gpu::TimestampPool timestamps_;
     gpu::Buffer upload_, raw_in_, download_;
+    size_t in_bytes_ = 0;  // of the RGBA input in upload_
+    int in_w_ = 0, in_h_ = 0;
     vk::VkNormalize normalize_;
+    vk::VkNormalizeYuv normalize_yuv_;
+    const vk::GpuFrame* normalized_ = nullptr;  // stage 1's output of the current frame
     vk::VkReconstruct reconstruct_;
     vk::VkUpscale upscale_;
     vk::VkEnhance enhance_;
     vk::VkTemporal temporal_;
     vk::VkPack pack_;
+    vk::VkModelInput model_input_;
+    vk::VkAiPicture ai_;
+    HybridState hybrid_;
     StageTimings timings_;
     std::string name_;
 };

@@ -1,7 +1,6 @@
 // Stage 3 on Vulkan: edge-directed x2 steps (gradients recomputed between steps), then a final
-// separable lanczos3 resample or a clamped copy; alpha resampled once with bicubic. Resampling
-// taps are built on the CPU by ResampleTaps (the reference's own tables) and uploaded when the
-// sizes change.
+// separable lanczos3 resample or a clamped copy (vk/resample.hpp); alpha resampled once with
+// bicubic.
 #include <algorithm>
 #include <vector>
 
@@ -11,38 +10,6 @@
 #include "stages/vk/upscale.hpp"
 
 namespace kizuna::stages::vk {
-
-namespace {
-
-uint32_t u(int v) {
-    return static_cast<uint32_t>(v);
-}
-
-// (Re)builds and queues the upload of one axis' taps when its sizes or filter changed.
-Result<void> ensure_taps(VkKernels& k, VkUpscale::Taps& t, int in, int out, ResampleFilter filter) {
-    if (t.buffer && t.in == in && t.out == out && t.filter == filter) return {};
-    ResampleTaps taps;
-    taps.build(in, out, filter);
-    const size_t n = static_cast<size_t>(taps.count) * taps.taps;
-    std::vector<uint32_t> words(2 * n + 2 * static_cast<size_t>(taps.count));
-    for (size_t i = 0; i < n; ++i) {
-        words[i] = static_cast<uint32_t>(taps.index[i]);
-        words[n + i] = std::bit_cast<uint32_t>(taps.weight[i]);
-    }
-    for (int o = 0; o < taps.count; ++o) {
-        words[2 * n + o] = static_cast<uint32_t>(taps.lo[o]);
-        words[2 * n + taps.count + o] = static_cast<uint32_t>(taps.hi[o]);
-    }
-    KZ_TRY(k.ensure_buffer(t.buffer, words.size() * sizeof(uint32_t), gpu::BufferKind::device));
-    KZ_TRY(k.queue_upload(words, t.buffer));
-    t.in = in;
-    t.out = out;
-    t.filter = filter;
-    t.taps = taps.taps;
-    return {};
-}
-
-}  // namespace
 
 Result<void> VkUpscale::prepare(VkKernels& k, int in_w, int in_h, const UpscaleParams& p,
                                 bool enabled) {
@@ -59,36 +26,14 @@ Result<void> VkUpscale::prepare(VkKernels& k, int in_w, int in_h, const UpscaleP
     KZ_TRY(k.ensure_frame(out, ow, oh));
     const bool resample_rgb = !enabled || cur_w != ow || cur_h != oh;
     if (resample_rgb) {
-        KZ_TRY(ensure_taps(k, rgb_h, cur_w, ow, ResampleFilter::lanczos3));
-        KZ_TRY(ensure_taps(k, rgb_v, cur_h, oh, ResampleFilter::lanczos3));
+        KZ_TRY(ensure_resample_taps(k, rgb_h, cur_w, ow, ResampleFilter::lanczos3));
+        KZ_TRY(ensure_resample_taps(k, rgb_v, cur_h, oh, ResampleFilter::lanczos3));
     }
-    KZ_TRY(ensure_taps(k, alpha_h, in_w, ow, ResampleFilter::bicubic));
-    KZ_TRY(ensure_taps(k, alpha_v, in_h, oh, ResampleFilter::bicubic));
+    KZ_TRY(ensure_resample_taps(k, alpha_h, in_w, ow, ResampleFilter::bicubic));
+    KZ_TRY(ensure_resample_taps(k, alpha_v, in_h, oh, ResampleFilter::bicubic));
     const size_t mid_floats =
         std::max(static_cast<size_t>(cur_h) * ow * 3, static_cast<size_t>(in_h) * ow);
     return k.ensure_buffer(mid, mid_floats * sizeof(float), gpu::BufferKind::device);
-}
-
-Result<void> VkUpscale::resample(VkKernels& k, gpu::CommandBuffer& cmd, const GpuFrame& src,
-                                 int first_plane, int planes, const Taps& h, const Taps& v,
-                                 float anti_ringing, bool clamp01) {
-    const int iw = src.width, ih = src.height, ow = out.width, oh = out.height;
-    const struct {
-        int32_t out_w, in_h, in_w;
-        float anti_ringing;
-    } hpush{ow, ih, iw, anti_ringing};
-    KZ_TRY(k.dispatch(cmd, "resample_h", {u(h.taps), u(first_plane), u(planes)},
-                      {src.buffer.get(), h.buffer.get(), mid.get()}, hpush, ow, ih));
-    cmd.barrier_compute_to_compute();
-    const struct {
-        int32_t out_w, out_h, in_h;
-        float anti_ringing;
-        int32_t clamp01;
-    } vpush{ow, oh, ih, anti_ringing, clamp01 ? 1 : 0};
-    KZ_TRY(k.dispatch(cmd, "resample_v", {u(v.taps), u(first_plane), u(planes)},
-                      {mid.get(), v.buffer.get(), out.buffer.get()}, vpush, ow, oh));
-    cmd.barrier_compute_to_compute();
-    return {};
 }
 
 Result<void> VkUpscale::record(VkKernels& k, gpu::CommandBuffer& cmd, const GpuFrame& in,
@@ -97,8 +42,8 @@ Result<void> VkUpscale::record(VkKernels& k, gpu::CommandBuffer& cmd, const GpuF
     out.width = ow;
     out.height = oh;
     if (!enabled) {
-        KZ_TRY(resample(k, cmd, in, 0, 3, rgb_h, rgb_v, p.anti_ringing, false));
-        return resample(k, cmd, in, 3, 1, alpha_h, alpha_v, 1.0f, false);
+        KZ_TRY(record_resample(k, cmd, in, out, 0, 3, rgb_h, rgb_v, mid, p.anti_ringing, false));
+        return record_alpha(k, cmd, in, p, enabled);
     }
     const int steps = upscale_steps(in.width, in.height, ow, oh);
     // The x2 step's weights and constants, computed here exactly as the reference does.
@@ -161,9 +106,16 @@ Result<void> VkUpscale::record(VkKernels& k, gpu::CommandBuffer& cmd, const GpuF
             k.dispatch(cmd, "copy_clamp", {}, {cur->buffer.get(), out.buffer.get()}, size, ow, oh));
         cmd.barrier_compute_to_compute();
     } else {
-        KZ_TRY(resample(k, cmd, *cur, 0, 3, rgb_h, rgb_v, p.anti_ringing, true));
+        KZ_TRY(record_resample(k, cmd, *cur, out, 0, 3, rgb_h, rgb_v, mid, p.anti_ringing, true));
     }
-    return resample(k, cmd, in, 3, 1, alpha_h, alpha_v, 1.0f, true);
+    return record_alpha(k, cmd, in, p, enabled);
+}
+
+Result<void> VkUpscale::record_alpha(VkKernels& k, gpu::CommandBuffer& cmd, const GpuFrame& in,
+                                     const UpscaleParams& p, bool enabled) {
+    out.width = p.out_width;
+    out.height = p.out_height;
+    return record_resample(k, cmd, in, out, 3, 1, alpha_h, alpha_v, mid, 1.0f, enabled);
 }
 
 }  // namespace kizuna::stages::vk

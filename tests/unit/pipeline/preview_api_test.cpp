@@ -5,10 +5,13 @@
 #include <cmath>
 #include <cstring>
 #include <random>
+#include <vector>
 
+#include "kizuna/convert.hpp"
 #include "kizuna/preview.hpp"
 #include "kizuna/probe.hpp"
 #include "kizuna/profile.hpp"
+#include "kizuna/yuv.hpp"
 
 namespace kizuna {
 namespace {
@@ -132,6 +135,85 @@ TEST(PreviewApi, ResetHistoryMakesTheNextFrameIndependentOfThePast) {
         ASSERT_EQ(std::memcmp(out.view().row(y), expect.view().row(y), out.width() * 4), 0)
             << "row " << y;
     }
+}
+
+// A planar Y'CbCr frame (4:2:0, limited range) with a luma ramp and neutral chroma, so its
+// decoded picture is grey (Y - 16 * 2^(bits - 8)) / (219 * 2^(bits - 8)) everywhere.
+struct GreyRamp {
+    std::vector<std::byte> y, uv;
+    YuvView view;
+    Image rgba;  // the decoded picture, RGBA32F
+};
+
+GreyRamp grey_ramp(int w, int h, int bits) {
+    GreyRamp g;
+    const size_t bps = bits > 8 ? 2 : 1;
+    const int cw = (w + 1) / 2, ch = (h + 1) / 2;
+    const int shift = bits - 8;
+    g.y.resize(bps * w * h);
+    g.uv.resize(bps * cw * ch);
+    g.rgba = Image::create(w, h, PixelFormat::rgba32f).value();
+    for (int y = 0; y < h; ++y) {
+        for (int x = 0; x < w; ++x) {
+            const int code = ((40 << shift) + (x * 600 >> (2 - shift)) / w + y) & ((1 << bits) - 1);
+            std::memcpy(g.y.data() + (static_cast<size_t>(y) * w + x) * bps, &code, bps);
+            const float v =
+                static_cast<float>(code - (16 << shift)) / static_cast<float>(219 << shift);
+            float* px = g.rgba.view().row_as<float>(y) + 4 * x;
+            px[0] = px[1] = px[2] = std::clamp(v, 0.0f, 1.0f);
+            px[3] = 1.0f;
+        }
+    }
+    for (size_t i = 0; i < static_cast<size_t>(cw) * ch; ++i) {
+        const int mid = 128 << shift;
+        std::memcpy(g.uv.data() + i * bps, &mid, bps);
+    }
+    g.view.y = g.y.data();
+    g.view.u = g.view.v = g.uv.data();
+    g.view.y_stride = static_cast<ptrdiff_t>(bps * w);
+    g.view.u_stride = g.view.v_stride = static_cast<ptrdiff_t>(bps * cw);
+    g.view.width = w;
+    g.view.height = h;
+    g.view.bit_depth = bits;
+    return g;
+}
+
+// Through the public API a Y'CbCr frame gives what its decoded RGB gives, at the output size of
+// the options; an empty output takes RGBA16F for 10-bit input (more than 8 bits survive) and
+// RGBA8 for 8-bit input.
+TEST(PreviewApi, YuvFrameIsProcessedLikeItsDecodedPicture) {
+    for (int bits : {10, 8}) {
+        auto yuv = Preview::create(performance(), {.backend = PreviewBackendKind::cpu, .scale = 2});
+        auto rgb = Preview::create(performance(), {.backend = PreviewBackendKind::cpu, .scale = 2});
+        ASSERT_TRUE(yuv.ok() && rgb.ok());
+        const GreyRamp g = grey_ramp(61, 37, bits);
+        Image out, want;
+        auto r = yuv->process(g.view, out);
+        ASSERT_TRUE(r.ok()) << r.error().message;
+        EXPECT_EQ(out.width(), 122);
+        EXPECT_EQ(out.height(), 74);
+        EXPECT_EQ(out.format(), bits > 8 ? PixelFormat::rgba16f : PixelFormat::rgba8);
+        ASSERT_TRUE(rgb->process(g.rgba.view(), want).ok());
+        ASSERT_EQ(want.format(), PixelFormat::rgba32f);
+        Image got = Image::create(out.width(), out.height(), PixelFormat::rgba32f).value();
+        ASSERT_TRUE(convert_image(out.view(), got.view()).ok());
+        float worst = 0.0f;
+        for (int y = 0; y < out.height(); ++y) {
+            for (int x = 0; x < 4 * out.width(); ++x) {
+                worst = std::max(worst, std::fabs(got.view().row_as<const float>(y)[x] -
+                                                  want.view().row_as<const float>(y)[x]));
+            }
+        }
+        // The output format's rounding: fp16 within 2.5e-4 in [0, 1], 8-bit half a code.
+        EXPECT_LE(worst, bits > 8 ? 3e-4f : 0.5f / 255.0f + 1e-6f) << bits << "-bit";
+    }
+    auto prev = Preview::create(performance(), {.backend = PreviewBackendKind::cpu});
+    ASSERT_TRUE(prev.ok());
+    Image out;
+    YuvView empty;
+    auto r = prev->process(empty, out);
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code, Errc::invalid_argument);
 }
 
 }  // namespace
