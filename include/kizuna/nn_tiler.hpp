@@ -102,6 +102,11 @@ public:
 
     const ModelInfo& info() const noexcept;
     const TileSettings& settings() const noexcept;
+    // Changes TileSettings::memory_bytes for the following runs (e.g. once the frame size, and so
+    // what the rest of a job holds, is known).
+    void set_memory_budget(uint64_t bytes) noexcept;
+    // "xnnpack" or "reference".
+    const char* backend_name() const noexcept;
 
     // The layout run() would use for a picture of height x width (no pixels touched, nothing
     // allocated beyond a plan). Errors: invalid_argument, out_of_memory (the smallest tile does

@@ -6,6 +6,7 @@
 #include "core/logging.hpp"
 #include "kizuna/probe.hpp"
 #include "pipeline/preview_params.hpp"
+#include "pipeline/stage_backend.hpp"
 #include "stages/preview_backend.hpp"
 
 namespace kizuna {
@@ -47,56 +48,6 @@ struct Preview::Impl {
     }
 };
 
-namespace {
-
-Result<std::unique_ptr<stages::PreviewBackend>> make_vulkan() {
-    return stages::make_vulkan_preview();
-}
-
-// True when some Vulkan device is a real GPU (not a CPU rasterizer such as lavapipe).
-bool real_gpu_present() {
-    auto devices = probe_vulkan_devices();
-    if (!devices) return false;
-    for (const GpuDeviceInfo& d : *devices) {
-        if (d.type != GpuDeviceType::cpu) return true;
-    }
-    return false;
-}
-
-}  // namespace
-
-PreviewBackendKind preview_backend_for(PreviewBackendKind requested) {
-    if (requested != PreviewBackendKind::auto_select) return requested;
-    return real_gpu_present() ? PreviewBackendKind::vulkan : PreviewBackendKind::cpu;
-}
-
-namespace {
-
-Result<std::unique_ptr<stages::PreviewBackend>> make_backend(const PreviewOptions& opts) {
-    switch (opts.backend) {
-        case PreviewBackendKind::reference:
-            return stages::make_reference_preview();
-        case PreviewBackendKind::cpu:
-            return stages::make_cpu_preview(opts.threads);
-        case PreviewBackendKind::vulkan:
-            return make_vulkan();
-        case PreviewBackendKind::auto_select:
-            if (preview_backend_for(opts.backend) == PreviewBackendKind::vulkan) {
-                auto vk = make_vulkan();
-                if (vk) return vk;
-                KZ_LOG_WARN("preview: Vulkan backend unavailable ({}), using the CPU backend",
-                            vk.error().message);
-            } else {
-                KZ_LOG_INFO(
-                    "preview: no GPU (only CPU Vulkan devices or none), using the CPU "
-                    "backend");
-            }
-            return stages::make_cpu_preview(opts.threads);
-    }
-    return make_error(Errc::invalid_argument, "preview: unknown backend kind");
-}
-
-}  // namespace
 
 Preview::Preview(std::unique_ptr<Impl> impl) noexcept : impl_(std::move(impl)) {}
 Preview::Preview(Preview&&) noexcept = default;
@@ -110,7 +61,7 @@ Result<Preview> Preview::create(const Profile& profile, const PreviewOptions& op
     impl->profile = profile;
     impl->opts = opts;
     impl->params = pipeline::preview_params_from_profile(profile);
-    auto backend = make_backend(opts);
+    auto backend = pipeline::make_stage_backend(opts.backend, opts.threads);
     if (!backend) return std::move(backend).error();
     impl->backend = std::move(*backend);
     return Preview(std::move(impl));

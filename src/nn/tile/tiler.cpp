@@ -323,6 +323,17 @@ const TileSettings& Tiler::settings() const noexcept {
     return impl_->settings;
 }
 
+void Tiler::set_memory_budget(uint64_t bytes) noexcept {
+    if (impl_->settings.memory_bytes == bytes) return;
+    impl_->settings.memory_bytes = bytes;
+    impl_->tile_limit = 0;  // a new budget may allow larger tiles again
+    impl_->ax.tiles.clear();
+}
+
+const char* Tiler::backend_name() const noexcept {
+    return impl_->backend->name();
+}
+
 const TileReport& Tiler::last_report() const noexcept {
     return impl_->report;
 }

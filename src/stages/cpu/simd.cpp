@@ -46,9 +46,24 @@ int64_t best_target_for(CpuLevel level) {
     return HWY_SCALAR | HWY_EMU128;  // the baseline of this Highway
 }
 
+SimdLevel level_for(CpuLevel level) {
+    switch (level) {
+        case CpuLevel::avx512:
+            return SimdLevel::avx512;
+        case CpuLevel::avx2:
+            return SimdLevel::avx2;
+        default:
+            return SimdLevel::baseline;
+    }
+}
+
+// The level of the compiler-vectorised kernels, read on every dispatch (one relaxed load).
+std::atomic<SimdLevel> current_level{SimdLevel::baseline};
+
 // Follows the cap of core/cpu_features: every Highway target better than the level allows is
 // disabled. Runs at start-up and after each set_cpu_max.
 void apply_cpu_cap() {
+    current_level.store(level_for(cpu_level()), std::memory_order_relaxed);
     const int64_t best = best_target_for(cpu_level());
     // Disable every bit below the lowest allowed bit.
     const int64_t lowest = best & -best;
@@ -65,14 +80,7 @@ const bool cap_followed = [] {
 }  // namespace
 
 SimdLevel simd_level() {
-    switch (cpu_level()) {
-        case CpuLevel::avx512:
-            return SimdLevel::avx512;
-        case CpuLevel::avx2:
-            return SimdLevel::avx2;
-        default:
-            return SimdLevel::baseline;
-    }
+    return current_level.load(std::memory_order_relaxed);
 }
 
 std::vector<std::string> simd_targets() {

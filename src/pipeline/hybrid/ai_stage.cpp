@@ -1,0 +1,174 @@
+#include "pipeline/hybrid/ai_stage.hpp"
+
+#include <fmt/format.h>
+
+#include "kizuna/log.hpp"
+#include "kizuna/text.hpp"
+
+namespace kizuna::pipeline {
+namespace {
+
+const char* kind_name(NnBackendKind kind) {
+    return kind == NnBackendKind::xnnpack ? "xnnpack" : "reference";
+}
+
+// The model's file as the user should see it: the resolved .param path when there is one.
+std::string model_location(const std::string& id) {
+    auto path = resolve_model(id);
+    return escape_for_terminal(path ? path->string() : id);
+}
+
+}  // namespace
+
+AiStage::AiStage(AiStage&&) noexcept = default;
+AiStage& AiStage::operator=(AiStage&&) noexcept = default;
+AiStage::~AiStage() = default;
+
+int AiStage::scale() const noexcept {
+    return model_ ? model_->info().scale : 1;
+}
+
+std::string_view AiStage::backend_name() const noexcept {
+    return tiler_ ? tiler_->backend_name() : "none";
+}
+
+void AiStage::set_memory_budget(uint64_t bytes) {
+    settings_.memory_bytes = bytes;
+    if (tiler_) tiler_->set_memory_budget(bytes);
+}
+
+Result<AiStage> AiStage::create(const Profile& profile, bool require_ai, Notices& notices) {
+    AiStage s;
+    s.require_ai_ = require_ai;
+    s.notices_ = &notices;
+    const AiSettings& ai = profile.ai;
+    if (!ai.enabled) return s;
+    s.model_id_ = ai.model;
+    if (ai.strength == 0.0f) {
+        log(LogLevel::info, "ai.strength is 0: the model is not run (shader-only output)");
+        return s;
+    }
+    switch (ai.backend) {
+        case BackendPreference::none:
+            if (require_ai)
+                return make_error(Errc::invalid_argument,
+                                  "--require-ai: the profile's ai.backend is \"none\"");
+            log(LogLevel::info, "ai.backend is \"none\": the model is not run (shader-only output)");
+            return s;
+        case BackendPreference::vulkan:
+            notices.add(
+                "ai.backend \"vulkan\": this build has no Vulkan neural backend yet; the model runs "
+                "on the CPU");
+            [[fallthrough]];
+        case BackendPreference::auto_select:
+        case BackendPreference::cpu:
+            s.backends_ = {NnBackendKind::xnnpack};
+            break;
+    }
+    auto model = Model::load(ai.model);
+    if (!model) {
+        const Error& e = model.error();
+        if (require_ai)
+            return make_error(e.code, fmt::format("AI model failed to load: {}: {}",
+                                                  model_location(ai.model), e.message));
+        notices.add(fmt::format("AI model failed to load: {}: {}. Falling back to shader-only.",
+                                model_location(ai.model), e.message));
+        return s;
+    }
+    if (model->info().scale != ai.scale)
+        return make_error(Errc::invalid_argument,
+                          fmt::format("ai.scale {} does not match the model {}, which upscales "
+                                      "x{}",
+                                      ai.scale, escape_for_terminal(ai.model),
+                                      model->info().scale));
+    s.model_ = std::move(*model);
+    s.session_.threads = ai.threads;
+    s.settings_.tile_size = ai.tile_size;
+    s.settings_.overlap = ai.tile_overlap;
+    KZ_TRY(s.start_backend(notices));
+    return s;
+}
+
+// Creates a tiler on the first backend of the list that starts. XNNPACK that cannot start on
+// this CPU falls back to the reference backend (correct, much slower), with a notice.
+Result<void> AiStage::start_backend(Notices& notices) {
+    while (!backends_.empty()) {
+        const NnBackendKind kind = backends_.front();
+        backends_.erase(backends_.begin());
+        session_.backend = kind;
+        auto t = Tiler::create(*model_, session_, settings_);
+        if (t) {
+            tiler_ = std::make_unique<Tiler>(std::move(*t));
+            return {};
+        }
+        if (t.error().code == Errc::invalid_argument) return std::move(t).error();
+        if (require_ai_) return std::move(t).error();
+        if (kind == NnBackendKind::xnnpack) {
+            notices.add(fmt::format("the XNNPACK backend cannot run here ({}); the model runs on the "
+                                    "reference backend, which is much slower",
+                                    t.error().message));
+            backends_.insert(backends_.begin(), NnBackendKind::reference);
+            continue;
+        }
+        notices.add(fmt::format("the {} backend cannot run the model ({}). Falling back to "
+                                "shader-only.",
+                                kind_name(kind), t.error().message));
+    }
+    tiler_.reset();
+    return {};
+}
+
+Result<void> AiStage::step_down(const Error& why, Notices& notices) {
+    const std::string from = tiler_ ? tiler_->backend_name() : "none";
+    tiler_.reset();
+    if (require_ai_) return why;
+    if (backends_.empty()) {
+        notices.add(fmt::format("AI on {} failed ({}). Falling back to shader-only for the rest "
+                                "of the job.",
+                                from, why.message));
+        return {};
+    }
+    notices.add(fmt::format("AI on {} failed ({}); trying the next backend", from, why.message));
+    return start_backend(notices);
+}
+
+void AiStage::disable(const std::string& reason, Notices& notices) {
+    if (!tiler_) return;
+    tiler_.reset();
+    backends_.clear();
+    notices.add(fmt::format("AI disabled for the rest of the job: {}", reason));
+}
+
+Result<AiStage::Outcome> AiStage::run(ConstTensorView input, TensorView output,
+                                      const UpscaleControl& control, TileReport* tiles) {
+    Outcome out;
+    TileControl tc;
+    tc.cancel = control.cancel;
+    tc.deadline = control.deadline;
+    tc.on_progress = control.on_progress;
+    while (tiler_) {
+        auto r = tiler_->run(input, output, tc);
+        const TileReport& rep = tiler_->last_report();
+        for (const std::string& e : rep.events) log(LogLevel::info, e);
+        if (tiles) *tiles = rep;
+        if (r) {
+            out.used = true;
+            return out;
+        }
+        const Error& e = r.error();
+        if (e.code == Errc::cancelled) return e;
+        if (e.code == Errc::timeout) {
+            if (require_ai_) return e;
+            out.timed_out = true;
+            out.note = e.message;
+            return out;
+        }
+        // Out of memory at the smallest tile, or a failure of the backend: next backend, else
+        // shader-only; this frame is tried again on whatever is left.
+        KZ_TRY(step_down(e, *notices_));
+    }
+    out.note = "the model is not running";
+    return out;
+}
+
+}  // namespace kizuna::pipeline

@@ -1,0 +1,68 @@
+// The neural part of the hybrid chain: the model, a tiler on the best neural backend that works,
+// and the order in which it gives up (out of memory: smaller tiles, then the next backend, then
+// shader-only). Internal to kizuna_pipeline; kizuna/upscaler.hpp states the user-visible rules.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "kizuna/error.hpp"
+#include "kizuna/models.hpp"
+#include "kizuna/nn_tiler.hpp"
+#include "kizuna/profile.hpp"
+#include "kizuna/upscaler.hpp"
+#include "pipeline/hybrid/notices.hpp"
+
+namespace kizuna::pipeline {
+
+class AiStage {
+public:
+    // Loads the profile's model when the profile asks for the AI (ai.enabled, ai.strength > 0,
+    // ai.backend not "none"); a model that cannot be loaded or run is a notice and leaves the
+    // stage inactive, or an error with require_ai. Errors also: invalid_argument when ai.scale is
+    // not the model's scale.
+    static Result<AiStage> create(const Profile& profile, bool require_ai, Notices& notices);
+
+    AiStage(AiStage&&) noexcept;
+    AiStage& operator=(AiStage&&) noexcept;
+    ~AiStage();
+
+    bool active() const noexcept { return tiler_ != nullptr; }
+    int scale() const noexcept;
+    const std::string& model_id() const noexcept { return model_id_; }
+    std::string_view backend_name() const noexcept;
+    void set_memory_budget(uint64_t bytes);
+
+    struct Outcome {
+        bool used = false;       // output holds the model's picture
+        bool timed_out = false;  // the deadline passed (the stage stays active)
+        std::string note;        // why not used
+    };
+    // Runs the model on input (3 x H x W) into output (3 x scale*H x scale*W). Out of memory and
+    // other failures step down the fallback order (notices) and retry this frame; when nothing is
+    // left the outcome is "not used". Errors: cancelled; with require_ai every fallback.
+    // tiles: when not null, receives the tiler's report of this frame.
+    Result<Outcome> run(ConstTensorView input, TensorView output, const UpscaleControl& control,
+                        TileReport* tiles);
+
+    // Stops using the model for good, with a notice.
+    void disable(const std::string& reason, Notices& notices);
+
+private:
+    AiStage() = default;
+    Result<void> start_backend(Notices& notices);
+    Result<void> step_down(const Error& why, Notices& notices);
+
+    std::optional<Model> model_;
+    std::string model_id_;
+    bool require_ai_ = false;
+    SessionOptions session_;
+    TileSettings settings_;
+    std::vector<NnBackendKind> backends_;  // still to try, in order
+    std::unique_ptr<Tiler> tiler_;         // null: inactive
+    Notices* notices_ = nullptr;           // the owner's, for fallbacks during run()
+};
+
+}  // namespace kizuna::pipeline
