@@ -54,12 +54,12 @@ struct ExportStageTimes {
 
 // One progress update. Counters only grow during an export.
 struct ExportProgress {
-    int64_t frames_done = 0;   // frames encoded (or written, for image sequences)
-    int64_t frames_total = 0;  // frames the input declares (or duration x rate); 0 = unknown
-    double elapsed_s = 0;      // wall time since the export started
-    double fps = 0;            // frames per second over the last few seconds
-    double eta_s = -1;         // estimated seconds left; -1 = unknown
-    ExportStageTimes busy;     // busy time so far
+    int64_t frames_done = 0;         // frames encoded (or written, for image sequences)
+    int64_t frames_total = 0;        // frames the input declares (or duration x rate); 0 = unknown
+    double elapsed_s = 0;            // wall time since the export started
+    double fps = 0;                  // frames per second over the last few seconds
+    double eta_s = -1;               // estimated seconds left; -1 = unknown
+    ExportStageTimes busy;           // busy time so far
     int64_t ai_fallback_frames = 0;  // frames that got the shader-only result instead of AI
     bool ai_disabled = false;        // the watchdog turned AI off for the rest of the job
     enum class State { running, finishing, done, cancelled, failed };
@@ -97,7 +97,7 @@ struct ExportOptions {
     static constexpr int default_queue_frames = 8;
     int queue_frames = default_queue_frames;  // [2, 256] per queue
     uint64_t queue_bytes = 0;  // per queue; 0 = a quarter of the budget, at most 1 GiB
-    // Frames processed at once when temporal stabilization is off (with it on, frames are
+    // Frames processed at once when temporal stabilization and AI are off (otherwise frames are
     // processed one at a time, in order). 0 = automatic: up to 4, each with an equal share of
     // the threads. [0, 64].
     int parallel_frames = 0;
@@ -141,15 +141,15 @@ struct ExportStreamReport {
 struct ExportSummary {
     std::filesystem::path output;  // the file (or the sequence pattern) written
     int in_width = 0, in_height = 0, out_width = 0, out_height = 0;
-    int64_t frames = 0;       // frames written
-    double duration_s = 0;    // of the video written
-    std::string video;        // encoder, pixel format, size and colour, e.g. "libx264 (crf 20, ..."
-    std::string processor;    // e.g. "shader-only, cpu backend, 2 frames at a time"
+    int64_t frames = 0;     // frames written
+    double duration_s = 0;  // of the video written
+    std::string video;      // encoder, pixel format, size and colour, e.g. "libx264 (crf 20, ..."
+    std::string processor;  // e.g. "shader-only, cpu backend, 2 frames at a time"
     std::vector<ExportStreamReport> streams;
-    ExportStageTimes busy;    // busy time per part
-    double wall_s = 0;        // wall time of the whole export
-    double cpu_s = 0;         // CPU time of the process during the export (user + system)
-    int threads = 0;          // hardware threads of the machine
+    ExportStageTimes busy;  // busy time per part
+    double wall_s = 0;      // wall time of the whole export
+    double cpu_s = 0;       // CPU time of the process during the export (user + system)
+    int threads = 0;        // hardware threads of the machine
     // AI: frames that ran it, frames that hit the watchdog's limit, frames that got the
     // shader-only result for any reason (limit, failure, AI off), and whether (and why) the
     // watchdog turned it off.

@@ -33,10 +33,10 @@ bool parse_in(std::string_view text, int lo, int hi, int& out) {
 }
 
 Error bad_preset(std::string_view codec, std::string_view preset, std::string_view numbers) {
-    std::string message = fmt::format(
-        "output.preset: \"{}\" is not a {} preset (allowed: {}{})", preset, codec,
-        numbers.empty() ? std::string() : fmt::format("{}, or one of ", numbers),
-        profile_detail::join_list(kNamedPresets));
+    std::string message =
+        fmt::format("output.preset: \"{}\" is not a {} preset (allowed: {}{})", preset, codec,
+                    numbers.empty() ? std::string() : fmt::format("{}, or one of ", numbers),
+                    profile_detail::join_list(kNamedPresets));
     const std::string_view near = profile_detail::nearest_match(preset, kNamedPresets);
     if (!near.empty()) message += fmt::format(" (did you mean \"{}\"?)", near);
     return make_error(Errc::invalid_argument, std::move(message));
@@ -54,16 +54,16 @@ Result<std::vector<EncoderOption>> encoder_preset_options(std::string_view codec
     }
     if (codec == "libsvtav1") {
         static constexpr int kSvt[10] = {13, 12, 11, 10, 9, 8, 6, 4, 2, 0};
-        if (named >= 0) number = kSvt[named];
+        if (named >= 0)
+            number = kSvt[named];
         else if (!parse_in(preset, 0, 13, number)) {
             return bad_preset(codec, preset, "a number 0 (slowest) to 13");
         }
         return std::vector<EncoderOption>{{"preset", std::to_string(number)}};
     }
     if (codec == "libvpx-vp9") {
-        static constexpr const char* kDeadline[10] = {"realtime", "realtime", "good", "good",
-                                                      "good",     "good",     "good", "good",
-                                                      "best",     "best"};
+        static constexpr const char* kDeadline[10] = {
+            "realtime", "realtime", "good", "good", "good", "good", "good", "good", "best", "best"};
         static constexpr int kCpuUsed[10] = {8, 6, 5, 4, 3, 2, 1, 0, 0, 0};
         if (named >= 0) {
             return std::vector<EncoderOption>{{"deadline", kDeadline[named]},
@@ -77,7 +77,8 @@ Result<std::vector<EncoderOption>> encoder_preset_options(std::string_view codec
     }
     if (codec == "libaom-av1") {
         static constexpr int kCpuUsed[10] = {8, 8, 7, 6, 5, 4, 3, 2, 1, 0};
-        if (named >= 0) number = kCpuUsed[named];
+        if (named >= 0)
+            number = kCpuUsed[named];
         else if (!parse_in(preset, 0, 8, number)) {
             return bad_preset(codec, preset, "a cpu-used number 0 (slowest) to 8");
         }

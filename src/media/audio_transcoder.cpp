@@ -115,14 +115,12 @@ struct AudioTranscoder::Impl {
         if (out_max == 0) return {};
         uint8_t** out = nullptr;
         int linesize = 0;
-        int err = av_samples_alloc_array_and_samples(&out, &linesize,
-                                                     encoder->ch_layout.nb_channels, out_max,
-                                                     encoder->sample_fmt, 0);
+        int err = av_samples_alloc_array_and_samples(
+            &out, &linesize, encoder->ch_layout.nb_channels, out_max, encoder->sample_fmt, 0);
         if (err < 0) return fail("cannot allocate", err);
-        const int got = swr_convert(swr.get(), out, out_max,
-                                    frame ? const_cast<const uint8_t**>(frame->extended_data)
-                                          : nullptr,
-                                    in_samples);
+        const int got = swr_convert(
+            swr.get(), out, out_max,
+            frame ? const_cast<const uint8_t**>(frame->extended_data) : nullptr, in_samples);
         Result<void> r;
         if (got < 0) {
             r = fail("cannot resample", got);
@@ -142,9 +140,9 @@ struct AudioTranscoder::Impl {
             if (err < 0) return fail("cannot decode", err);
             if (next_pts == AV_NOPTS_VALUE) {
                 const int64_t ts = decoded->best_effort_timestamp;
-                next_pts = ts == AV_NOPTS_VALUE
-                               ? 0
-                               : av_rescale_q(ts, in_time_base, AVRational{1, encoder->sample_rate});
+                next_pts = ts == AV_NOPTS_VALUE ? 0
+                                                : av_rescale_q(ts, in_time_base,
+                                                               AVRational{1, encoder->sample_rate});
             }
             Result<void> r = resample(decoded.get());
             av_frame_unref(decoded.get());

@@ -32,11 +32,10 @@ bool is_yuvj(int format) {
 }  // namespace
 
 std::string OutputColor::describe() const {
-    return fmt::format("{} matrix, {} range, {} primaries, {} transfer",
-                       name_or(av_color_space_name(matrix), "?"),
-                       name_or(av_color_range_name(range), "?"),
-                       name_or(av_color_primaries_name(primaries), "?"),
-                       name_or(av_color_transfer_name(transfer), "?"));
+    return fmt::format(
+        "{} matrix, {} range, {} primaries, {} transfer", name_or(av_color_space_name(matrix), "?"),
+        name_or(av_color_range_name(range), "?"), name_or(av_color_primaries_name(primaries), "?"),
+        name_or(av_color_transfer_name(transfer), "?"));
 }
 
 OutputColor export_output_color(const AVCodecParameters& src, int out_height,
@@ -52,8 +51,14 @@ OutputColor export_output_color(const AVCodecParameters& src, int out_height,
     } else {
         c.matrix = AVCOL_SPC_SMPTE170M;
     }
-    c.range = src.color_range == AVCOL_RANGE_JPEG || is_yuvj(src.format) ? AVCOL_RANGE_JPEG
-                                                                         : AVCOL_RANGE_MPEG;
+    // Full range only for a full-range Y'CbCr source; RGB sources (always full) become limited
+    // range, which every player expects of video.
+    const AVPixFmtDescriptor* desc = av_pix_fmt_desc_get(static_cast<AVPixelFormat>(src.format));
+    const bool rgb = src.color_space == AVCOL_SPC_RGB ||
+                     (desc && (desc->flags & (AV_PIX_FMT_FLAG_RGB | AV_PIX_FMT_FLAG_PAL)));
+    c.range = !rgb && (src.color_range == AVCOL_RANGE_JPEG || is_yuvj(src.format))
+                  ? AVCOL_RANGE_JPEG
+                  : AVCOL_RANGE_MPEG;
     const bool primaries_known = src.color_primaries != AVCOL_PRI_UNSPECIFIED &&
                                  src.color_primaries != AVCOL_PRI_RESERVED &&
                                  src.color_primaries != AVCOL_PRI_RESERVED0;

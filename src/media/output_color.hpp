@@ -25,7 +25,8 @@ struct OutputColor {
 //    the output's size when a file carries no tag (untagged_video_matrix: BT.709 above 576 lines,
 //    BT.601 up to 576), so that even a player that ignores tags shows the right colours; a
 //    BT.601 source that stays SD keeps its own code point (bt470bg or smpte170m);
-//  - range: full when the source is full range (tagged so, or a yuvj* format), else limited;
+//  - range: full when the source is full-range Y'CbCr (tagged so, or a yuvj* format), else
+//    limited (RGB sources too);
 //  - primaries and transfer: the source's when it has them (the gamut is not converted);
 //    otherwise from the source's size: BT.709 above 576 lines, BT.601-625 (bt470bg) for 481 to
 //    576 lines, BT.601-525 (smpte170m) up to 480; transfer BT.709 (the same curve as BT.601's);

@@ -37,8 +37,10 @@ bool fill(const std::string& name, int64_t number, std::string& out, bool& has_f
         int width = 0;
         if (j < name.size() && name[j] == '0') {
             ++j;
-            if (j < name.size() && name[j] >= '1' && name[j] <= '9') width = name[j++] - '0';
-            else return false;
+            if (j < name.size() && name[j] >= '1' && name[j] <= '9')
+                width = name[j++] - '0';
+            else
+                return false;
         } else if (j < name.size() && name[j] >= '1' && name[j] <= '9') {
             width = name[j++] - '0';
         }
@@ -55,10 +57,14 @@ bool fill(const std::string& name, int64_t number, std::string& out, bool& has_f
 OutputTarget classify_output(const std::filesystem::path& path) {
     const std::string e = lower_extension(path);
     OutputTarget t;
-    if (e == ".mkv") t.container = "matroska";
-    else if (e == ".mp4" || e == ".m4v") t.container = "mp4";
-    else if (e == ".webm") t.container = "webm";
-    else if (e == ".mov") t.container = "mov";
+    if (e == ".mkv")
+        t.container = "matroska";
+    else if (e == ".mp4" || e == ".m4v")
+        t.container = "mp4";
+    else if (e == ".webm")
+        t.container = "webm";
+    else if (e == ".mov")
+        t.container = "mov";
     if (!t.container.empty()) {
         t.form = OutputTarget::Form::video;
         return t;

@@ -36,23 +36,27 @@ Result<void> verify_output(const std::filesystem::path& file, const std::filesys
                 const double tb = av_q2d(in->streams[s]->time_base);
                 const double pts = static_cast<double>(pkt->pts) * tb;
                 start = std::min(start, pts);
-                end = std::max(end, pts + static_cast<double>(std::max<int64_t>(pkt->duration, 0)) * tb);
+                end = std::max(end,
+                               pts + static_cast<double>(std::max<int64_t>(pkt->duration, 0)) * tb);
             }
         }
         av_packet_unref(pkt.get());
     }
-    if (err != AVERROR_EOF) return av_error(shown, "verification: cannot read the output back", err);
-    if (expect.video_stream < 0 || expect.video_stream >= n) return fail("the video stream is missing");
+    if (err != AVERROR_EOF)
+        return av_error(shown, "verification: cannot read the output back", err);
+    if (expect.video_stream < 0 || expect.video_stream >= n)
+        return fail("the video stream is missing");
     const int64_t frames = packets[expect.video_stream];
     if (frames != expect.video_frames) {
-        return fail(fmt::format("{} video frames in the output, {} decoded from the input",
-                                frames, expect.video_frames));
+        return fail(fmt::format("{} video frames in the output, {} decoded from the input", frames,
+                                expect.video_frames));
     }
     const double tolerance = expect.frame_s + 1e-3;
     if (frames > 0 && (std::abs(start - expect.video_start_s) > tolerance ||
                        std::abs(end - expect.video_end_s) > tolerance)) {
-        return fail(fmt::format("the video spans {:.3f} to {:.3f} s, the input's {:.3f} to {:.3f} s",
-                                start, end, expect.video_start_s, expect.video_end_s));
+        return fail(
+            fmt::format("the video spans {:.3f} to {:.3f} s, the input's {:.3f} to {:.3f} s", start,
+                        end, expect.video_start_s, expect.video_end_s));
     }
     for (const VerifyExpectation::Stream& s : expect.streams) {
         if (s.index < 0 || s.index >= n) return fail(s.description + " is missing");

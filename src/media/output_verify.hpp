@@ -19,9 +19,9 @@ struct VerifyExpectation {
     double video_end_s = 0;    // the last picture's presentation time plus its duration
     double frame_s = 0;        // the longest picture duration: the tolerance of the time span
     struct Stream {
-        int index = -1;           // output stream index
-        std::string description;  // for messages, e.g. "stream #1 (audio, opus, eng)"
-        int64_t packets = -1;     // expected packet count; -1 = not checked (re-encoded)
+        int index = -1;                // output stream index
+        std::string description;       // for messages, e.g. "stream #1 (audio, opus, eng)"
+        int64_t packets = -1;          // expected packet count; -1 = not checked (re-encoded)
         int64_t extradata_bytes = -1;  // attachments: expected size; -1 = not checked
     };
     std::vector<Stream> streams;

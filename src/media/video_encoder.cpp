@@ -1,6 +1,7 @@
 #include "media/video_encoder.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 
 #include <fmt/format.h>
 
@@ -37,7 +38,9 @@ struct Dict {
     Dict(const Dict&) = delete;
     Dict& operator=(const Dict&) = delete;
     ~Dict() { av_dict_free(&d); }
-    void set(const std::string& k, const std::string& v) { av_dict_set(&d, k.c_str(), v.c_str(), 0); }
+    void set(const std::string& k, const std::string& v) {
+        av_dict_set(&d, k.c_str(), v.c_str(), 0);
+    }
 };
 
 }  // namespace
@@ -61,15 +64,15 @@ Result<void> check_video_encoder(const VideoEncoderSettings& s, int width, int h
                                  const std::filesystem::path& shown) {
     const AVCodec* codec = avcodec_find_encoder_by_name(s.codec.c_str());
     if (!codec) {
-        return make_error(Errc::unsupported,
-                          fmt::format("{}: the {} encoder is not in this FFmpeg build",
-                                      shown.string(), s.codec));
+        return make_error(
+            Errc::unsupported,
+            fmt::format("{}: the {} encoder is not in this FFmpeg build", shown.string(), s.codec));
     }
     KZ_TRY(core::encoder_preset_options(s.codec, s.preset));
     const int max_crf = core::encoder_max_crf(s.codec);
     if (s.crf < 0 || s.crf > max_crf) {
-        return invalid(fmt::format("output.crf: {} is outside [0, {}] for {}", s.crf, max_crf,
-                                   s.codec));
+        return invalid(
+            fmt::format("output.crf: {} is outside [0, {}] for {}", s.crf, max_crf, s.codec));
     }
     if (s.bitrate < 0) return invalid(fmt::format("--bitrate: {} is negative", s.bitrate));
     if (s.bitrate > 0 && core::encoder_is_lossless(s.codec)) {
@@ -81,20 +84,21 @@ Result<void> check_video_encoder(const VideoEncoderSettings& s, int width, int h
         supported = supported || *p == pix;
     }
     if (pix == AV_PIX_FMT_NONE || !supported) {
-        return invalid(fmt::format("output.pixel_format: {} does not encode {}", s.codec,
-                                   s.pixel_format));
+        return invalid(
+            fmt::format("output.pixel_format: {} does not encode {}", s.codec, s.pixel_format));
     }
     const AVPixFmtDescriptor* desc = av_pix_fmt_desc_get(pix);
     const bool odd_w = (width & ((1 << desc->log2_chroma_w) - 1)) != 0;
     const bool odd_h = (height & ((1 << desc->log2_chroma_h) - 1)) != 0;
     if (odd_w || odd_h) {
-        return invalid(fmt::format("{}: {} needs an even {} but the output is {}x{}; choose "
-                                   "another --size or --scale, or a 4:4:4 output.pixel_format",
-                                   shown.string(), s.pixel_format,
-                                   odd_w && odd_h ? "width and height"
-                                   : odd_w        ? "width"
-                                                  : "height",
-                                   width, height));
+        return invalid(
+            fmt::format("{}: {} needs an even {} but the output is {}x{}; choose "
+                        "another --size or --scale, or a 4:4:4 output.pixel_format",
+                        shown.string(), s.pixel_format,
+                        odd_w && odd_h ? "width and height"
+                        : odd_w        ? "width"
+                                       : "height",
+                        width, height));
     }
     for (const std::string& o : s.options) {
         std::string k, v;
@@ -139,7 +143,10 @@ Result<AvCodecContextPtr> open_video_encoder(const VideoEncoderSettings& s,
             if (s.codec == "libvpx-vp9" || s.codec == "libaom-av1") enc->bit_rate = 0;
         }
     }
+    // x265 and SVT-AV1 print to stderr themselves, not through av_log: errors only. (SVT-AV1
+    // reads SVT_LOG when the encoder starts; a value the user set is kept.)
     if (s.codec == "libx265") opts.set("x265-params", "log-level=error");
+    if (s.codec == "libsvtav1") ::setenv("SVT_LOG", "1", /*overwrite=*/0);
     if (s.codec == "libvpx-vp9" || s.codec == "libaom-av1") opts.set("row-mt", "1");
     if (s.codec == "ffv1") {
         opts.set("level", "3");
@@ -160,11 +167,11 @@ Result<AvCodecContextPtr> open_video_encoder(const VideoEncoderSettings& s,
             ffmpeg_reason);
     }
     if (const AVDictionaryEntry* left = av_dict_get(opts.d, "", nullptr, AV_DICT_IGNORE_SUFFIX)) {
-        const bool user = std::find(user_keys.begin(), user_keys.end(), left->key) != user_keys.end();
-        return invalid(fmt::format("{}{}: {} has no option \"{}\"",
-                                   user ? "--encoder-opt " : shown.string() + ": option ",
-                                   fmt::format("{}={}", left->key, left->value), s.codec,
-                                   left->key));
+        const bool user =
+            std::find(user_keys.begin(), user_keys.end(), left->key) != user_keys.end();
+        return invalid(fmt::format(
+            "{}{}: {} has no option \"{}\"", user ? "--encoder-opt " : shown.string() + ": option ",
+            fmt::format("{}={}", left->key, left->value), s.codec, left->key));
     }
     return enc;
 }

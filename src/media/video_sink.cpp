@@ -46,9 +46,9 @@ int holds(const AVOutputFormat& fmt, AVCodecID codec) {
 // Per-stream tags that describe the encoded bits of the source's video stream and would be wrong
 // for the new one (mkvmerge's statistics, the encoder's name, the source's vendor).
 bool stale_video_tag(const char* key) {
-    static const char* const kPrefixes[] = {"BPS", "DURATION", "NUMBER_OF_FRAMES",
-                                            "NUMBER_OF_BYTES", "_STATISTICS_", "ENCODER",
-                                            "encoder", "vendor_id"};
+    static const char* const kPrefixes[] = {
+        "BPS",          "DURATION", "NUMBER_OF_FRAMES", "NUMBER_OF_BYTES",
+        "_STATISTICS_", "ENCODER",  "encoder",          "vendor_id"};
     const std::string_view k(key);
     for (const char* p : kPrefixes) {
         if (k.substr(0, std::char_traits<char>::length(p)) == p) return true;
@@ -91,12 +91,11 @@ Result<std::vector<SinkStream>> plan_streams(const VideoSource& source, const Si
             s.action = SinkStream::Action::encode;
             const AVCodec* enc = avcodec_find_encoder_by_name(o.video.codec.c_str());
             if (enc && holds(fmt, enc->id) == 0) {
-                return make_error(
-                    Errc::unsupported,
-                    fmt::format("{}: {} cannot hold {} video ({}); choose another "
-                                "output.video_codec{}",
-                                o.shown.string(), label, avcodec_get_name(enc->id), o.video.codec,
-                                mkv ? "" : " or write .mkv"));
+                return make_error(Errc::unsupported,
+                                  fmt::format("{}: {} cannot hold {} video ({}); choose another "
+                                              "output.video_codec{}",
+                                              o.shown.string(), label, avcodec_get_name(enc->id),
+                                              o.video.codec, mkv ? "" : " or write .mkv"));
             }
             s.detail = "re-encoded";
         } else if (st.codecpar->codec_type == AVMEDIA_TYPE_ATTACHMENT) {
@@ -118,10 +117,10 @@ Result<std::vector<SinkStream>> plan_streams(const VideoSource& source, const Si
                                               o.audio_codec));
             }
             if (holds(fmt, enc->id) == 0) {
-                return make_error(Errc::unsupported,
-                                  fmt::format("{}: {} cannot hold {} audio (--audio-codec {})",
-                                              o.shown.string(), label, avcodec_get_name(enc->id),
-                                              o.audio_codec));
+                return make_error(
+                    Errc::unsupported,
+                    fmt::format("{}: {} cannot hold {} audio (--audio-codec {})", o.shown.string(),
+                                label, avcodec_get_name(enc->id), o.audio_codec));
             }
             s.action = SinkStream::Action::transcode;
             s.detail = "re-encoded to " + o.audio_codec;
@@ -179,7 +178,7 @@ struct VideoSink::Impl {
     AvCodecContextPtr encoder;
     OutputColor color;
     std::vector<SinkStream> plan;
-    std::vector<AVRational> in_time_base;  // by input index
+    std::vector<AVRational> in_time_base;                         // by input index
     std::map<int, std::unique_ptr<AudioTranscoder>> transcoders;  // by input index
     int video_input = -1;
     AvPacketPtr video_packet;
@@ -189,9 +188,7 @@ struct VideoSink::Impl {
     bool header_written = false;
     bool finished = false;
 
-    Error mux_error(int err) const {
-        return av_error(options.shown, "cannot write", err);
-    }
+    Error mux_error(int err) const { return av_error(options.shown, "cannot write", err); }
 
     // Under `mux`.
     Result<void> mux_locked(AVPacket& pkt) {
@@ -211,8 +208,8 @@ struct VideoSink::Impl {
             int err = avcodec_receive_packet(encoder.get(), video_packet.get());
             if (err == AVERROR(EAGAIN) || err == AVERROR_EOF) return {};
             if (err < 0) {
-                return av_error(options.shown, fmt::format("cannot encode ({})", options.video.codec),
-                                err);
+                return av_error(options.shown,
+                                fmt::format("cannot encode ({})", options.video.codec), err);
             }
             AVPacket& p = *video_packet;
             if (auto it = durations.find(p.pts); it != durations.end()) {
@@ -274,12 +271,14 @@ Result<VideoSink> VideoSink::open(const VideoSource& source, const SinkOptions& 
     s.plan = std::move(*plan);
     s.video_input = source.video_stream();
     s.video_packet.reset(av_packet_alloc());
-    if (!s.video_packet) return make_error(Errc::out_of_memory, o.shown.string() + ": out of memory");
+    if (!s.video_packet)
+        return make_error(Errc::out_of_memory, o.shown.string() + ": out of memory");
     const bool global_header = (oc->oformat->flags & AVFMT_GLOBALHEADER) != 0;
 
     // The encoder first: its parameters (and extradata) go into the video stream.
     const AVStream& vin = *in->streams[s.video_input];
-    const AVPixFmtDescriptor* desc = av_pix_fmt_desc_get(av_get_pix_fmt(o.video.pixel_format.c_str()));
+    const AVPixFmtDescriptor* desc =
+        av_pix_fmt_desc_get(av_get_pix_fmt(o.video.pixel_format.c_str()));
     const bool subsampled = desc && (desc->log2_chroma_w > 0 || desc->log2_chroma_h > 0);
     s.color = export_output_color(*vin.codecpar, o.height, subsampled);
     VideoEncoderStream es;
@@ -322,8 +321,8 @@ Result<VideoSink> VideoSink::open(const VideoSource& source, const SinkOptions& 
             if (!t) return std::move(t).error();
             s.transcoders[ps.input_index] = std::move(*t);
             av_dict_copy(&ost->metadata, ist.metadata, 0);
-            for (const char* k : {"BPS", "DURATION", "NUMBER_OF_FRAMES", "NUMBER_OF_BYTES",
-                                  "ENCODER", "encoder"}) {
+            for (const char* k :
+                 {"BPS", "DURATION", "NUMBER_OF_FRAMES", "NUMBER_OF_BYTES", "ENCODER", "encoder"}) {
                 av_dict_set(&ost->metadata, k, nullptr, 0);
             }
         } else {
@@ -355,8 +354,7 @@ Result<VideoSink> VideoSink::open(const VideoSource& source, const SinkOptions& 
     oc->avoid_negative_ts = AVFMT_AVOID_NEG_TS_DISABLED;
     err = avformat_write_header(oc, nullptr);
     if (err < 0) {
-        return with_ffmpeg_reason(av_error(o.shown, "cannot write the header", err),
-                                  ffmpeg_reason);
+        return with_ffmpeg_reason(av_error(o.shown, "cannot write the header", err), ffmpeg_reason);
     }
     s.header_written = true;
     // With that shift off, the Matroska muxer no longer adds an Opus stream's codec delay to its
@@ -366,11 +364,10 @@ Result<VideoSink> VideoSink::open(const VideoSource& source, const SinkOptions& 
         for (unsigned i = 0; i < oc->nb_streams; ++i) {
             const AVStream& st = *oc->streams[i];
             if (st.codecpar->codec_id == AV_CODEC_ID_OPUS && st.codecpar->initial_padding > 0) {
-                s.pts_shift[i] = av_rescale_q(st.codecpar->initial_padding,
-                                              AVRational{1, st.codecpar->sample_rate > 0
-                                                                ? st.codecpar->sample_rate
-                                                                : 48000},
-                                              st.time_base);
+                s.pts_shift[i] = av_rescale_q(
+                    st.codecpar->initial_padding,
+                    AVRational{1, st.codecpar->sample_rate > 0 ? st.codecpar->sample_rate : 48000},
+                    st.time_base);
             }
         }
     }
@@ -381,8 +378,8 @@ Result<VideoSink> VideoSink::open(const VideoSource& source, const SinkOptions& 
 
 Result<YuvPacker> VideoSink::make_packer() const {
     const Impl& s = *impl_;
-    return YuvPacker::create(s.options.width, s.options.height, s.encoder->pix_fmt,
-                             s.color.matrix, s.color.range, s.color.chroma);
+    return YuvPacker::create(s.options.width, s.options.height, s.encoder->pix_fmt, s.color.matrix,
+                             s.color.range, s.color.chroma);
 }
 
 std::string VideoSink::describe_video() const {

@@ -38,9 +38,9 @@ struct SinkStream {
     int input_index = -1;
     int output_index = -1;  // -1 when dropped
     Action action = Action::copy;
-    std::string description;  // SourceStream::describe()
-    std::string detail;       // e.g. "re-encoded to aac", or why it is dropped
-    int64_t packets = 0;      // packets written (video: frames given to the encoder)
+    std::string description;     // SourceStream::describe()
+    std::string detail;          // e.g. "re-encoded to aac", or why it is dropped
+    int64_t packets = 0;         // packets written (video: frames given to the encoder)
     size_t extradata_bytes = 0;  // attachments: the size of the attached file
 };
 

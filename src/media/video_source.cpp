@@ -112,7 +112,6 @@ struct VideoSource::Impl {
     std::vector<SourceStream> streams;
     int64_t next_index = 0;
     int64_t last_pts = AV_NOPTS_VALUE;
-    int64_t last_packet_pts = AV_NOPTS_VALUE;  // of the video packet last sent to the decoder
     double read_end = 0;
     double declared_end = 0;
     bool draining = false;
@@ -140,15 +139,16 @@ struct VideoSource::Impl {
     }
 
     Error decode_error(int err) const {
+        // Where decoding stopped: the end of the last picture decoded (the decoder may have been
+        // given later packets already, on its own threads).
         std::string at;
-        if (last_packet_pts != AV_NOPTS_VALUE) {
-            at = fmt::format(" (at {:.3f} s)",
-                             static_cast<double>(last_packet_pts) * av_q2d(time_base));
+        if (last_pts != AV_NOPTS_VALUE) {
+            at = fmt::format(" (after {:.3f} s)",
+                             static_cast<double>(last_pts + default_duration) * av_q2d(time_base));
         }
-        return av_error(Errc::corrupt_data, path,
-                        fmt::format("cannot decode {} frame {}{}", decoder->codec->name,
-                                    next_index, at),
-                        err);
+        return av_error(
+            Errc::corrupt_data, path,
+            fmt::format("cannot decode {} frame {}{}", decoder->codec->name, next_index, at), err);
     }
 
     // Moves the decoded frame into `picture`, converted or as Y'CbCr planes.
@@ -163,7 +163,8 @@ struct VideoSource::Impl {
         const auto format = static_cast<AVPixelFormat>(frame->format);
         if (options.keep_yuv && yuv_layout(format, bits, sub, full)) {
             if (!picture.planes) picture.planes.reset(av_frame_alloc());
-            if (!picture.planes) return make_error(Errc::out_of_memory, path.string() + ": out of memory");
+            if (!picture.planes)
+                return make_error(Errc::out_of_memory, path.string() + ": out of memory");
             av_frame_unref(picture.planes.get());
             av_frame_move_ref(picture.planes.get(), frame.get());
             const AVFrame& f = *picture.planes;
@@ -179,8 +180,8 @@ struct VideoSource::Impl {
             v.bit_depth = bits;
             v.subsampling = sub;
             v.color = color_info_from_av(
-                f.colorspace, full || f.color_range == AVCOL_RANGE_JPEG ? AVCOL_RANGE_JPEG
-                                                                        : AVCOL_RANGE_MPEG,
+                f.colorspace,
+                full || f.color_range == AVCOL_RANGE_JPEG ? AVCOL_RANGE_JPEG : AVCOL_RANGE_MPEG,
                 f.color_trc, f.color_primaries, f.chroma_location, /*still=*/false);
             if (v.color.matrix == ColorMatrix::unspecified) {
                 v.color.matrix = untagged_video_matrix(f.height);
@@ -258,8 +259,8 @@ Result<VideoSource> VideoSource::open(const fs::path& path, const Options& optio
         d.kind = kind_of(s.codecpar->codec_type);
         d.codec = avcodec_get_name(s.codecpar->codec_id);
         d.language = tag(s.metadata, "language");
-        d.title = tag(s.metadata, s.codecpar->codec_type == AVMEDIA_TYPE_ATTACHMENT ? "filename"
-                                                                                     : "title");
+        d.title = tag(s.metadata,
+                      s.codecpar->codec_type == AVMEDIA_TYPE_ATTACHMENT ? "filename" : "title");
         d.attached_picture = (s.disposition & AV_DISPOSITION_ATTACHED_PIC) != 0;
         impl->streams.push_back(std::move(d));
         if (options.video_only && static_cast<int>(i) != impl->stream) {
@@ -328,7 +329,6 @@ Result<VideoSource::Got> VideoSource::read(DecodedPicture& picture, OwnedPacket&
             packet = std::move(out);
             return Got::packet;
         }
-        s.last_packet_pts = s.packet->pts != AV_NOPTS_VALUE ? s.packet->pts : s.packet->dts;
         err = avcodec_send_packet(dec, s.packet.get());
         av_packet_unref(s.packet.get());
         if (err < 0) return with_ffmpeg_reason(s.decode_error(err), ffmpeg_reason);

@@ -20,10 +20,10 @@ namespace kizuna::media {
 // A stream of the input, as messages name it.
 struct SourceStream {
     int index = -1;
-    std::string kind;      // "video", "audio", "subtitle", "attachment", "data"
-    std::string codec;     // e.g. "opus", "subrip", "ttf"
-    std::string language;  // metadata "language"; may be empty
-    std::string title;     // metadata "title", for attachments "filename"; may be empty
+    std::string kind;               // "video", "audio", "subtitle", "attachment", "data"
+    std::string codec;              // e.g. "opus", "subrip", "ttf"
+    std::string language;           // metadata "language"; may be empty
+    std::string title;              // metadata "title", for attachments "filename"; may be empty
     bool attached_picture = false;  // a video stream holding cover art
     // e.g. "stream #2 (audio, opus, jpn, \"Commentary\")"
     std::string describe() const;

@@ -30,7 +30,8 @@ struct YuvPacker::Impl {
 
     Result<SwsContextPtr> make_context(AVPixelFormat src) const {
         SwsContextPtr sws(sws_alloc_context());
-        if (!sws) return make_error(Errc::out_of_memory, "encoder colour conversion: out of memory");
+        if (!sws)
+            return make_error(Errc::out_of_memory, "encoder colour conversion: out of memory");
         SwsContext* s = sws.get();
         int err = 0;
         auto set = [&](const char* name, int64_t v) {
@@ -61,10 +62,10 @@ struct YuvPacker::Impl {
         const int* coeffs = sws_getCoefficients(matrix);
         if (sws_setColorspaceDetails(s, coeffs, 1, coeffs, full_range ? 1 : 0, 0, 1 << 16,
                                      1 << 16) < 0) {
-            return make_error(Errc::unsupported,
-                              fmt::format("encoder: swscale cannot apply colour matrix {} to {}",
-                                          av_color_space_name(matrix),
-                                          av_get_pix_fmt_name(format)));
+            return make_error(
+                Errc::unsupported,
+                fmt::format("encoder: swscale cannot apply colour matrix {} to {}",
+                            av_color_space_name(matrix), av_get_pix_fmt_name(format)));
         }
         return sws;
     }
@@ -106,9 +107,8 @@ Result<OwnedFrame> YuvPacker::make_frame() const {
 Result<void> YuvPacker::pack(ConstImageView rgba, AVFrame& frame) {
     Impl& s = *impl_;
     if (rgba.width != s.width || rgba.height != s.height) {
-        return make_error(Errc::internal,
-                          fmt::format("encoder: a {}x{} picture for a {}x{} stream", rgba.width,
-                                      rgba.height, s.width, s.height));
+        return make_error(Errc::internal, fmt::format("encoder: a {}x{} picture for a {}x{} stream",
+                                                      rgba.width, rgba.height, s.width, s.height));
     }
     int err = av_frame_make_writable(&frame);
     if (err < 0) return av_error(Errc::out_of_memory, "encoder frame", "cannot allocate", err);

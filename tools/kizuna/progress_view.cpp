@@ -80,11 +80,12 @@ void ProgressView::update(const ExportProgress& p) {
     if (!console.tty()) {
         // On a pipe: every 5%, or every 30 s when the total is unknown.
         const auto now = std::chrono::steady_clock::now();
-        const int step = p.frames_total > 0
-                             ? static_cast<int>(20 * p.frames_done / std::max<int64_t>(p.frames_total, 1))
-                             : -1;
-        const bool due = p.frames_total > 0 ? step != last_step_
-                                            : now - last_print_ >= std::chrono::seconds(30);
+        const int step =
+            p.frames_total > 0
+                ? static_cast<int>(20 * p.frames_done / std::max<int64_t>(p.frames_total, 1))
+                : -1;
+        const bool due =
+            p.frames_total > 0 ? step != last_step_ : now - last_print_ >= std::chrono::seconds(30);
         if (!due) return;
         last_step_ = step;
         last_print_ = now;

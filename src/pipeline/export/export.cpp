@@ -77,9 +77,8 @@ std::string export_progress_json(const ExportProgress& p) {
 std::vector<std::string> export_summary_lines(const ExportSummary& s) {
     std::vector<std::string> lines;
     lines.push_back(fmt::format("wrote {}: {} frames, {:.3f} s, {}x{} -> {}x{}{}",
-                                s.output.string(), s.frames, s.duration_s, s.in_width,
-                                s.in_height, s.out_width, s.out_height,
-                                s.verified ? ", verified" : ""));
+                                s.output.string(), s.frames, s.duration_s, s.in_width, s.in_height,
+                                s.out_width, s.out_height, s.verified ? ", verified" : ""));
     lines.push_back("video: " + s.video);
     lines.push_back("processing: " + s.processor);
     for (const ExportStreamReport& r : s.streams) {
@@ -91,7 +90,8 @@ std::vector<std::string> export_summary_lines(const ExportSummary& s) {
     lines.push_back(fmt::format(
         "time: {} wall, {:.1f} fps, {:.0f}% of {} cores busy; busy time decode {:.0f}%, pre "
         "{:.0f}%, ai {:.0f}%, post {:.0f}%, encode {:.0f}%",
-        pipeline::format_seconds(s.wall_s), s.wall_s > 0 ? static_cast<double>(s.frames) / s.wall_s : 0.0,
+        pipeline::format_seconds(s.wall_s),
+        s.wall_s > 0 ? static_cast<double>(s.frames) / s.wall_s : 0.0,
         s.wall_s > 0 && s.threads > 0 ? 100.0 * s.cpu_s / (s.wall_s * s.threads) : 0.0, s.threads,
         share(s.busy.decode_s), share(s.busy.pre_s), share(s.busy.ai_s), share(s.busy.post_s),
         share(s.busy.encode_s)));

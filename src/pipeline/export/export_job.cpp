@@ -172,8 +172,7 @@ void decode_loop(media::VideoSource& source, FrameSink& sink, SlotPool<DecodedFr
                     Errc::corrupt_data,
                     fmt::format("{}: the file ends at {:.3f} s but declares {:.3f} s: it is "
                                 "truncated (stopped after frame {})",
-                                source.path().string(), read, declared,
-                                source.pictures_read())));
+                                source.path().string(), read, declared, source.pictures_read())));
             }
             break;
         }
@@ -250,8 +249,8 @@ void work_loop(FrameProcessor& processor, FramePacker& packer, bool into_slot,
             if (r.error().code == Errc::cancelled) {
                 state.stop_intake();
             } else {
-                state.fail(make_error(r.error().code, fmt::format("frame {}: {}", index,
-                                                                  r.error().message)));
+                state.fail(make_error(r.error().code,
+                                      fmt::format("frame {}: {}", index, r.error().message)));
             }
             break;
         }
@@ -343,8 +342,7 @@ Result<ExportSummary> run_export(const fs::path& input, const fs::path& output,
                     "queues of {} and {} frames",
                     input.string(), vi.width, vi.height, vi.codec_name, vi.frame_rate.to_double(),
                     vi.frame_count, output.string(), sink->describe(), processors[0]->describe(),
-                    split.workers, split.workers == 1 ? "" : "s", plan->in_slots,
-                    plan->out_slots));
+                    split.workers, split.workers == 1 ? "" : "s", plan->in_slots, plan->out_slots));
 
     // The threads. The calling thread is the encoder thread.
     ProgressThread progress(o, meter, watchdog);
@@ -395,19 +393,18 @@ Result<ExportSummary> run_export(const fs::path& input, const fs::path& output,
         return *fatal;
     }
     if (was_cancelled || input_error) {
-        const std::string kept = sink->abandon(!input_error ? o.on_interrupt ==
-                                                                  InterruptAction::keep_partial
-                                                            : true);
+        const std::string kept =
+            sink->abandon(!input_error ? o.on_interrupt == InterruptAction::keep_partial : true);
         if (input_error) {
             end_with(ExportProgress::State::failed);
             return make_error(input_error->code, describe_error_stop(*input_error, kept));
         }
         end_with(ExportProgress::State::cancelled);
-        return make_error(Errc::cancelled,
-                          fmt::format("{}: interrupted after {} of {} frames; {}", output.string(),
-                                      next, vi.frame_count > 0 ? std::to_string(vi.frame_count)
-                                                               : std::string("?"),
-                                      kept));
+        return make_error(
+            Errc::cancelled,
+            fmt::format("{}: interrupted after {} of {} frames; {}", output.string(), next,
+                        vi.frame_count > 0 ? std::to_string(vi.frame_count) : std::string("?"),
+                        kept));
     }
     if (auto r = sink->commit(o.verify); !r) {
         end_with(ExportProgress::State::failed);
@@ -424,8 +421,8 @@ Result<ExportSummary> run_export(const fs::path& input, const fs::path& output,
     s.frames = next;
     s.duration_s = sink->duration_s();
     s.video = sink->describe();
-    s.processor = fmt::format("{}, {} frame{} at a time", processors[0]->describe(),
-                              split.workers, split.workers == 1 ? "" : "s");
+    s.processor = fmt::format("{}, {} frame{} at a time", processors[0]->describe(), split.workers,
+                              split.workers == 1 ? "" : "s");
     s.streams = sink->streams();
     s.busy = meter.busy();
     s.wall_s = std::chrono::duration<double>(Clock::now() - wall0).count();

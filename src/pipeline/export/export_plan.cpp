@@ -34,16 +34,19 @@ Result<media::OutputTarget> check_export_request(const fs::path& input, const fs
         return invalid(fmt::format("parallel frames: {} is outside [0, 64]", o.parallel_frames));
     }
     if (!(o.ai_frame_limit_s > 0 && o.ai_frame_limit_s <= 86400)) {
-        return invalid(fmt::format("AI frame limit: {} s is outside (0, 86400]", o.ai_frame_limit_s));
+        return invalid(
+            fmt::format("AI frame limit: {} s is outside (0, 86400]", o.ai_frame_limit_s));
     }
     if (o.ai_disable_after < 1 || o.ai_disable_after > 1000) {
-        return invalid(fmt::format("AI disable after: {} is outside [1, 1000]", o.ai_disable_after));
+        return invalid(
+            fmt::format("AI disable after: {} is outside [1, 1000]", o.ai_disable_after));
     }
     if (o.video_bitrate < 0 || o.audio_bitrate < 0) {
         return invalid("bit rates must not be negative");
     }
     if (!(o.progress_interval_s > 0)) {
-        return invalid(fmt::format("progress interval: {} s is not positive", o.progress_interval_s));
+        return invalid(
+            fmt::format("progress interval: {} s is not positive", o.progress_interval_s));
     }
     KZ_TRY(validate_profile(o.profile));
     const media::OutputTarget target = media::classify_output(output);
@@ -79,7 +82,9 @@ WorkerSplit split_workers(const ExportOptions& o) {
     const int total = o.preview.threads > 0 ? o.preview.threads : hardware_threads();
     WorkerSplit w;
     const bool gpu = preview_backend_for(o.preview.backend) == PreviewBackendKind::vulkan;
-    if (o.profile.temporal.enabled || gpu) {
+    // AI chains use every core for one frame, and a second frame would hold a second model's
+    // memory; with temporal stabilization each frame needs the one before.
+    if (o.profile.temporal.enabled || o.profile.ai.enabled || gpu) {
         w.workers = 1;
     } else if (o.parallel_frames > 0) {
         w.workers = o.parallel_frames;
@@ -91,9 +96,8 @@ WorkerSplit split_workers(const ExportOptions& o) {
 }
 
 Result<ExportPlan> plan_export(const fs::path& output, const ExportOptions& o,
-                               const media::OutputTarget& target,
-                               const media::VideoSource& source, const FrameProcessor& processor,
-                               const WorkerSplit& split) {
+                               const media::OutputTarget& target, const media::VideoSource& source,
+                               const FrameProcessor& processor, const WorkerSplit& split) {
     ExportPlan p;
     p.target = target;
     p.sequence = target.form == media::OutputTarget::Form::sequence;
@@ -104,10 +108,10 @@ Result<ExportPlan> plan_export(const fs::path& output, const ExportOptions& o,
     processor.output_size(vi.width, vi.height, p.out_width, p.out_height);
     if (p.out_width > Image::max_side || p.out_height > Image::max_side || p.out_width < 1 ||
         p.out_height < 1) {
-        return invalid(fmt::format("{}: the output would be {}x{}, more than {} pixels a side; "
-                                   "use a smaller --scale or --size",
-                                   source.path().string(), p.out_width, p.out_height,
-                                   Image::max_side));
+        return invalid(
+            fmt::format("{}: the output would be {}x{}, more than {} pixels a side; "
+                        "use a smaller --scale or --size",
+                        source.path().string(), p.out_width, p.out_height, Image::max_side));
     }
     const bool deep = vi.bits_per_channel > 8;
     if (p.sequence) {
@@ -124,16 +128,19 @@ Result<ExportPlan> plan_export(const fs::path& output, const ExportOptions& o,
                                           : " (write .png or .tif to keep the bits)"));
         }
         int others = 0;
-        for (const media::SourceStream& s : source.streams()) others += s.index != source.video_stream();
+        for (const media::SourceStream& s : source.streams())
+            others += s.index != source.video_stream();
         if (others > 0) {
-            p.notices.push_back(fmt::format("{}: {} other stream{} (audio, subtitles, ...) {} not "
-                                            "written: an image sequence holds pictures only",
-                                            source.path().string(), others,
-                                            others == 1 ? "" : "s", others == 1 ? "is" : "are"));
+            p.notices.push_back(
+                fmt::format("{}: {} other stream{} (audio, subtitles, ...) {} not "
+                            "written: an image sequence holds pictures only",
+                            source.path().string(), others, others == 1 ? "" : "s",
+                            others == 1 ? "is" : "are"));
         }
-        p.notices.push_back(fmt::format("{}: the frames' timestamps are not kept by an image "
-                                        "sequence (frame N is file N)",
-                                        source.path().string()));
+        p.notices.push_back(
+            fmt::format("{}: the frames' timestamps are not kept by an image "
+                        "sequence (frame N is file N)",
+                        source.path().string()));
     } else {
         media::SinkOptions& s = p.sink;
         s.shown = output;
@@ -185,14 +192,15 @@ Result<ExportPlan> plan_export(const fs::path& output, const ExportOptions& o,
     job.video_codec = o.profile.output.video_codec;
     job.preset = o.profile.output.preset;
     job.pixel_format = o.profile.output.pixel_format;
-    p.queue_bytes = o.queue_bytes ? o.queue_bytes
-                                  : std::min<uint64_t>(budget.bytes() / 4, uint64_t{1} << 30);
+    p.queue_bytes =
+        o.queue_bytes ? o.queue_bytes : std::min<uint64_t>(budget.bytes() / 4, uint64_t{1} << 30);
     const auto slots = [&](uint64_t frame_bytes) {
         const uint64_t by_bytes = frame_bytes ? p.queue_bytes / frame_bytes : 256;
-        const int n = static_cast<int>(std::min<uint64_t>(by_bytes, static_cast<uint64_t>(o.queue_frames)));
+        const int n =
+            static_cast<int>(std::min<uint64_t>(by_bytes, static_cast<uint64_t>(o.queue_frames)));
         return std::max(n, split.workers + 1);
     };
-    p.in_slots = slots(export_decoded_frame_bytes(job)) ;
+    p.in_slots = slots(export_decoded_frame_bytes(job));
     p.out_slots = slots(export_output_frame_bytes(job));
     job.in_slots = p.in_slots;
     job.out_slots = p.out_slots;

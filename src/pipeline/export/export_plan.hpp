@@ -24,8 +24,8 @@ Result<media::OutputTarget> check_export_request(const std::filesystem::path& in
                                                  const ExportOptions& options);
 
 // Frames processed at once and threads per processor: one frame at a time with temporal
-// stabilization or on the GPU; otherwise options.parallel_frames, or automatically up to 4, the
-// job's threads shared out evenly.
+// stabilization, with AI, or on the GPU; otherwise options.parallel_frames, or automatically up
+// to 4, the job's threads shared out evenly.
 struct WorkerSplit {
     int workers = 1;
     int threads_each = 0;  // PreviewOptions::threads for each processor
@@ -39,8 +39,8 @@ struct ExportPlan {
     WorkerSplit split;
     int in_slots = 2;
     int out_slots = 2;
-    media::SinkOptions sink;          // video output
-    ImageWriteOptions image_write;    // image sequence output
+    media::SinkOptions sink;           // video output
+    ImageWriteOptions image_write;     // image sequence output
     std::vector<std::string> notices;  // data the output will not hold
     uint64_t memory_need = 0;
     uint64_t queue_bytes = 0;
@@ -50,8 +50,7 @@ struct ExportPlan {
 // too large, a stream the container cannot hold, encoder settings, notices under `strict`, and
 // the memory budget.
 Result<ExportPlan> plan_export(const std::filesystem::path& output, const ExportOptions& options,
-                               const media::OutputTarget& target,
-                               const media::VideoSource& source, const FrameProcessor& processor,
-                               const WorkerSplit& split);
+                               const media::OutputTarget& target, const media::VideoSource& source,
+                               const FrameProcessor& processor, const WorkerSplit& split);
 
 }  // namespace kizuna::pipeline

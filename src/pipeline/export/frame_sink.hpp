@@ -19,8 +19,8 @@ namespace kizuna::pipeline {
 // A slot of the queue between processing and the sink.
 struct OutputFrame {
     int64_t index = 0;
-    int64_t pts = 0;       // source stream time base
-    int64_t duration = 0;  // same unit; 0 = unknown
+    int64_t pts = 0;            // source stream time base
+    int64_t duration = 0;       // same unit; 0 = unknown
     Image rgba;                 // the processed picture, when the sink takes RGBA
     media::OwnedFrame encoded;  // the picture in the encoder's format, when the sink encodes
 };

@@ -24,8 +24,8 @@ ImageSequenceSink::ImageSequenceSink(const media::VideoSource& source,
         r.input_index = s.index;
         r.description = s.describe();
         r.action = s.index == source.video_stream() ? "re-encoded"
-                                                     : "not written: an image sequence holds "
-                                                       "pictures only";
+                                                    : "not written: an image sequence holds "
+                                                      "pictures only";
         streams_.push_back(std::move(r));
     }
 }

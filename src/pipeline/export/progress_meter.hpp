@@ -21,7 +21,8 @@ class ProgressMeter {
 public:
     using Clock = std::chrono::steady_clock;
 
-    explicit ProgressMeter(int64_t frames_total) : frames_total_(frames_total), start_(Clock::now()) {}
+    explicit ProgressMeter(int64_t frames_total)
+        : frames_total_(frames_total), start_(Clock::now()) {}
 
     void add_busy(Part part, double ms) noexcept {
         busy_ns_[static_cast<int>(part)].fetch_add(static_cast<int64_t>(ms * 1e6),

@@ -43,8 +43,9 @@ TEST(EncoderPresets, NamedPresetsMapToEachEncodersOwnSetting) {
 TEST(EncoderPresets, NativeNumbersInRangeOnly) {
     EXPECT_EQ(options_text("libsvtav1", "0"), "preset=0;");
     EXPECT_EQ(options_text("libsvtav1", "13"), "preset=13;");
-    EXPECT_NE(options_text("libsvtav1", "14").find("is not a libsvtav1 preset (allowed: a number "
-                                                   "0 (slowest) to 13, or one of ultrafast"),
+    EXPECT_NE(options_text("libsvtav1", "14")
+                  .find("is not a libsvtav1 preset (allowed: a number "
+                        "0 (slowest) to 13, or one of ultrafast"),
               std::string::npos);
     EXPECT_EQ(options_text("libvpx-vp9", "-3"), "deadline=good;cpu-used=-3;");
     EXPECT_NE(options_text("libvpx-vp9", "9").find("error"), std::string::npos);
@@ -67,7 +68,8 @@ TEST(EncoderPresets, ProfileValidationUsesTheTable) {
     // The profile default "medium" is valid for every encoder.
     for (std::string codec : {"libsvtav1", "libvpx-vp9", "libaom-av1", "ffv1"}) {
         const Profile p = with_encoder(codec, "medium", 30);
-        EXPECT_TRUE(validate_profile(p).ok()) << codec << ": " << validate_profile(p).error().message;
+        EXPECT_TRUE(validate_profile(p).ok())
+            << codec << ": " << validate_profile(p).error().message;
     }
     auto r = validate_profile(with_encoder("libaom-av1", "9", 30));
     ASSERT_FALSE(r.ok());
