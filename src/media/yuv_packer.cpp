@@ -11,9 +11,9 @@ extern "C" {
 #include <libavutil/pixdesc.h>
 }
 
-#include "core/half.hpp"
 #include "media/av_error.hpp"
 #include "media/av_ptr.hpp"
+#include "media/rgb_to_yuv.hpp"
 
 namespace kizuna::media {
 
@@ -24,9 +24,10 @@ struct YuvPacker::Impl {
     AVColorSpace matrix = AVCOL_SPC_BT709;
     bool full_range = false;
     AVChromaLocation chroma = AVCHROMA_LOC_UNSPECIFIED;
-    SwsContextPtr from_rgba8;   // AV_PIX_FMT_RGBA input
-    SwsContextPtr from_rgba64;  // AV_PIX_FMT_RGBA64 (native endian) input, for float pictures
-    Image scratch;              // RGBA64 rows of a float picture (storage only: rgba16f is 8 B/px)
+    SwsContextPtr from_rgba8;      // AV_PIX_FMT_RGBA input
+    YuvPlanes exact;               // the exact converter's layout (pointers set per frame)
+    bool exact_for_rgba8 = false;  // deeper than 8-bit output: swscale is not exact enough
+    std::vector<float> scratch;    // rows of the exact converter
 
     Result<SwsContextPtr> make_context(AVPixelFormat src) const {
         SwsContextPtr sws(sws_alloc_context());
@@ -88,6 +89,38 @@ Result<YuvPacker> YuvPacker::create(int width, int height, int av_pixel_format, 
     auto sws = impl->make_context(AV_PIX_FMT_RGBA);
     if (!sws) return std::move(sws).error();
     impl->from_rgba8 = std::move(*sws);
+    const AVPixFmtDescriptor* desc = av_pix_fmt_desc_get(impl->format);
+    if (!desc || desc->nb_components < 3 || (desc->flags & AV_PIX_FMT_FLAG_RGB) ||
+        !(desc->flags & AV_PIX_FMT_FLAG_PLANAR) || desc->comp[0].depth > 16 ||
+        (desc->comp[0].depth > 8 && (desc->flags & AV_PIX_FMT_FLAG_BE))) {
+        return make_error(Errc::unsupported,
+                          fmt::format("encoder: {} is not a planar Y'CbCr format kizuna writes",
+                                      desc ? desc->name : "?"));
+    }
+    YuvPlanes& e = impl->exact;
+    e.bits = desc->comp[0].depth;
+    e.sub_x = 1 << desc->log2_chroma_w;
+    e.sub_y = 1 << desc->log2_chroma_h;
+    e.full_range = impl->full_range;
+    switch (impl->matrix) {
+        case AVCOL_SPC_BT709:
+            e.kr = 0.2126, e.kb = 0.0722;
+            break;
+        case AVCOL_SPC_BT2020_NCL:
+        case AVCOL_SPC_BT2020_CL:
+            e.kr = 0.2627, e.kb = 0.0593;
+            break;
+        case AVCOL_SPC_SMPTE240M:
+            e.kr = 0.212, e.kb = 0.087;
+            break;
+        case AVCOL_SPC_FCC:
+            e.kr = 0.30, e.kb = 0.11;
+            break;
+        default:  // BT.601: bt470bg, smpte170m
+            e.kr = 0.299, e.kb = 0.114;
+            break;
+    }
+    impl->exact_for_rgba8 = e.bits > 8;
     YuvPacker packer;
     packer.impl_ = std::move(impl);
     return packer;
@@ -112,44 +145,18 @@ Result<void> YuvPacker::pack(ConstImageView rgba, AVFrame& frame) {
     }
     int err = av_frame_make_writable(&frame);
     if (err < 0) return av_error(Errc::out_of_memory, "encoder frame", "cannot allocate", err);
-    const uint8_t* src[4] = {};
-    int src_stride[4] = {};
-    SwsContext* sws = nullptr;
-    if (rgba.format == PixelFormat::rgba8) {
-        src[0] = reinterpret_cast<const uint8_t*>(rgba.data);
-        src_stride[0] = static_cast<int>(rgba.stride);
-        sws = s.from_rgba8.get();
-    } else {
-        if (!s.from_rgba64) {
-            auto ctx = s.make_context(AV_PIX_FMT_RGBA64);
-            if (!ctx) return std::move(ctx).error();
-            s.from_rgba64 = std::move(*ctx);
+    if (rgba.format != PixelFormat::rgba8 || s.exact_for_rgba8) {
+        YuvPlanes planes = s.exact;
+        for (int i = 0; i < 3; ++i) {
+            planes.data[i] = frame.data[i];
+            planes.stride[i] = frame.linesize[i];
         }
-        if (s.scratch.empty()) {
-            auto img = Image::create(s.width, s.height, PixelFormat::rgba16f);
-            if (!img) return std::move(img).error();
-            s.scratch = std::move(*img);
-        }
-        // [0, 1] -> 16-bit codes, rounded; NaN -> 0.
-        const auto code = [](float v) -> uint16_t {
-            if (!(v > 0.0f)) return 0;
-            if (v >= 1.0f) return 65535;
-            return static_cast<uint16_t>(v * 65535.0f + 0.5f);
-        };
-        for (int y = 0; y < s.height; ++y) {
-            uint16_t* d = s.scratch.view().row_as<uint16_t>(y);
-            if (rgba.format == PixelFormat::rgba32f) {
-                const float* p = rgba.row_as<const float>(y);
-                for (int i = 0; i < 4 * s.width; ++i) d[i] = code(p[i]);
-            } else {
-                const uint16_t* p = rgba.row_as<const uint16_t>(y);
-                for (int i = 0; i < 4 * s.width; ++i) d[i] = code(half_to_float(p[i]));
-            }
-        }
-        src[0] = reinterpret_cast<const uint8_t*>(s.scratch.data());
-        src_stride[0] = static_cast<int>(s.scratch.stride());
-        sws = s.from_rgba64.get();
+        rgb_to_yuv(rgba, planes, s.scratch);
+        return {};
     }
+    const uint8_t* src[4] = {reinterpret_cast<const uint8_t*>(rgba.data)};
+    const int src_stride[4] = {static_cast<int>(rgba.stride)};
+    SwsContext* sws = s.from_rgba8.get();
     const int rows = sws_scale(sws, src, src_stride, 0, s.height, frame.data, frame.linesize);
     if (rows < 0) return av_error(Errc::internal, "encoder", "swscale failed", rows);
     return {};

@@ -104,9 +104,9 @@ std::array<int, 3> codes(const std::array<double, 3>& rgb, Matrix m) {
 struct ColourCase {
     const char* name;
     int w, h;
-    const char* tags;    // ffmpeg options tagging the source, or "" for none
-    const char* scale;   // --scale of the export
-    Matrix in, out;      // the matrix the source means, the one the output must use
+    const char* tags;           // ffmpeg options tagging the source, or "" for none
+    const char* scale;          // --scale of the export
+    Matrix in, out;             // the matrix the source means, the one the output must use
     const char* out_matrix;     // ffprobe's color_space of the output
     const char* out_primaries;  // and its color_primaries (the source's, or the size rule's)
 };
@@ -126,8 +126,8 @@ TEST_P(ExportColourPatches, PatchesLandWithinOneLevelAndTheTagsAreRight) {
     write_file(dir / "in.yuv", raw);
     const std::string in = dir / "in.mkv";
     ASSERT_TRUE(ffmpeg_ok("-f rawvideo -pix_fmt yuv420p -s " + std::to_string(c.w) + "x" +
-                          std::to_string(c.h) + " -r 24 -i '" + (dir / "in.yuv") +
-                          "' -c:v ffv1 " + c.tags + " '" + in + "'"));
+                          std::to_string(c.h) + " -r 24 -i '" + (dir / "in.yuv") + "' -c:v ffv1 " +
+                          c.tags + " '" + in + "'"));
     const std::string out = dir / "out.mkv";
     auto r = run_cli("-q upscale '" + in + "' -o '" + out + "' --scale " + c.scale + kIdentity);
     ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -165,12 +165,11 @@ INSTANTIATE_TEST_SUITE_P(
                    "2", kBt601, kBt601, "smpte170m", "smpte170m"},
         // HD, tagged BT.709.
         ColourCase{"bt709_hd", 1280, 720,
-                   "-colorspace bt709 -color_primaries bt709 -color_trc bt709 -color_range tv",
-                   "1", kBt709, kBt709, "bt709", "bt709"},
+                   "-colorspace bt709 -color_primaries bt709 -color_trc bt709 -color_range tv", "1",
+                   kBt709, kBt709, "bt709", "bt709"},
         // Untagged: BT.709 above 576 lines and BT.601 up to 576, for reading and writing alike.
         ColourCase{"untagged_hd", 1280, 720, "", "1", kBt709, kBt709, "bt709", "bt709"},
-        ColourCase{"untagged_sd", 160, 120, "", "2", kBt601, kBt601, "smpte170m",
-                   "smpte170m"},
+        ColourCase{"untagged_sd", 160, 120, "", "2", kBt601, kBt601, "smpte170m", "smpte170m"},
         // SD BT.601 upscaled past 576 lines: converted to BT.709, and tagged so.
         ColourCase{"bt601_to_hd", 240, 200,
                    "-colorspace smpte170m -color_primaries smpte170m -color_trc smpte170m "

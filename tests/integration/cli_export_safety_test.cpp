@@ -22,9 +22,11 @@ namespace fs = std::filesystem;
 // encoder preset (several seconds of work even on a fast machine).
 std::string make_long_clip(const TempDir& dir) {
     const std::string in = dir / "long.mkv";
-    EXPECT_TRUE(ffmpeg_ok("-f lavfi -i testsrc2=size=320x240:rate=24 -f lavfi -i "
-                          "sine=sample_rate=48000 -t 20 -c:v libx264 -preset ultrafast -c:a aac "
-                          "'" + in + "'"));
+    EXPECT_TRUE(
+        ffmpeg_ok("-f lavfi -i testsrc2=size=320x240:rate=24 -f lavfi -i "
+                  "sine=sample_rate=48000 -t 20 -c:v libx264 -preset ultrafast -c:a aac "
+                  "'" +
+                  in + "'"));
     return in;
 }
 
@@ -63,8 +65,10 @@ TEST(ExportInterrupt, ASignalLeavesAPlayablePartialFileAndNothingUnderTheFinalNa
     fs::create_directories(outdir);
     const std::string out = (outdir / "ep.mkv").string();
     const std::string progress = dir / "progress.jsonl";
-    const pid_t pid = spawn_cli("upscale '" + in + "' -o '" + out + "' --progress none "
-                                "--progress-file '" + progress + "' --set output.preset=slow",
+    const pid_t pid = spawn_cli("upscale '" + in + "' -o '" + out +
+                                    "' --progress none "
+                                    "--progress-file '" +
+                                    progress + "' --set output.preset=slow",
                                 dir / "stdout", dir / "stderr");
     ASSERT_TRUE(wait_for_frames(progress, pid, 10)) << read_file(dir / "stderr");
     ::kill(pid, SIGTERM);
@@ -112,8 +116,10 @@ TEST(ExportDamagedInput, TruncatedAndCorruptFilesGiveAClearError) {
     EXPECT_NE(r.err.find("junk.mkv"), std::string::npos) << r.err;
     // Cut at 60%: the frames before the cut are kept, and the message says where it stopped.
     const std::string whole = dir / "whole.mkv";
-    ASSERT_TRUE(ffmpeg_ok("-f lavfi -i testsrc2=size=64x48:rate=24 -t 10 -c:v libx264 -preset "
-                          "ultrafast '" + whole + "'"));
+    ASSERT_TRUE(
+        ffmpeg_ok("-f lavfi -i testsrc2=size=64x48:rate=24 -t 10 -c:v libx264 -preset "
+                  "ultrafast '" +
+                  whole + "'"));
     const std::string bytes = read_file(whole);
     write_file(dir / "cut.mkv", bytes.substr(0, bytes.size() * 6 / 10));
     const std::string out = dir / "cut-2x.mkv";
@@ -150,9 +156,11 @@ class SmallClip : public ::testing::Test {
 protected:
     void SetUp() override {
         in_ = dir_ / "clip.mkv";
-        ASSERT_TRUE(ffmpeg_ok("-f lavfi -i testsrc2=size=64x48:rate=24 -f lavfi -i "
-                              "sine=sample_rate=48000 -t 0.5 -c:v libx264 -preset ultrafast "
-                              "-c:a aac '" + in_ + "'"));
+        ASSERT_TRUE(
+            ffmpeg_ok("-f lavfi -i testsrc2=size=64x48:rate=24 -f lavfi -i "
+                      "sine=sample_rate=48000 -t 0.5 -c:v libx264 -preset ultrafast "
+                      "-c:a aac '" +
+                      in_ + "'"));
     }
     TempDir dir_;
     std::string in_;
@@ -160,8 +168,8 @@ protected:
 
 TEST_F(SmallClip, ImageSequenceWritesEveryFrameAndSaysWhatItDrops) {
     fs::create_directories(dir_.path / "frames");
-    auto r = run_cli("upscale '" + in_ + "' -o '" + (dir_ / "frames/%04d.png") +
-                     "' --progress none");
+    auto r =
+        run_cli("upscale '" + in_ + "' -o '" + (dir_ / "frames/%04d.png") + "' --progress none");
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const auto names = names_in(dir_.path / "frames");
     ASSERT_EQ(names.size(), 12u);

@@ -29,15 +29,16 @@ protected:
         input_ = *dir_ / "rich.mkv";
         ok_ = ffmpeg_ok(
             "-f lavfi -i testsrc2=size=96x64:rate=24 -f lavfi -i sine=frequency=440:sample_rate="
-            "48000 -f lavfi -i sine=frequency=880:sample_rate=44100 -i '" + (*dir_ / "subs.srt") +
-            "' -i '" + (*dir_ / "meta.txt") +
+            "48000 -f lavfi -i sine=frequency=880:sample_rate=44100 -i '" +
+            (*dir_ / "subs.srt") + "' -i '" + (*dir_ / "meta.txt") +
             "' -t 1 -map 0:v -map 1:a -map 2:a -map 3:s -map_metadata 4 -map_chapters 4 "
             "-c:v libx264 -preset ultrafast -pix_fmt yuv420p -c:a:0 libopus -c:a:1 aac -c:s srt "
             "-metadata:s:a:0 language=jpn -metadata:s:a:0 title=Main -metadata:s:a:1 "
             "language=eng -metadata:s:a:1 title=Commentary -metadata:s:s:0 language=eng "
             "-disposition:a:0 default -disposition:a:1 comment -disposition:s:0 forced "
-            "-attach " + std::string(kFont) +
-            " -metadata:s:t mimetype=application/x-truetype-font '" + input_ + "'");
+            "-attach " +
+            std::string(kFont) + " -metadata:s:t mimetype=application/x-truetype-font '" + input_ +
+            "'");
     }
     static void TearDownTestSuite() {
         delete dir_;
@@ -55,7 +56,8 @@ bool RichMkv::ok_ = false;
 
 TEST_F(RichMkv, EveryStreamAttachmentAndChapterIsCopiedUnchanged) {
     const std::string out = *dir_ / "out.mkv";
-    auto r = run_cli("upscale '" + input_ + "' -o '" + out + "' --profile performance "
+    auto r = run_cli("upscale '" + input_ + "' -o '" + out +
+                     "' --profile performance "
                      "--progress none");
     ASSERT_EQ(r.exit_code, 0) << r.err;
 
@@ -127,10 +129,11 @@ TEST_F(RichMkv, AudioIsReencodedOnlyWhenAsked) {
 TEST(ExportTimestamps, VariableFrameRateIsKept) {
     TempDir dir;
     const std::string in = dir / "vfr.mkv";
-    ASSERT_TRUE(ffmpeg_ok("-f lavfi -i testsrc2=size=64x48:rate=24 -t 1 -vf "
-                          "\"settb=1/1000,setpts='N*40+if(gte(N,8),60,0)+if(gte(N,16),25*(N-16),"
-                          "0)'\" -fps_mode passthrough -c:v libx264 -preset ultrafast '" + in +
-                          "'"));
+    ASSERT_TRUE(
+        ffmpeg_ok("-f lavfi -i testsrc2=size=64x48:rate=24 -t 1 -vf "
+                  "\"settb=1/1000,setpts='N*40+if(gte(N,8),60,0)+if(gte(N,16),25*(N-16),"
+                  "0)'\" -fps_mode passthrough -c:v libx264 -preset ultrafast '" +
+                  in + "'"));
     const auto in_pts = packet_pts(in, "v:0");
     ASSERT_GE(in_pts.size(), 20u);
     // The fixture is irregular: its frame intervals take more than one value.
@@ -149,10 +152,12 @@ TEST(ExportTimestamps, VariableFrameRateIsKept) {
 TEST(ExportTimestamps, StreamStartOffsetsAreKept) {
     TempDir dir;
     const std::string in = dir / "offset.mkv";
-    ASSERT_TRUE(ffmpeg_ok("-f lavfi -i testsrc2=size=64x48:rate=24 -t 1 -c:v libx264 -preset "
-                          "ultrafast '" + (dir / "v.mkv") + "'"));
-    ASSERT_TRUE(ffmpeg_ok("-f lavfi -i sine=sample_rate=48000 -t 1 -c:a aac '" +
-                          (dir / "a.mka") + "'"));
+    ASSERT_TRUE(
+        ffmpeg_ok("-f lavfi -i testsrc2=size=64x48:rate=24 -t 1 -c:v libx264 -preset "
+                  "ultrafast '" +
+                  (dir / "v.mkv") + "'"));
+    ASSERT_TRUE(
+        ffmpeg_ok("-f lavfi -i sine=sample_rate=48000 -t 1 -c:a aac '" + (dir / "a.mka") + "'"));
     ASSERT_TRUE(ffmpeg_ok("-itsoffset 0.75 -i '" + (dir / "v.mkv") + "' -i '" + (dir / "a.mka") +
                           "' -map 0 -map 1 -c copy '" + in + "'"));
     const double in_v = std::stod(stream_field(in, "v:0", "start_time"));
@@ -177,9 +182,11 @@ TEST(ExportEncoders, EachEncoderWritesAVerifiedFile) {
     const std::string opus = dir / "opus.mkv";
     const std::string aac = dir / "aac.mkv";
     for (const auto& [file, codec] : {std::pair{opus, "libopus"}, std::pair{aac, "aac"}}) {
-        ASSERT_TRUE(ffmpeg_ok("-f lavfi -i testsrc2=size=64x48:rate=24 -f lavfi -i "
-                              "sine=sample_rate=48000 -t 0.4 -c:v libx264 -preset ultrafast "
-                              "-c:a " + std::string(codec) + " '" + file + "'"));
+        ASSERT_TRUE(
+            ffmpeg_ok("-f lavfi -i testsrc2=size=64x48:rate=24 -f lavfi -i "
+                      "sine=sample_rate=48000 -t 0.4 -c:v libx264 -preset ultrafast "
+                      "-c:a " +
+                      std::string(codec) + " '" + file + "'"));
     }
     const std::string& in = opus;
     const struct {
@@ -188,14 +195,16 @@ TEST(ExportEncoders, EachEncoderWritesAVerifiedFile) {
         const char* probed;
         const std::string& input;
     } cases[] = {
-        {"libx265", "x265.mp4", "hevc", aac},   {"libvpx-vp9", "vp9.webm", "vp9", opus},
-        {"libsvtav1", "svt.mkv", "av1", opus},  {"libaom-av1", "aom.mkv", "av1", opus},
-        {"ffv1", "ffv1.mkv", "ffv1", opus},     {"libx264", "x264.mov", "h264", aac},
+        {"libx265", "x265.mp4", "hevc", aac},  {"libvpx-vp9", "vp9.webm", "vp9", opus},
+        {"libsvtav1", "svt.mkv", "av1", opus}, {"libaom-av1", "aom.mkv", "av1", opus},
+        {"ffv1", "ffv1.mkv", "ffv1", opus},    {"libx264", "x264.mov", "h264", aac},
     };
     for (const auto& c : cases) {
         const std::string out = dir / c.file;
-        auto r = run_cli("upscale '" + c.input + "' -o '" + out + "' --progress none --set "
-                         "output.preset=medium --set output.video_codec=" + c.codec);
+        auto r = run_cli("upscale '" + c.input + "' -o '" + out +
+                         "' --progress none --set "
+                         "output.preset=medium --set output.video_codec=" +
+                         c.codec);
         ASSERT_EQ(r.exit_code, 0) << c.codec << ": " << r.err;
         EXPECT_NE(r.err.find("verified"), std::string::npos) << c.codec;
         EXPECT_EQ(stream_field(out, "v:0", "codec_name"), c.probed) << c.codec;

@@ -51,9 +51,8 @@ inline std::vector<std::string> packet_hashes(const std::string& file, const std
 // The presentation timestamps of a stream's packets, sorted (presentation order).
 inline std::vector<int64_t> packet_pts(const std::string& file, const std::string& spec) {
     std::vector<int64_t> pts;
-    for (const std::string& l :
-         split_lines(probe("-select_streams " + spec + " -show_entries packet=pts -of csv=p=0",
-                           file))) {
+    for (const std::string& l : split_lines(
+             probe("-select_streams " + spec + " -show_entries packet=pts -of csv=p=0", file))) {
         if (l != "N/A") pts.push_back(std::stoll(l));
     }
     std::sort(pts.begin(), pts.end());
@@ -63,17 +62,18 @@ inline std::vector<int64_t> packet_pts(const std::string& file, const std::strin
 // One field of one stream, e.g. stream_field(f, "v:0", "color_space").
 inline std::string stream_field(const std::string& file, const std::string& spec,
                                 const std::string& field) {
-    return trimmed(probe("-select_streams " + spec + " -show_entries stream=" + field +
-                             " -of default=nw=1:nk=1",
-                         file));
+    return trimmed(probe(
+        "-select_streams " + spec + " -show_entries stream=" + field + " -of default=nw=1:nk=1",
+        file));
 }
 
 // Every stream as "index|type|codec|language|title|filename|dispositions" lines.
 inline std::vector<std::string> stream_list(const std::string& file) {
-    return split_lines(probe("-show_entries stream=index,codec_type,codec_name:stream_tags="
-                             "language,title,filename,mimetype:stream_disposition=default,forced,"
-                             "comment -of compact=p=0",
-                             file));
+    return split_lines(
+        probe("-show_entries stream=index,codec_type,codec_name:stream_tags="
+              "language,title,filename,mimetype:stream_disposition=default,forced,"
+              "comment -of compact=p=0",
+              file));
 }
 
 inline std::vector<std::string> chapter_list(const std::string& file) {
@@ -81,10 +81,10 @@ inline std::vector<std::string> chapter_list(const std::string& file) {
 }
 
 inline int64_t count_packets(const std::string& file, const std::string& spec) {
-    const std::string s = trimmed(probe(
-        "-count_packets -select_streams " + spec + " -show_entries stream=nb_read_packets -of "
-                                                   "csv=p=0",
-        file));
+    const std::string s = trimmed(probe("-count_packets -select_streams " + spec +
+                                            " -show_entries stream=nb_read_packets -of "
+                                            "csv=p=0",
+                                        file));
     return s.empty() ? -1 : std::stoll(s);
 }
 

@@ -64,8 +64,11 @@ class TestProcessor final : public FrameProcessor {
 public:
     TestProcessor(std::vector<int64_t> slow, bool all_slow, int jitter_ms, int cancel_at,
                   std::atomic<bool>* cancel)
-        : slow_(std::move(slow)), all_slow_(all_slow), jitter_ms_(jitter_ms),
-          cancel_at_(cancel_at), cancel_(cancel) {}
+        : slow_(std::move(slow)),
+          all_slow_(all_slow),
+          jitter_ms_(jitter_ms),
+          cancel_at_(cancel_at),
+          cancel_(cancel) {}
 
     Result<void> process(const DecodedFrame& in, Image& out, const FrameControl& control,
                          FrameReport& report) override {
@@ -74,7 +77,8 @@ public:
             std::this_thread::sleep_for(std::chrono::milliseconds((in.index * 7919) % jitter_ms_));
         }
         report = FrameReport{};
-        const bool slow = all_slow_ || std::find(slow_.begin(), slow_.end(), in.index) != slow_.end();
+        const bool slow =
+            all_slow_ || std::find(slow_.begin(), slow_.end(), in.index) != slow_.end();
         if (control.ai_allowed && control.deadline) {
             if (slow) {
                 std::this_thread::sleep_until(*control.deadline + std::chrono::milliseconds(1));
@@ -153,8 +157,9 @@ TEST(ExportJob, AnInjectedSlowFrameFallsBackAloneAndIsCounted) {
     EXPECT_EQ(s->ai_frames, 11);
     EXPECT_FALSE(s->ai_disabled);
     const auto lines = export_summary_lines(*s);
-    EXPECT_TRUE(contains_line(lines, "AI: 11 frames upscaled by the model, 1 shader-only "
-                                     "fallbacks, 1 over the watchdog's limit"));
+    EXPECT_TRUE(contains_line(lines,
+                              "AI: 11 frames upscaled by the model, 1 shader-only "
+                              "fallbacks, 1 over the watchdog's limit"));
 }
 
 TEST(ExportJob, FiveSlowFramesFromTheStartTurnAiOffWithTheMeasuredTime) {
@@ -172,8 +177,9 @@ TEST(ExportJob, FiveSlowFramesFromTheStartTurnAiOffWithTheMeasuredTime) {
               std::string::npos)
         << s->ai_note;
     const auto lines = export_summary_lines(*s);
-    EXPECT_TRUE(contains_line(lines, "12 shader-only fallbacks, 5 over the watchdog's limit; "
-                                     "turned off for the rest of the job"));
+    EXPECT_TRUE(contains_line(lines,
+                              "12 shader-only fallbacks, 5 over the watchdog's limit; "
+                              "turned off for the rest of the job"));
     EXPECT_TRUE(contains_line(lines, "--ai-frame-limit"));
 }
 
