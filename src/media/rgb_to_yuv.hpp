@@ -12,10 +12,10 @@
 namespace kizuna::media {
 
 struct YuvPlanes {
-    uint8_t* data[3] = {};        // Y, Cb, Cr
-    ptrdiff_t stride[3] = {};     // bytes
-    int bits = 8;                 // 8: one byte per sample; 9..16: little-endian uint16
-    int sub_x = 2, sub_y = 2;     // chroma subsampling: 4:2:0 is 2, 2; 4:2:2 2, 1; 4:4:4 1, 1
+    uint8_t* data[3] = {};     // Y, Cb, Cr
+    ptrdiff_t stride[3] = {};  // bytes
+    int bits = 8;              // 8: one byte per sample; 9..16: little-endian uint16
+    int sub_x = 2, sub_y = 2;  // chroma subsampling: 4:2:0 is 2, 2; 4:2:2 2, 1; 4:4:4 1, 1
     double kr = 0.2126, kb = 0.0722;
     bool full_range = false;
 };

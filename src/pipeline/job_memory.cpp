@@ -15,8 +15,13 @@
 //   the same at 2000^2 / 4000^2                                2710 / 10721 MiB
 //   models run realesrgan-x4plus-anime, xnnpack, 375^2         1226 MiB
 //   models run realcugan-up2x / waifu2x-cunet, ref, 375^2      686 MiB
-// tests/unit/pipeline/job_memory_test.cpp holds these figures as the floor each estimate must
-// stay above (and a ceiling it must stay under, so that the budget does not refuse jobs that fit).
+//   export, performance, 1280x720 -> 2560x1440 x264 veryfast / medium   586 / 648 MiB
+//   the same from 10-bit into yuv420p10le (RGBA32F pictures)            1079 MiB
+//   export 1920x1080 -> 3840x2160 x264 ultrafast                         579 MiB
+//   export 1280x720 -> PNG sequence 2560x1440                            300 MiB
+// tests/unit/pipeline/job_memory_test.cpp and export_memory_test.cpp hold these figures as the
+// floor each estimate must stay above (and a ceiling it must stay under, so that the budget does
+// not refuse jobs that fit).
 #include "kizuna/job_memory.hpp"
 
 #include <algorithm>

@@ -51,7 +51,8 @@ std::array<double, 3> expected_ycc(double r, double g, double b, double kr, doub
     const double k = std::ldexp(1.0, bits - 8);
     if (full) {
         const double max = std::ldexp(1.0, bits) - 1;
-        return {y * max, cb * max + std::ldexp(1.0, bits - 1), cr * max + std::ldexp(1.0, bits - 1)};
+        return {y * max, cb * max + std::ldexp(1.0, bits - 1),
+                cr * max + std::ldexp(1.0, bits - 1)};
     }
     return {(16 + 219 * y) * k, (128 + 224 * cb) * k, (128 + 224 * cr) * k};
 }
@@ -107,8 +108,8 @@ TEST(YuvPacker, FlatColoursMatchTheMatrixFormulas) {
          false, 8},
         {PixelFormat::rgba8, AV_PIX_FMT_YUV420P, AVCOL_SPC_SMPTE170M, AVCOL_RANGE_MPEG, 0.299,
          0.114, false, 8},
-        {PixelFormat::rgba8, AV_PIX_FMT_YUV420P, AVCOL_SPC_BT709, AVCOL_RANGE_JPEG, 0.2126,
-         0.0722, true, 8},
+        {PixelFormat::rgba8, AV_PIX_FMT_YUV420P, AVCOL_SPC_BT709, AVCOL_RANGE_JPEG, 0.2126, 0.0722,
+         true, 8},
         {PixelFormat::rgba32f, AV_PIX_FMT_YUV420P10LE, AVCOL_SPC_BT709, AVCOL_RANGE_MPEG, 0.2126,
          0.0722, false, 10},
         {PixelFormat::rgba32f, AV_PIX_FMT_YUV420P10LE, AVCOL_SPC_BT2020_NCL, AVCOL_RANGE_MPEG,
@@ -122,9 +123,8 @@ TEST(YuvPacker, FlatColoursMatchTheMatrixFormulas) {
         const auto want = expected_ycc(q(r), q(g), q(b), c.kr, c.kb, c.full, c.bits);
         const auto got = pack_flat(c.in, r, g, b, c.out, c.matrix, c.range);
         for (int i = 0; i < 3; ++i) {
-            EXPECT_NEAR(got[i], want[i], 1.0)
-                << "matrix " << c.matrix << " range " << c.range << " bits " << c.bits
-                << " plane " << i;
+            EXPECT_NEAR(got[i], want[i], 1.0) << "matrix " << c.matrix << " range " << c.range
+                                              << " bits " << c.bits << " plane " << i;
         }
     }
 }
@@ -163,20 +163,20 @@ AVCodecParameters params(AVColorSpace matrix, AVColorRange range, AVColorPrimari
 TEST(ExportOutputColour, TheRuleForTagsAndUntaggedSources) {
     using media::export_output_color;
     // Untagged SD staying SD: BT.601 throughout (525-line primaries up to 480 lines).
-    auto c = export_output_color(params(AVCOL_SPC_UNSPECIFIED, AVCOL_RANGE_UNSPECIFIED,
-                                        AVCOL_PRI_UNSPECIFIED, AVCOL_TRC_UNSPECIFIED, 480,
-                                        AV_PIX_FMT_YUV420P),
-                                 480, true);
+    auto c = export_output_color(
+        params(AVCOL_SPC_UNSPECIFIED, AVCOL_RANGE_UNSPECIFIED, AVCOL_PRI_UNSPECIFIED,
+               AVCOL_TRC_UNSPECIFIED, 480, AV_PIX_FMT_YUV420P),
+        480, true);
     EXPECT_EQ(c.matrix, AVCOL_SPC_SMPTE170M);
     EXPECT_EQ(c.range, AVCOL_RANGE_MPEG);
     EXPECT_EQ(c.primaries, AVCOL_PRI_SMPTE170M);
     EXPECT_EQ(c.transfer, AVCOL_TRC_BT709);
     EXPECT_EQ(c.chroma, AVCHROMA_LOC_LEFT);
     // 576 lines: 625-line primaries; upscaled to 1152 lines: the BT.709 matrix.
-    c = export_output_color(params(AVCOL_SPC_UNSPECIFIED, AVCOL_RANGE_UNSPECIFIED,
-                                   AVCOL_PRI_UNSPECIFIED, AVCOL_TRC_UNSPECIFIED, 576,
-                                   AV_PIX_FMT_YUV420P),
-                            1152, true);
+    c = export_output_color(
+        params(AVCOL_SPC_UNSPECIFIED, AVCOL_RANGE_UNSPECIFIED, AVCOL_PRI_UNSPECIFIED,
+               AVCOL_TRC_UNSPECIFIED, 576, AV_PIX_FMT_YUV420P),
+        1152, true);
     EXPECT_EQ(c.matrix, AVCOL_SPC_BT709);
     EXPECT_EQ(c.primaries, AVCOL_PRI_BT470BG);
     // Tagged BT.601 (bt470bg) staying SD keeps its own code point; its tags are kept.
@@ -195,10 +195,10 @@ TEST(ExportOutputColour, TheRuleForTagsAndUntaggedSources) {
     EXPECT_EQ(c.transfer, AVCOL_TRC_SMPTE2084);
     EXPECT_EQ(c.chroma, AVCHROMA_LOC_UNSPECIFIED);
     // yuvj is full range; RGB sources become limited.
-    EXPECT_EQ(export_output_color(params(AVCOL_SPC_UNSPECIFIED, AVCOL_RANGE_UNSPECIFIED,
-                                         AVCOL_PRI_UNSPECIFIED, AVCOL_TRC_UNSPECIFIED, 720,
-                                         AV_PIX_FMT_YUVJ420P),
-                                  720, true)
+    EXPECT_EQ(export_output_color(
+                  params(AVCOL_SPC_UNSPECIFIED, AVCOL_RANGE_UNSPECIFIED, AVCOL_PRI_UNSPECIFIED,
+                         AVCOL_TRC_UNSPECIFIED, 720, AV_PIX_FMT_YUVJ420P),
+                  720, true)
                   .range,
               AVCOL_RANGE_JPEG);
     EXPECT_EQ(export_output_color(params(AVCOL_SPC_RGB, AVCOL_RANGE_JPEG, AVCOL_PRI_BT709,
@@ -242,8 +242,10 @@ TEST(TempOutput, CommitDiscardAndPartial) {
 TEST(VideoSource, PicturesInOrderAndEveryOtherPacketHandedOut) {
     TempDir dir;
     const fs::path file = dir / "av.mkv";
-    ffmpeg("-f lavfi -i testsrc2=size=64x48:rate=24 -f lavfi -i sine=sample_rate=48000 -t 0.5 "
-           "-c:v libx264 -preset ultrafast -bf 2 -c:a flac '" + file.string() + "'");
+    ffmpeg(
+        "-f lavfi -i testsrc2=size=64x48:rate=24 -f lavfi -i sine=sample_rate=48000 -t 0.5 "
+        "-c:v libx264 -preset ultrafast -bf 2 -c:a flac '" +
+        file.string() + "'");
     auto src = media::VideoSource::open(file, {});
     ASSERT_TRUE(src.ok()) << src.error().message;
     ASSERT_EQ(src->streams().size(), 2u);
@@ -287,8 +289,10 @@ TEST(VideoSource, PicturesInOrderAndEveryOtherPacketHandedOut) {
 TEST(VerifyOutput, AMismatchIsAnErrorNamingIt) {
     TempDir dir;
     const fs::path file = dir / "v.mkv";
-    ffmpeg("-f lavfi -i testsrc2=size=64x48:rate=24 -f lavfi -i sine=sample_rate=48000 -t 0.5 "
-           "-c:v libx264 -preset ultrafast -c:a flac '" + file.string() + "'");
+    ffmpeg(
+        "-f lavfi -i testsrc2=size=64x48:rate=24 -f lavfi -i sine=sample_rate=48000 -t 0.5 "
+        "-c:v libx264 -preset ultrafast -c:a flac '" +
+        file.string() + "'");
     media::VerifyExpectation e;
     e.video_stream = 0;
     e.video_frames = 12;
