@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Sets up a Debian 12 machine for KizunaSR and builds it. Idempotent: packages already present
-# are skipped by apt, the models are fetched once, and the build is incremental.
+# are skipped by apt, the models are fetched once, the test clip is rendered once, and the build
+# is incremental.
 #
 #   scripts/setup.sh [--no-build] [--build-dir DIR] [extra cmake args...]
 set -euo pipefail
@@ -29,8 +30,10 @@ packages=(
     libzimg-dev libhwy-dev libxnnpack-dev libpthreadpool-dev
     # Vulkan: headers, loader, glslc, and Mesa's software device (lavapipe) for machines without a GPU
     libvulkan-dev glslc mesa-vulkan-drivers vulkan-tools
-    # peers and fixtures: ffmpeg/ffprobe, real anime stills for the quality benchmark
-    ffmpeg renpy-thequestion
+    # peers and fixtures: ffmpeg/ffprobe, real anime stills and music (renpy-thequestion), a real
+    # 2D character animation and the renderer that draws it (synfig, synfig-examples: the export
+    # test clip), a TrueType font for the attachment tests
+    ffmpeg renpy-thequestion synfig synfig-examples fonts-dejavu-core
 )
 
 sudo_cmd=()
@@ -49,6 +52,9 @@ if [[ ${#missing[@]} -gt 0 ]]; then
 fi
 
 scripts/fetch-models.sh
+# The export's real test clip: prologue_kid.sif drawn by synfig at 288x504, 5 s, with music
+# (~/.cache/kizuna/media/prologue_kid-288x504.mkv; about a minute, once).
+scripts/render-clip.sh >/dev/null
 
 if [[ $build -eq 1 ]]; then
     cmake -S . -B "$build_dir" -G Ninja -DCMAKE_BUILD_TYPE=Release "${cmake_args[@]}"

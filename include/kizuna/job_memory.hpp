@@ -6,6 +6,8 @@
 #pragma once
 
 #include <cstdint>
+#include <filesystem>
+#include <string>
 
 #include "kizuna/image.hpp"
 #include "kizuna/media.hpp"
@@ -64,5 +66,33 @@ uint64_t estimate_still_preview_bytes(const ImageHeader& input, const PreviewJob
 uint64_t estimate_still_model_bytes(const ImageHeader& input, const ModelInfo& info,
                                     NnBackendKind backend, const ImageWriteOptions& write,
                                     const std::filesystem::path& output) noexcept;
+
+// An export (kizuna/export.hpp) at its peak: the decoder and its reference pictures, the
+// queue of decoded pictures, each worker's chain and buffers, the queue of pictures for the
+// encoder, the encoder (its look-ahead and reference frames, per output pixel as measured for
+// each codec and preset) and the muxer.
+struct ExportJob {
+    int in_width = 0;
+    int in_height = 0;
+    int in_bits = 8;         // bits per channel of the coded source
+    bool yuv_input = false;  // decoded pictures go to processing as Y'CbCr (no RGBA copy)
+    int out_width = 0;
+    int out_height = 0;
+    int workers = 1;     // frames processed at once
+    int in_slots = 2;    // decoded pictures queued (including those being processed)
+    int out_slots = 2;   // processed pictures queued (including the one being encoded)
+    PreviewJob preview;  // one worker's chain
+    bool image_sequence = false;
+    ImageWriteOptions sequence_write;      // image sequences: how each file is written
+    std::filesystem::path sequence_name;   // image sequences: a file name (for its format)
+    std::string video_codec = "libx264";   // video: the encoder
+    std::string preset = "medium";         // video: output.preset
+    std::string pixel_format = "yuv420p";  // video: output.pixel_format
+    int threads = 0;                       // hardware threads (0: read from the machine)
+};
+// The bytes of one slot of each queue.
+uint64_t export_decoded_frame_bytes(const ExportJob& job) noexcept;
+uint64_t export_output_frame_bytes(const ExportJob& job) noexcept;
+uint64_t estimate_export_bytes(const ExportJob& job) noexcept;
 
 }  // namespace kizuna

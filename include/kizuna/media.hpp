@@ -21,8 +21,9 @@ namespace kizuna {
 //  - Sources of <= 8 bits per channel give RGBA8; deeper sources give RGBA32F with values in
 //    [0, 1] (16-bit values are exact: v / 65535).
 //  - A missing alpha channel becomes fully opaque (255 or 1.0). Gray and palette expand to RGB.
-//  - YUV sources are converted with the frame's own matrix and range (unspecified matrix: BT.601
-//    below 720 lines, BT.709 from 720; unspecified range: limited, except JPEG which is full);
+//  - YUV sources are converted with the frame's own matrix and range (unspecified matrix: BT.709
+//    above 576 lines, BT.601 up to 576, as stage 1 decides; unspecified range: limited, except
+//    JPEG which is full);
 //    the result's ColorInfo records the matrix and range used and the transfer, primaries and
 //    chroma siting from the file. RGB sources get matrix rgb, range full.
 // Errors (one line naming the file): not_found (no such file), invalid_argument (a directory),
@@ -164,6 +165,21 @@ private:
     struct Impl;
     std::unique_ptr<Impl> impl_;
 };
+
+// Whether a file is a still image or a video, from its content: a file that FFmpeg reads with
+// one of its image demuxers (PNG, JPEG, TIFF, WebP, BMP, ... one picture) is a still; anything
+// else with a video stream (MKV, MP4, WebM, MOV, AVI, GIF, APNG, ...) is a video. Errors as
+// VideoReader::open; a file with no video stream at all is unsupported.
+enum class MediaKind { still, video };
+Result<MediaKind> probe_media_kind(const std::filesystem::path& path);
+
+// The picture shown at `at_s` seconds of the video (presentation time, as a player counts it
+// from the stream's first picture): the last picture that starts at or before it. Converted as
+// VideoReader::read_frame converts. `frame` (when not null) gets its timestamps. Errors as
+// VideoReader, and invalid_argument when at_s is negative or past the last picture (the message
+// gives the video's length).
+Result<Image> read_video_frame(const std::filesystem::path& path, double at_s,
+                               VideoFrameInfo* frame = nullptr);
 
 // Routes FFmpeg's log (av_log) into kizuna::log: messages are assembled into whole lines per
 // thread, prefixed as FFmpeg prefixes them ("[png @ 0x...] "), and mapped to levels (panic, fatal,

@@ -12,8 +12,8 @@ constexpr int kAiScales[] = {1, 2, 3, 4};
 constexpr int kImageBitDepths[] = {8, 16};
 // In BackendPreference order.
 constexpr std::string_view kBackends[] = {"auto", "vulkan", "cpu", "none"};
-constexpr std::string_view kVideoCodecs[] = {"libx264", "libx265", "libsvtav1", "libvpx-vp9",
-                                             "libaom-av1"};
+constexpr std::string_view kVideoCodecs[] = {"libx264",    "libx265",    "libsvtav1",
+                                             "libvpx-vp9", "libaom-av1", "ffv1"};
 constexpr std::string_view kPixelFormats[] = {"yuv420p", "yuv420p10le", "yuv444p", "yuv444p10le"};
 
 #define KZ_PROFILE_REF(member) [](Profile& p) -> FieldRef { return &p.member; }

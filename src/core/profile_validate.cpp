@@ -3,17 +3,14 @@
 
 #include <fmt/format.h>
 
+#include "core/encoder_presets.hpp"
 #include "core/profile_schema.hpp"
 #include "kizuna/profile.hpp"
 
 namespace kizuna {
 namespace {
 
-constexpr std::string_view kX26xPresets[] = {"ultrafast", "superfast", "veryfast", "faster",
-                                             "fast",      "medium",    "slow",     "slower",
-                                             "veryslow",  "placebo"};
 constexpr std::string_view kSvtAv1PixelFormats[] = {"yuv420p", "yuv420p10le"};
-constexpr int kX26xMaxCrf = 51;
 
 Error invalid(std::string message) {
     return make_error(Errc::invalid_argument, std::move(message));
@@ -49,18 +46,11 @@ Result<void> check_tiles(const AiSettings& ai) {
 }
 
 Result<void> check_encoder(const OutputSettings& out) {
-    const bool x26x = out.video_codec == "libx264" || out.video_codec == "libx265";
-    if (x26x && out.crf > kX26xMaxCrf)
-        return invalid(fmt::format("output.crf: {} is outside [0, {}] for {}", out.crf, kX26xMaxCrf,
+    const int max_crf = core::encoder_max_crf(out.video_codec);
+    if (out.crf > max_crf)
+        return invalid(fmt::format("output.crf: {} is outside [0, {}] for {}", out.crf, max_crf,
                                    out.video_codec));
-    if (x26x && !contains(kX26xPresets, out.preset)) {
-        std::string message =
-            fmt::format("output.preset: \"{}\" is not a {} preset (allowed: {})", out.preset,
-                        out.video_codec, profile_detail::join_list(kX26xPresets));
-        const std::string_view near = profile_detail::nearest_match(out.preset, kX26xPresets);
-        if (!near.empty()) message += fmt::format(" (did you mean \"{}\"?)", near);
-        return invalid(message);
-    }
+    KZ_TRY(core::encoder_preset_options(out.video_codec, out.preset));
     if (out.video_codec == "libsvtav1" && !contains(kSvtAv1PixelFormats, out.pixel_format))
         return invalid(
             fmt::format("output.pixel_format: \"{}\" is not supported by libsvtav1 (allowed: {})",

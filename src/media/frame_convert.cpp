@@ -85,7 +85,8 @@ AVColorSpace resolve_matrix(AVColorSpace cs, int height) {
         case AVCOL_SPC_BT2020_CL:
             return cs;
         default:
-            return height >= 720 ? AVCOL_SPC_BT709 : AVCOL_SPC_SMPTE170M;
+            return untagged_video_matrix(height) == ColorMatrix::bt709 ? AVCOL_SPC_BT709
+                                                                       : AVCOL_SPC_SMPTE170M;
     }
 }
 
@@ -107,6 +108,10 @@ ColorMatrix matrix_from_av(AVColorSpace cs) {
 }
 
 }  // namespace
+
+ColorMatrix untagged_video_matrix(int height) noexcept {
+    return height > 576 ? ColorMatrix::bt709 : ColorMatrix::bt601;
+}
 
 int max_component_depth(AVPixelFormat format) {
     const AVPixFmtDescriptor* desc = av_pix_fmt_desc_get(format);

@@ -18,9 +18,14 @@ ColorInfo color_info_from_av(AVColorSpace matrix, AVColorRange range,
                              AVColorTransferCharacteristic trc, AVColorPrimaries primaries,
                              AVChromaLocation chroma, bool still);
 
+// The matrix of a Y'CbCr picture that does not say: BT.709 above 576 lines, BT.601 up to 576
+// (SD: 480 and 576 lines). Stage 1 (src/stages/normalize.hpp) follows the same rule, so decoding
+// here or there gives the same colours.
+ColorMatrix untagged_video_matrix(int height) noexcept;
+
 // Converts frames to RGBA8 (sources of <= 8 bits per component) or RGBA32F in [0, 1] (deeper
-// sources). YUV uses the frame's matrix and range; an unspecified matrix means BT.601 below 720
-// lines and BT.709 from 720; an unspecified range means limited (full for yuvj* formats).
+// sources). YUV uses the frame's matrix and range; an unspecified matrix follows
+// untagged_video_matrix; an unspecified range means limited (full for yuvj* formats).
 // The scaler context and scratch buffer are kept and reused while the frame's size, format and
 // colour metadata stay the same. Not thread safe.
 class FrameConverter {

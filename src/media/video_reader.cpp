@@ -1,18 +1,14 @@
 // VideoReader: demux + decode the best video stream, frames converted to RGBA.
-#include <cmath>
 #include <vector>
 
 #include <fmt/format.h>
-
-extern "C" {
-#include <libavutil/pixdesc.h>
-}
 
 #include "kizuna/media.hpp"
 #include "media/av_error.hpp"
 #include "media/decoder.hpp"
 #include "media/frame_convert.hpp"
 #include "media/media_input.hpp"
+#include "media/video_info.hpp"
 
 namespace kizuna {
 
@@ -93,31 +89,9 @@ Result<VideoReader> VideoReader::open(const fs::path& path) {
         return make_error(Errc::out_of_memory, path.string() + ": out of memory");
     }
 
-    const AVCodecParameters& par = *st.codecpar;
     impl->time_base = st.time_base;
-    impl->frame_rate = st.avg_frame_rate.num > 0 ? st.avg_frame_rate : st.r_frame_rate;
-    VideoInfo& info = impl->info;
-    info.width = par.width;
-    info.height = par.height;
-    info.frame_rate = {impl->frame_rate.num, impl->frame_rate.den};
-    info.time_base = {st.time_base.num, st.time_base.den};
-    if (st.duration != AV_NOPTS_VALUE && st.duration > 0) {
-        info.duration_s = static_cast<double>(st.duration) * av_q2d(st.time_base);
-    } else if (fmt->duration != AV_NOPTS_VALUE && fmt->duration > 0) {
-        info.duration_s = static_cast<double>(fmt->duration) / AV_TIME_BASE;
-    }
-    if (st.nb_frames > 0) {
-        info.frame_count = st.nb_frames;
-    } else if (impl->frame_rate.num > 0) {
-        info.frame_count = std::llround(info.duration_s * av_q2d(impl->frame_rate));
-    }
-    info.codec_name = impl->decoder->codec->name;
-    const auto pix = static_cast<AVPixelFormat>(par.format);
-    const char* pix_name = av_get_pix_fmt_name(pix);
-    info.pixel_format_name = pix_name ? pix_name : "unknown";
-    info.bits_per_channel = pix_name ? max_component_depth(pix) : 0;
-    info.color = color_info_from_av(par.color_space, par.color_range, par.color_trc,
-                                    par.color_primaries, par.chroma_location, /*still=*/false);
+    impl->frame_rate = stream_frame_rate(st);
+    impl->info = video_info_of(*fmt, st, *impl->decoder);
     VideoReader reader;
     reader.impl_ = std::move(impl);
     return reader;

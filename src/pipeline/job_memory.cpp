@@ -15,13 +15,19 @@
 //   the same at 2000^2 / 4000^2                                2710 / 10721 MiB
 //   models run realesrgan-x4plus-anime, xnnpack, 375^2         1226 MiB
 //   models run realcugan-up2x / waifu2x-cunet, ref, 375^2      686 MiB
-// tests/unit/pipeline/job_memory_test.cpp holds these figures as the floor each estimate must
-// stay above (and a ceiling it must stay under, so that the budget does not refuse jobs that fit).
+//   export, performance, 1280x720 -> 2560x1440 x264 veryfast / medium   586 / 648 MiB
+//   the same from 10-bit into yuv420p10le (RGBA32F pictures)            1079 MiB
+//   export 1920x1080 -> 3840x2160 x264 ultrafast                         579 MiB
+//   export 1280x720 -> PNG sequence 2560x1440                            300 MiB
+// tests/unit/pipeline/job_memory_test.cpp and export_memory_test.cpp hold these figures as the
+// floor each estimate must stay above (and a ceiling it must stay under, so that the budget does
+// not refuse jobs that fit).
 #include "kizuna/job_memory.hpp"
 
 #include <algorithm>
 #include <cmath>
 #include <string>
+#include <thread>
 
 namespace kizuna {
 namespace {
@@ -202,6 +208,92 @@ uint64_t estimate_still_model_bytes(const ImageHeader& input, const ModelInfo& i
     return program_base_bytes() + estimate_image_read_bytes(input) + in_tensor +
            estimate_model_run_bytes(info, input.width, input.height, backend) +
            image_bytes(w, h, f) + estimate_image_write_bytes(w, h, write, output);
+}
+
+namespace {
+
+// Bytes per sample of an encoder pixel format and its samples per pixel.
+void yuv_layout_of(const std::string& pixel_format, double& bytes_per_sample,
+                   double& samples_per_pixel) {
+    bytes_per_sample = pixel_format.find("10") != std::string::npos ? 2.0 : 1.0;
+    samples_per_pixel = pixel_format.find("444") != std::string::npos ? 3.0 : 1.5;
+}
+
+// Resident bytes per output pixel of each encoder, beyond the frames it is given: measured
+// (peak RSS less the same run with -c:v rawvideo) on 1280x720 and 3840x2160 testsrc2, 2 threads:
+//   x264 ultrafast 20 / 11, veryfast 100, medium 210 / 103, slow 247; x265 medium 205;
+//   svt-av1 preset 8 245; vp9 good cpu-used 2 149; aom cpu-used 6 199; ffv1 139 (720p / 4K).
+// Every encoder also keeps about a frame per thread: 4 bytes per pixel per hardware thread.
+double encoder_bytes_per_pixel(const std::string& codec, const std::string& preset) {
+    if (codec == "libx264") {
+        if (preset == "ultrafast" || preset == "superfast") return 30;
+        if (preset == "veryfast" || preset == "faster" || preset == "fast") return 130;
+        if (preset == "medium") return 240;
+        return 340;
+    }
+    if (codec == "libx265") return 280;
+    if (codec == "libsvtav1") return 330;
+    if (codec == "libvpx-vp9") return 240;
+    if (codec == "libaom-av1") return 280;
+    return 180;  // ffv1 and anything else
+}
+
+}  // namespace
+
+uint64_t export_decoded_frame_bytes(const ExportJob& j) noexcept {
+    const uint64_t px = pixels(j.in_width, j.in_height);
+    if (j.yuv_input) {
+        // A reference to the decoder's picture: up to 4:4:4, 2 bytes per sample, padded.
+        return (j.in_bits > 8 ? 2 : 1) * 3 * px + 256 * 1024;
+    }
+    return image_bytes(j.in_width, j.in_height,
+                       j.in_bits > 8 ? PixelFormat::rgba32f : PixelFormat::rgba8);
+}
+
+uint64_t export_output_frame_bytes(const ExportJob& j) noexcept {
+    if (j.image_sequence) {
+        return image_bytes(j.out_width, j.out_height,
+                           j.in_bits > 8 ? PixelFormat::rgba32f : PixelFormat::rgba8);
+    }
+    double bps = 1, spp = 1.5;
+    yuv_layout_of(j.pixel_format, bps, spp);
+    return static_cast<uint64_t>(bps * spp *
+                                 static_cast<double>(pixels(j.out_width, j.out_height))) +
+           256 * 1024;
+}
+
+uint64_t estimate_export_bytes(const ExportJob& j) noexcept {
+    const int threads = j.threads > 0
+                            ? j.threads
+                            : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+    const uint64_t in_px = pixels(j.in_width, j.in_height);
+    const uint64_t out_px = pixels(j.out_width, j.out_height);
+    // The decoder: a picture per frame thread plus up to 16 references, 4:4:4 at 2 bytes per
+    // sample at most, and the packets the demuxer holds.
+    const uint64_t decoder =
+        static_cast<uint64_t>(threads + 16) * (j.in_bits > 8 ? 6 : 3) * in_px + 32 * kMiB;
+    // Each worker: its chain, its processed picture (the chain's output format) and, for video,
+    // the packer's 16-bit scratch of deep pictures.
+    const PixelFormat work_format = j.in_bits > 8 ? PixelFormat::rgba32f : PixelFormat::rgba8;
+    uint64_t per_worker = estimate_preview_bytes(j.preview);
+    if (!j.image_sequence) {
+        per_worker += image_bytes(j.out_width, j.out_height, work_format);
+        if (j.in_bits > 8) per_worker += 8 * out_px;
+    }
+    uint64_t sink = 0;
+    if (j.image_sequence) {
+        sink = estimate_image_write_bytes(j.out_width, j.out_height, j.sequence_write,
+                                          j.sequence_name);
+    } else {
+        const double k = encoder_bytes_per_pixel(j.video_codec, j.preset) + 4.0 * threads;
+        double bps = 1, spp = 1.5;
+        yuv_layout_of(j.pixel_format, bps, spp);
+        sink = static_cast<uint64_t>(k * bps * static_cast<double>(out_px)) + 32 * kMiB;
+    }
+    return program_base_bytes() + decoder +
+           static_cast<uint64_t>(std::max(j.in_slots, 1)) * export_decoded_frame_bytes(j) +
+           static_cast<uint64_t>(std::max(j.workers, 1)) * per_worker +
+           static_cast<uint64_t>(std::max(j.out_slots, 1)) * export_output_frame_bytes(j) + sink;
 }
 
 }  // namespace kizuna

@@ -1,4 +1,8 @@
-// kizuna upscale IN -o OUT: the shader-only preview path on a still image.
+// kizuna upscale IN -o OUT: a still image through the shader-only preview path, or a video
+// exported (export_run.cpp). The input's content and the output's name decide which:
+//   still  -> image                      the preview path
+//   video  -> video file / image sequence the export
+//   video  -> image with --at TIME        the preview path on the frame shown at TIME
 #include <CLI/CLI.hpp>
 
 #include <chrono>
@@ -12,6 +16,7 @@
 #include "commands.hpp"
 #include "console.hpp"
 #include "job_limits.hpp"
+#include "kizuna/export.hpp"
 #include "kizuna/job_memory.hpp"
 #include "kizuna/log.hpp"
 #include "kizuna/media.hpp"
@@ -20,31 +25,25 @@
 #include "kizuna/profile.hpp"
 #include "options.hpp"
 #include "still_loss.hpp"
+#include "upscale_args.hpp"
 
 namespace kizuna::cli {
-namespace {
 
 namespace fs = std::filesystem;
-
-struct UpscaleArgs {
-    std::string input;
-    std::string output;
-    std::string profile = "performance";
-    NumberOption scale;
-    NumberOption size;
-    std::string backend = "auto";
-    NumberOption threads;
-    std::vector<std::string> overrides;
-    JobLimits limits;
-};
 
 int fail(const Error& e) {
     Console::instance().error(e.message);
     return 1;
 }
 
-// The options as PreviewOptions, every number checked.
-Result<PreviewOptions> preview_options(const UpscaleArgs& a) {
+Result<Profile> upscale_profile(const UpscaleArgs& a) {
+    auto profile = resolve_profile(a.profile);
+    if (!profile) return std::move(profile).error();
+    KZ_TRY(apply_overrides(*profile, a.overrides));
+    return profile;
+}
+
+Result<PreviewOptions> upscale_preview_options(const UpscaleArgs& a) {
     PreviewOptions opts;
     auto backend = parse_preview_backend(a.backend);
     if (!backend) {
@@ -68,14 +67,15 @@ Result<PreviewOptions> preview_options(const UpscaleArgs& a) {
     return opts;
 }
 
-int run_upscale(const UpscaleArgs& a) {
-    auto opts = preview_options(a);
+namespace {
+
+int run_upscale_still(const UpscaleArgs& a, bool video_frame) {
+    auto opts = upscale_preview_options(a);
     if (!opts) return fail(opts.error());
     auto budget = budget_of(a.limits);
     if (!budget) return fail(budget.error());
-    auto profile = resolve_profile(a.profile);
+    auto profile = upscale_profile(a);
     if (!profile) return fail(profile.error());
-    if (auto r = apply_overrides(*profile, a.overrides); !r) return fail(r.error());
 
     // Everything that can be checked before any pixel is read: a long run never fails at its end
     // for a reason known at its start, and never writes over one of its inputs (the profile file
@@ -121,8 +121,25 @@ int run_upscale(const UpscaleArgs& a) {
                              over_budget_hint(need, "a smaller input, --scale or --size"));
     };
     ImageReadInfo info;
-    auto input = read_image(a.input, ropts, &info);
-    if (!input) return fail(input.error());
+    Result<Image> input = Error{};
+    if (video_frame) {
+        auto at = parse_time_option(a.at, "--at");
+        if (!at) return fail(at.error());
+        VideoFrameInfo frame;
+        input = read_video_frame(a.input, *at, &frame);
+        if (!input) return fail(input.error());
+        ImageHeader& h = info.header;
+        h.width = input->width();
+        h.height = input->height();
+        h.bits_per_channel = input->format() == PixelFormat::rgba8 ? 8 : 16;
+        h.codec = "video frame";
+        if (auto r = ropts.admit(h); !r) return fail(r.error());
+        log(LogLevel::info,
+            fmt::format("{}: frame {} at {:.3f} s", a.input, frame.index, frame.pts_s));
+    } else {
+        input = read_image(a.input, ropts, &info);
+        if (!input) return fail(input.error());
+    }
     if (auto r = check_still_losses(a.limits, a.input, info, input->view(), a.output, *caps,
                                     /*job_keeps_alpha=*/true, wopts,
                                     caps->max_bit_depth >= 16
@@ -154,14 +171,67 @@ int run_upscale(const UpscaleArgs& a) {
     return 0;
 }
 
+int run_upscale(const UpscaleArgs& a) {
+    const bool at_given = a.at_option && a.at_option->count() > 0;
+    auto kind = probe_media_kind(a.input);
+    if (!kind) return fail(kind.error());
+    const ExportOutputKind out = export_output_kind(a.output);
+    if (*kind == MediaKind::still) {
+        if (out == ExportOutputKind::video || out == ExportOutputKind::image_sequence) {
+            return fail(make_error(Errc::invalid_argument,
+                                   fmt::format("{}: a still image upscales to an image (.png, "
+                                               ".jpg, .tif, .webp), not to {}",
+                                               a.input, a.output)));
+        }
+        if (at_given) {
+            return fail(make_error(Errc::invalid_argument,
+                                   fmt::format("--at: {} is a still image, not a video", a.input)));
+        }
+        return run_upscale_still(a, false);
+    }
+    switch (out) {
+        case ExportOutputKind::image:
+            if (!at_given) {
+                return fail(make_error(
+                    Errc::invalid_argument,
+                    fmt::format("{} is a video and {} a single image: export every frame to a "
+                                "video (.mkv, .mp4, .webm, .mov) or an image sequence (e.g. "
+                                "frames/%06d.png), or pick one frame with --at TIME",
+                                a.input, a.output)));
+            }
+            return run_upscale_still(a, true);
+        case ExportOutputKind::video:
+        case ExportOutputKind::image_sequence:
+            if (at_given) {
+                return fail(make_error(Errc::invalid_argument,
+                                       "--at picks one frame for a single image output; a video "
+                                       "or image sequence output takes every frame"));
+            }
+            return run_video_export(a);
+        case ExportOutputKind::unknown:
+            break;
+    }
+    return fail(make_error(Errc::unsupported,
+                           fmt::format("{}: not a video name (.mkv, .mp4, .webm, .mov), an image "
+                                       "sequence pattern (e.g. frames/%06d.png) or an image "
+                                       "(.png, .jpg, .tif, .webp)",
+                                       a.output)));
+}
+
 }  // namespace
 
 void register_upscale(CLI::App& app, Action& run) {
     auto a = std::make_shared<UpscaleArgs>();
-    auto* cmd =
-        app.add_subcommand("upscale", "Upscale a still image with the real-time shader path");
-    cmd->add_option("input", a->input, "Input image (PNG, JPEG, WebP, TIFF, BMP, ...)")->required();
-    cmd->add_option("-o,--output", a->output, "Output image (.png, .jpg, .tif, .webp)")->required();
+    auto* cmd = app.add_subcommand(
+        "upscale",
+        "Upscale a still image, or export a video (every other stream copied), with the "
+        "profile's chain");
+    cmd->add_option("input", a->input, "Input image (PNG, JPEG, WebP, TIFF, ...) or video")
+        ->required();
+    cmd->add_option("-o,--output", a->output,
+                    "Output: an image (.png, .jpg, .tif, .webp), a video (.mkv, .mp4, .webm, "
+                    ".mov) or an image sequence (e.g. frames/%06d.png)")
+        ->required();
     cmd->add_option("-p,--profile", a->profile, "Built-in profile name or JSON file")
         ->capture_default_str();
     auto* scale =
@@ -174,6 +244,50 @@ void register_upscale(CLI::App& app, Action& run) {
     cmd->add_option("--set", a->overrides,
                     "Override a profile value, e.g. --set stages.enhance.saturation=1.2");
     add_job_limit_options(cmd, a->limits, /*with_strict=*/true);
+    a->at_option = cmd->add_option("--at", a->at,
+                                   "Video to a single image: the time of the frame, seconds or "
+                                   "[HH:]MM:SS[.frac]");
+    auto* video = "Video export";
+    cmd->add_option("--bitrate", a->bitrate,
+                    "Average video bit rate, e.g. 8M or 2500k (default: constant quality, "
+                    "output.crf)")
+        ->group(video);
+    cmd->add_option("--encoder-opt", a->encoder_options,
+                    "Pass an option to the video encoder as it is, KEY=VALUE (repeatable), e.g. "
+                    "tune=animation")
+        ->group(video);
+    cmd->add_option("--audio-codec", a->audio_codec,
+                    "Re-encode every audio stream with this FFmpeg encoder (aac, libopus, flac, "
+                    "...); default: copy")
+        ->group(video);
+    cmd->add_option("--audio-bitrate", a->audio_bitrate, "Bit rate for --audio-codec, e.g. 192k")
+        ->group(video);
+    add_number_option(cmd, "--queue-frames", a->queue_frames,
+                      "Frames queued before and after processing (2 to 256, default 8; fewer "
+                      "when they would take more than a quarter of the memory budget)")
+        ->group(video);
+    add_number_option(cmd, "--parallel-frames", a->parallel_frames,
+                      "Frames processed at once when temporal stabilization is off (0 = auto, "
+                      "up to 64)")
+        ->group(video);
+    add_number_option(cmd, "--ai-frame-limit", a->ai_frame_limit,
+                      "Seconds of AI inference a frame may take before it gets the shader-only "
+                      "result (default 30; 5 in a row turn AI off)")
+        ->group(video);
+    cmd->add_option("--progress", a->progress,
+                    "line (a live line), json (one JSON object per update on stderr) or none")
+        ->capture_default_str()
+        ->group(video);
+    cmd->add_option("--progress-file", a->progress_file,
+                    "Also write each progress update as a JSON line to this file")
+        ->group(video);
+    cmd->add_option("--on-interrupt", a->on_interrupt,
+                    "On Ctrl-C or SIGTERM: keep (finish a playable NAME.partial.EXT) or remove")
+        ->capture_default_str()
+        ->group(video);
+    cmd->add_flag("--no-verify", a->no_verify,
+                  "Skip reading the output back (frame count, duration, packet counts)")
+        ->group(video);
     cmd->callback([&run, a] { run = [a] { return run_upscale(*a); }; });
 }
 

@@ -82,6 +82,15 @@ void Console::finish_progress() {
     std::fflush(stderr);
 }
 
+void Console::raw_line(std::string_view line) {
+    std::lock_guard lock(mutex_);
+    clear_progress_locked();
+    std::fwrite(line.data(), 1, line.size(), stderr);
+    std::fputc('\n', stderr);
+    if (!progress_.empty() && tty_) std::fputs(progress_.c_str(), stderr);
+    std::fflush(stderr);
+}
+
 void Console::error(std::string_view message) {
     std::lock_guard lock(mutex_);
     clear_progress_locked();

@@ -32,6 +32,13 @@ public:
     // "kizuna: error: <message>" on stderr, whatever the log level.
     void error(std::string_view message);
 
+    // One line on stderr as it is (e.g. a JSON progress object), around the progress line like
+    // a log line. The caller guarantees it holds no terminal control bytes.
+    void raw_line(std::string_view line);
+
+    // Whether stderr is a terminal (install() decides).
+    bool tty() const noexcept { return tty_; }
+
 private:
     void clear_progress_locked();
     std::mutex mutex_;

@@ -2,6 +2,13 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cctype>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include <fmt/format.h>
+
 #include "kizuna/parse_number.hpp"
 
 namespace kizuna::cli {
@@ -44,6 +51,69 @@ Result<int> int_option(const NumberOption& o, int min, int max, int fallback) {
 Result<double> decimal_option(const NumberOption& o, double min, double max, double fallback) {
     if (!o.given()) return fallback;
     return parse_decimal(o.text, min, max, name_of(o));
+}
+
+Result<double> parse_time_option(const std::string& text, const std::string& name) {
+    // Split on ':' into at most three fields; the last may have a fraction.
+    std::vector<std::string> fields;
+    size_t start = 0;
+    for (;;) {
+        const size_t colon = text.find(':', start);
+        fields.push_back(text.substr(start, colon == std::string::npos ? colon : colon - start));
+        if (colon == std::string::npos) break;
+        start = colon + 1;
+    }
+    const auto bad = [&] {
+        return make_error(Errc::invalid_argument,
+                          fmt::format("{}: \"{}\" is not a time (seconds such as 12.5, or "
+                                      "[HH:]MM:SS such as 1:02.5)",
+                                      name, text));
+    };
+    if (fields.size() > 3) return bad();
+    if (fields.size() == 1) {
+        auto s = parse_decimal(fields[0], 0, 1e9, name);
+        if (!s) return std::move(s).error();
+        return *s;
+    }
+    double total = 0;
+    for (size_t i = 0; i + 1 < fields.size(); ++i) {
+        auto v = parse_integer(fields[i], 0, i == 0 && fields.size() == 3 ? 1000000 : 59, name);
+        if (!v) return bad();
+        total = total * 60 + static_cast<double>(*v);
+    }
+    auto sec = parse_decimal(fields.back(), 0, 59.999999, name);
+    if (!sec || fields.back().empty() || fields.back()[0] == '-' || fields.back()[0] == '+') {
+        return bad();
+    }
+    return total * 60 + *sec;
+}
+
+Result<int64_t> parse_bit_rate(const std::string& text, int64_t min, int64_t max,
+                               const std::string& name) {
+    std::string number = text;
+    double factor = 1;
+    if (!number.empty()) {
+        const char last =
+            static_cast<char>(std::tolower(static_cast<unsigned char>(number.back())));
+        if (last == 'k' || last == 'm' || last == 'g') {
+            factor = last == 'k' ? 1e3 : last == 'm' ? 1e6 : 1e9;
+            number.pop_back();
+        }
+    }
+    auto v = parse_decimal(number, 0, 1e15, name);
+    if (!v) {
+        return make_error(Errc::invalid_argument,
+                          fmt::format("{}: \"{}\" is not a bit rate (bits per second, e.g. 8M, "
+                                      "2500k)",
+                                      name, text));
+    }
+    const double bits = *v * factor;
+    if (bits < static_cast<double>(min) || bits > static_cast<double>(max)) {
+        return make_error(
+            Errc::invalid_argument,
+            fmt::format("{}: \"{}\" is outside [{}, {}] bits per second", name, text, min, max));
+    }
+    return static_cast<int64_t>(std::llround(bits));
 }
 
 }  // namespace kizuna::cli

@@ -3,6 +3,7 @@
 // nothing wrapped, zero or NaN never taken for "not given".
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 
@@ -36,5 +37,14 @@ CLI::Option* add_number_option(CLI::App* cmd, const std::string& flags, NumberOp
 Result<int> int_option(const NumberOption& o, int min, int max, int fallback);
 // The same for a decimal number.
 Result<double> decimal_option(const NumberOption& o, double min, double max, double fallback);
+
+// A time in a video for --at: seconds ("12.5") or [HH:]MM:SS[.fraction] ("1:02.5",
+// "0:01:02"); minutes and seconds fields below 60. Errors name `name` and the text.
+Result<double> parse_time_option(const std::string& text, const std::string& name);
+
+// A bit rate: a number of bits per second with an optional k, M or G suffix (powers of 1000,
+// case-insensitive), e.g. "8M", "2500k", "192000"; inside [min, max] bits per second.
+Result<int64_t> parse_bit_rate(const std::string& text, int64_t min, int64_t max,
+                               const std::string& name);
 
 }  // namespace kizuna::cli

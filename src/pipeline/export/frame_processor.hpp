@@ -1,0 +1,74 @@
+// The processing step of an export, between the decoder and the encoder: one decoded picture in,
+// one processed RGBA picture out. The export chooses an implementation through
+// make_frame_processor() (processor_factory.hpp), the one place where the shader-only chain and
+// the hybrid AI chain are told apart.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "kizuna/error.hpp"
+#include "kizuna/image.hpp"
+#include "media/decoded_picture.hpp"
+
+namespace kizuna::pipeline {
+
+using DecodedFrame = media::DecodedPicture;
+
+// Per-frame control handed to process().
+struct FrameControl {
+    // When set, AI inference that is still running at this time stops (checked between tiles)
+    // and the frame gets the shader-only result; report.ai_timed_out says so.
+    std::optional<std::chrono::steady_clock::time_point> deadline;
+    // When set and true, the processor may stop early and return Errc::cancelled.
+    const std::atomic<bool>* cancel = nullptr;
+    // False once the watchdog has turned AI off for the job: the processor runs shader-only.
+    bool ai_allowed = true;
+};
+
+// What happened to one frame.
+struct FrameReport {
+    bool ai_used = false;       // the neural upscale produced this frame's stage 3
+    bool ai_timed_out = false;  // inference passed FrameControl::deadline
+    // With ai_timed_out: the share of the frame's inference done by then, in (0, 1]; 0 = not
+    // known. The watchdog estimates a whole frame's time from it.
+    double ai_done_fraction = 0;
+    // When AI was wanted (the profile enables it) but not used: why, in a few words
+    // ("inference passed the 30 s limit", "model failed to load: ..."); empty otherwise.
+    std::string fallback_reason;
+    // Milliseconds in each part: stages 1-2, inference (including the time until it was
+    // stopped), stages 3 (shader) to 5 and the final packing.
+    double pre_ms = 0, ai_ms = 0, post_ms = 0;
+};
+
+class FrameProcessor {
+public:
+    virtual ~FrameProcessor() = default;
+
+    // Processes `in` into `out` (reallocated only when its size or format is wrong; otherwise
+    // reused). The output size is output_size(in.width(), in.height()); RGBA8 for 8-bit
+    // sources, RGBA32F for deeper ones, full-range gamma-encoded R'G'B'. Frames arrive in
+    // presentation order when temporal stabilization is on. Not thread safe: one processor per
+    // worker thread.
+    virtual Result<void> process(const DecodedFrame& in, Image& out, const FrameControl& control,
+                                 FrameReport& report) = 0;
+
+    // The output size for an input of in_width x in_height.
+    virtual void output_size(int in_width, int in_height, int& out_width,
+                             int& out_height) const = 0;
+
+    // True when process() takes DecodedFrame::yuv (the decoder then hands Y'CbCr planes over
+    // instead of converting them to RGBA).
+    virtual bool accepts_yuv() const { return false; }
+
+    // True when the profile asks for AI (the watchdog then counts frames that fell back).
+    virtual bool wants_ai() const = 0;
+
+    // e.g. "shader-only, cpu backend"
+    virtual std::string describe() const = 0;
+};
+
+}  // namespace kizuna::pipeline
