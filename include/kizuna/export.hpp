@@ -106,6 +106,9 @@ struct ExportOptions {
     // result; after `ai_disable_after` such frames in a row, AI is off for the rest of the job.
     double ai_frame_limit_s = 30.0;  // (0, 86400]
     int ai_disable_after = 5;        // [1, 1000]
+    // Every step away from the AI (a model that cannot load, out of memory, a frame past its
+    // limit) is an error that stops the export, instead of a shader-only frame with a notice.
+    bool require_ai = false;
 
     // Memory budget the export is checked against before anything large is allocated; empty =
     // MemoryBudget::default_share of what probe_available_memory() finds.

@@ -98,6 +98,8 @@ public:
     void output_size(int in_width, int in_height, int& out_width, int& out_height) const noexcept;
     // Forgets the temporal history.
     void reset_history();
+    // Sets UpscalerOptions::ai_memory_bytes (0 = measured); the next frame sizes its tiles by it.
+    void set_ai_memory_budget(uint64_t bytes) noexcept;
 
     // True when the next frame runs the model.
     bool ai_active() const noexcept;

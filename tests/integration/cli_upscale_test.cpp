@@ -85,10 +85,109 @@ TEST_F(Upscale, MissingInputFile) {
         run_cli("upscale '" + (dir_ / "nope.png") + "' -o '" + (dir_ / "o.png") + "'"), "nope.png");
 }
 
-TEST_F(Upscale, DirectoryGivenAsInput) {
+// Stills default to the balanced profile, whose chain runs the neural model: the log says so and
+// the picture is not the shader-only one.
+TEST_F(Upscale, TheDefaultProfileRunsTheModelAndSaysSo) {
+    const std::string ai = dir_ / "ai.png", shader = dir_ / "shader.png";
+    auto r = run_cli("upscale '" + input_ + "' -o '" + ai + "'");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find("profile balanced"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("AI realesr-animevideov3-x2 on xnnpack"), std::string::npos) << r.err;
+    ASSERT_EQ(
+        run_cli("-q upscale '" + input_ + "' -o '" + shader + "' --set ai.enabled=false").exit_code,
+        0);
+    EXPECT_NE(read_file(ai), read_file(shader)) << "the model's picture is the shader upscale";
+    // Strength 0 is the shader-only chain, byte for byte.
+    const std::string zero = dir_ / "zero.png";
+    r = run_cli("upscale '" + input_ + "' -o '" + zero + "' --ai-strength 0");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_EQ(read_file(zero), read_file(shader));
+}
+
+TEST_F(Upscale, AModelThatCannotLoadIsANoticeAndRequireAiMakesItAnError) {
+    const std::string out = dir_ / "o.png";
+    auto r = run_cli("upscale '" + input_ + "' -o '" + out + "' --set ai.model=no-such-model");
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find("AI model failed to load: "), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("no-such-model"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("Falling back to shader-only."), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("shader-only"), std::string::npos) << r.err;
+    EXPECT_TRUE(fs::exists(out));
+    const std::string strict = dir_ / "strict.png";
+    expect_one_line_error(
+        run_cli("upscale '" + input_ + "' -o '" + strict + "' --model no-such-model --require-ai"),
+        "no-such-model");
+    EXPECT_FALSE(fs::exists(strict));
+}
+
+TEST_F(Upscale, TilingFlagsTakeEffectOrAreRefused) {
+    const std::string whole = dir_ / "whole.png", tiled = dir_ / "tiled.png";
+    auto r = run_cli("upscale '" + input_ + "' -o '" + whole + "'");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find("untiled"), std::string::npos) << r.err;
+    r = run_cli("upscale '" + input_ + "' -o '" + tiled + "' --tile 64 --overlap 8");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find("tiles of 64x64, overlap 8"), std::string::npos) << r.err;
+    EXPECT_EQ(probe_size(tiled), "192x128");
+    // Tiling options need an AI stage, and are checked before any work.
+    expect_one_line_error(
+        run_cli("upscale '" + input_ + "' -o '" + (dir_ / "p.png") + "' -p performance --tile 64"),
+        "--tile: the profile \"performance\" has no AI stage");
+    expect_one_line_error(
+        run_cli("upscale '" + input_ + "' -o '" + (dir_ / "p.png") + "' --tile 20"), "--tile");
+    expect_one_line_error(
+        run_cli("upscale '" + input_ + "' -o '" + (dir_ / "p.png") + "' --overlap lots"),
+        "--overlap: \"lots\" is not auto");
+    expect_one_line_error(
+        run_cli("upscale '" + input_ + "' -o '" + (dir_ / "p.png") + "' --ai-strength 1.5"),
+        "--ai-strength");
+    EXPECT_FALSE(fs::exists(dir_ / "p.png"));
+}
+
+TEST_F(Upscale, AFolderInputNeedsAFolderOutput) {
     expect_one_line_error(
         run_cli("upscale '" + dir_.path.string() + "' -o '" + (dir_ / "o.png") + "'"),
-        dir_.path.string());
+        "-o " + (dir_ / "o.png") + ": with several inputs or a folder");
+    EXPECT_FALSE(fs::exists(dir_ / "o.png"));
+}
+
+TEST_F(Upscale, ABatchWritesEveryFileSkipsABadOneAndFailsAtTheEnd) {
+    const std::string src = dir_ / "src";
+    fs::create_directories(src);
+    fs::copy_file(input_, src + "/a.png");
+    ASSERT_EQ(
+        shell("ffmpeg -v error -f lavfi -i testsrc2=size=40x30 -frames:v 1 -y '" + src + "/b.jpg'"),
+        0);
+    std::ofstream(src + "/c.png") << "not a picture";
+    const std::string out = dir_ / "out";
+    auto r = run_cli("upscale '" + src + "' -o '" + out + "' -p performance");
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_EQ(probe_size(out + "/a.png"), "192x128");
+    EXPECT_EQ(probe_size(out + "/b.jpg"), "80x60");
+    EXPECT_FALSE(fs::exists(out + "/c.png"));
+    EXPECT_NE(r.err.find("[3/3]"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("about"), std::string::npos) << "no time left is shown:\n" << r.err;
+    EXPECT_NE(r.err.find("1 of 3 files failed: " + src + "/c.png"), std::string::npos) << r.err;
+    // The same inputs listed one by one, without the bad one, all succeed.
+    const std::string out2 = dir_ / "out2";
+    r = run_cli("upscale '" + src + "/a.png' '" + src + "/b.jpg' -o '" + out2 + "' -p performance");
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_TRUE(fs::exists(out2 + "/a.png") && fs::exists(out2 + "/b.jpg"));
+}
+
+TEST_F(Upscale, ABatchNeverReplacesAnInputOrWritesTwoFilesToOneName) {
+    const std::string other = dir_ / "x";
+    fs::create_directories(other);
+    fs::copy_file(input_, other + "/in.png");
+    // Two inputs named in.png.
+    auto r = run_cli("upscale '" + input_ + "' '" + other + "/in.png' -o '" + (dir_ / "o") + "'");
+    expect_one_line_error(r, "would both be written to");
+    EXPECT_FALSE(fs::exists(dir_ / "o"));
+    // The output folder is the input's folder.
+    const std::string before = read_file(input_);
+    r = run_cli("upscale '" + input_ + "' -o '" + dir_.path.string() + "'");
+    expect_one_line_error(r, "holds the input");
+    EXPECT_EQ(read_file(input_), before);
 }
 
 TEST_F(Upscale, NonImageInput) {

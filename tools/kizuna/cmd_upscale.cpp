@@ -1,30 +1,26 @@
-// kizuna upscale IN -o OUT: a still image through the shader-only preview path, or a video
-// exported (export_run.cpp). The input's content and the output's name decide which:
-//   still  -> image                      the preview path
+// kizuna upscale IN -o OUT: a still image through the hybrid chain (still_upscale.cpp), or a
+// video exported (export_run.cpp). The input's content and the output's name decide which:
+//   still  -> image                      the hybrid chain (kizuna::Upscaler)
 //   video  -> video file / image sequence the export
-//   video  -> image with --at TIME        the preview path on the frame shown at TIME
+//   video  -> image with --at TIME        the hybrid chain on the frame shown at TIME
+// Several inputs or a folder are a batch into the folder -o (batch.cpp).
 #include <CLI/CLI.hpp>
 
-#include <chrono>
-#include <filesystem>
 #include <memory>
 #include <string>
-#include <vector>
 
 #include <fmt/format.h>
 
+#include "batch.hpp"
 #include "commands.hpp"
 #include "console.hpp"
-#include "job_limits.hpp"
+#include "interrupt.hpp"
 #include "kizuna/export.hpp"
-#include "kizuna/job_memory.hpp"
-#include "kizuna/log.hpp"
 #include "kizuna/media.hpp"
 #include "kizuna/parse_number.hpp"
-#include "kizuna/preview.hpp"
 #include "kizuna/profile.hpp"
 #include "options.hpp"
-#include "still_loss.hpp"
+#include "still_upscale.hpp"
 #include "upscale_args.hpp"
 
 namespace kizuna::cli {
@@ -40,6 +36,7 @@ Result<Profile> upscale_profile(const UpscaleArgs& a) {
     auto profile = resolve_profile(a.profile);
     if (!profile) return std::move(profile).error();
     KZ_TRY(apply_overrides(*profile, a.overrides));
+    KZ_TRY(apply_ai_flags(a.ai, *profile));
     return profile;
 }
 
@@ -70,108 +67,20 @@ Result<PreviewOptions> upscale_preview_options(const UpscaleArgs& a) {
 namespace {
 
 int run_upscale_still(const UpscaleArgs& a, bool video_frame) {
-    auto opts = upscale_preview_options(a);
-    if (!opts) return fail(opts.error());
-    auto budget = budget_of(a.limits);
-    if (!budget) return fail(budget.error());
-    auto profile = upscale_profile(a);
-    if (!profile) return fail(profile.error());
-
-    // Everything that can be checked before any pixel is read: a long run never fails at its end
-    // for a reason known at its start, and never writes over one of its inputs (the profile file
-    // included).
-    std::vector<fs::path> inputs{a.input};
-    if (builtin_profile_json(a.profile).empty()) inputs.emplace_back(a.profile);
-    if (auto r = check_image_output(a.output, inputs); !r) return fail(r.error());
-    auto caps = image_output_capabilities(a.output);
-    if (!caps) return fail(caps.error());
-    ImageWriteOptions wopts;
-    wopts.bit_depth = profile->output.image_bit_depth;
-    if (auto r = check_requested_depth(a.limits, a.output, *caps, wopts, "output.image_bit_depth");
-        !r) {
-        return fail(r.error());
+    auto still = StillUpscaler::create(a);
+    if (!still) return fail(still.error());
+    InterruptScope interrupt;
+    auto r = still->run(a.input, a.output, video_frame, &interrupt.flag());
+    if (!r) {
+        fail(r.error());
+        return r.error().code == Errc::cancelled ? 128 + interrupt.signal() : 1;
     }
-
-    // The budget is checked from the header, before the decoder allocates the picture.
-    const PreviewBackendKind backend = preview_backend_for(opts->backend);
-    ImageReadOptions ropts;
-    ropts.admit = [&](const ImageHeader& h) -> Result<void> {
-        PreviewJob job;
-        job.in_width = h.width;
-        job.in_height = h.height;
-        job.in_format = read_image_format(h);
-        job.alpha = h.alpha;
-        preview_output_size(*profile, *opts, h.width, h.height, job.out_width, job.out_height);
-        job.backend = backend;
-        job.upscale_stage = profile->upscale.enabled;
-        job.temporal = profile->temporal.enabled;
-        if (job.out_width > Image::max_side || job.out_height > Image::max_side) {
-            return make_error(Errc::invalid_argument,
-                              fmt::format("{}: the output would be {}x{}, more than {} pixels a "
-                                          "side; use a smaller --scale or --size",
-                                          a.input, job.out_width, job.out_height, Image::max_side));
-        }
-        const uint64_t need = estimate_still_preview_bytes(h, job, wopts, a.output);
-        log(LogLevel::debug, fmt::format("memory: this job needs about {} ({} bytes); the budget "
-                                         "is {}",
-                                         format_bytes(need), need, budget->describe()));
-        return budget->check(need,
-                             fmt::format("{}: upscaling this {}x{} {} to {}x{}", a.input, h.width,
-                                         h.height, h.codec, job.out_width, job.out_height),
-                             over_budget_hint(need, "a smaller input, --scale or --size"));
-    };
-    ImageReadInfo info;
-    Result<Image> input = Error{};
-    if (video_frame) {
-        auto at = parse_time_option(a.at, "--at");
-        if (!at) return fail(at.error());
-        VideoFrameInfo frame;
-        input = read_video_frame(a.input, *at, &frame);
-        if (!input) return fail(input.error());
-        ImageHeader& h = info.header;
-        h.width = input->width();
-        h.height = input->height();
-        h.bits_per_channel = input->format() == PixelFormat::rgba8 ? 8 : 16;
-        h.codec = "video frame";
-        if (auto r = ropts.admit(h); !r) return fail(r.error());
-        log(LogLevel::info,
-            fmt::format("{}: frame {} at {:.3f} s", a.input, frame.index, frame.pts_s));
-    } else {
-        input = read_image(a.input, ropts, &info);
-        if (!input) return fail(input.error());
-    }
-    if (auto r = check_still_losses(a.limits, a.input, info, input->view(), a.output, *caps,
-                                    /*job_keeps_alpha=*/true, wopts,
-                                    caps->max_bit_depth >= 16
-                                        ? "--set output.image_bit_depth=16 keeps them"
-                                        : "write .png or .tif with --set "
-                                          "output.image_bit_depth=16 to keep them");
-        !r) {
-        return fail(r.error());
-    }
-
-    auto preview = Preview::create(*profile, *opts);
-    if (!preview) return fail(preview.error());
-    int ow = 0, oh = 0;
-    preview->output_size(input->width(), input->height(), ow, oh);
-    log(LogLevel::info,
-        fmt::format("{}: {}x{} -> {}x{}, profile {}, backend {}", a.input, input->width(),
-                    input->height(), ow, oh, profile->name, preview->backend_name()));
-
-    Image out;
-    const auto t0 = std::chrono::steady_clock::now();
-    if (auto r = preview->process(input->view(), out); !r) {
-        return fail(make_error(r.error().code, a.input + ": " + r.error().message));
-    }
-    const double ms =
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-    if (auto r = write_image(a.output, out.view(), wopts); !r) return fail(r.error());
-    log(LogLevel::info,
-        fmt::format("wrote {} ({}x{}, {} ms)", a.output, ow, oh, static_cast<int>(ms + 0.5)));
     return 0;
 }
 
-int run_upscale(const UpscaleArgs& a) {
+int run_upscale(UpscaleArgs& a) {
+    if (is_batch(a.inputs, a.output)) return run_batch(a);
+    a.input = a.inputs.front();
     const bool at_given = a.at_option && a.at_option->count() > 0;
     auto kind = probe_media_kind(a.input);
     if (!kind) return fail(kind.error());
@@ -226,11 +135,13 @@ void register_upscale(CLI::App& app, Action& run) {
         "upscale",
         "Upscale a still image, or export a video (every other stream copied), with the "
         "profile's chain");
-    cmd->add_option("input", a->input, "Input image (PNG, JPEG, WebP, TIFF, ...) or video")
+    cmd->add_option("inputs", a->inputs,
+                    "Input image (PNG, JPEG, WebP, TIFF, ...) or video; several inputs or a "
+                    "folder make a batch into the folder -o")
         ->required();
     cmd->add_option("-o,--output", a->output,
                     "Output: an image (.png, .jpg, .tif, .webp), a video (.mkv, .mp4, .webm, "
-                    ".mov) or an image sequence (e.g. frames/%06d.png)")
+                    ".mov), an image sequence (e.g. frames/%06d.png), or for a batch a folder")
         ->required();
     cmd->add_option("-p,--profile", a->profile, "Built-in profile name or JSON file")
         ->capture_default_str();
@@ -244,6 +155,7 @@ void register_upscale(CLI::App& app, Action& run) {
     cmd->add_option("--set", a->overrides,
                     "Override a profile value, e.g. --set stages.enhance.saturation=1.2");
     add_job_limit_options(cmd, a->limits, /*with_strict=*/true);
+    add_ai_flags(cmd, a->ai);
     a->at_option = cmd->add_option("--at", a->at,
                                    "Video to a single image: the time of the frame, seconds or "
                                    "[HH:]MM:SS[.frac]");

@@ -61,6 +61,7 @@ Result<ExportOptions> export_options(const UpscaleArgs& a) {
     if (!budget) return std::move(budget).error();
     o.budget = *budget;
     o.strict = a.limits.strict;
+    o.require_ai = a.ai.require_ai;
     o.verify = !a.no_verify;
     return o;
 }

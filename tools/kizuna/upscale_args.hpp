@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "ai_flags.hpp"
 #include "job_limits.hpp"
 #include "kizuna/error.hpp"
 #include "kizuna/preview.hpp"
@@ -13,15 +14,17 @@
 namespace kizuna::cli {
 
 struct UpscaleArgs {
-    std::string input;
+    std::vector<std::string> inputs;  // as given: files and folders
+    std::string input;                // the one input being worked on
     std::string output;
-    std::string profile = "performance";
+    std::string profile = "balanced";
     NumberOption scale;
     NumberOption size;
     std::string backend = "auto";
     NumberOption threads;
     std::vector<std::string> overrides;
     JobLimits limits;
+    AiFlags ai;
     // A video input with a single image output: the time of the frame.
     std::string at;
     CLI::Option* at_option = nullptr;
@@ -39,7 +42,7 @@ struct UpscaleArgs {
     bool no_verify = false;
 };
 
-// The profile (built-in or file) with the --set overrides applied.
+// The profile (built-in or file) with the --set overrides, then the AI flags, applied.
 Result<Profile> upscale_profile(const UpscaleArgs& a);
 // The shader path's options, every number checked.
 Result<PreviewOptions> upscale_preview_options(const UpscaleArgs& a);

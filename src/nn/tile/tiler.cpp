@@ -301,6 +301,16 @@ Result<Tiler> Tiler::create(const Model& model, const SessionOptions& session,
     impl->session = session;
     impl->settings = settings;
     impl->geo = nn::tile::ModelGeometry::of(mi);
+    if (settings.tile_size > 0) {
+        // Neighbouring tiles share `overlap` pixels on each side, so a tile must exceed twice it.
+        const int overlap = impl->overlap();
+        const int smallest = impl->geo.accepted_at_least(2 * overlap + 1);
+        if (impl->geo.accepted_at_most(settings.tile_size) < smallest)
+            return make_error(Errc::invalid_argument,
+                              fmt::format("{}: tile size {} is too small: tiles overlap by {} "
+                                          "input pixels here, so they need at least {}",
+                                          mi.id, settings.tile_size, overlap, smallest));
+    }
     auto pool = nn::ThreadPool::create(nn::resolve_thread_count(session.threads));
     KZ_TRY(pool);
     impl->pool = std::make_shared<nn::ThreadPool>(std::move(*pool));

@@ -286,6 +286,7 @@ Result<ExportSummary> run_export(const fs::path& input, const fs::path& output,
     pc.profile = o.profile;
     pc.preview = o.preview;
     pc.preview.threads = split.threads_each;
+    pc.require_ai = o.require_ai;
     std::vector<std::unique_ptr<FrameProcessor>> processors;
     auto first = factory(pc);
     if (!first) return std::move(first).error();
@@ -303,6 +304,7 @@ Result<ExportSummary> run_export(const fs::path& input, const fs::path& output,
         if (!p) return std::move(p).error();
         processors.push_back(std::move(*p));
     }
+    for (auto& p : processors) p->set_ai_memory_budget(plan->ai_memory_bytes / split.workers);
 
     // The sink, its packers and the slots.
     std::unique_ptr<FrameSink> sink;
@@ -434,6 +436,7 @@ Result<ExportSummary> run_export(const fs::path& input, const fs::path& output,
     s.ai_disabled = counts.ai_disabled;
     s.ai_note = counts.note;
     s.notices = plan->notices;
+    for (const std::string& n : processors[0]->notices()) s.notices.push_back(n);
     s.verified = o.verify && !sequence;
     return s;
 }

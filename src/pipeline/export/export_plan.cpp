@@ -217,6 +217,7 @@ Result<ExportPlan> plan_export(const fs::path& output, const ExportOptions& o,
                                     p.out_height, split.workers, split.workers == 1 ? "" : "s"),
                         "give it more with --memory, or export smaller (--scale, --size) or with "
                         "fewer frames in flight (--parallel-frames 1, --queue-frames 2)"));
+    p.ai_memory_bytes = budget.bytes_left(p.memory_need);
     return p;
 }
 

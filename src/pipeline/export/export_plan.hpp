@@ -44,6 +44,8 @@ struct ExportPlan {
     std::vector<std::string> notices;  // data the output will not hold
     uint64_t memory_need = 0;
     uint64_t queue_bytes = 0;
+    // What the budget leaves for the model's tiles once the frames and queues are counted.
+    uint64_t ai_memory_bytes = 0;
 };
 
 // Decides the rest once the input is open and the first processor exists. Errors: the output

@@ -6,9 +6,11 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "kizuna/error.hpp"
 #include "kizuna/image.hpp"
@@ -66,6 +68,14 @@ public:
 
     // True when the profile asks for AI (the watchdog then counts frames that fell back).
     virtual bool wants_ai() const = 0;
+
+    // The memory the model's tiles may use, in bytes, once the export has planned its queues;
+    // processors without a model ignore it.
+    virtual void set_ai_memory_budget(uint64_t /*bytes*/) {}
+
+    // What the user must be told about this processor (a model that failed to load, fallback
+    // steps), in order; the export's summary lists them.
+    virtual std::vector<std::string> notices() const { return {}; }
 
     // e.g. "shader-only, cpu backend"
     virtual std::string describe() const = 0;

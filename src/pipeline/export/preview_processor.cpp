@@ -7,12 +7,10 @@
 namespace kizuna::pipeline {
 
 Result<std::unique_ptr<PreviewProcessor>> PreviewProcessor::create(const Profile& profile,
-                                                                   const PreviewOptions& options,
-                                                                   std::string ai_unavailable) {
+                                                                   const PreviewOptions& options) {
     auto preview = Preview::create(profile, options);
     if (!preview) return std::move(preview).error();
-    return std::unique_ptr<PreviewProcessor>(
-        new PreviewProcessor(std::move(*preview), std::move(ai_unavailable)));
+    return std::unique_ptr<PreviewProcessor>(new PreviewProcessor(std::move(*preview)));
 }
 
 Result<void> PreviewProcessor::process(const DecodedFrame& in, Image& out,
@@ -28,7 +26,6 @@ Result<void> PreviewProcessor::process(const DecodedFrame& in, Image& out,
     report = FrameReport{};
     report.pre_ms = t.normalize_ms + t.reconstruct_ms;
     report.post_ms = std::max(0.0, t.total_ms - report.pre_ms);
-    report.fallback_reason = ai_unavailable_;
     return {};
 }
 

@@ -14,15 +14,15 @@ namespace kizuna::pipeline {
 
 struct ProcessorConfig {
     Profile profile;
-    PreviewOptions preview;  // backend, threads of this worker, output size
+    PreviewOptions preview;   // backend, threads of this worker, output size
+    bool require_ai = false;  // ExportOptions::require_ai
 };
 
 using ProcessorFactory =
     std::function<Result<std::unique_ptr<FrameProcessor>>(const ProcessorConfig&)>;
 
-// Profiles without AI get the shader-only chain (PreviewProcessor). Profiles with AI get the
-// shader-only chain as well for now, each frame reporting that the hybrid chain is not built
-// yet; kizuna::Upscaler plugs in here.
+// Profiles without AI get the shader-only chain (PreviewProcessor); profiles with AI get the
+// hybrid chain (UpscalerProcessor, kizuna::Upscaler).
 Result<std::unique_ptr<FrameProcessor>> make_frame_processor(const ProcessorConfig& config);
 
 }  // namespace kizuna::pipeline

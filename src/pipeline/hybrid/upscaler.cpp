@@ -22,8 +22,8 @@ struct Upscaler::Impl {
     std::unique_ptr<stages::PreviewBackend> stages;
     pipeline::Notices notices;
     std::optional<pipeline::AiStage> ai;
-    Tensor model_input;  // 3 x H x W
-    Tensor ai_output;    // 3 x scale*H x scale*W
+    Tensor model_input;                      // 3 x H x W
+    Tensor ai_output;                        // 3 x scale*H x scale*W
     int budget_for_w = 0, budget_for_h = 0;  // frame size the AI budget was computed for
 
     float strength() const { return profile.ai.strength; }
@@ -92,8 +92,7 @@ Result<void> Upscaler::Impl::prepare_ai(int w, int h, int out_w, int out_h) {
 
 template <class Input>
 Result<void> Upscaler::Impl::run(const Input& in, int w, int h, PixelFormat default_format,
-                                 Image& out, const UpscaleControl& control,
-                                 UpscaleReport* report) {
+                                 Image& out, const UpscaleControl& control, UpscaleReport* report) {
     const auto t0 = Clock::now();
     int ow = 0, oh = 0;
     pipeline::preview_output_size(profile, opts.stages, w, h, ow, oh);
@@ -174,6 +173,11 @@ void Upscaler::output_size(int in_width, int in_height, int& out_width,
                            int& out_height) const noexcept {
     pipeline::preview_output_size(impl_->profile, impl_->opts.stages, in_width, in_height,
                                   out_width, out_height);
+}
+
+void Upscaler::set_ai_memory_budget(uint64_t bytes) noexcept {
+    impl_->opts.ai_memory_bytes = bytes;
+    impl_->budget_for_w = impl_->budget_for_h = 0;
 }
 
 void Upscaler::reset_history() {

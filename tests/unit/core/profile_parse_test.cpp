@@ -225,9 +225,10 @@ TEST(ProfileParse, BadEnumStringsListTheAllowedValues) {
     EXPECT_EQ(error_of(profile_with("ai.backend", "gpu")),
               "my.json: ai.backend: \"gpu\" is not one of \"auto\", \"vulkan\", \"cpu\", \"none\" "
               "(did you mean \"cpu\"?)");
-    EXPECT_EQ(error_of(profile_with("output.video_codec", "x264")),
-              "my.json: output.video_codec: \"x264\" is not one of \"libx264\", \"libx265\", "
-              "\"libsvtav1\", \"libvpx-vp9\", \"libaom-av1\" (did you mean \"libx264\"?)");
+    EXPECT_EQ(
+        error_of(profile_with("output.video_codec", "x264")),
+        "my.json: output.video_codec: \"x264\" is not one of \"libx264\", \"libx265\", "
+        "\"libsvtav1\", \"libvpx-vp9\", \"libaom-av1\", \"ffv1\" (did you mean \"libx264\"?)");
     const std::string message = error_of(profile_with("output.pixel_format", "rgb24"));
     EXPECT_NE(message.find("output.pixel_format: \"rgb24\" is not one of \"yuv420p\", "
                            "\"yuv420p10le\", \"yuv444p\", \"yuv444p10le\""),
