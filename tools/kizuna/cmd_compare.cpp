@@ -149,15 +149,20 @@ std::string ai_off_reason(const Profile& p) {
     return {};
 }
 
-// Why the AI chain's frame holds no model picture, in one line for its label.
-std::string ai_unavailable_reason(const Profile& p, const Upscaler& up, const UpscaleReport& r) {
+// Why the AI chain's frame holds no model picture, in one line for its label. `logged`: the
+// Upscaler has already told the user (its notices are logged as warnings).
+std::string ai_unavailable_reason(const Profile& p, const Upscaler& up, const UpscaleReport& r,
+                                  bool& logged) {
+    logged = false;
     if (std::string off = ai_off_reason(p); !off.empty()) return off;
     if (r.ai_timed_out || up.notices().empty()) return r.ai_note;
+    logged = true;
     std::string why = up.notices().back();
-    for (const char* tail : {" Falling back to shader-only", "; the model runs on"}) {
-        if (const size_t at = why.find(tail); at != std::string::npos) why.resize(at);
+    if (const size_t at = why.find(" Falling back to shader-only"); at != std::string::npos) {
+        why.resize(at);
     }
     if (!why.empty() && why.back() == '.') why.pop_back();
+    if (why.starts_with("AI model")) why.erase(0, 3);  // "AI unavailable: model failed to load"
     return why;
 }
 
@@ -242,6 +247,13 @@ int run_compare(const CompareArgs& a) {
         return fail(make_error(Errc::invalid_argument,
                                fmt::format("--require-ai: {}, so the model would not run{}", off,
                                            ai_profile.ai.enabled ? "" : "; pass --model ID")));
+    }
+    if (a.require_ai) {
+        // A model that cannot be read fails here, before any picture is decoded.
+        if (auto info = inspect_model(ai_profile.ai.model); !info) {
+            return fail(make_error(info.error().code, "--require-ai: AI model failed to load: " +
+                                                          info.error().message));
+        }
     }
     std::optional<Rect> crop;
     if (given(a.crop_option)) {
@@ -340,6 +352,7 @@ int run_compare(const CompareArgs& a) {
     const auto t0 = std::chrono::steady_clock::now();
     Image right;
     std::string right_label;
+    bool ai_ran = false;
     {
         uopts.require_ai = a.require_ai;
         auto up = Upscaler::create(ai_profile, uopts);
@@ -348,18 +361,28 @@ int run_compare(const CompareArgs& a) {
         auto out = render(*up, input->view(), c.input, &report);
         if (!out) return fail(out.error());
         right = std::move(*out);
+        // The shader-only chain runs its stages on the same backend.
+        if (auto kind = parse_preview_backend(std::string(up->stage_backend()))) {
+            uopts.stages.backend = *kind;
+        }
+        ai_ran = report.ai_used;
         if (report.ai_used) {
             right_label = fmt::format("AI {} ({})", model_label(up->ai_model()), up->ai_backend());
         } else {
-            const std::string why = ai_unavailable_reason(ai_profile, *up, report);
+            bool logged = false;
+            const std::string why = ai_unavailable_reason(ai_profile, *up, report, logged);
             if (a.require_ai) {
                 return fail(make_error(
                     Errc::unsupported,
                     fmt::format("--require-ai: {}: the model did not run: {}", c.input, why)));
             }
-            log(LogLevel::warn, fmt::format("notice: AI unavailable ({}); the right half of {} "
-                                            "is the shader-only picture",
-                                            why, c.output));
+            log(LogLevel::warn,
+                logged ? fmt::format("notice: the AI half of {} is the shader-only picture, "
+                                     "labelled \"AI unavailable\"",
+                                     c.output)
+                       : fmt::format("notice: AI unavailable ({}); the AI half of {} is the "
+                                     "shader-only picture",
+                                     why, c.output));
             right_label = "AI unavailable: " + why;
         }
     }
@@ -396,9 +419,10 @@ int run_compare(const CompareArgs& a) {
     draw_label(canvas->view(), half_w + kSeparator, half_w, right_label + zoom_note);
     const double ms =
         std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
-    log(LogLevel::info, fmt::format("{}: {}x{} -> {}x{}, profile {}: {} | {}", c.input,
-                                    input->width(), input->height(), left.width(), left.height(),
-                                    profile->name, left_label, right_label));
+    log(LogLevel::info,
+        fmt::format("{}: {}x{} -> {}x{}, profile {}: {} | {}", c.input, input->width(),
+                    input->height(), left.width(), left.height(), profile->name, left_label,
+                    ai_ran ? right_label : "AI unavailable"));
     if (auto r = write_image(c.output, canvas->view(), wopts); !r) return fail(r.error());
     log(LogLevel::info, fmt::format("wrote {} ({}x{}, {} ms)", c.output, canvas->width(),
                                     canvas->height(), static_cast<int>(ms + 0.5)));
