@@ -15,6 +15,7 @@ using Action = std::function<int()>;
 void register_probe(CLI::App& app, Action& run);
 void register_profiles(CLI::App& app, Action& run);
 void register_upscale(CLI::App& app, Action& run);
+void register_compare(CLI::App& app, Action& run);
 void register_models(CLI::App& app, Action& run);
 void register_bench(CLI::App& app, Action& run);
 void register_shaders(CLI::App& app, Action& run);

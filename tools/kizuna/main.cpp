@@ -35,6 +35,7 @@ int main(int argc, char** argv) {
     register_probe(app, run);
     register_profiles(app, run);
     register_upscale(app, run);
+    register_compare(app, run);
     register_models(app, run);
     register_bench(app, run);
     register_shaders(app, run);
@@ -46,7 +47,7 @@ int main(int argc, char** argv) {
     if (argc > 1 && argv[1][0] != '-' && !known(argv[1])) {
         std::fprintf(stderr,
                      "kizuna: error: unknown command '%s' (commands: probe, profiles, upscale, "
-                     "models, bench, shaders; see --help)\n",
+                     "compare, models, bench, shaders; see --help)\n",
                      kizuna::escape_for_terminal(argv[1]).c_str());
         return 2;
     }
