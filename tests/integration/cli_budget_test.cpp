@@ -40,8 +40,8 @@ TEST(CliBudget, DecompressionBombIsRefusedFromItsHeader) {
     TempDir dir;
     const std::string bomb = dir / "bomb.png";
     write_bytes(bomb, png_file(16000, 16000, 1, 0, png_raw_bytes(16000, 16000, 1)));
-    const auto m =
-        run_cli_measured("upscale '" + bomb + "' -o '" + (dir / "o.png") + "' --memory 2G");
+    const auto m = run_cli_measured("upscale -p performance '" + bomb + "' -o '" + (dir / "o.png") +
+                                    "' --memory 2G");
     expect_budget_refusal(m, "bomb.png", "2.0 GiB (--memory)");
     EXPECT_NE(m.result.err.find("16000x16000"), std::string::npos) << m.result.err;
     EXPECT_FALSE(std::filesystem::exists(dir / "o.png"));
@@ -52,8 +52,8 @@ TEST(CliBudget, DeepBombHeaderIsRefusedBeforeDecoding) {
     TempDir dir;
     const std::string bomb = dir / "deep.png";
     write_bytes(bomb, png_file(16000, 16000, 16, 6, 16));
-    const auto m =
-        run_cli_measured("upscale '" + bomb + "' -o '" + (dir / "o.png") + "' --memory 4G");
+    const auto m = run_cli_measured("upscale -p performance '" + bomb + "' -o '" + (dir / "o.png") +
+                                    "' --memory 4G");
     expect_budget_refusal(m, "deep.png", "4.0 GiB (--memory)");
 }
 
@@ -62,8 +62,8 @@ TEST(CliBudget, LargeScaleIsCostedBeforeDecoding) {
     TempDir dir;
     const std::string in = dir / "big.png";
     write_bytes(in, png_file(4000, 4000, 8, 2, png_raw_bytes(4000, 4000, 24)));
-    const auto m =
-        run_cli_measured("upscale '" + in + "' -o '" + (dir / "o.png") + "' --scale 8 --memory 2G");
+    const auto m = run_cli_measured("upscale -p performance '" + in + "' -o '" + (dir / "o.png") +
+                                    "' --scale 8 --memory 2G");
     expect_budget_refusal(m, "big.png", "2.0 GiB (--memory)");
     EXPECT_NE(m.result.err.find("32000x32000"), std::string::npos) << m.result.err;
 }
@@ -88,13 +88,14 @@ TEST(CliBudget, MemoryOptionIsParsedStrictly) {
     const std::string in = dir / "in.png";
     write_bytes(in, png_file(16, 16, 8, 2, png_raw_bytes(16, 16, 24)));
     for (const char* bad : {"4", "4X", "-1G", "nanG", "", "99999999999T"}) {
-        auto r =
-            run_cli("upscale '" + in + "' -o '" + (dir / "o.png") + "' --memory '" + bad + "'");
+        auto r = run_cli("upscale -p performance '" + in + "' -o '" + (dir / "o.png") +
+                         "' --memory '" + bad + "'");
         EXPECT_EQ(r.exit_code, 1) << bad << ": " << r.err;
         EXPECT_EQ(count_lines(r.err), 1) << r.err;
         EXPECT_NE(r.err.find("--memory: "), std::string::npos) << r.err;
     }
-    auto ok = run_cli("-q upscale '" + in + "' -o '" + (dir / "o.png") + "' --memory 512M");
+    auto ok = run_cli("-q upscale -p performance '" + in + "' -o '" + (dir / "o.png") +
+                      "' --memory 512M");
     EXPECT_EQ(ok.exit_code, 0) << ok.err;
 }
 
@@ -117,7 +118,8 @@ TEST(CliBudget, SmallJobsRunWithinASmallBudget) {
     const std::string in = dir / "in.png";
     ASSERT_EQ(shell("ffmpeg -v error -f lavfi -i testsrc2=size=64x48 -frames:v 1 -y '" + in + "'"),
               0);
-    auto r = run_cli("-q upscale '" + in + "' -o '" + (dir / "o.png") + "' --memory 256M");
+    auto r = run_cli("-q upscale -p performance '" + in + "' -o '" + (dir / "o.png") +
+                     "' --memory 256M");
     EXPECT_EQ(r.exit_code, 0) << r.err;
     EXPECT_TRUE(std::filesystem::exists(dir / "o.png"));
     if (!models_installed()) return;

@@ -65,7 +65,7 @@ TEST(ExportInterrupt, ASignalLeavesAPlayablePartialFileAndNothingUnderTheFinalNa
     fs::create_directories(outdir);
     const std::string out = (outdir / "ep.mkv").string();
     const std::string progress = dir / "progress.jsonl";
-    const pid_t pid = spawn_cli("upscale '" + in + "' -o '" + out +
+    const pid_t pid = spawn_cli("upscale -p performance '" + in + "' -o '" + out +
                                     "' --progress none "
                                     "--progress-file '" +
                                     progress + "' --set output.preset=slow",
@@ -95,10 +95,11 @@ TEST(ExportInterrupt, RemoveLeavesNothing) {
     const fs::path outdir = dir.path / "out";
     fs::create_directories(outdir);
     const std::string progress = dir / "progress.jsonl";
-    const pid_t pid = spawn_cli("upscale '" + in + "' -o '" + (outdir / "ep.mkv").string() +
-                                    "' --on-interrupt remove --progress none --progress-file '" +
-                                    progress + "' --set output.preset=slow",
-                                dir / "stdout", dir / "stderr");
+    const pid_t pid =
+        spawn_cli("upscale -p performance '" + in + "' -o '" + (outdir / "ep.mkv").string() +
+                      "' --on-interrupt remove --progress none --progress-file '" + progress +
+                      "' --set output.preset=slow",
+                  dir / "stdout", dir / "stderr");
     ASSERT_TRUE(wait_for_frames(progress, pid, 5)) << read_file(dir / "stderr");
     ::kill(pid, SIGINT);
     EXPECT_EQ(wait_exit(pid), 128 + SIGINT);
@@ -110,7 +111,8 @@ TEST(ExportDamagedInput, TruncatedAndCorruptFilesGiveAClearError) {
     TempDir dir;
     // Not media at all.
     write_file(dir / "junk.mkv", std::string(5000, '\x5a'));
-    auto r = run_cli("upscale '" + (dir / "junk.mkv") + "' -o '" + (dir / "o.mkv") + "'");
+    auto r =
+        run_cli("upscale -p performance '" + (dir / "junk.mkv") + "' -o '" + (dir / "o.mkv") + "'");
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_EQ(count_lines(r.err), 1) << r.err;
     EXPECT_NE(r.err.find("junk.mkv"), std::string::npos) << r.err;
@@ -123,7 +125,8 @@ TEST(ExportDamagedInput, TruncatedAndCorruptFilesGiveAClearError) {
     const std::string bytes = read_file(whole);
     write_file(dir / "cut.mkv", bytes.substr(0, bytes.size() * 6 / 10));
     const std::string out = dir / "cut-2x.mkv";
-    r = run_cli("-q upscale '" + (dir / "cut.mkv") + "' -o '" + out + "' --progress none");
+    r = run_cli("-q upscale -p performance '" + (dir / "cut.mkv") + "' -o '" + out +
+                "' --progress none");
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_NE(r.err.find("truncated (stopped after frame"), std::string::npos) << r.err;
     EXPECT_FALSE(fs::exists(out));
@@ -144,7 +147,7 @@ TEST(ExportDamagedInput, ADecodeErrorMidStreamKeepsTheFramesBeforeIt) {
     bytes.replace(at, sig.size(), "XXXXXXXX");
     write_file(in, bytes);
     const std::string out = dir / "out.mkv";
-    auto r = run_cli("-q upscale '" + in + "' -o '" + out + "' --progress none");
+    auto r = run_cli("-q upscale -p performance '" + in + "' -o '" + out + "' --progress none");
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_NE(r.err.find("cannot decode png frame 9 (after 0.900 s)"), std::string::npos) << r.err;
     EXPECT_NE(r.err.find("the 9 frames encoded are in"), std::string::npos) << r.err;
@@ -168,8 +171,8 @@ protected:
 
 TEST_F(SmallClip, ImageSequenceWritesEveryFrameAndSaysWhatItDrops) {
     fs::create_directories(dir_.path / "frames");
-    auto r =
-        run_cli("upscale '" + in_ + "' -o '" + (dir_ / "frames/%04d.png") + "' --progress none");
+    auto r = run_cli("upscale -p performance '" + in_ + "' -o '" + (dir_ / "frames/%04d.png") +
+                     "' --progress none");
     ASSERT_EQ(r.exit_code, 0) << r.err;
     const auto names = names_in(dir_.path / "frames");
     ASSERT_EQ(names.size(), 12u);
@@ -181,7 +184,8 @@ TEST_F(SmallClip, ImageSequenceWritesEveryFrameAndSaysWhatItDrops) {
         << r.err;
     // Under --strict, dropping the audio is an error before any work.
     fs::create_directories(dir_.path / "strict");
-    r = run_cli("upscale '" + in_ + "' -o '" + (dir_ / "strict/%04d.png") + "' --strict");
+    r = run_cli("upscale -p performance '" + in_ + "' -o '" + (dir_ / "strict/%04d.png") +
+                "' --strict");
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_NE(r.err.find("(--strict)"), std::string::npos) << r.err;
     EXPECT_TRUE(names_in(dir_.path / "strict").empty());
@@ -189,32 +193,35 @@ TEST_F(SmallClip, ImageSequenceWritesEveryFrameAndSaysWhatItDrops) {
 
 TEST_F(SmallClip, OneFrameNeedsAt) {
     const std::string png = dir_ / "one.png";
-    auto r = run_cli("upscale '" + in_ + "' -o '" + png + "'");
+    auto r = run_cli("upscale -p performance '" + in_ + "' -o '" + png + "'");
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_NE(r.err.find("pick one frame with --at TIME"), std::string::npos) << r.err;
     EXPECT_FALSE(fs::exists(png));
-    r = run_cli("-q upscale '" + in_ + "' -o '" + png + "' --at 0.25");
+    r = run_cli("-q upscale -p performance '" + in_ + "' -o '" + png + "' --at 0.25");
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(stream_field(png, "v:0", "width"), "128");
     // The frame at 0.25 s is frame 6: the same picture as ffmpeg's frame 6, upscaled, differs
     // from frame 0's.
     const std::string first = dir_ / "first.png";
-    ASSERT_EQ(run_cli("-q upscale '" + in_ + "' -o '" + first + "' --at 0").exit_code, 0);
+    ASSERT_EQ(
+        run_cli("-q upscale -p performance '" + in_ + "' -o '" + first + "' --at 0").exit_code, 0);
     EXPECT_NE(read_file(png), read_file(first));
-    r = run_cli("upscale '" + in_ + "' -o '" + png + "' --at 9");
+    r = run_cli("upscale -p performance '" + in_ + "' -o '" + png + "' --at 9");
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_NE(r.err.find("ends at 0.500 s"), std::string::npos) << r.err;
-    r = run_cli("upscale '" + in_ + "' -o '" + (dir_ / "v.mkv") + "' --at 1");
+    r = run_cli("upscale -p performance '" + in_ + "' -o '" + (dir_ / "v.mkv") + "' --at 1");
     EXPECT_EQ(r.exit_code, 1);
     // A still image does not become a video.
     ASSERT_TRUE(ffmpeg_ok("-i '" + in_ + "' -frames:v 1 '" + (dir_ / "still.png") + "'"));
-    r = run_cli("upscale '" + (dir_ / "still.png") + "' -o '" + (dir_ / "s.mkv") + "'");
+    r = run_cli("upscale -p performance '" + (dir_ / "still.png") + "' -o '" + (dir_ / "s.mkv") +
+                "'");
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_NE(r.err.find("a still image upscales to an image"), std::string::npos) << r.err;
 }
 
 TEST_F(SmallClip, ProgressJsonHasOneObjectPerLine) {
-    auto r = run_cli("upscale '" + in_ + "' -o '" + (dir_ / "o.mkv") + "' --progress json");
+    auto r = run_cli("upscale -p performance '" + in_ + "' -o '" + (dir_ / "o.mkv") +
+                     "' --progress json");
     ASSERT_EQ(r.exit_code, 0) << r.err;
     std::string last;
     for (const std::string& line : split_lines(r.err)) {
@@ -230,13 +237,13 @@ TEST_F(SmallClip, ProgressJsonHasOneObjectPerLine) {
 
 TEST_F(SmallClip, OutputNamesAreCheckedBeforeWork) {
     // The input itself, and a name that is neither a video nor an image sequence.
-    auto r = run_cli("upscale '" + in_ + "' -o '" + in_ + "'");
+    auto r = run_cli("upscale -p performance '" + in_ + "' -o '" + in_ + "'");
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_NE(r.err.find("clip.mkv"), std::string::npos) << r.err;
-    r = run_cli("upscale '" + in_ + "' -o '" + (dir_ / "o.avi") + "'");
+    r = run_cli("upscale -p performance '" + in_ + "' -o '" + (dir_ / "o.avi") + "'");
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_NE(r.err.find("not a video name"), std::string::npos) << r.err;
-    r = run_cli("upscale '" + in_ + "' -o '" + (dir_ / "missing/o.mkv") + "'");
+    r = run_cli("upscale -p performance '" + in_ + "' -o '" + (dir_ / "missing/o.mkv") + "'");
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_NE(r.err.find("does not exist"), std::string::npos) << r.err;
 }

@@ -95,7 +95,7 @@ TEST_F(RichMkv, EveryStreamAttachmentAndChapterIsCopiedUnchanged) {
 
 TEST_F(RichMkv, AContainerThatCannotHoldAStreamIsRefusedByName) {
     const std::string mp4 = *dir_ / "out.mp4";
-    auto r = run_cli("upscale '" + input_ + "' -o '" + mp4 + "' --progress none");
+    auto r = run_cli("upscale -p performance '" + input_ + "' -o '" + mp4 + "' --progress none");
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_NE(r.err.find("stream #3 (subtitle, subrip, eng) cannot be stored in MP4; write "
                          ".mkv"),
@@ -103,14 +103,14 @@ TEST_F(RichMkv, AContainerThatCannotHoldAStreamIsRefusedByName) {
         << r.err;
     EXPECT_FALSE(fs::exists(mp4));
     const std::string webm = *dir_ / "out.webm";
-    r = run_cli("upscale '" + input_ + "' -o '" + webm + "' --progress none");
+    r = run_cli("upscale -p performance '" + input_ + "' -o '" + webm + "' --progress none");
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_NE(r.err.find("WebM cannot hold h264 video"), std::string::npos) << r.err;
 }
 
 TEST_F(RichMkv, AudioIsReencodedOnlyWhenAsked) {
     const std::string out = *dir_ / "aac.mkv";
-    auto r = run_cli("-q upscale '" + input_ + "' -o '" + out +
+    auto r = run_cli("-q upscale -p performance '" + input_ + "' -o '" + out +
                      "' --audio-codec aac --audio-bitrate 96k --progress none");
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(stream_field(out, "a:0", "codec_name"), "aac");
@@ -143,7 +143,7 @@ TEST(ExportTimestamps, VariableFrameRateIsKept) {
     ASSERT_NE(steps.front(), steps.back());
 
     const std::string out = dir / "out.mkv";
-    auto r = run_cli("-q upscale '" + in + "' -o '" + out + "' --progress none");
+    auto r = run_cli("-q upscale -p performance '" + in + "' -o '" + out + "' --progress none");
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(packet_pts(out, "v:0"), in_pts);
 }
@@ -165,7 +165,7 @@ TEST(ExportTimestamps, StreamStartOffsetsAreKept) {
     ASSERT_GT(in_v - in_a, 0.5) << "the fixture's streams should start 0.75 s apart";
     for (const char* name : {"out.mkv", "out.mp4"}) {
         const std::string out = dir / name;
-        auto r = run_cli("-q upscale '" + in + "' -o '" + out + "' --progress none");
+        auto r = run_cli("-q upscale -p performance '" + in + "' -o '" + out + "' --progress none");
         ASSERT_EQ(r.exit_code, 0) << name << ": " << r.err;
         const double out_v = std::stod(stream_field(out, "v:0", "start_time"));
         const double out_a = std::stod(stream_field(out, "a:0", "start_time"));
@@ -201,7 +201,7 @@ TEST(ExportEncoders, EachEncoderWritesAVerifiedFile) {
     };
     for (const auto& c : cases) {
         const std::string out = dir / c.file;
-        auto r = run_cli("upscale '" + c.input + "' -o '" + out +
+        auto r = run_cli("upscale -p performance '" + c.input + "' -o '" + out +
                          "' --progress none --set "
                          "output.preset=medium --set output.video_codec=" +
                          c.codec);
@@ -212,11 +212,11 @@ TEST(ExportEncoders, EachEncoderWritesAVerifiedFile) {
         EXPECT_EQ(count_packets(out, "a:0"), count_packets(c.input, "a:0")) << c.codec;
     }
     // Settings an encoder would refuse are refused before any work.
-    auto r = run_cli("upscale '" + in + "' -o '" + (dir / "bad.mkv") +
+    auto r = run_cli("upscale -p performance '" + in + "' -o '" + (dir / "bad.mkv") +
                      "' --set output.video_codec=libsvtav1 --set output.preset=14");
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_NE(r.err.find("is not a libsvtav1 preset"), std::string::npos) << r.err;
-    r = run_cli("upscale '" + in + "' -o '" + (dir / "bad.mkv") +
+    r = run_cli("upscale -p performance '" + in + "' -o '" + (dir / "bad.mkv") +
                 "' --encoder-opt no-such-option=1 --progress none");
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_NE(r.err.find("--encoder-opt no-such-option=1: libx264 has no option"),
@@ -224,7 +224,7 @@ TEST(ExportEncoders, EachEncoderWritesAVerifiedFile) {
         << r.err;
     EXPECT_FALSE(fs::exists(dir / "bad.mkv"));
     // Options pass through, and a bit rate replaces the constant quality.
-    r = run_cli("-q upscale '" + in + "' -o '" + (dir / "opt.mkv") +
+    r = run_cli("-q upscale -p performance '" + in + "' -o '" + (dir / "opt.mkv") +
                 "' --encoder-opt tune=animation --bitrate 500k --progress none");
     EXPECT_EQ(r.exit_code, 0) << r.err;
 }

@@ -35,8 +35,12 @@ protected:
                         input_ + "'"),
                   0);
     }
+    // The shader-only profile unless `extra` names one: these checks are about input, not AI.
     CliResult upscale(const std::string& extra, const std::string& out = "o.png") {
-        return run_cli("upscale '" + input_ + "' -o '" + (dir_ / out) + "' " + extra);
+        const bool profile =
+            extra.find("--profile") != std::string::npos || extra.find("-p ") != std::string::npos;
+        return run_cli("upscale " + std::string(profile ? "" : "-p performance ") + "'" + input_ +
+                       "' -o '" + (dir_ / out) + "' " + extra);
     }
     void expect_option_error(const CliResult& r, const std::string& text) {
         EXPECT_EQ(r.exit_code, 1) << r.err;
@@ -136,7 +140,7 @@ TEST_F(InputSafety, AnimatedWebpErrorSaysWhy) {
                     "-y '" +
                     webp + "'"),
               0);
-    auto r = run_cli("upscale '" + webp + "' -o '" + (dir_ / "o.png") + "'");
+    auto r = run_cli("upscale -p performance '" + webp + "' -o '" + (dir_ / "o.png") + "'");
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_EQ(count_lines(r.err), 1) << r.err;
     EXPECT_NE(r.err.find("ANIM"), std::string::npos) << "FFmpeg's reason is missing: " << r.err;
@@ -145,7 +149,7 @@ TEST_F(InputSafety, AnimatedWebpErrorSaysWhy) {
 TEST_F(InputSafety, ImpossibleSizeErrorSaysWhy) {
     const std::string huge = dir_ / "huge.png";
     write_bytes(huge, png_file(65535, 65535, 8, 2, 16));
-    auto r = run_cli("upscale '" + huge + "' -o '" + (dir_ / "o.png") + "'");
+    auto r = run_cli("upscale -p performance '" + huge + "' -o '" + (dir_ / "o.png") + "'");
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_EQ(count_lines(r.err), 1) << r.err;
     EXPECT_NE(r.err.find("65535x65535 is invalid"), std::string::npos) << r.err;
@@ -182,14 +186,14 @@ TEST_F(InputSafety, TransparencyIntoJpegGivesANoticeOrFailsUnderStrict) {
                     "format=rgba,colorchannelmixer=aa=0.5 -frames:v 1 -y '" +
                     rgba + "'"),
               0);
-    auto r = run_cli("upscale '" + rgba + "' -o '" + (dir_ / "o.jpg") + "'");
+    auto r = run_cli("upscale -p performance '" + rgba + "' -o '" + (dir_ / "o.jpg") + "'");
     EXPECT_EQ(r.exit_code, 0) << r.err;
     EXPECT_NE(r.err.find("transparency is lost"), std::string::npos) << r.err;
-    r = run_cli("upscale '" + rgba + "' -o '" + (dir_ / "s.jpg") + "' --strict");
+    r = run_cli("upscale -p performance '" + rgba + "' -o '" + (dir_ / "s.jpg") + "' --strict");
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_FALSE(fs::exists(dir_ / "s.jpg"));
     // Into PNG, transparency is kept: no notice.
-    r = run_cli("upscale '" + rgba + "' -o '" + (dir_ / "o.png") + "'");
+    r = run_cli("upscale -p performance '" + rgba + "' -o '" + (dir_ / "o.png") + "'");
     EXPECT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(r.err.find("notice"), std::string::npos) << r.err;
     // An opaque picture into JPEG loses nothing: no notice.
@@ -217,10 +221,10 @@ TEST_F(InputSafety, BitsTheFormatCannotHoldGiveANotice) {
                     "-frames:v 1 -y '" +
                     deep + "'"),
               0);
-    auto r = run_cli("upscale '" + deep + "' -o '" + (dir_ / "d.png") + "'");
+    auto r = run_cli("upscale -p performance '" + deep + "' -o '" + (dir_ / "d.png") + "'");
     EXPECT_EQ(r.exit_code, 0) << r.err;
     EXPECT_NE(r.err.find("has 16 bits per channel"), std::string::npos) << r.err;
-    r = run_cli("upscale '" + deep + "' -o '" + (dir_ / "d16.png") +
+    r = run_cli("upscale -p performance '" + deep + "' -o '" + (dir_ / "d16.png") +
                 "' --set output.image_bit_depth=16");
     EXPECT_EQ(r.err.find("notice"), std::string::npos) << r.err;
 }

@@ -68,8 +68,9 @@ TEST_F(OutputSafety, SymbolicAndHardLinksToTheInputAreTheInput) {
     fs::create_hard_link(input_, dir_ / "hard.png");
     for (const char* name : {"link.png", "hard.png"}) {
         const std::string out = dir_ / name;
-        expect_refused_and_input_intact(run_cli("upscale '" + input_ + "' -o '" + out + "'"),
-                                        "is the same file as the input");
+        expect_refused_and_input_intact(
+            run_cli("upscale -p performance '" + input_ + "' -o '" + out + "'"),
+            "is the same file as the input");
         expect_refused_and_input_intact(
             run_cli("models run waifu2x-upconv7-x2 '" + input_ + "' -o '" + out + "'"),
             "is the same file as the input");
@@ -110,7 +111,7 @@ TEST_F(OutputSafety, ModelsRunChecksTheOutputFirst) {
 TEST_F(OutputSafety, NonRegularOutputsAreRefused) {
     const std::string fifo = dir_ / "pipe.png";
     ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
-    auto r = run_cli("upscale '" + input_ + "' -o '" + fifo + "'");
+    auto r = run_cli("upscale -p performance '" + input_ + "' -o '" + fifo + "'");
     EXPECT_EQ(r.exit_code, 1) << r.err;
     EXPECT_NE(r.err.find("not a regular file"), std::string::npos) << r.err;
     struct stat st {};
@@ -121,10 +122,11 @@ TEST_F(OutputSafety, NonRegularOutputsAreRefused) {
 // A name near the file system's limit: the temporary name beside it is shortened to fit.
 TEST_F(OutputSafety, NamesUpToTheLimitAreWritten) {
     const std::string name = std::string(251, 'n') + ".png";  // 255 bytes
-    auto r = run_cli("-q upscale '" + input_ + "' -o '" + (dir_ / name) + "'");
+    auto r = run_cli("-q upscale -p performance '" + input_ + "' -o '" + (dir_ / name) + "'");
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(probe_size(dir_ / name), "64x48");
-    r = run_cli("-q upscale '" + input_ + "' -o '" + (dir_ / ("x" + name)) + "'");  // 256 bytes
+    r = run_cli("-q upscale -p performance '" + input_ + "' -o '" + (dir_ / ("x" + name)) +
+                "'");  // 256 bytes
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_NE(r.err.find("256 bytes long"), std::string::npos) << r.err;
     for (const auto& e : fs::directory_iterator(dir_.path)) {
@@ -138,7 +140,8 @@ TEST_F(OutputSafety, WritingThroughASymlinkUpdatesItsTargetAndKeepsTheMode) {
     ASSERT_EQ(::chmod(target.c_str(), 0600), 0);
     fs::create_directories(dir_.path / "sub");
     fs::create_symlink("../real.png", dir_.path / "sub" / "link.png");
-    auto r = run_cli("-q upscale '" + input_ + "' -o '" + (dir_ / "sub/link.png") + "'");
+    auto r =
+        run_cli("-q upscale -p performance '" + input_ + "' -o '" + (dir_ / "sub/link.png") + "'");
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_TRUE(fs::is_symlink(dir_.path / "sub" / "link.png")) << "the link was replaced";
     EXPECT_EQ(probe_size(target), "64x48") << "the target was not written";
@@ -162,9 +165,9 @@ int signal_during_write(const TempDir& dir, const std::string& in, const std::st
                         int sig) {
     const int fd = ::inotify_init1(IN_CLOEXEC);
     if (fd < 0 || ::inotify_add_watch(fd, out_dir.c_str(), IN_CREATE) < 0) return -2;
-    const pid_t pid = spawn_cli(
-        "-q upscale '" + in + "' -o '" + out_dir + "/o.tif' -b cpu --set output.image_bit_depth=16",
-        dir / "out.txt", dir / "err.txt");
+    const pid_t pid = spawn_cli("-q upscale '" + in + "' -o '" + out_dir +
+                                    "/o.tif' -p performance -b cpu --set output.image_bit_depth=16",
+                                dir / "out.txt", dir / "err.txt");
     bool sent = false;
     alignas(inotify_event) char buf[4096];
     while (!sent) {

@@ -13,7 +13,6 @@
 #include <fmt/format.h>
 
 #include "console.hpp"
-#include "interrupt.hpp"
 #include "kizuna/log.hpp"
 #include "still_upscale.hpp"
 
@@ -153,11 +152,12 @@ int run_batch(const UpscaleArgs& a) {
             console.error(kind.error().message);
             status = 1;
         } else if (*kind == MediaKind::still) {
-            InterruptScope interrupt;
-            auto r = still->run(item.input, item.output, false, &interrupt.flag());
+            auto r = still->run(item.input, item.output, false);
             if (!r) {
                 console.error(r.error().message);
-                status = r.error().code == Errc::cancelled ? 128 + interrupt.signal() : 1;
+                status = r.error().code == Errc::cancelled && still->signal()
+                             ? 128 + still->signal()
+                             : 1;
             }
         } else {
             UpscaleArgs one = a;

@@ -14,7 +14,6 @@
 #include "batch.hpp"
 #include "commands.hpp"
 #include "console.hpp"
-#include "interrupt.hpp"
 #include "kizuna/export.hpp"
 #include "kizuna/media.hpp"
 #include "kizuna/parse_number.hpp"
@@ -69,11 +68,10 @@ namespace {
 int run_upscale_still(const UpscaleArgs& a, bool video_frame) {
     auto still = StillUpscaler::create(a);
     if (!still) return fail(still.error());
-    InterruptScope interrupt;
-    auto r = still->run(a.input, a.output, video_frame, &interrupt.flag());
+    auto r = still->run(a.input, a.output, video_frame);
     if (!r) {
         fail(r.error());
-        return r.error().code == Errc::cancelled ? 128 + interrupt.signal() : 1;
+        return r.error().code == Errc::cancelled && still->signal() ? 128 + still->signal() : 1;
     }
     return 0;
 }

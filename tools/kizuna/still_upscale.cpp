@@ -2,11 +2,13 @@
 
 #include <chrono>
 #include <filesystem>
+#include <optional>
 #include <vector>
 
 #include <fmt/format.h>
 
 #include "console.hpp"
+#include "interrupt.hpp"
 #include "job_limits.hpp"
 #include "kizuna/job_memory.hpp"
 #include "kizuna/log.hpp"
@@ -67,7 +69,8 @@ std::string describe_ai(const Upscaler& u, const UpscaleReport& r) {
 }  // namespace
 
 Result<void> StillUpscaler::run(const std::string& input, const std::string& output,
-                                bool video_frame, const std::atomic<bool>* cancel) {
+                                bool video_frame) {
+    signal_ = 0;
     const UpscaleArgs& a = *args_;
     // Everything that can be checked before any pixel is read: a long run never fails at its end
     // for a reason known at its start, and never writes over one of its inputs (the profile file
@@ -152,7 +155,8 @@ Result<void> StillUpscaler::run(const std::string& input, const std::string& out
                                   : std::string()));
 
     UpscaleControl control;
-    control.cancel = cancel;
+    std::optional<InterruptScope> interrupt(std::in_place);
+    control.cancel = &interrupt->flag();
     Console& console = Console::instance();
     control.on_progress = [&](const TileProgress& p) {
         if (p.tiles_total > 1) {
@@ -166,6 +170,10 @@ Result<void> StillUpscaler::run(const std::string& input, const std::string& out
     const auto t0 = std::chrono::steady_clock::now();
     Result<void> done = u.process(in->view(), out, control, &report);
     console.finish_progress();
+    // A signal after the last tile was looked at still stops the job, before the write.
+    signal_ = interrupt->signal();
+    interrupt.reset();
+    if (done && signal_ != 0) done = make_error(Errc::cancelled, "interrupted");
     if (!done) return make_error(done.error().code, input + ": " + done.error().message);
     for (const std::string& e : report.tiles.events) log(LogLevel::info, input + ": " + e);
     const double ms =

@@ -2,7 +2,6 @@
 // of kizuna::Upscaler. A batch reuses one StillUpscaler, so the model loads once.
 #pragma once
 
-#include <atomic>
 #include <optional>
 #include <string>
 
@@ -22,9 +21,13 @@ public:
 
     // Upscales `input` (a still, or with `video_frame` the frame of a video at --at) into
     // `output`. Everything that can be checked before pixels are read is checked first; the
-    // output is written atomically. `cancel`: set by Ctrl-C, checked between AI tiles.
-    Result<void> run(const std::string& input, const std::string& output, bool video_frame,
-                     const std::atomic<bool>* cancel);
+    // output is written atomically. Ctrl-C, SIGTERM or SIGHUP while the picture is processed
+    // stop it between AI tiles (Errc::cancelled; signal() names it); during the write, the
+    // process's default handlers remove the temporary file and exit.
+    Result<void> run(const std::string& input, const std::string& output, bool video_frame);
+
+    // The signal that cancelled the last run(), 0 when none did.
+    int signal() const noexcept { return signal_; }
 
     const Profile& profile() const noexcept { return profile_; }
 
@@ -39,6 +42,7 @@ private:
     PreviewOptions options_;
     MemoryBudget budget_;
     std::optional<Upscaler> upscaler_;  // created on the first image
+    int signal_ = 0;
 };
 
 }  // namespace kizuna::cli

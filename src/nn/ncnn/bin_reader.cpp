@@ -1,4 +1,5 @@
 // ncnn .bin weights -> Layer::weights / Layer::bias. See ncnn_reader.hpp for the format.
+#include <cmath>
 #include <cstring>
 #include <fstream>
 
@@ -98,6 +99,16 @@ Result<void> load_ncnn_bin(ParsedParam& parsed, std::span<const uint8_t> bin,
                 for (size_t i = 0; i < w.count; ++i) {
                     const uint32_t bits = read_u32(src + 4 * i);
                     std::memcpy(&dst[i], &bits, 4);
+                }
+            }
+            // A NaN or an infinity in a weight poisons every pixel it reaches: the picture comes
+            // out all white or all black. No trained model holds one; refuse it here.
+            for (size_t i = 0; i < w.count; ++i) {
+                if (!std::isfinite(dst[i])) {
+                    return fail(Errc::corrupt_data,
+                                fmt::format("{} {} of {} is {} (a corrupt file)",
+                                            w.to_bias ? "bias" : "weight", i, w.count,
+                                            std::isnan(dst[i]) ? "NaN" : "infinite"));
                 }
             }
             pos += payload;

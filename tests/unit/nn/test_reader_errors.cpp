@@ -1,4 +1,6 @@
 // Broken models give clean errors that name what is wrong, never a crash.
+#include <cmath>
+#include <limits>
 #include <random>
 
 #include <gtest/gtest.h>
@@ -144,6 +146,32 @@ TEST(ReaderErrors, UnsupportedWeightTag) {
     EXPECT_EQ(e.code, Errc::unsupported);
     EXPECT_TRUE(contains(e.message, "int8")) << e.message;
     EXPECT_TRUE(contains(e.message, "'conv'")) << e.message;
+}
+
+// fp16 NaN or infinity in a weight (or fp32 NaN in a bias) would make every pixel white or black;
+// the reader refuses the model, naming the layer and the value.
+TEST(ReaderErrors, NonFiniteWeightsAreRefusedNamingTheLayer) {
+    const float nan = std::numeric_limits<float>::quiet_NaN();
+    const float inf = std::numeric_limits<float>::infinity();
+    for (float bad : {nan, inf, -inf}) {
+        std::vector<float> w(18, 0.1f);
+        w[7] = bad;
+        BinWriter b;
+        b.tagged_f16(w);
+        b.f32({0.f, 1.f});
+        b.f32({0.2f, 0.3f});
+        const Error e = read_error(kGoodParam, b.bytes);
+        EXPECT_EQ(e.code, Errc::corrupt_data);
+        EXPECT_TRUE(contains(e.message, "'conv'")) << e.message;
+        EXPECT_TRUE(contains(e.message, "weight 7 of 18")) << e.message;
+        EXPECT_TRUE(contains(e.message, std::isnan(bad) ? "NaN" : "infinite")) << e.message;
+    }
+    BinWriter b;
+    b.tagged_f32(std::vector<float>(18, 0.1f));
+    b.f32({0.f, nan});
+    b.f32({0.2f, 0.3f});
+    const Error e = read_error(kGoodParam, b.bytes);
+    EXPECT_TRUE(contains(e.message, "bias 1 of 2 is NaN")) << e.message;
 }
 
 TEST(ReaderErrors, MalformedParameters) {
