@@ -229,5 +229,35 @@ TEST_F(InputSafety, BitsTheFormatCannotHoldGiveANotice) {
     EXPECT_EQ(r.err.find("notice"), std::string::npos) << r.err;
 }
 
+// Row 11: a model whose fp16 weights hold a NaN would give an all-white or all-black picture.
+// models run refuses it naming the layer; upscale falls back to shader-only with the reason.
+TEST_F(InputSafety, AModelWithNaNWeightsIsRefusedNamingTheLayer) {
+    const std::string param = dir_ / "nan.param", bin = dir_ / "nan.bin";
+    write_bytes(param,
+                "7767517\n2 2\nInput data 0 1 data\n"
+                "Convolution conv_nan 1 1 data out 0=3 1=1 5=1 6=9\n");
+    std::string b;
+    const auto u16 = [&](unsigned v) {
+        b.push_back(static_cast<char>(v & 0xff));
+        b.push_back(static_cast<char>(v >> 8));
+    };
+    u16(0x6B47);  // fp16 tag 0x01306B47, little-endian
+    u16(0x0130);
+    for (int i = 0; i < 9; ++i) u16(i == 4 ? 0x7E00 : 0x3C00);  // weight 4 is NaN
+    u16(0);                                                     // padding to 4 bytes
+    b.append(12, '\0');                                         // three zero biases
+    write_bytes(bin, b);
+    auto r = run_cli("models run '" + param + "' '" + input_ + "' -o '" + (dir_ / "m.png") + "'");
+    EXPECT_EQ(r.exit_code, 1);
+    EXPECT_EQ(count_lines(r.err), 1) << r.err;
+    EXPECT_NE(r.err.find("'conv_nan'"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("weight 4 of 9 is NaN"), std::string::npos) << r.err;
+    EXPECT_FALSE(fs::exists(dir_ / "m.png"));
+    r = run_cli("upscale '" + input_ + "' -o '" + (dir_ / "u.png") + "' --model '" + param + "'");
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find("AI model failed to load"), std::string::npos) << r.err;
+    EXPECT_NE(r.err.find("is NaN"), std::string::npos) << r.err;
+}
+
 }  // namespace
 }  // namespace kizuna::test
