@@ -95,7 +95,10 @@ struct ModelInfo {
     bool adds_nearest_input = false;  // see ModelEntry; run_model() applies it
     EdgePadding edge_padding = EdgePadding::replicate;  // from the catalogue; see EdgePadding
     size_t peak_activation_bytes = 0;  // reference plan at measured_size (weights excluded)
-    int measured_size = 0;             // that size (square)
+    // What the XNNPACK backend holds beyond those activations at measured_size on this CPU (its
+    // convolutions' indirection buffers; none for those our direct kernel runs).
+    size_t xnnpack_held_bytes = 0;
+    int measured_size = 0;  // that size (square)
 };
 
 Result<ModelInfo> inspect_model(std::string_view id_or_path);

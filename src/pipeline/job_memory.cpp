@@ -177,7 +177,11 @@ uint64_t estimate_model_run_bytes(const ModelInfo& info, int width, int height,
     const double per_px = static_cast<double>(info.peak_activation_bytes) / (measured * measured);
     const double factor = backend == NnBackendKind::reference ? (info.global_context ? 1.8 : 1.15)
                                                               : (info.global_context ? 1.3 : 1.15);
-    const auto acts = static_cast<uint64_t>(per_px * padded * factor);
+    const double held_px =
+        backend == NnBackendKind::xnnpack
+            ? static_cast<double>(info.xnnpack_held_bytes) / (measured * measured)
+            : 0.0;
+    const auto acts = static_cast<uint64_t>((per_px * factor + held_px) * padded);
     const uint64_t s2 = static_cast<uint64_t>(info.scale) * static_cast<uint64_t>(info.scale);
     const auto padded_px = static_cast<uint64_t>(padded);
     const uint64_t in_tensor = 4ull * static_cast<uint64_t>(info.input_channels) * padded_px;

@@ -8,6 +8,7 @@
 #include "nn/layers/registry.hpp"
 #include "nn/model/model_impl.hpp"
 #include "nn/ncnn/ncnn_reader.hpp"
+#include "nn/xnnpack/xnnpack_memory.hpp"
 
 namespace kizuna {
 namespace nn {
@@ -91,6 +92,7 @@ Result<ModelInfo> describe_model(const Graph& graph, std::string id,
     auto plan = make_plan(graph, info.input_channels, info.measured_size, info.measured_size);
     KZ_TRY(plan);
     info.peak_activation_bytes = plan->peak_activation_bytes();
+    info.xnnpack_held_bytes = xnn::held_bytes(graph, *plan);
     info.mflop_per_pixel = graph_flops(graph, plan->shapes) / 1e6 /
                            (static_cast<double>(info.measured_size) * info.measured_size);
     const ReceptiveField rf = receptive_field(graph);

@@ -16,6 +16,7 @@
 #include "nn/thread_pool.hpp"
 #include "nn/tile/global_stats.hpp"
 #include "nn/tile/tile_grid.hpp"
+#include "nn/xnnpack/xnnpack_memory.hpp"
 
 namespace kizuna {
 
@@ -55,6 +56,10 @@ struct Tiler::Impl {
     }
     Result<uint64_t> working_bytes(int tile_w, int tile_h) const;
     Result<int> choose_tile(int height, int width) const;
+    Result<int> right_size(int height, int width, int tile) const;
+    nn::tile::Ramp ramp() const {
+        return settings.raised_cosine ? nn::tile::Ramp::raised_cosine : nn::tile::Ramp::linear;
+    }
     Result<void> layout(int height, int width, int tile);
     Result<void> run_tile(ConstTensorView input, int ix, int iy, const nn::RunControl& control);
     void blend_tile(int ix, int iy, TensorView output);
@@ -68,7 +73,9 @@ Result<uint64_t> Tiler::Impl::working_bytes(int tile_w, int tile_h) const {
     const nn::Shape& out = plan->output_shape(graph());
     const uint64_t in_bytes = uint64_t{4} * info().input_channels * tile_h * tile_w;
     const uint64_t out_bytes = uint64_t{4} * out.elements();
-    return plan->arena_bytes + in_bytes + out_bytes;
+    const uint64_t backend_bytes =
+        session.backend == NnBackendKind::xnnpack ? nn::xnn::held_bytes(graph(), *plan) : 0;
+    return plan->arena_bytes + in_bytes + out_bytes + backend_bytes;
 }
 
 // The tile side to use for a picture: the whole canonical frame when it fits (or no budget), else
@@ -90,7 +97,7 @@ Result<int> Tiler::Impl::choose_tile(int h, int w) const {
     };
     auto cap_fits = fits(cap);
     KZ_TRY(cap_fits);
-    if (*cap_fits) return cap;
+    if (*cap_fits) return right_size(h, w, cap);
     const int lo_tile = std::min(floor_tile(), cap);
     auto lo_fits = fits(lo_tile);
     KZ_TRY(lo_fits);
@@ -112,15 +119,40 @@ Result<int> Tiler::Impl::choose_tile(int h, int w) const {
         KZ_TRY(f);
         (*f ? lo : hi) = mid;
     }
-    return lo_tile + lo * step;
+    return right_size(h, w, lo_tile + lo * step);
+}
+
+// The largest tile that fits the budget can share most of its pixels with its neighbour (two
+// tiles of 1510 over a 1958-pixel row run 1.63x the frame's work). With the tile count it gives
+// each axis, the smallest accepted tile that keeps those counts runs least (two tiles of 1002:
+// 1.08x) and needs less memory. A tile size the user set is kept as it is.
+Result<int> Tiler::Impl::right_size(int h, int w, int tile) const {
+    if (settings.tile_size > 0) return tile;
+    const auto count = [&](int length, int t) -> size_t {
+        auto a = nn::tile::layout_axis(geo, length, t, overlap(), settings.feather, ramp());
+        return a ? a->tiles.size() : SIZE_MAX;  // a tile too small for the overlap
+    };
+    const size_t nx = count(w, tile), ny = count(h, tile);
+    if (nx == SIZE_MAX || ny == SIZE_MAX) return tile;
+    if (nx == 1 && ny == 1) return tile;
+    // Tile counts only fall as the tile grows: binary search for the smallest side that keeps
+    // them, over [floor_tile(), tile].
+    const auto keeps = [&](int t) { return count(w, t) <= nx && count(h, t) <= ny; };
+    int lo = floor_tile(), hi = tile;  // hi keeps the counts
+    if (lo >= hi) return tile;
+    if (keeps(lo)) return lo;
+    while (hi - lo > 1) {
+        const int mid = lo + (hi - lo) / 2;
+        (keeps(geo.accepted_at_most(mid)) ? hi : lo) = mid;
+    }
+    const int t = geo.accepted_at_most(hi);
+    return keeps(t) ? t : tile;
 }
 
 Result<void> Tiler::Impl::layout(int h, int w, int tile) {
-    const auto ramp =
-        settings.raised_cosine ? nn::tile::Ramp::raised_cosine : nn::tile::Ramp::linear;
-    auto x = nn::tile::layout_axis(geo, w, tile, overlap(), settings.feather, ramp);
+    auto x = nn::tile::layout_axis(geo, w, tile, overlap(), settings.feather, ramp());
     KZ_TRY(x);
-    auto y = nn::tile::layout_axis(geo, h, tile, overlap(), settings.feather, ramp);
+    auto y = nn::tile::layout_axis(geo, h, tile, overlap(), settings.feather, ramp());
     KZ_TRY(y);
     ax = std::move(*x);
     ay = std::move(*y);

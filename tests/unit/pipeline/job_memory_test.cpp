@@ -3,6 +3,7 @@
 // at least the measured peak (a job under its estimate really fits) and at most twice it (the
 // budget does not refuse jobs that fit with room to spare).
 #include "kizuna/job_memory.hpp"
+#include "kizuna/probe.hpp"
 
 #include <gtest/gtest.h>
 
@@ -110,32 +111,47 @@ TEST(JobMemory, TheDecompressionBombIsCostedFromItsHeader) {
     EXPECT_GT(whole, 16'000'000'000u);
 }
 
+// Peak RSS of `kizuna models run` (/usr/bin/time -v), on two kinds of CPU: with AVX-512 our
+// direct kernel runs the convolutions; without it XNNPACK does, and holds indirection buffers
+// (ModelInfo::xnnpack_held_bytes) that make the peak 2.5-3x higher. 0 = not measured there (the
+// AVX2 machine has 24 GiB: 4000^2 would need 30).
 TEST(JobMemory, ModelRunEstimatesCoverTheMeasuredPeaks) {
     struct Case {
         const char* model;
         int side;
         NnBackendKind backend;
-        double measured_mib;
+        double avx512_mib;  // a 2-core AVX-512 machine
+        double avx2_mib;    // a 2-core AVX2 machine
     };
     const Case cases[] = {
-        {"realesr-animevideov3-x2", 500, NnBackendKind::xnnpack, 206.6},
-        {"realesr-animevideov3-x2", 1000, NnBackendKind::xnnpack, 707.4},
-        {"realesr-animevideov3-x2", 2000, NnBackendKind::xnnpack, 2709.9},
-        {"realesr-animevideov3-x2", 4000, NnBackendKind::xnnpack, 10721.2},
-        {"realesrgan-x4plus-anime", 375, NnBackendKind::xnnpack, 1225.7},
-        {"realcugan-up2x-conservative", 375, NnBackendKind::xnnpack, 514.1},
-        {"realcugan-up2x-conservative", 375, NnBackendKind::reference, 685.8},
-        {"waifu2x-cunet-noise1-x2", 250, NnBackendKind::reference, 332.9},
-        {"waifu2x-upconv7-x2", 375, NnBackendKind::reference, 267.9},
+        {"realesr-animevideov3-x2", 500, NnBackendKind::xnnpack, 206.6, 516.1},
+        {"realesr-animevideov3-x2", 1000, NnBackendKind::xnnpack, 707.4, 1943.9},
+        {"realesr-animevideov3-x2", 2000, NnBackendKind::xnnpack, 2709.9, 7654.3},
+        {"realesr-animevideov3-x2", 4000, NnBackendKind::xnnpack, 10721.2, 0},
+        {"realesrgan-x4plus-anime", 375, NnBackendKind::xnnpack, 1225.7, 2603.0},
+        {"realcugan-up2x-conservative", 375, NnBackendKind::xnnpack, 514.1, 768.2},
+        {"realcugan-up2x-conservative", 375, NnBackendKind::reference, 685.8, 685.8},
+        {"waifu2x-cunet-noise1-x2", 250, NnBackendKind::reference, 332.9, 332.9},
+        {"waifu2x-upconv7-x2", 375, NnBackendKind::reference, 267.9, 267.9},
     };
+    int checked = 0;
     for (const Case& c : cases) {
         auto info = inspect_model(c.model);
-        if (!info) GTEST_SKIP() << "models not installed: " << info.error().message;
+        ASSERT_TRUE(info) << "models not installed (scripts/setup.sh installs them): "
+                          << info.error().message;
+        // The reference backend holds the same on both; XNNPACK's figure depends on whether
+        // the direct kernel runs here.
+        const bool direct = cpu_level() == CpuLevel::avx512;
+        const double measured = direct ? c.avx512_mib : c.avx2_mib;
+        if (measured == 0) continue;
         ImageHeader in = png_header(c.side, 8, false, 100000);
-        const std::string what = std::string(c.model) + " at " + std::to_string(c.side) + "^2";
-        expect_between(estimate_still_model_bytes(in, *info, c.backend, {}, "o.png"),
-                       c.measured_mib, what.c_str());
+        const std::string what = std::string(c.model) + " at " + std::to_string(c.side) + "^2" +
+                                 (direct ? " (direct kernel)" : " (XNNPACK convolutions)");
+        expect_between(estimate_still_model_bytes(in, *info, c.backend, {}, "o.png"), measured,
+                       what.c_str());
+        ++checked;
     }
+    EXPECT_GE(checked, 8);
 }
 
 }  // namespace
