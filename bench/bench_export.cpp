@@ -64,8 +64,7 @@ std::string share_line(const ExportStageTimes& b) {
     const double t = b.total();
     const auto pct = [&](double v) { return t > 0 ? 100.0 * v / t : 0.0; };
     return fmt::format("decode {:.0f}%, pre {:.0f}%, ai {:.0f}%, post {:.0f}%, encode {:.0f}%",
-                       pct(b.decode_s), pct(b.pre_s), pct(b.ai_s), pct(b.post_s),
-                       pct(b.encode_s));
+                       pct(b.decode_s), pct(b.pre_s), pct(b.ai_s), pct(b.post_s), pct(b.encode_s));
 }
 
 std::string busy_line(const ExportStageTimes& b) {
@@ -109,7 +108,8 @@ int main(int argc, char** argv) {
         } else if (a == "--skip-1080p") {
             hd = false;
         } else {
-            std::fprintf(stderr, "usage: bench_export [--runs N] [--skip-balanced] [--skip-1080p]\n");
+            std::fprintf(stderr,
+                         "usage: bench_export [--runs N] [--skip-balanced] [--skip-1080p]\n");
             return 2;
         }
     }
@@ -119,9 +119,11 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "  %.*s\n", static_cast<int>(m.size()), m.data());
     });
     const unsigned cores = std::max(1u, std::thread::hardware_concurrency());
-    const fs::path tmp = fs::temp_directory_path() / ("kizuna-bench-export-" + std::to_string(::getpid()));
+    const fs::path tmp =
+        fs::temp_directory_path() / ("kizuna-bench-export-" + std::to_string(::getpid()));
     fs::create_directories(tmp);
-    std::printf("bench_export: %u hardware threads, %d timed runs after one warm-up\n", cores, runs);
+    std::printf("bench_export: %u hardware threads, %d timed runs after one warm-up\n", cores,
+                runs);
 
     if (balanced) {
         const std::string in = clip("");
@@ -189,7 +191,8 @@ int main(int argc, char** argv) {
         for (int i = 0; i <= runs; ++i) {
             const auto t0 = std::chrono::steady_clock::now();
             const std::string cmd =
-                "ffmpeg -nostdin -v error -y -i '" + in + "' -map 0 -vf "
+                "ffmpeg -nostdin -v error -y -i '" + in +
+                "' -map 0 -vf "
                 "scale=iw*2:ih*2:flags=lanczos -c:v libx264 -preset ultrafast -crf 20 -c:a copy '" +
                 (tmp / "peer.mkv").string() + "'";
             if (std::system(cmd.c_str()) != 0) {
@@ -205,11 +208,12 @@ int main(int argc, char** argv) {
         }
         if (!peer_fps.empty()) {
             const Stats p = stats(peer_fps);
-            const double peer_busy =
-                100.0 * (cpu_seconds_of_children() - cpu0) * runs / (runs + 1) / (peer_wall * cores);
-            std::printf("  peer ffmpeg (lanczos x2 + libx264 ultrafast): fps median %.1f, min %.1f, "
-                        "max %.1f, cores busy about %.0f%%; kizuna / peer fps: %.2f\n",
-                        p.median, p.min, p.max, peer_busy, f.median / p.median);
+            const double peer_busy = 100.0 * (cpu_seconds_of_children() - cpu0) * runs /
+                                     (runs + 1) / (peer_wall * cores);
+            std::printf(
+                "  peer ffmpeg (lanczos x2 + libx264 ultrafast): fps median %.1f, min %.1f, "
+                "max %.1f, cores busy about %.0f%%; kizuna / peer fps: %.2f\n",
+                p.median, p.min, p.max, peer_busy, f.median / p.median);
         }
     }
     std::error_code ec;
