@@ -10,7 +10,7 @@
 // Vulkan, where there is no GPU), timed as (2 crops - 1 crop) per run so start-up cancels out,
 // next to ours on the same crop.
 //
-//   bench_tiler [--threads N] [--reps N] [--budget-mib N] [--tile N] [--image PATH]
+//   bench_tiler [--threads N] [--reps N] [--warmup N] [--budget-mib N] [--tile N] [--image PATH]
 //               [--peer-crop N] [--no-peer] [--models] [--model-size N]
 //
 // --tile N adds a variant with a fixed N x N tile (no budget). --models adds ms per megapixel of
@@ -106,14 +106,13 @@ struct Variant {
     uint64_t budget = 0;  // what the label promises (0 = none)
 };
 
-// The child's work: creates the tiler, plans, runs warm-up + reps into `out`, reports in `res`.
-void child_run(const Variant& v, ConstTensorView input, TensorView out, int threads, int reps,
-               ChildResult& res) {
+// The child's work: creates the tiler and plans; with reps > 0 also runs warmup + reps times
+// into `out`. Reports in `res`.
+void child_run(const Variant& v, ConstTensorView input, TensorView out, int threads, int warmup,
+               int reps, ChildResult& res) {
     auto fail = [&](const std::string& what) {
         std::snprintf(res.error, sizeof res.error, "%s", what.c_str());
     };
-    // The output is the caller's memory (not the tiler's): touch it before the peak is reset.
-    std::memset(out.data, 0, sizeof(float) * static_cast<size_t>(out.plane_stride) * 3);
     auto model = Model::load(kModel);
     if (!model) return fail(model.error().message);
     SessionOptions so;
@@ -121,6 +120,23 @@ void child_run(const Variant& v, ConstTensorView input, TensorView out, int thre
     so.threads = threads;
     auto tiler = Tiler::create(*model, so, v.settings);
     if (!tiler) return fail(tiler.error().message);
+    auto plan = tiler->plan(input.height, input.width);
+    if (!plan) return fail(plan.error().message);
+    auto take = [&](const TileReport& rep) {
+        res.tile_w = rep.tile_width;
+        res.tile_h = rep.tile_height;
+        res.tiles_x = rep.tiles_x;
+        res.tiles_y = rep.tiles_y;
+        res.overlap = std::max(rep.overlap_x, rep.overlap_y);
+        res.working_bytes = rep.working_bytes;
+    };
+    take(*plan);
+    if (reps == 0) {
+        res.ok = 1;
+        return;
+    }
+    // The output is the caller's memory (not the tiler's): touch it before the peak is reset.
+    std::memset(out.data, 0, sizeof(float) * static_cast<size_t>(out.plane_stride) * 3);
     {
         std::ofstream f("/proc/self/clear_refs");
         f << "5";
@@ -128,27 +144,21 @@ void child_run(const Variant& v, ConstTensorView input, TensorView out, int thre
         res.hwm_reset = static_cast<bool>(f);
     }
     res.rss_start_mib = status_mib("VmRSS");
-    for (int i = 0; i < 1 + reps && i <= ChildResult::kMaxRuns; ++i) {
+    for (int i = 0; i < warmup + reps; ++i) {
         const auto t0 = Clock::now();
         auto r = tiler->run(input, out);
         const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
         if (!r) return fail(r.error().message);
-        if (i > 0) res.ms[res.runs++] = ms;
+        if (i >= warmup) res.ms[res.runs++] = ms;
     }
     res.rss_peak_mib = status_mib("VmHWM");
-    const TileReport& rep = tiler->last_report();
-    res.tile_w = rep.tile_width;
-    res.tile_h = rep.tile_height;
-    res.tiles_x = rep.tiles_x;
-    res.tiles_y = rep.tiles_y;
-    res.overlap = std::max(rep.overlap_x, rep.overlap_y);
-    res.working_bytes = rep.working_bytes;
+    take(tiler->last_report());
     res.ok = 1;
 }
 
 // Runs `v` in a child process (fork: the parent has started no thread by then).
-bool run_variant(const Variant& v, ConstTensorView input, TensorView out, int threads, int reps,
-                 ChildResult& res, double& child_maxrss_mib) {
+bool run_variant(const Variant& v, ConstTensorView input, TensorView out, int threads, int warmup,
+                 int reps, ChildResult& res, double& child_maxrss_mib) {
     SharedBlock block(sizeof(ChildResult));
     if (!block.get()) return false;
     auto* shared = new (block.get()) ChildResult{};
@@ -156,7 +166,7 @@ bool run_variant(const Variant& v, ConstTensorView input, TensorView out, int th
     const pid_t pid = fork();
     if (pid < 0) return false;
     if (pid == 0) {
-        child_run(v, input, out, threads, reps, *shared);
+        child_run(v, input, out, threads, warmup, reps, *shared);
         _exit(shared->ok ? 0 : 1);
     }
     int status = 0;
@@ -168,6 +178,14 @@ bool run_variant(const Variant& v, ConstTensorView input, TensorView out, int th
         std::snprintf(res.error, sizeof res.error, "child ended by signal %d",
                       WIFSIGNALED(status) ? WTERMSIG(status) : 0);
     return res.ok != 0;
+}
+
+// The first three fields of /proc/loadavg: the machine may be shared.
+std::string load_average() {
+    std::ifstream f("/proc/loadavg");
+    std::string a, b, c;
+    f >> a >> b >> c;
+    return a + " " + b + " " + c;
 }
 
 // Largest |a - b| over two 3 x h x w outputs.
@@ -282,7 +300,8 @@ void model_table(int size, int threads) {
 }  // namespace
 
 int main(int argc, char** argv) {
-    int threads = 2, reps = 3, budget_mib = 1024, fixed_tile = 0, peer_side = 128, model_size = 256;
+    int threads = 2, reps = 2, warmup = 1, budget_mib = 1024, fixed_tile = 0, peer_side = 128,
+        model_size = 256;
     bool peer = true, models = false;
     std::string image = "/usr/share/games/renpy/the_question/game/images/bg club.jpg";
     for (int i = 1; i < argc; ++i) {
@@ -292,6 +311,8 @@ int main(int argc, char** argv) {
             threads = num();
         else if (a == "--reps")
             reps = std::clamp(num(), 1, ChildResult::kMaxRuns - 1);
+        else if (a == "--warmup")
+            warmup = std::clamp(num(), 0, 4);
         else if (a == "--budget-mib")
             budget_mib = std::max(1, num());
         else if (a == "--tile")
@@ -307,10 +328,11 @@ int main(int argc, char** argv) {
         else if (a == "--models")
             models = true;
         else {
-            fmt::print(stderr,
-                       "usage: {} [--threads N] [--reps N] [--budget-mib N] [--tile N] "
-                       "[--image PATH] [--peer-crop N] [--no-peer] [--models] [--model-size N]\n",
-                       argv[0]);
+            fmt::print(
+                stderr,
+                "usage: {} [--threads N] [--reps N] [--warmup N] [--budget-mib N] [--tile N] "
+                "[--image PATH] [--peer-crop N] [--no-peer] [--models] [--model-size N]\n",
+                argv[0]);
             return 2;
         }
     }
@@ -357,9 +379,9 @@ int main(int argc, char** argv) {
     fmt::print("{} ({} MFLOP per input pixel), {}x{} -> {}x{}, frame from {}\n", kModel,
                info->mflop_per_pixel, W, H, s * W, s * H, image);
     fmt::print(
-        "XNNPACK backend, {} threads; per variant 1 warm-up + {} timed runs in a child "
-        "process\n\n",
-        threads, reps);
+        "XNNPACK backend, {} threads; per variant {} warm-up + {} timed runs in a child "
+        "process; load average {}\n",
+        threads, warmup, reps, load_average());
     std::vector<SharedBlock> outputs;
     std::vector<ChildResult> results(variants.size());
     std::vector<bool> ran(variants.size(), false);
@@ -373,8 +395,23 @@ int main(int argc, char** argv) {
         double maxrss = 0;
         ChildResult& r = results[k];
         fmt::print("{}:\n", v.label);
-        std::fflush(stdout);
-        if (!run_variant(v, input.view(), out, threads, reps, r, maxrss)) {
+        // Plan first: a layout already timed is not run again.
+        if (!run_variant(v, input.view(), out, threads, 0, 0, r, maxrss)) {
+            fmt::print("  failed: {}\n", r.error);
+            continue;
+        }
+        fmt::print("  layout {}x{} tiles of {}x{} (overlap {}), working memory {}\n", r.tiles_x,
+                   r.tiles_y, r.tile_w, r.tile_h, r.overlap, format_bytes(r.working_bytes));
+        size_t same = k;
+        for (size_t j = 0; j < k; ++j)
+            if (ran[j] && results[j].tile_w == r.tile_w && results[j].tile_h == r.tile_h &&
+                results[j].tiles_x == r.tiles_x && results[j].tiles_y == r.tiles_y)
+                same = j;
+        if (same != k) {
+            fmt::print("  the same layout as \"{}\": not run again\n", variants[same].label);
+            continue;
+        }
+        if (!run_variant(v, input.view(), out, threads, warmup, reps, r, maxrss)) {
             fmt::print("  failed: {}\n", r.error);
             continue;
         }
@@ -383,19 +420,17 @@ int main(int argc, char** argv) {
         if (k == 0) untiled_ms = t.median;
         const double exec_gflop =
             info->mflop_per_pixel * r.tiles_x * r.tiles_y * r.tile_w * r.tile_h / 1e3;
-        fmt::print("  layout {}x{} tiles of {}x{} (overlap {}), working memory {}\n", r.tiles_x,
-                   r.tiles_y, r.tile_w, r.tile_h, r.overlap, format_bytes(r.working_bytes));
         fmt::print(
             "  ms/frame median {:.0f} min {:.0f} max {:.0f}; {:.0f} ms/MP; tiled/untiled "
             "{:.3f}\n",
             t.median, t.min, t.max, t.median / mp, untiled_ms > 0 ? t.median / untiled_ms : 0);
         fmt::print(
-            "  GFLOP/s {:.1f} (frame's {:.0f} GFLOP), executed {:.1f} ({:.0f} GFLOP with "
-            "overlaps)\n",
+            "  GFLOP/s {:.1f} (the frame's {:.0f} GFLOP); executed {:.1f} ({:.0f} GFLOP, "
+            "overlaps and edge padding included)\n",
             frame_gflop / (t.median / 1e3), frame_gflop, exec_gflop / (t.median / 1e3), exec_gflop);
         fmt::print(
-            "  peak RSS {:.0f} MiB{} (start {:.0f} MiB, growth {:.0f} MiB; child lifetime "
-            "{:.0f} MiB){}\n",
+            "  peak RSS {:.0f} MiB{} (start {:.0f} MiB, growth during the runs {:.0f} MiB; child "
+            "lifetime {:.0f} MiB){}\n",
             r.rss_peak_mib, r.hwm_reset ? "" : " (VmHWM not reset)", r.rss_start_mib,
             r.rss_peak_mib - r.rss_start_mib, maxrss,
             v.budget ? fmt::format(" vs budget {:.0f} MiB", v.budget / kMiB) : "");
@@ -422,7 +457,7 @@ int main(int argc, char** argv) {
                                          (med / 1e3) / peak.gflops
                                    : 0);
     }
-    if (peer) peer_timing(frame, peer_side, threads, reps);
+    if (peer) peer_timing(frame, peer_side, threads, 3);
     if (models) model_table(model_size, threads);
     return 0;
 }

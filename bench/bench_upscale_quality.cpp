@@ -13,13 +13,14 @@
 // model picture and the peer's, and the count of pixels the peer writes as 255 where ours is
 // near 0 (its 8-bit conversion wraps negative values to 255).
 //
-//   bench_upscale_quality [image_dir] [--threads N] [--all] [--quality-only] [--no-ai]
-//                         [--peer] [--peer-only] [--crops N]
+//   bench_upscale_quality [image_dir] [--threads N] [--all] [--window N] [--quality-only]
+//                         [--no-ai] [--peer] [--peer-only] [--crops N]
 //
 // By default the first and the last image in name order (one background, one sprite in
-// renpy-thequestion) are used, which keeps the run to a few minutes on two cores; --all takes
-// every image (the quality profile's x4 model then takes most of the time). Needs the ffmpeg and
-// ffprobe programs on PATH.
+// renpy-thequestion) are used, each cut to its 512x512 window with the most line detail
+// (--window N; 0 = whole pictures), which keeps the run to a few minutes on two cores; --all
+// takes every image whole (about 15 minutes per background on two AVX2 cores, nearly all of it
+// the quality profile's x4 model). Needs the ffmpeg and ffprobe programs on PATH.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -86,6 +87,37 @@ bool ours_ref(const Rgb& low, Rgb& out) {
     if (!upscale_ref(f, fm, up_params, up)) return false;
     out = from_frame(up);
     return true;
+}
+
+// Picks `count` non-overlapping ww x wh windows of `img` (which holds one) with the most luma
+// gradient energy (line art), at even positions on a 16-pixel grid, best first.
+std::vector<std::pair<int, int>> busiest_windows(const Rgb& img, int ww, int wh, int count) {
+    const auto y = luma(img);
+    struct Cand {
+        double e;
+        int x, y;
+    };
+    std::vector<Cand> cands;
+    for (int wy = 0; wy + wh <= img.h; wy += 16)
+        for (int wx = 0; wx + ww <= img.w; wx += 16) {
+            double e = 0;
+            for (int j = wy; j < wy + wh - 1; j += 2)
+                for (int i = wx; i < wx + ww - 1; i += 2) {
+                    const size_t k = static_cast<size_t>(j) * img.w + i;
+                    e += std::abs(y[k + 1] - y[k]) + std::abs(y[k + img.w] - y[k]);
+                }
+            cands.push_back({e, wx, wy});
+        }
+    std::sort(cands.begin(), cands.end(), [](const Cand& a, const Cand& b) { return a.e > b.e; });
+    std::vector<std::pair<int, int>> out;
+    for (const Cand& c : cands) {
+        if (static_cast<int>(out.size()) == count) break;
+        bool free = true;
+        for (auto [ox, oy] : out)
+            if (std::abs(ox - c.x) < ww && std::abs(oy - c.y) < wh) free = false;
+        if (free) out.emplace_back(c.x, c.y);
+    }
+    return out;
 }
 
 // One way of bringing a shrunk picture back x2.
@@ -180,6 +212,15 @@ std::vector<Method> make_methods(bool with_ai, int threads) {
     if (!with_ai) return ms;
     auto balanced = builtin_profile("balanced");
     if (!balanced) return ms;
+    {
+        Method m("balanced s=1, stages 4-5 off (model picture)");
+        Profile p = with_threads(*balanced, threads);
+        p.ai.strength = 1.0f;
+        p.enhance.enabled = false;
+        p.temporal.enabled = false;
+        m.profile = p;
+        ms.push_back(std::move(m));
+    }
     for (float s : {0.0f, 0.25f, 0.5f, 0.75f, 1.0f}) {
         Method m(fmt::format("balanced ai.strength {:.2f}", s));
         Profile p = with_threads(*balanced, threads);
@@ -189,37 +230,6 @@ std::vector<Method> make_methods(bool with_ai, int threads) {
         ms.push_back(std::move(m));
     }
     return ms;
-}
-
-// Picks `count` non-overlapping side x side windows of `img` with the most luma gradient energy
-// (line art), on a 16-pixel grid, best first.
-std::vector<std::pair<int, int>> busiest_windows(const Rgb& img, int side, int count) {
-    const auto y = luma(img);
-    struct Cand {
-        double e;
-        int x, y;
-    };
-    std::vector<Cand> cands;
-    for (int wy = 0; wy + side <= img.h; wy += 16)
-        for (int wx = 0; wx + side <= img.w; wx += 16) {
-            double e = 0;
-            for (int j = wy; j < wy + side - 1; j += 2)
-                for (int i = wx; i < wx + side - 1; i += 2) {
-                    const size_t k = static_cast<size_t>(j) * img.w + i;
-                    e += std::abs(y[k + 1] - y[k]) + std::abs(y[k + img.w] - y[k]);
-                }
-            cands.push_back({e, wx, wy});
-        }
-    std::sort(cands.begin(), cands.end(), [](const Cand& a, const Cand& b) { return a.e > b.e; });
-    std::vector<std::pair<int, int>> out;
-    for (const Cand& c : cands) {
-        if (static_cast<int>(out.size()) == count) break;
-        bool free = true;
-        for (auto [ox, oy] : out)
-            if (std::abs(ox - c.x) < side && std::abs(oy - c.y) < side) free = false;
-        if (free) out.emplace_back(c.x, c.y);
-    }
-    return out;
 }
 
 // The --peer section. Returns false when something of ours failed.
@@ -239,7 +249,7 @@ bool peer_section(const std::vector<fs::path>& files, int crops, int threads) {
         Rgb orig;
         if (!read_image(path.string(), orig)) return false;
         const Rgb low = area_down2(orig);
-        for (auto [x, y] : busiest_windows(low, side, per_image)) {
+        for (auto [x, y] : busiest_windows(low, side, side, per_image)) {
             if (static_cast<int>(cs.size()) == crops) break;
             Crop c{fmt::format("crop{}", cs.size()), crop(low, x, y, side, side),
                    crop(orig, 2 * x, 2 * y, 2 * side, 2 * side)};
@@ -464,12 +474,14 @@ bool stage_timings(const fs::path& file, int threads) {
 
 int main(int argc, char** argv) {
     std::string dir = "/usr/share/games/renpy/the_question/game/images";
-    int threads = 0, crops = 4;
+    int threads = 0, crops = 4, window = -1;
     bool quality_only = false, all = false, with_ai = true, peer = false, peer_only = false;
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
         if (a == "--threads" && i + 1 < argc)
             threads = std::atoi(argv[++i]);
+        else if (a == "--window" && i + 1 < argc)
+            window = std::max(0, std::atoi(argv[++i]) & ~1);
         else if (a == "--crops" && i + 1 < argc)
             crops = std::max(1, std::atoi(argv[++i]));
         else if (a == "--quality-only")
@@ -485,7 +497,7 @@ int main(int argc, char** argv) {
         else if (!a.empty() && a[0] == '-') {
             fmt::print(stderr,
                        "usage: {} [image_dir] [--threads N] [--all] [--quality-only] [--no-ai] "
-                       "[--peer] [--peer-only] [--crops N]\n",
+                       "[--window N] [--peer] [--peer-only] [--crops N]\n",
                        argv[0]);
             return 2;
         } else
@@ -504,20 +516,30 @@ int main(int argc, char** argv) {
         return 1;
     }
     if (!all && files.size() > 2) files = {files.front(), files.back()};
+    if (window < 0) window = all ? 0 : 512;
 
     if (!peer_only) {
         std::vector<Method> methods = make_methods(with_ai, threads);
-        fmt::print("x2 round trip (area-average down, x2 up), {} images from {}{}\n", files.size(),
-                   dir, all ? "" : " (first and last; --all for every image)");
+        fmt::print(
+            "x2 round trip (area-average down, x2 up), {} images from {}{}{}\n", files.size(), dir,
+            all ? "" : " (first and last; --all for every image)",
+            window > 0 ? fmt::format(", each cut to its busiest {0}x{0} window", window) : "");
         for (const auto& path : files) {
             Rgb orig;
             if (!read_image(path.string(), orig)) {
                 std::fprintf(stderr, "cannot read %s\n", path.c_str());
                 return 1;
             }
+            std::string where;
+            if (window > 0 && (orig.w > window || orig.h > window)) {
+                const int ww = std::min(window, orig.w), wh = std::min(window, orig.h);
+                const auto [x, y] = busiest_windows(orig, ww, wh, 1).front();
+                where = fmt::format(" at ({}, {})", x, y);
+                orig = crop(orig, x, y, ww, wh);
+            }
             const Rgb low = area_down2(orig);
-            fmt::print("{} ({}x{} -> {}x{} -> {}x{})\n", path.filename().string(), orig.w, orig.h,
-                       low.w, low.h, orig.w, orig.h);
+            fmt::print("{}{} ({}x{} -> {}x{} -> {}x{})\n", path.filename().string(), where, orig.w,
+                       orig.h, low.w, low.h, orig.w, orig.h);
             for (Method& m : methods) {
                 Rgb res;
                 double ms, ai_ms;
