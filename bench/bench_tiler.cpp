@@ -10,12 +10,15 @@
 // Vulkan, where there is no GPU), timed as (2 crops - 1 crop) per run so start-up cancels out,
 // next to ours on the same crop.
 //
-//   bench_tiler [--threads N] [--reps N] [--warmup N] [--budget-mib N] [--tile N] [--image PATH]
-//               [--peer-crop N] [--no-peer] [--models] [--model-size N]
+//   bench_tiler [--threads N] [--reps N] [--warmup N] [--size W H] [--budget-mib N] [--tile N]
+//               [--image PATH] [--peer-crop N] [--no-peer] [--models] [--models-only]
+//               [--model-size N]
 //
 // --tile N adds a variant with a fixed N x N tile (no budget). --models adds ms per megapixel of
 // every installed model of the catalogue on one untiled --model-size square (256 by default;
-// some models take minutes there on two cores).
+// about ten minutes for all of them on two cores); --models-only runs only that table.
+// The default run (2 timed runs after 1 warm-up per layout) takes about 15 minutes on two AVX2
+// cores: a 1080p frame is about 2.6 TFLOP of this model.
 #include <sys/mman.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -302,7 +305,8 @@ void model_table(int size, int threads) {
 int main(int argc, char** argv) {
     int threads = 2, reps = 2, warmup = 1, budget_mib = 1024, fixed_tile = 0, peer_side = 128,
         model_size = 256;
-    bool peer = true, models = false;
+    int W = 1920, H = 1080;
+    bool peer = true, models = false, models_only = false;
     std::string image = "/usr/share/games/renpy/the_question/game/images/bg club.jpg";
     for (int i = 1; i < argc; ++i) {
         const std::string a = argv[i];
@@ -313,7 +317,10 @@ int main(int argc, char** argv) {
             reps = std::clamp(num(), 1, ChildResult::kMaxRuns - 1);
         else if (a == "--warmup")
             warmup = std::clamp(num(), 0, 4);
-        else if (a == "--budget-mib")
+        else if (a == "--size" && i + 2 < argc) {
+            W = std::max(16, num());
+            H = std::max(16, num());
+        } else if (a == "--budget-mib")
             budget_mib = std::max(1, num());
         else if (a == "--tile")
             fixed_tile = num();
@@ -327,17 +334,24 @@ int main(int argc, char** argv) {
             peer = false;
         else if (a == "--models")
             models = true;
+        else if (a == "--models-only")
+            models = models_only = true;
         else {
             fmt::print(
                 stderr,
-                "usage: {} [--threads N] [--reps N] [--warmup N] [--budget-mib N] [--tile N] "
-                "[--image PATH] [--peer-crop N] [--no-peer] [--models] [--model-size N]\n",
+                "usage: {} [--threads N] [--reps N] [--warmup N] [--size W H] [--budget-mib N] "
+                "[--tile N] "
+                "[--image PATH] [--peer-crop N] [--no-peer] [--models] [--models-only] "
+                "[--model-size N]\n",
                 argv[0]);
             return 2;
         }
     }
     if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
-    constexpr int W = 1920, H = 1080;
+    if (models_only) {
+        model_table(model_size, threads);
+        return 0;
+    }
     Rgb src, frame;
     if (!read_image(image, src) || !ffmpeg_scale(src, W, H, "lanczos", 1, frame, nullptr)) {
         fmt::print(stderr, "cannot read and resize {} (install renpy-thequestion)\n", image);
@@ -376,8 +390,10 @@ int main(int argc, char** argv) {
         variants.push_back(v);
     }
 
-    fmt::print("{} ({} MFLOP per input pixel), {}x{} -> {}x{}, frame from {}\n", kModel,
-               info->mflop_per_pixel, W, H, s * W, s * H, image);
+    fmt::print(
+        "{} ({:.3f} MFLOP per input pixel, receptive radius {} input px), {}x{} -> {}x{}, frame "
+        "from {}\n",
+        kModel, info->mflop_per_pixel, info->receptive_radius, W, H, s * W, s * H, image);
     fmt::print(
         "XNNPACK backend, {} threads; per variant {} warm-up + {} timed runs in a child "
         "process; load average {}\n",

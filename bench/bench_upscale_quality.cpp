@@ -30,6 +30,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <fmt/format.h>
@@ -318,12 +319,12 @@ bool peer_section(const std::vector<fs::path>& files, int crops, int threads) {
             }
         }
         void print(const std::string& label) const {
-            fmt::print("  {:<44} {:7.2f} {:7.2f} {:9.2f}\n", label, psnr_from(se[0], n[0]),
+            fmt::print("  {:<58} {:7.2f} {:7.2f} {:9.2f}\n", label, psnr_from(se[0], n[0]),
                        psnr_from(se[1], n[1]), psnr_from(se[2], n[2]));
         }
     };
-    Acc acc_peer, acc_model, acc_chain, acc_vs;
-    long wrapped = 0, peer_255 = 0, ours_dark = 0;
+    Acc acc_peer, acc_fixed, acc_model, acc_chain, acc_vs, acc_vs_fixed;
+    long wrapped = 0, wrapped_samples = 0, peer_255 = 0;
     std::vector<double> ms_model;
     for (size_t i = 0; i < cs.size(); ++i) {
         Rgb m, c;
@@ -342,35 +343,51 @@ bool peer_section(const std::vector<fs::path>& files, int crops, int threads) {
         if (!have_peer) continue;
         acc_peer.add(cs[i].orig, peer[i], band);
         acc_vs.add(m, peer[i], band);
+        // The peer's picture with its wrapped samples (255 where ours is <= 8) set to 0: what its
+        // model gives without the conversion defect.
+        Rgb fixed = peer[i];
         for (int y = 0; y < m.h; ++y)
             for (int x = 0; x < m.w; ++x) {
                 bool wrap = false;
                 for (int k = 0; k < 3; ++k) {
                     const int p = peer[i].at(x, y, k), o = m.at(x, y, k);
                     peer_255 += p == 255;
-                    ours_dark += o <= 8;
-                    wrap |= p == 255 && o <= 8;
+                    if (p == 255 && o <= 8) {
+                        wrap = true;
+                        ++wrapped_samples;
+                        fixed.px[(static_cast<size_t>(y) * m.w + x) * 3 + k] = 0;
+                    }
                 }
                 wrapped += wrap;
             }
+        acc_fixed.add(cs[i].orig, fixed, band);
+        acc_vs_fixed.add(m, fixed, band);
     }
     fmt::print("\n  PSNR (dB) against the originals, {} crops of {}x{} out, band = outer {} px\n",
                cs.size(), 2 * side, 2 * side, band);
-    fmt::print("  {:<44} {:>7} {:>7} {:>9}\n", "", "all", "band", "interior");
-    if (have_peer) acc_peer.print("peer realesrgan-ncnn-vulkan (realesr-animevideov3 x2)");
+    fmt::print("  {:<58} {:>7} {:>7} {:>9}\n", "", "all", "band", "interior");
+    if (have_peer) {
+        acc_peer.print("peer realesrgan-ncnn-vulkan (realesr-animevideov3 x2)");
+        acc_fixed.print("peer, wrapped samples set to 0");
+    }
     acc_model.print(ours_model.label);
     acc_chain.print(ours_chain.label);
     if (have_peer) {
-        acc_vs.print("ours model picture vs peer (agreement)");
+        fmt::print("  PSNR (dB) between ours (model picture) and the peer:\n");
+        acc_vs.print("ours vs peer");
+        acc_vs_fixed.print("ours vs peer, wrapped samples set to 0");
         fmt::print(
-            "  pixels where the peer writes 255 and ours is <= 8 (wrapped negatives): {} of {} "
-            "({} peer samples at 255, {} of ours <= 8)\n",
-            wrapped, cs.size() * 4 * side * side, peer_255, ours_dark);
+            "  pixels where the peer writes 255 and ours is <= 8 (negative model output wrapped "
+            "by the peer's 8-bit conversion): {} of {} ({} samples; the peer has {} samples at "
+            "255)\n",
+            wrapped, cs.size() * 4 * side * side, wrapped_samples, peer_255);
         const Stats s = stats(ms_model);
         fmt::print(
             "  time: ours {:.0f} ms per crop (median; min {:.0f}, max {:.0f}; CPU, {} threads), "
             "peer {:.0f} ms per crop (wall / crops, start-up included; lavapipe when no GPU)\n",
-            s.median, s.min, s.max, threads, peer_ms / cs.size());
+            s.median, s.min, s.max,
+            threads > 0 ? threads : static_cast<int>(std::thread::hardware_concurrency()),
+            peer_ms / cs.size());
     }
     return true;
 }
