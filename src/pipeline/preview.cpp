@@ -48,7 +48,6 @@ struct Preview::Impl {
     }
 };
 
-
 Preview::Preview(std::unique_ptr<Impl> impl) noexcept : impl_(std::move(impl)) {}
 Preview::Preview(Preview&&) noexcept = default;
 Preview& Preview::operator=(Preview&&) noexcept = default;

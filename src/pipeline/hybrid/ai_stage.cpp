@@ -53,12 +53,13 @@ Result<AiStage> AiStage::create(const Profile& profile, bool require_ai, Notices
             if (require_ai)
                 return make_error(Errc::invalid_argument,
                                   "--require-ai: the profile's ai.backend is \"none\"");
-            log(LogLevel::info, "ai.backend is \"none\": the model is not run (shader-only output)");
+            log(LogLevel::info,
+                "ai.backend is \"none\": the model is not run (shader-only output)");
             return s;
         case BackendPreference::vulkan:
             notices.add(
-                "ai.backend \"vulkan\": this build has no Vulkan neural backend yet; the model runs "
-                "on the CPU");
+                "ai.backend \"vulkan\": this build has no Vulkan neural backend yet; the model "
+                "runs on the CPU");
             [[fallthrough]];
         case BackendPreference::auto_select:
         case BackendPreference::cpu:
@@ -76,11 +77,10 @@ Result<AiStage> AiStage::create(const Profile& profile, bool require_ai, Notices
         return s;
     }
     if (model->info().scale != ai.scale)
-        return make_error(Errc::invalid_argument,
-                          fmt::format("ai.scale {} does not match the model {}, which upscales "
-                                      "x{}",
-                                      ai.scale, escape_for_terminal(ai.model),
-                                      model->info().scale));
+        return make_error(
+            Errc::invalid_argument,
+            fmt::format("ai.scale {} does not match the model {}, which upscales x{}", ai.scale,
+                        escape_for_terminal(ai.model), model->info().scale));
     s.model_ = std::move(*model);
     s.session_.threads = ai.threads;
     s.settings_.tile_size = ai.tile_size;
@@ -104,15 +104,17 @@ Result<void> AiStage::start_backend(Notices& notices) {
         if (t.error().code == Errc::invalid_argument) return std::move(t).error();
         if (require_ai_) return std::move(t).error();
         if (kind == NnBackendKind::xnnpack) {
-            notices.add(fmt::format("the XNNPACK backend cannot run here ({}); the model runs on the "
-                                    "reference backend, which is much slower",
-                                    t.error().message));
+            notices.add(
+                fmt::format("the XNNPACK backend cannot run here ({}); the model runs on the "
+                            "reference backend, which is much slower",
+                            t.error().message));
             backends_.insert(backends_.begin(), NnBackendKind::reference);
             continue;
         }
-        notices.add(fmt::format("the {} backend cannot run the model ({}). Falling back to "
-                                "shader-only.",
-                                kind_name(kind), t.error().message));
+        notices.add(
+            fmt::format("the {} backend cannot run the model ({}). Falling back to "
+                        "shader-only.",
+                        kind_name(kind), t.error().message));
     }
     tiler_.reset();
     return {};
@@ -123,9 +125,10 @@ Result<void> AiStage::step_down(const Error& why, Notices& notices) {
     tiler_.reset();
     if (require_ai_) return why;
     if (backends_.empty()) {
-        notices.add(fmt::format("AI on {} failed ({}). Falling back to shader-only for the rest "
-                                "of the job.",
-                                from, why.message));
+        notices.add(
+            fmt::format("AI on {} failed ({}). Falling back to shader-only for the rest "
+                        "of the job.",
+                        from, why.message));
         return {};
     }
     notices.add(fmt::format("AI on {} failed ({}); trying the next backend", from, why.message));

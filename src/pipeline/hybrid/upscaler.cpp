@@ -22,8 +22,8 @@ struct Upscaler::Impl {
     std::unique_ptr<stages::PreviewBackend> stages;
     pipeline::Notices notices;
     std::optional<pipeline::AiStage> ai;
-    Tensor model_input;  // 3 x H x W
-    Tensor ai_output;    // 3 x scale*H x scale*W
+    Tensor model_input;                      // 3 x H x W
+    Tensor ai_output;                        // 3 x scale*H x scale*W
     int budget_for_w = 0, budget_for_h = 0;  // frame size the AI budget was computed for
 
     float strength() const { return profile.ai.strength; }
@@ -92,8 +92,7 @@ Result<void> Upscaler::Impl::prepare_ai(int w, int h, int out_w, int out_h) {
 
 template <class Input>
 Result<void> Upscaler::Impl::run(const Input& in, int w, int h, PixelFormat default_format,
-                                 Image& out, const UpscaleControl& control,
-                                 UpscaleReport* report) {
+                                 Image& out, const UpscaleControl& control, UpscaleReport* report) {
     const auto t0 = Clock::now();
     int ow = 0, oh = 0;
     pipeline::preview_output_size(profile, opts.stages, w, h, ow, oh);

@@ -45,9 +45,8 @@ TEST(ExportMemory, EstimatesStayAboveMeasuredPeaksAndNearThem) {
     const Measured cases[] = {
         {"720p x2, x264 veryfast", export_job(1280, 720, 2, 8, false, "veryfast", "yuv420p"), 586},
         {"720p x2, x264 medium", export_job(1280, 720, 2, 8, false, "medium", "yuv420p"), 648},
-        {"720p 10-bit x2, yuv420p10le", export_job(1280, 720, 2, 10, false, "veryfast",
-                                                   "yuv420p10le"),
-         1079},
+        {"720p 10-bit x2, yuv420p10le",
+         export_job(1280, 720, 2, 10, false, "veryfast", "yuv420p10le"), 1079},
         {"1080p x2, x264 ultrafast", export_job(1920, 1080, 2, 8, false, "ultrafast", "yuv420p"),
          579},
         {"720p x2, PNG sequence", export_job(1280, 720, 2, 8, true, "medium", "yuv420p"), 300},
@@ -55,8 +54,8 @@ TEST(ExportMemory, EstimatesStayAboveMeasuredPeaksAndNearThem) {
     for (const Measured& m : cases) {
         const uint64_t est = estimate_export_bytes(m.job);
         EXPECT_GE(est, m.peak_mib * kMiB) << m.what << ": estimate " << est / kMiB << " MiB";
-        EXPECT_LE(est, m.peak_mib * kMiB * 5 / 2) << m.what << ": estimate " << est / kMiB
-                                                  << " MiB";
+        EXPECT_LE(est, m.peak_mib * kMiB * 5 / 2)
+            << m.what << ": estimate " << est / kMiB << " MiB";
     }
 }
 
