@@ -18,9 +18,10 @@
 //
 // By default the first and the last image in name order (one background, one sprite in
 // renpy-thequestion) are used, each cut to its 512x512 window with the most line detail
-// (--window N; 0 = whole pictures), which keeps the run to a few minutes on two cores; --all
-// takes every image whole (about 15 minutes per background on two AVX2 cores, nearly all of it
-// the quality profile's x4 model). Needs the ffmpeg and ffprobe programs on PATH.
+// (--window N; 0 = whole pictures), which keeps the run to about 3 minutes (4 with --peer) on two
+// AVX2 cores; --all takes every image whole (about 35 minutes there, most of it the quality
+// profile's x4 model: 3.5 minutes per 640x360 background). Needs the ffmpeg and ffprobe programs
+// on PATH.
 #include <algorithm>
 #include <chrono>
 #include <cmath>

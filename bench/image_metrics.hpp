@@ -14,10 +14,12 @@ namespace kizuna::bench {
 struct Stats {
     double median = 0, min = 0, max = 0;
 };
-// Of a non-empty sample (the upper median for an even count).
+// Of a non-empty sample (an even count: the mean of the two middle values).
 inline Stats stats(std::vector<double> v) {
     std::sort(v.begin(), v.end());
-    return {v[v.size() / 2], v.front(), v.back()};
+    const size_t n = v.size();
+    const double median = n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
+    return {median, v.front(), v.back()};
 }
 
 // Which pixels a PSNR counts.
