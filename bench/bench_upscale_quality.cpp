@@ -1,11 +1,27 @@
 // Upscale quality benchmark: real anime stills (Debian package renpy-thequestion) are shrunk x2
-// by area average, then brought back x2 by our stage 3 and by FFmpeg's bicubic and lanczos
-// scalers. Prints PSNR (RGB), SSIM (luma) and edge overshoot against the originals per image and
-// on average, then single-frame timings of the fast CPU stages 1-3 next to FFmpeg's lanczos.
+// by area average, then brought back x2 by our shader stage 3 (reference stages 1-3), by FFmpeg's
+// bicubic and lanczos scalers, and by the whole hybrid chain (kizuna::Upscaler: stages 1-2, the
+// tiled model blended by ai.strength, stages 3-5) for each built-in profile and for the balanced
+// profile at AI strengths 0, 0.25, 0.5, 0.75 and 1. Prints PSNR (RGB), SSIM (luma) and edge
+// overshoot against the originals, averaged and per image, and each chain's ms per image.
 //
-//   bench_upscale_quality [image_dir] [--threads N]
+// --peer adds the peer realesrgan-ncnn-vulkan (-n realesr-animevideov3 -s 2, the catalogue's
+// realesr-animevideov3-x2; on lavapipe, software Vulkan, where there is no GPU) on 128x128 crops
+// of the shrunk pictures, against our Upscaler with the same model at ai.strength 1 (stages 4-5
+// off, so that the picture is the model's) and the full balanced chain: PSNR against the
+// originals over the whole crop, its outer 16-pixel band and its interior, PSNR between our
+// model picture and the peer's, and the count of pixels the peer writes as 255 where ours is
+// near 0 (its 8-bit conversion wraps negative values to 255).
 //
-// Needs the ffmpeg and ffprobe programs on PATH.
+//   bench_upscale_quality [image_dir] [--threads N] [--all] [--window N] [--quality-only]
+//                         [--no-ai] [--peer] [--peer-only] [--crops N]
+//
+// By default the first and the last image in name order (one background, one sprite in
+// renpy-thequestion) are used, each cut to its 512x512 window with the most line detail
+// (--window N; 0 = whole pictures), which keeps the run to about 3 minutes (4 with --peer) on two
+// AVX2 cores; --all takes every image whole (about 35 minutes there, most of it the quality
+// profile's x4 model: 3.5 minutes per 640x360 background). Needs the ffmpeg and ffprobe programs
+// on PATH.
 #include <algorithm>
 #include <chrono>
 #include <cmath>
@@ -13,11 +29,18 @@
 #include <cstdlib>
 #include <cstring>
 #include <filesystem>
+#include <optional>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include <fmt/format.h>
 
+#include "image_metrics.hpp"
+#include "kizuna/profile.hpp"
+#include "kizuna/upscaler.hpp"
+#include "peer_realesrgan.hpp"
+#include "rgb_image.hpp"
 #include "stages/cpu/normalize.hpp"
 #include "stages/cpu/reconstruct.hpp"
 #include "stages/cpu/thread_pool.hpp"
@@ -29,112 +52,15 @@
 
 namespace fs = std::filesystem;
 using namespace kizuna;
+using namespace kizuna::bench;
 using namespace kizuna::stages;
 
 namespace {
 
-// Interleaved 8-bit RGB.
-struct Rgb {
-    int w = 0, h = 0;
-    std::vector<uint8_t> px;
-    uint8_t at(int x, int y, int c) const { return px[(static_cast<size_t>(y) * w + x) * 3 + c]; }
-};
+using Clock = std::chrono::steady_clock;
 
-std::string quote(const std::string& s) {
-    std::string q = "'";
-    for (char c : s) q += c == '\'' ? std::string("'\\''") : std::string(1, c);
-    return q + "'";
-}
-
-bool run_capture(const std::string& cmd, std::vector<uint8_t>& out) {
-    FILE* p = popen(cmd.c_str(), "r");
-    if (!p) return false;
-    out.clear();
-    uint8_t buf[1 << 16];
-    size_t n;
-    while ((n = fread(buf, 1, sizeof buf, p)) > 0) out.insert(out.end(), buf, buf + n);
-    return pclose(p) == 0;
-}
-
-bool read_image(const std::string& path, Rgb& img) {
-    std::vector<uint8_t> txt;
-    if (!run_capture("ffprobe -v error -select_streams v:0 -show_entries stream=width,height "
-                     "-of csv=p=0 " +
-                         quote(path),
-                     txt))
-        return false;
-    std::string s(txt.begin(), txt.end());
-    if (std::sscanf(s.c_str(), "%d,%d", &img.w, &img.h) != 2) return false;
-    if (!run_capture("ffmpeg -v error -i " + quote(path) + " -f rawvideo -pix_fmt rgb24 -", img.px))
-        return false;
-    if (img.px.size() != static_cast<size_t>(img.w) * img.h * 3) return false;
-    // Crop to even sizes so the x2 round trip is exact.
-    const int ew = img.w & ~1, eh = img.h & ~1;
-    if (ew != img.w || eh != img.h) {
-        std::vector<uint8_t> c(static_cast<size_t>(ew) * eh * 3);
-        for (int y = 0; y < eh; ++y)
-            std::memcpy(&c[static_cast<size_t>(y) * ew * 3],
-                        &img.px[static_cast<size_t>(y) * img.w * 3], static_cast<size_t>(ew) * 3);
-        img = {ew, eh, std::move(c)};
-    }
-    return true;
-}
-
-Rgb area_down2(const Rgb& in) {
-    Rgb o{in.w / 2, in.h / 2, {}};
-    o.px.resize(static_cast<size_t>(o.w) * o.h * 3);
-    for (int y = 0; y < o.h; ++y)
-        for (int x = 0; x < o.w; ++x)
-            for (int c = 0; c < 3; ++c) {
-                const int s = in.at(2 * x, 2 * y, c) + in.at(2 * x + 1, 2 * y, c) +
-                              in.at(2 * x, 2 * y + 1, c) + in.at(2 * x + 1, 2 * y + 1, c);
-                o.px[(static_cast<size_t>(y) * o.w + x) * 3 + c] =
-                    static_cast<uint8_t>((s + 2) / 4);
-            }
-    return o;
-}
-
-// FFmpeg's scaler on planar RGB (no YUV round trip inside swscale).
-bool ffmpeg_scale(const Rgb& in, int ow, int oh, const char* flags, int frames, Rgb& out,
-                  double* seconds) {
-    const std::string tmp_in = (fs::temp_directory_path() / "kz_bq_in.gbrp").string();
-    FILE* f = std::fopen(tmp_in.c_str(), "wb");
-    if (!f) return false;
-    std::vector<uint8_t> planar(static_cast<size_t>(in.w) * in.h * 3);
-    const size_t n = static_cast<size_t>(in.w) * in.h;
-    static constexpr int order[3] = {1, 2, 0};  // gbrp: G, B, R planes
-    for (int p = 0; p < 3; ++p)
-        for (size_t i = 0; i < n; ++i) planar[p * n + i] = in.px[i * 3 + order[p]];
-    for (int i = 0; i < frames; ++i) std::fwrite(planar.data(), 1, planar.size(), f);
-    std::fclose(f);
-    const std::string cmd = fmt::format(
-        "ffmpeg -v error -f rawvideo -pix_fmt gbrp -s {}x{} -i {} -vf scale={}:{}:flags={}"
-        "+accurate_rnd+full_chroma_int -f rawvideo -pix_fmt gbrp -",
-        in.w, in.h, quote(tmp_in), ow, oh, flags);
-    std::vector<uint8_t> raw;
-    const auto t0 = std::chrono::steady_clock::now();
-    const bool ok = run_capture(cmd, raw);
-    if (seconds)
-        *seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    fs::remove(tmp_in);
-    const size_t on = static_cast<size_t>(ow) * oh;
-    if (!ok || raw.size() != on * 3 * frames) return false;
-    out = {ow, oh, std::vector<uint8_t>(on * 3)};
-    for (int p = 0; p < 3; ++p)
-        for (size_t i = 0; i < on; ++i) out.px[i * 3 + order[p]] = raw[p * on + i];
-    return true;
-}
-
-Image to_image(const Rgb& in) {
-    Image img = std::move(Image::create(in.w, in.h, PixelFormat::rgba8).value());
-    for (int y = 0; y < in.h; ++y) {
-        auto* row = img.view().row_as<uint8_t>(y);
-        for (int x = 0; x < in.w; ++x) {
-            for (int c = 0; c < 3; ++c) row[4 * x + c] = in.at(x, y, c);
-            row[4 * x + 3] = 255;
-        }
-    }
-    return img;
+double ms_since(Clock::time_point t0) {
+    return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
 }
 
 Rgb from_frame(const PlanarFrame& f) {
@@ -151,32 +77,6 @@ Rgb from_frame(const PlanarFrame& f) {
     return o;
 }
 
-struct Fast {
-    ThreadPool pool;
-    NormalizeCpu normalize;
-    ReconstructCpu reconstruct;
-    UpscaleCpu upscale;
-    PlanarFrame frame, up;
-    FeatureMap features;
-    explicit Fast(int threads) : pool(threads) {}
-    bool run(ConstImageView in, int ow, int oh) {
-        UpscaleParams p;
-        p.out_width = ow;
-        p.out_height = oh;
-        return normalize.run(in, NormalizeParams{}, frame, pool).ok() &&
-               reconstruct.run(frame, ReconstructParams{}, features, pool).ok() &&
-               upscale.run(frame, features, p, up, pool).ok();
-    }
-};
-
-struct Stats {
-    double median, min, max;
-};
-Stats stats(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    return {v[v.size() / 2], v.front(), v.back()};
-}
-
 bool ours_ref(const Rgb& low, Rgb& out) {
     Image img = to_image(low);
     PlanarFrame f, up;
@@ -191,209 +91,358 @@ bool ours_ref(const Rgb& low, Rgb& out) {
     return true;
 }
 
-double psnr_rgb(const Rgb& a, const Rgb& b) {
-    double se = 0;
-    for (size_t i = 0; i < a.px.size(); ++i) {
-        const double d = static_cast<double>(a.px[i]) - b.px[i];
-        se += d * d;
-    }
-    const double mse = se / static_cast<double>(a.px.size());
-    return mse == 0 ? 99.0 : 10.0 * std::log10(255.0 * 255.0 / mse);
-}
-
-std::vector<double> luma(const Rgb& a) {
-    std::vector<double> y(static_cast<size_t>(a.w) * a.h);
-    for (size_t i = 0; i < y.size(); ++i)
-        y[i] = 0.299 * a.px[i * 3] + 0.587 * a.px[i * 3 + 1] + 0.114 * a.px[i * 3 + 2];
-    return y;
-}
-
-// Separable Gaussian blur (sigma 1.5, 11 taps), edges clamped.
-std::vector<double> blur(const std::vector<double>& v, int w, int h) {
-    double k[11], s = 0;
-    for (int i = 0; i < 11; ++i) s += k[i] = std::exp(-(i - 5) * (i - 5) / (2 * 1.5 * 1.5));
-    for (double& x : k) x /= s;
-    std::vector<double> t(v.size()), o(v.size());
-    for (int y = 0; y < h; ++y)
-        for (int x = 0; x < w; ++x) {
-            double a = 0;
-            for (int i = 0; i < 11; ++i)
-                a += k[i] * v[static_cast<size_t>(y) * w + std::clamp(x + i - 5, 0, w - 1)];
-            t[static_cast<size_t>(y) * w + x] = a;
+// Picks `count` non-overlapping ww x wh windows of `img` (which holds one) with the most luma
+// gradient energy (line art), at even positions on a 16-pixel grid, best first.
+std::vector<std::pair<int, int>> busiest_windows(const Rgb& img, int ww, int wh, int count) {
+    const auto y = luma(img);
+    struct Cand {
+        double e;
+        int x, y;
+    };
+    std::vector<Cand> cands;
+    for (int wy = 0; wy + wh <= img.h; wy += 16)
+        for (int wx = 0; wx + ww <= img.w; wx += 16) {
+            double e = 0;
+            for (int j = wy; j < wy + wh - 1; j += 2)
+                for (int i = wx; i < wx + ww - 1; i += 2) {
+                    const size_t k = static_cast<size_t>(j) * img.w + i;
+                    e += std::abs(y[k + 1] - y[k]) + std::abs(y[k + img.w] - y[k]);
+                }
+            cands.push_back({e, wx, wy});
         }
-    for (int y = 0; y < h; ++y)
-        for (int x = 0; x < w; ++x) {
-            double a = 0;
-            for (int i = 0; i < 11; ++i)
-                a += k[i] * t[static_cast<size_t>(std::clamp(y + i - 5, 0, h - 1)) * w + x];
-            o[static_cast<size_t>(y) * w + x] = a;
-        }
-    return o;
+    std::sort(cands.begin(), cands.end(), [](const Cand& a, const Cand& b) { return a.e > b.e; });
+    std::vector<std::pair<int, int>> out;
+    for (const Cand& c : cands) {
+        if (static_cast<int>(out.size()) == count) break;
+        bool free = true;
+        for (auto [ox, oy] : out)
+            if (std::abs(ox - c.x) < ww && std::abs(oy - c.y) < wh) free = false;
+        if (free) out.emplace_back(c.x, c.y);
+    }
+    return out;
 }
 
-// Mean SSIM of luma (Wang et al. 2004, Gaussian window, K1 0.01, K2 0.03), 5-pixel border left out.
-double ssim_luma(const Rgb& a, const Rgb& b) {
-    const int w = a.w, h = a.h;
-    const auto x = luma(a), y = luma(b);
-    std::vector<double> xx(x.size()), yy(x.size()), xy(x.size());
-    for (size_t i = 0; i < x.size(); ++i) {
-        xx[i] = x[i] * x[i];
-        yy[i] = y[i] * y[i];
-        xy[i] = x[i] * y[i];
-    }
-    const auto mx = blur(x, w, h), my = blur(y, w, h), sxx = blur(xx, w, h), syy = blur(yy, w, h),
-               sxy = blur(xy, w, h);
-    const double c1 = (0.01 * 255) * (0.01 * 255), c2 = (0.03 * 255) * (0.03 * 255);
-    double sum = 0;
-    long n = 0;
-    for (int j = 5; j < h - 5; ++j)
-        for (int i = 5; i < w - 5; ++i) {
-            const size_t k = static_cast<size_t>(j) * w + i;
-            const double vx = sxx[k] - mx[k] * mx[k], vy = syy[k] - my[k] * my[k],
-                         cv = sxy[k] - mx[k] * my[k];
-            sum += ((2 * mx[k] * my[k] + c1) * (2 * cv + c2)) /
-                   ((mx[k] * mx[k] + my[k] * my[k] + c1) * (vx + vy + c2));
-            ++n;
-        }
-    return sum / static_cast<double>(n);
-}
-
-// Edge overshoot: at pixels where the original's luma Sobel/8 magnitude exceeds 16 levels per
-// pixel, how far each channel of the result leaves the original's 3x3 min/max (8-bit levels).
-// Returns the mean over those samples; *p99 gets the 99th percentile.
-double overshoot(const Rgb& orig, const Rgb& res, double* p99) {
-    const auto y = luma(orig);
-    const int w = orig.w, h = orig.h;
-    std::vector<double> ex;
-    for (int j = 1; j < h - 1; ++j)
-        for (int i = 1; i < w - 1; ++i) {
-            auto L = [&](int dx, int dy) { return y[static_cast<size_t>(j + dy) * w + i + dx]; };
-            const double gx =
-                (L(1, -1) + 2 * L(1, 0) + L(1, 1) - L(-1, -1) - 2 * L(-1, 0) - L(-1, 1)) / 8;
-            const double gy =
-                (L(-1, 1) + 2 * L(0, 1) + L(1, 1) - L(-1, -1) - 2 * L(0, -1) - L(1, -1)) / 8;
-            if (std::sqrt(gx * gx + gy * gy) <= 16) continue;
-            for (int c = 0; c < 3; ++c) {
-                int lo = 255, hi = 0;
-                for (int dy = -1; dy <= 1; ++dy)
-                    for (int dx = -1; dx <= 1; ++dx) {
-                        lo = std::min<int>(lo, orig.at(i + dx, j + dy, c));
-                        hi = std::max<int>(hi, orig.at(i + dx, j + dy, c));
-                    }
-                const int v = res.at(i, j, c);
-                ex.push_back(std::max({0, v - hi, lo - v}));
-            }
-        }
-    if (ex.empty()) {
-        *p99 = 0;
-        return 0;
-    }
-    double s = 0;
-    for (double e : ex) s += e;
-    std::sort(ex.begin(), ex.end());
-    *p99 = ex[ex.size() * 99 / 100];
-    return s / static_cast<double>(ex.size());
-}
-
-struct Score {
-    double psnr = 0, ssim = 0, over = 0, over99 = 0;
-    void add(const Score& o) {
-        psnr += o.psnr;
-        ssim += o.ssim;
-        over += o.over;
-        over99 += o.over99;
-    }
+// One way of bringing a shrunk picture back x2.
+struct Method {
+    enum Kind { shader_ref, ffmpeg, chain };
+    explicit Method(std::string l, Kind k = chain, const char* flags = "")
+        : label(std::move(l)), kind(k), ffmpeg_flags(flags) {}
+    std::string label;
+    Kind kind;
+    const char* ffmpeg_flags;          // ffmpeg
+    std::optional<Profile> profile;    // chain
+    std::optional<Upscaler> upscaler;  // chain, created on first use
+    std::string error;                 // chain: why it could not run ("" when it ran)
+    Score total;
+    double ms_total = 0, ai_ms_total = 0;
+    int done = 0;
+    std::vector<double> psnr;  // per image
 };
 
-Score score(const Rgb& orig, const Rgb& res) {
-    Score s;
-    s.psnr = psnr_rgb(orig, res);
-    s.ssim = ssim_luma(orig, res);
-    s.over = overshoot(orig, res, &s.over99);
-    return s;
+// The hybrid chain of `profile` on the CPU stage backend; with require_ai every AI fallback is
+// an error, so a row never silently shows the shader-only picture.
+Result<Upscaler> make_upscaler(const Profile& profile, int threads) {
+    UpscalerOptions o;
+    o.stages.backend = PreviewBackendKind::cpu;
+    o.stages.threads = threads;
+    o.require_ai = profile.ai.enabled && profile.ai.strength > 0;
+    return Upscaler::create(profile, o);
 }
 
-}  // namespace
+Profile with_threads(Profile p, int threads) {
+    p.ai.threads = threads;
+    return p;
+}
 
-int main(int argc, char** argv) {
-    std::string dir = "/usr/share/games/renpy/the_question/game/images";
-    int threads = 0;
-    bool quality_only = false;
-    for (int i = 1; i < argc; ++i) {
-        if (!std::strcmp(argv[i], "--threads") && i + 1 < argc)
-            threads = std::atoi(argv[++i]);
-        else if (!std::strcmp(argv[i], "--quality-only"))
-            quality_only = true;
-        else
-            dir = argv[i];
+// Runs `m` on `low`; false (m.error set) when it failed.
+bool run_method(Method& m, const Rgb& low, int threads, Rgb& out, double& ms, double& ai_ms) {
+    ms = ai_ms = 0;
+    const auto t0 = Clock::now();
+    switch (m.kind) {
+        case Method::shader_ref:
+            if (!ours_ref(low, out)) m.error = "reference stages failed";
+            break;
+        case Method::ffmpeg:
+            if (!ffmpeg_scale(low, low.w * 2, low.h * 2, m.ffmpeg_flags, 1, out, nullptr))
+                m.error = "ffmpeg failed";
+            break;
+        case Method::chain: {
+            if (!m.upscaler) {
+                auto u = make_upscaler(*m.profile, threads);
+                if (!u) {
+                    m.error = u.error().message;
+                    return false;
+                }
+                m.upscaler.emplace(std::move(*u));
+            }
+            m.upscaler->reset_history();
+            Image in = to_image(low), res;
+            UpscaleReport rep;
+            auto r = m.upscaler->process(in.view(), res, {}, &rep);
+            if (!r) {
+                m.error = r.error().message;
+                return false;
+            }
+            if (res.width() != low.w * 2 || res.height() != low.h * 2) {
+                m.error = fmt::format("output {}x{}, not x2", res.width(), res.height());
+                return false;
+            }
+            out = from_image(res.view());
+            ai_ms = rep.ai_ms;
+            break;
+        }
     }
-    std::vector<fs::path> files;
-    std::error_code ec;
-    for (const auto& e : fs::directory_iterator(dir, ec)) {
-        const auto ext = e.path().extension().string();
-        if (ext == ".png" || ext == ".jpg" || ext == ".jpeg" || ext == ".webp")
-            files.push_back(e.path());
+    ms = ms_since(t0);
+    return m.error.empty();
+}
+
+std::vector<Method> make_methods(bool with_ai, int threads) {
+    std::vector<Method> ms;
+    ms.emplace_back("shader x2 (ref stages 1-3)", Method::shader_ref);
+    ms.emplace_back("ffmpeg bicubic", Method::ffmpeg, "bicubic");
+    ms.emplace_back("ffmpeg lanczos", Method::ffmpeg, "lanczos");
+    for (const std::string& name : builtin_profile_names()) {
+        auto p = builtin_profile(name);
+        if (!p) continue;
+        if (!with_ai && p->ai.enabled) continue;
+        Method m(fmt::format(
+            "{} (chain{})", name,
+            p->ai.enabled ? fmt::format(", {} s={:.2f}", p->ai.model, p->ai.strength) : ", no AI"));
+        m.profile = with_threads(*p, threads);
+        ms.push_back(std::move(m));
     }
-    std::sort(files.begin(), files.end());
-    if (files.empty()) {
-        std::fprintf(stderr, "no images in %s (install renpy-thequestion)\n", dir.c_str());
-        return 1;
+    if (!with_ai) return ms;
+    auto balanced = builtin_profile("balanced");
+    if (!balanced) return ms;
+    {
+        Method m("balanced s=1, stages 4-5 off (model picture)");
+        Profile p = with_threads(*balanced, threads);
+        p.ai.strength = 1.0f;
+        p.enhance.enabled = false;
+        p.temporal.enabled = false;
+        m.profile = p;
+        ms.push_back(std::move(m));
     }
-    fmt::print("x2 round trip (area-average down, x2 up), {} images from {}\n", files.size(), dir);
-    fmt::print("{:<28} | {:>21} | {:>21} | {:>21}\n", "", "ours", "ffmpeg bicubic",
-               "ffmpeg lanczos");
-    fmt::print("{:<28} | {:>6} {:>6} {:>7} | {:>6} {:>6} {:>7} | {:>6} {:>6} {:>7}\n", "image",
-               "PSNR", "SSIM", "over", "PSNR", "SSIM", "over", "PSNR", "SSIM", "over");
-    Score total[3];
-    int count = 0;
+    for (float s : {0.0f, 0.25f, 0.5f, 0.75f, 1.0f}) {
+        Method m(fmt::format("balanced ai.strength {:.2f}", s));
+        Profile p = with_threads(*balanced, threads);
+        p.ai.strength = s;
+        m.profile = p;
+        if (*m.profile == with_threads(*balanced, threads)) continue;  // the balanced row
+        ms.push_back(std::move(m));
+    }
+    return ms;
+}
+
+// The --peer section. Returns false when something of ours failed.
+bool peer_section(const std::vector<fs::path>& files, int crops, int threads) {
+    constexpr int side = 128, band = 16;
+    const fs::path work = fs::temp_directory_path() / "kizuna-bench-quality-peer";
+    fs::remove_all(work);
+    fs::create_directories(work / "in");
+    struct Crop {
+        std::string name;
+        Rgb low, orig;
+    };
+    std::vector<Crop> cs;
+    const int per_image =
+        std::max(1, (crops + static_cast<int>(files.size()) - 1) / static_cast<int>(files.size()));
     for (const auto& path : files) {
         Rgb orig;
-        if (!read_image(path.string(), orig)) {
-            std::fprintf(stderr, "cannot read %s\n", path.c_str());
-            return 1;
-        }
+        if (!read_image(path.string(), orig)) return false;
         const Rgb low = area_down2(orig);
-        Rgb res[3];
-        if (!ours_ref(low, res[0]) ||
-            !ffmpeg_scale(low, orig.w, orig.h, "bicubic", 1, res[1], nullptr) ||
-            !ffmpeg_scale(low, orig.w, orig.h, "lanczos", 1, res[2], nullptr)) {
-            std::fprintf(stderr, "upscaling %s failed\n", path.c_str());
-            return 1;
+        for (auto [x, y] : busiest_windows(low, side, side, per_image)) {
+            if (static_cast<int>(cs.size()) == crops) break;
+            Crop c{fmt::format("crop{}", cs.size()), crop(low, x, y, side, side),
+                   crop(orig, 2 * x, 2 * y, 2 * side, 2 * side)};
+            fmt::print("  {}: {} at ({}, {}) of the shrunk picture\n", c.name,
+                       path.filename().string(), x, y);
+            if (!write_png(c.low, work / "in" / (c.name + ".png"))) return false;
+            cs.push_back(std::move(c));
         }
-        fmt::print("{:<28.28}", path.filename().string());
-        for (int k = 0; k < 3; ++k) {
-            const Score s = score(orig, res[k]);
-            total[k].add(s);
-            fmt::print(" | {:6.2f} {:6.4f} {:5.3f}/{:<2.0f}", s.psnr, s.ssim, s.over, s.over99);
-        }
-        fmt::print("\n");
-        ++count;
     }
-    fmt::print("{:<28}", "average");
-    for (int k = 0; k < 3; ++k)
-        fmt::print(" | {:6.2f} {:6.4f} {:5.3f}/{:<2.0f}", total[k].psnr / count,
-                   total[k].ssim / count, total[k].over / count, total[k].over99 / count);
-    fmt::print(
-        "\n(over = mean / 99th percentile overshoot in 8-bit levels beyond the original's 3x3 "
-        "min/max at edges)\n");
-    if (quality_only) return 0;
+    if (cs.empty()) return false;
 
-    // Timings of the fast CPU stages 1-3 on one frame (RGBA8 in, x2 out), next to FFmpeg's
-    // lanczos on the same frame (per frame: (11 frames - 1 frame) / 10, so process start-up
-    // and the raw file write cancel out).
+    PeerRun pr;
+    pr.tile = side;
+    pr.input_dir = work / "in";
+    pr.output_dir = work / "out";
+    pr.log = work / "peer.log";
+    fmt::print("  running realesrgan-ncnn-vulkan -n {} -s {} -t {} on {} crops ...\n", pr.name,
+               pr.scale, pr.tile, cs.size());
+    std::fflush(stdout);
+    const double peer_ms = run_realesrgan_peer(pr);
+    std::vector<Rgb> peer(cs.size());
+    bool have_peer = peer_ms >= 0;
+    if (peer_ms == -2) fmt::print("  peer not installed: {}\n", realesrgan_peer_path().string());
+    if (peer_ms == -1) fmt::print("  peer failed, see {}\n", pr.log.string());
+    for (size_t i = 0; have_peer && i < cs.size(); ++i)
+        if (!read_image((pr.output_dir / (cs[i].name + ".png")).string(), peer[i]) ||
+            peer[i].w != 2 * side || peer[i].h != 2 * side) {
+            fmt::print("  peer output {} missing or of the wrong size\n", cs[i].name);
+            have_peer = false;
+        }
+    if (have_peer) {
+        std::vector<uint8_t> log;
+        run_capture("grep -m1 '^\\[0 ' " + quote(pr.log.string()), log);
+        std::string dev(log.begin(), log.end());
+        while (!dev.empty() && dev.back() == '\n') dev.pop_back();
+        fmt::print(
+            "  peer device: {} -- {}; peer wall time {:.0f} ms for {} crops (start-up, model "
+            "load and pipeline compilation included)\n",
+            dev.empty() ? "?" : dev,
+            dev.find("llvmpipe") != std::string::npos ? "software Vulkan (lavapipe) on the CPU"
+                                                      : "a Vulkan device",
+            peer_ms, cs.size());
+    }
+
+    auto balanced = builtin_profile("balanced");
+    if (!balanced) return false;
+    Profile model_only = with_threads(*balanced, threads);
+    model_only.ai.strength = 1.0f;
+    model_only.enhance.enabled = false;
+    model_only.temporal.enabled = false;
+    Method ours_model("ours: model picture (s=1, stages 4-5 off)");
+    ours_model.profile = model_only;
+    Method ours_chain("ours: balanced chain");
+    ours_chain.profile = with_threads(*balanced, threads);
+
+    // Per row: squared errors against the originals over all / border / interior.
+    struct Acc {
+        double se[3] = {0, 0, 0}, n[3] = {0, 0, 0};
+        void add(const Rgb& a, const Rgb& b, int band) {
+            const Region rs[3] = {Region::all, Region::border, Region::interior};
+            for (int k = 0; k < 3; ++k) {
+                double se1, n1;
+                squared_error(a, b, rs[k], band, se1, n1);
+                se[k] += se1;
+                n[k] += n1;
+            }
+        }
+        void print(const std::string& label) const {
+            fmt::print("  {:<58} {:7.2f} {:7.2f} {:9.2f}\n", label, psnr_from(se[0], n[0]),
+                       psnr_from(se[1], n[1]), psnr_from(se[2], n[2]));
+        }
+    };
+    Acc acc_peer, acc_fixed, acc_model, acc_chain, acc_vs, acc_vs_fixed;
+    long wrapped = 0, wrapped_samples = 0, peer_255 = 0;
+    std::vector<double> ms_model;
+    for (size_t i = 0; i < cs.size(); ++i) {
+        Rgb m, c;
+        double ms, ai_ms;
+        if (!run_method(ours_model, cs[i].low, threads, m, ms, ai_ms)) {
+            fmt::print("  ours failed: {}\n", ours_model.error);
+            return false;
+        }
+        ms_model.push_back(ms);
+        if (!run_method(ours_chain, cs[i].low, threads, c, ms, ai_ms)) {
+            fmt::print("  ours failed: {}\n", ours_chain.error);
+            return false;
+        }
+        acc_model.add(cs[i].orig, m, band);
+        acc_chain.add(cs[i].orig, c, band);
+        if (!have_peer) continue;
+        acc_peer.add(cs[i].orig, peer[i], band);
+        acc_vs.add(m, peer[i], band);
+        // The peer's picture with its wrapped samples (255 where ours is <= 8) set to 0: what its
+        // model gives without the conversion defect.
+        Rgb fixed = peer[i];
+        for (int y = 0; y < m.h; ++y)
+            for (int x = 0; x < m.w; ++x) {
+                bool wrap = false;
+                for (int k = 0; k < 3; ++k) {
+                    const int p = peer[i].at(x, y, k), o = m.at(x, y, k);
+                    peer_255 += p == 255;
+                    if (p == 255 && o <= 8) {
+                        wrap = true;
+                        ++wrapped_samples;
+                        fixed.px[(static_cast<size_t>(y) * m.w + x) * 3 + k] = 0;
+                    }
+                }
+                wrapped += wrap;
+            }
+        acc_fixed.add(cs[i].orig, fixed, band);
+        acc_vs_fixed.add(m, fixed, band);
+    }
+    fmt::print("\n  PSNR (dB) against the originals, {} crops of {}x{} out, band = outer {} px\n",
+               cs.size(), 2 * side, 2 * side, band);
+    fmt::print("  {:<58} {:>7} {:>7} {:>9}\n", "", "all", "band", "interior");
+    if (have_peer) {
+        acc_peer.print("peer realesrgan-ncnn-vulkan (realesr-animevideov3 x2)");
+        acc_fixed.print("peer, wrapped samples set to 0");
+    }
+    acc_model.print(ours_model.label);
+    acc_chain.print(ours_chain.label);
+    if (have_peer) {
+        fmt::print("  PSNR (dB) between ours (model picture) and the peer:\n");
+        acc_vs.print("ours vs peer");
+        acc_vs_fixed.print("ours vs peer, wrapped samples set to 0");
+        fmt::print(
+            "  pixels where the peer writes 255 and ours is <= 8 (negative model output wrapped "
+            "by the peer's 8-bit conversion): {} of {} ({} samples; the peer has {} samples at "
+            "255)\n",
+            wrapped, cs.size() * 4 * side * side, wrapped_samples, peer_255);
+        const Stats s = stats(ms_model);
+        fmt::print(
+            "  time: ours {:.0f} ms per crop (median; min {:.0f}, max {:.0f}; CPU, {} threads), "
+            "peer {:.0f} ms per crop (wall / crops, start-up included; lavapipe when no GPU)\n",
+            s.median, s.min, s.max,
+            threads > 0 ? threads : static_cast<int>(std::thread::hardware_concurrency()),
+            peer_ms / cs.size());
+    }
+    return true;
+}
+
+void print_quality(const std::vector<Method>& methods, const std::vector<fs::path>& files) {
+    fmt::print("\n{:<52} | {:>6} {:>6} {:>9} | {:>8} {:>8}\n", "average over images", "PSNR",
+               "SSIM", "over", "ms/img", "AI ms");
+    for (const Method& m : methods) {
+        if (m.done == 0) {
+            fmt::print("{:<52} | n/a: {}\n", m.label, m.error);
+            continue;
+        }
+        const Score s = m.total.mean(m.done);
+        fmt::print("{:<52} | {:6.2f} {:6.4f} {:5.3f}/{:<3.0f} | {:8.0f} {:8.0f}\n", m.label, s.psnr,
+                   s.ssim, s.over, s.over99, m.ms_total / m.done, m.ai_ms_total / m.done);
+    }
+    fmt::print(
+        "(over = mean / 99th percentile overshoot in 8-bit levels beyond the original's 3x3 "
+        "min/max at edges; ms/img = wall time per image, model included; chains on the CPU "
+        "stage backend)\n");
+    fmt::print("\nPSNR per image:\n{:<52} |", "");
+    for (size_t i = 0; i < files.size(); ++i) fmt::print(" {:>6}", fmt::format("#{}", i + 1));
+    fmt::print("\n");
+    for (const Method& m : methods) {
+        fmt::print("{:<52} |", m.label);
+        for (double p : m.psnr) fmt::print(" {:6.2f}", p);
+        fmt::print("\n");
+    }
+    for (size_t i = 0; i < files.size(); ++i)
+        fmt::print("  #{} {}\n", i + 1, files[i].filename().string());
+}
+
+// Timings of the fast CPU stages 1-3 on one frame (RGBA8 in, x2 out), next to FFmpeg's lanczos
+// on the same frame (per frame: (11 frames - 1 frame) / 10, so process start-up and the raw file
+// write cancel out).
+bool stage_timings(const fs::path& file, int threads) {
     Rgb src;
-    if (!read_image(files.front().string(), src)) return 1;
-    Fast fast(threads);
+    if (!read_image(file.string(), src)) return false;
+    ThreadPool pool(threads);
+    NormalizeCpu normalize;
+    ReconstructCpu reconstruct;
+    UpscaleCpu upscale;
+    PlanarFrame frame, up;
+    FeatureMap features;
     fmt::print(
         "\nfast CPU stages 1-3, {} threads, ms per frame (median / min / max of 10 after 2 "
         "warm-ups)\n",
-        fast.pool.size());
+        pool.size());
     for (const auto& size : {std::pair{1280, 720}, std::pair{1920, 1080}}) {
         Rgb in;
         if (size.first == src.w && size.second == src.h) {
             in = src;
         } else if (!ffmpeg_scale(src, size.first, size.second, "lanczos", 1, in, nullptr)) {
-            return 1;
+            return false;
         }
         const Image img = to_image(in);
         const int ow = in.w * 2, oh = in.h * 2;
@@ -402,14 +451,13 @@ int main(int argc, char** argv) {
             UpscaleParams p;
             p.out_width = ow;
             p.out_height = oh;
-            const auto t0 = std::chrono::steady_clock::now();
-            if (!fast.normalize.run(img.view(), NormalizeParams{}, fast.frame, fast.pool)) return 1;
-            const auto t1 = std::chrono::steady_clock::now();
-            if (!fast.reconstruct.run(fast.frame, ReconstructParams{}, fast.features, fast.pool))
-                return 1;
-            const auto t2 = std::chrono::steady_clock::now();
-            if (!fast.upscale.run(fast.frame, fast.features, p, fast.up, fast.pool)) return 1;
-            const auto t3 = std::chrono::steady_clock::now();
+            const auto t0 = Clock::now();
+            if (!normalize.run(img.view(), NormalizeParams{}, frame, pool)) return false;
+            const auto t1 = Clock::now();
+            if (!reconstruct.run(frame, ReconstructParams{}, features, pool)) return false;
+            const auto t2 = Clock::now();
+            if (!upscale.run(frame, features, p, up, pool)) return false;
+            const auto t3 = Clock::now();
             if (it < 2) continue;
             auto ms = [](auto a, auto b) {
                 return std::chrono::duration<double, std::milli>(b - a).count();
@@ -437,5 +485,103 @@ int main(int argc, char** argv) {
                 peer_ms, t.median / peer_ms);
         }
     }
-    return 0;
+    return true;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+    std::string dir = "/usr/share/games/renpy/the_question/game/images";
+    int threads = 0, crops = 4, window = -1;
+    bool quality_only = false, all = false, with_ai = true, peer = false, peer_only = false;
+    for (int i = 1; i < argc; ++i) {
+        const std::string a = argv[i];
+        if (a == "--threads" && i + 1 < argc)
+            threads = std::atoi(argv[++i]);
+        else if (a == "--window" && i + 1 < argc)
+            window = std::max(0, std::atoi(argv[++i]) & ~1);
+        else if (a == "--crops" && i + 1 < argc)
+            crops = std::max(1, std::atoi(argv[++i]));
+        else if (a == "--quality-only")
+            quality_only = true;
+        else if (a == "--all")
+            all = true;
+        else if (a == "--no-ai")
+            with_ai = false;
+        else if (a == "--peer")
+            peer = true;
+        else if (a == "--peer-only")
+            peer = peer_only = true;
+        else if (!a.empty() && a[0] == '-') {
+            fmt::print(stderr,
+                       "usage: {} [image_dir] [--threads N] [--all] [--quality-only] [--no-ai] "
+                       "[--window N] [--peer] [--peer-only] [--crops N]\n",
+                       argv[0]);
+            return 2;
+        } else
+            dir = a;
+    }
+    std::vector<fs::path> files;
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(dir, ec)) {
+        const auto ext = e.path().extension().string();
+        if (ext == ".png" || ext == ".jpg" || ext == ".jpeg" || ext == ".webp")
+            files.push_back(e.path());
+    }
+    std::sort(files.begin(), files.end());
+    if (files.empty()) {
+        std::fprintf(stderr, "no images in %s (install renpy-thequestion)\n", dir.c_str());
+        return 1;
+    }
+    if (!all && files.size() > 2) files = {files.front(), files.back()};
+    if (window < 0) window = all ? 0 : 512;
+
+    if (!peer_only) {
+        std::vector<Method> methods = make_methods(with_ai, threads);
+        fmt::print(
+            "x2 round trip (area-average down, x2 up), {} images from {}{}{}\n", files.size(), dir,
+            all ? "" : " (first and last; --all for every image)",
+            window > 0 ? fmt::format(", each cut to its busiest {0}x{0} window", window) : "");
+        for (const auto& path : files) {
+            Rgb orig;
+            if (!read_image(path.string(), orig)) {
+                std::fprintf(stderr, "cannot read %s\n", path.c_str());
+                return 1;
+            }
+            std::string where;
+            if (window > 0 && (orig.w > window || orig.h > window)) {
+                const int ww = std::min(window, orig.w), wh = std::min(window, orig.h);
+                const auto [x, y] = busiest_windows(orig, ww, wh, 1).front();
+                where = fmt::format(" at ({}, {})", x, y);
+                orig = crop(orig, x, y, ww, wh);
+            }
+            const Rgb low = area_down2(orig);
+            fmt::print("{}{} ({}x{} -> {}x{} -> {}x{})\n", path.filename().string(), where, orig.w,
+                       orig.h, low.w, low.h, orig.w, orig.h);
+            for (Method& m : methods) {
+                Rgb res;
+                double ms, ai_ms;
+                if (!m.error.empty() || !run_method(m, low, threads, res, ms, ai_ms)) {
+                    m.psnr.push_back(NAN);
+                    continue;
+                }
+                const Score s = score(orig, res);
+                m.total.add(s);
+                m.ms_total += ms;
+                m.ai_ms_total += ai_ms;
+                m.psnr.push_back(s.psnr);
+                ++m.done;
+                fmt::print("  {:<50} {:6.2f} dB {:6.4f} {:5.3f}/{:<3.0f} {:7.0f} ms\n", m.label,
+                           s.psnr, s.ssim, s.over, s.over99, ms);
+                std::fflush(stdout);
+            }
+        }
+        print_quality(methods, files);
+    }
+    if (peer) {
+        fmt::print("\npeer realesrgan-ncnn-vulkan against our Upscaler on 128x128 crops\n");
+        if (!peer_section(files, crops, threads)) return 1;
+    }
+    if (quality_only || peer_only) return 0;
+    return stage_timings(files.front(), threads) ? 0 : 1;
 }
