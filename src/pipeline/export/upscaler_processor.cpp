@@ -25,17 +25,11 @@ Result<void> UpscalerProcessor::process(const DecodedFrame& in, Image& out,
         tiles_done = p.tiles_done;
         tiles_total = p.tiles_total;
     };
-    // A new output takes RGBA8 for 8-bit sources and RGBA32F for deeper ones (the sink's
-    // packers read either).
+    // RGBA8 for 8-bit sources, RGBA32F for deeper ones (the sink's packers read either); the
+    // Upscaler allocates an empty output in that format and keeps a non-empty one's.
     const bool deep = in.is_yuv() ? in.yuv.bit_depth > 8 : in.rgba.format() != PixelFormat::rgba8;
-    const PixelFormat want = deep ? PixelFormat::rgba32f : PixelFormat::rgba8;
-    if (!out.empty() && out.format() != want) out = Image();
-    if (out.empty()) {
-        int ow = 0, oh = 0;
-        upscaler_.output_size(in.width(), in.height(), ow, oh);
-        auto img = Image::create(ow, oh, want);
-        if (!img) return std::move(img).error();
-        out = std::move(*img);
+    if (!out.empty() && out.format() != (deep ? PixelFormat::rgba32f : PixelFormat::rgba8)) {
+        out = Image();
     }
     UpscaleReport r;
     Result<void> done = in.is_yuv() ? upscaler_.process(in.yuv, out, uc, &r)
