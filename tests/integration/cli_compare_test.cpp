@@ -106,17 +106,7 @@ class Compare : public ::testing::Test {
 protected:
     void SetUp() override {
         input_ = dir_ / "in.png";
-        ASSERT_EQ(shell("ffmpeg -v error -f lavfi -i testsrc2=size=64x48 -frames:v 1 -y '" +
-                        input_ + "'"),
-                  0)
-            << "ffmpeg could not make the fixture";
-    }
-    void expect_one_line_error(const CliResult& r, const std::string& must_contain) {
-        EXPECT_EQ(r.exit_code, 1) << r.err;
-        EXPECT_EQ(count_lines(r.err), 1) << "expected exactly one line on stderr:\n" << r.err;
-        EXPECT_NE(r.err.find(must_contain), std::string::npos)
-            << "stderr does not name \"" << must_contain << "\":\n"
-            << r.err;
+        ASSERT_TRUE(make_test_still(input_, "64x48")) << "ffmpeg could not make the fixture";
     }
     // The shader-only chain of the profile, through `kizuna upscale`.
     Image shader_reference(const std::string& args) {

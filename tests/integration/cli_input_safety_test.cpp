@@ -31,9 +31,7 @@ class InputSafety : public ::testing::Test {
 protected:
     void SetUp() override {
         input_ = dir_ / "in.png";
-        ASSERT_EQ(shell("ffmpeg -v error -f lavfi -i testsrc2=size=32x24 -frames:v 1 -y '" +
-                        input_ + "'"),
-                  0);
+        ASSERT_TRUE(make_test_still(input_, "32x24"));
     }
     // The shader-only profile unless `extra` names one: these checks are about input, not AI.
     CliResult upscale(const std::string& extra, const std::string& out = "o.png") {

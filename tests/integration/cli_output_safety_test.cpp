@@ -28,22 +28,11 @@ bool models_installed() {
     return r.exit_code == 0 && r.out.find("not installed") == std::string::npos;
 }
 
-std::string probe_size(const std::string& path) {
-    std::string s = capture(
-        "ffprobe -v error -select_streams v:0 -show_entries stream=width,height "
-        "-of csv=s=x:p=0 '" +
-        path + "'");
-    while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
-    return s;
-}
-
 class OutputSafety : public ::testing::Test {
 protected:
     void SetUp() override {
         input_ = dir_ / "in.png";
-        ASSERT_EQ(shell("ffmpeg -v error -f lavfi -i testsrc2=size=32x24 -frames:v 1 -y '" +
-                        input_ + "'"),
-                  0);
+        ASSERT_TRUE(make_test_still(input_, "32x24"));
         before_ = read_file(input_);
     }
     void expect_refused_and_input_intact(const CliResult& r, const std::string& must_contain) {

@@ -13,6 +13,10 @@
 #include <sstream>
 #include <string>
 
+#include <gtest/gtest.h>
+
+#include "shell_tools.hpp"
+
 namespace kizuna::test {
 
 struct CliResult {
@@ -20,13 +24,6 @@ struct CliResult {
     std::string out;  // stdout
     std::string err;  // stderr
 };
-
-inline std::string read_file(const std::filesystem::path& p) {
-    std::ifstream f(p, std::ios::binary);
-    std::stringstream ss;
-    ss << f.rdbuf();
-    return ss.str();
-}
 
 // args is appended to the CLI path as-is (quote paths with spaces yourself).
 inline CliResult run_cli(const std::string& args) {
@@ -87,47 +84,39 @@ inline MeasuredRun run_cli_measured(const std::string& args) {
     return m;
 }
 
-// Runs a shell command (e.g. ffmpeg to make a fixture); returns its exit code.
-inline int shell(const std::string& cmd) {
-    const int status = std::system((cmd + " >/dev/null 2>&1").c_str());
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-}
-
-// Runs a shell command and returns what it printed on stdout.
-inline std::string capture(const std::string& cmd) {
-    std::string out;
-    if (FILE* p = ::popen((cmd + " 2>/dev/null").c_str(), "r")) {
-        char buf[4096];
-        size_t n;
-        while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-        ::pclose(p);
-    }
-    return out;
-}
-
-// A fresh temporary folder, removed by the destructor.
-struct TempDir {
-    std::filesystem::path path;
-    TempDir() {
-        static int n = 0;
-        path = std::filesystem::temp_directory_path() /
-               ("kizuna-it-" + std::to_string(::getpid()) + "-" + std::to_string(n++));
-        std::filesystem::remove_all(path);
-        std::filesystem::create_directories(path);
-    }
-    ~TempDir() {
-        std::error_code ec;
-        std::filesystem::permissions(path, std::filesystem::perms::owner_all,
-                                     std::filesystem::perm_options::add, ec);
-        std::filesystem::remove_all(path, ec);
-    }
-    std::string operator/(const std::string& name) const { return (path / name).string(); }
-};
-
-inline int count_lines(const std::string& s) {
+// Files and folders directly in `dir`.
+inline int count_files(const std::filesystem::path& dir) {
     int n = 0;
-    for (char c : s) n += c == '\n';
+    for (const auto& e : std::filesystem::directory_iterator(dir)) {
+        (void)e;
+        ++n;
+    }
     return n;
+}
+
+// "WxH" of the first video stream of a file, from ffprobe.
+inline std::string probe_size(const std::string& path) {
+    std::string s = capture(
+        "ffprobe -v error -select_streams v:0 -show_entries stream=width,height "
+        "-of csv=s=x:p=0 '" +
+        path + "'");
+    while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
+    return s;
+}
+
+// Draws FFmpeg's testsrc2 pattern at `size` ("WxH") into the still `path`; true on success.
+inline bool make_test_still(const std::string& path, const std::string& size) {
+    return shell("ffmpeg -v error -f lavfi -i testsrc2=size=" + size + " -frames:v 1 -y '" + path +
+                 "'") == 0;
+}
+
+// What the CLI must do with bad input: exit 1 with one line on stderr that names the culprit.
+inline void expect_one_line_error(const CliResult& r, const std::string& must_contain) {
+    EXPECT_EQ(r.exit_code, 1) << r.err;
+    EXPECT_EQ(count_lines(r.err), 1) << "expected exactly one line on stderr:\n" << r.err;
+    EXPECT_NE(r.err.find(must_contain), std::string::npos)
+        << "stderr does not name \"" << must_contain << "\":\n"
+        << r.err;
 }
 
 }  // namespace kizuna::test

@@ -12,23 +12,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-int count_files(const fs::path& dir) {
-    int n = 0;
-    for (const auto& e : fs::directory_iterator(dir)) {
-        (void)e;
-        ++n;
-    }
-    return n;
-}
-
-void expect_one_line_error(const CliResult& r, const std::string& must_contain) {
-    EXPECT_EQ(r.exit_code, 1) << r.err;
-    EXPECT_EQ(count_lines(r.err), 1) << "expected exactly one line on stderr:\n" << r.err;
-    EXPECT_NE(r.err.find(must_contain), std::string::npos)
-        << "stderr does not name \"" << must_contain << "\":\n"
-        << r.err;
-}
-
 TEST(CliShaders, WritesTheProfileAsMpvHooks) {
     TempDir dir;
     const std::string out = dir / "kizuna.glsl";

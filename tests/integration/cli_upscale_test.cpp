@@ -14,37 +14,17 @@ namespace {
 
 namespace fs = std::filesystem;
 
-// "WxH" of the first video stream of a file, from ffprobe.
-std::string probe_size(const std::string& path) {
-    std::string s = capture(
-        "ffprobe -v error -select_streams v:0 -show_entries stream=width,height "
-        "-of csv=s=x:p=0 '" +
-        path + "'");
-    while (!s.empty() && (s.back() == '\n' || s.back() == '\r')) s.pop_back();
-    return s;
-}
-
 class Upscale : public ::testing::Test {
 protected:
     void SetUp() override {
         input_ = dir_ / "in.png";
-        ASSERT_EQ(shell("ffmpeg -v error -f lavfi -i testsrc2=size=96x64 -frames:v 1 -y '" +
-                        input_ + "'"),
-                  0)
-            << "ffmpeg could not make the fixture";
+        ASSERT_TRUE(make_test_still(input_, "96x64")) << "ffmpeg could not make the fixture";
     }
     // Writes `content` to name and returns the path.
     std::string write(const std::string& name, const std::string& content) {
         const std::string p = dir_ / name;
         std::ofstream(p, std::ios::binary) << content;
         return p;
-    }
-    void expect_one_line_error(const CliResult& r, const std::string& must_contain) {
-        EXPECT_EQ(r.exit_code, 1) << r.err;
-        EXPECT_EQ(count_lines(r.err), 1) << "expected exactly one line on stderr:\n" << r.err;
-        EXPECT_NE(r.err.find(must_contain), std::string::npos)
-            << "stderr does not name \"" << must_contain << "\":\n"
-            << r.err;
     }
     TempDir dir_;
     std::string input_;

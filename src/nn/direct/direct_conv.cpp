@@ -13,7 +13,7 @@
 namespace kizuna::nn::direct {
 
 bool available() noexcept {
-    return cpu_level() >= CpuLevel::avx512;
+    return cpu_level() >= CpuLevel::avx2;
 }
 
 void PackedConv::Free::operator()(float* p) const noexcept {
@@ -114,9 +114,14 @@ Result<PackedConv> PackedConv::pack(const ConvGeometry& g, const std::vector<flo
 
 namespace {
 
+struct Task {
+    KernelArgs args;
+    void (*row)(const KernelArgs&, int, int);
+};
+
 void run_task(void* context, size_t row, size_t group) {
-    const KernelArgs& a = *static_cast<const KernelArgs*>(context);
-    conv_row_avx512(a, static_cast<int>(row), static_cast<int>(group));
+    const Task& t = *static_cast<const Task*>(context);
+    t.row(t.args, static_cast<int>(row), static_cast<int>(group));
 }
 
 }  // namespace
@@ -125,7 +130,9 @@ static_assert(PackedConv::max_segments() == kMaxSegments);
 
 void PackedConv::run(const xnn::NhwcView* in, int segments, const xnn::NhwcView& out, int pad_top,
                      int pad_left, pthreadpool_t pool) const {
-    KernelArgs a;
+    Task task;
+    task.row = cpu_level() >= CpuLevel::avx512 ? conv_row_avx512 : conv_row_avx2;
+    KernelArgs& a = task.args;
     a.n_seg = segments;
     a.in_h = in[0].height;
     a.in_w = in[0].width;
@@ -153,7 +160,7 @@ void PackedConv::run(const xnn::NhwcView* in, int segments, const xnn::NhwcView&
     a.lo = lo_;
     a.hi = hi_;
     const size_t groups = static_cast<size_t>(g_.num_output + kGroupChannels - 1) / kGroupChannels;
-    pthreadpool_parallelize_2d(pool, run_task, &a, static_cast<size_t>(out.height), groups, 0);
+    pthreadpool_parallelize_2d(pool, run_task, &task, static_cast<size_t>(out.height), groups, 0);
 }
 
 }  // namespace kizuna::nn::direct

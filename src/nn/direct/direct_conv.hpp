@@ -1,10 +1,11 @@
-// Our own direct convolution for NHWC float tensors on AVX-512: the kernel behind the XNNPACK
-// backend's ordinary (group 1) convolutions, which make up nearly all the arithmetic of the
-// shipped super-resolution models. XNNPACK's 2022 snapshot reaches about half of this CPU's FMA
-// peak on them; this kernel keeps a block of output pixels x up to 64 output channels in
-// registers (e.g. 6 pixels x 4 vectors of 16 channels), streams the packed weights once per
-// block, and applies bias and the activation (ReLU, leaky ReLU, PReLU, clip) on the way out, so
-// a following PReLU layer costs no extra pass.
+// Our own direct convolution for NHWC float tensors on AVX-512 or AVX2 + FMA: the kernel behind
+// the XNNPACK backend's ordinary (group 1) convolutions, which make up nearly all the arithmetic
+// of the shipped super-resolution models. XNNPACK's 2022 snapshot reaches about half of an
+// AVX-512 CPU's FMA peak on them and a third of an AVX2 CPU's; these kernels keep a block of
+// output pixels x output channels in registers (AVX-512: e.g. 6 pixels x 4 vectors of 16
+// channels; AVX2: 5 pixels x 2 vectors of 8), stream the packed weights once per block, and
+// apply bias and the activation (ReLU, leaky ReLU, PReLU, clip) on the way out, so a following
+// PReLU layer costs no extra pass. The kernel is picked per run by the CPU level in force.
 //
 // Definition (the same as the reference backend's convolution, ref_conv.cpp):
 //   out(y, x, o) = act(bias[o] + sum_{ky,kx,i} w[o][i][ky][kx] *
@@ -28,7 +29,7 @@
 
 namespace kizuna::nn::direct {
 
-// Output channels handled together (4 AVX-512 vectors).
+// Output channels of one task and one packed weight group (4 AVX-512 vectors, 8 AVX2 ones).
 constexpr int kGroupChannels = 64;
 
 // How the epilogue maps the biased sum s of channel o.
@@ -51,7 +52,7 @@ struct ConvGeometry {
 };
 
 // True when the kernel may run: the CPU level in force (kizuna::cpu_level(), capped by
-// KIZUNA_CPU_MAX / set_cpu_max) is avx512. Checked when a graph is prepared.
+// KIZUNA_CPU_MAX / set_cpu_max) is avx2 or above. Checked when a graph is prepared.
 bool available() noexcept;
 
 // Weights packed for the kernel, with bias and epilogue constants padded to whole vectors.

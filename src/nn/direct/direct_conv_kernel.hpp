@@ -1,6 +1,7 @@
-// The interface between the direct convolution's driver (direct_conv.cpp) and its AVX-512
-// kernel (direct_conv_avx512.cpp). Plain data only: the kernel's translation unit is compiled
-// for AVX-512 and must not instantiate inline library code that other units could pick up.
+// The interface between the direct convolution's driver (direct_conv.cpp) and its kernels
+// (direct_conv_avx512.cpp, direct_conv_avx2.cpp). Plain data only: each kernel's translation unit
+// is compiled for its instruction set and must not instantiate inline library code that other
+// units could pick up.
 #pragma once
 
 #include <stddef.h>  // C header: no inline C++ functions in the AVX-512 unit
@@ -40,7 +41,9 @@ struct KernelArgs {
     float hi = 0.f;
 };
 
-// Computes output row `oy`, channels [64 * group, min(64 * group + 64, out_c)).
+// Compute output row `oy`, channels [64 * group, min(64 * group + 64, out_c)). The same results
+// to the bit: both sum each output in the same order.
 void conv_row_avx512(const KernelArgs& a, int oy, int group);
+void conv_row_avx2(const KernelArgs& a, int oy, int group);
 
 }  // namespace kizuna::nn::direct

@@ -1,7 +1,7 @@
 // The XNNPACK CPU backend: XNNPACK's operator-level API (not its subgraph API) on NHWC buffers
 // planned once per input size, plus our own kernels for what the 2022 snapshot lacks (nearest
 // resize, ncnn-order pixel shuffle, crop, concat) or does slower (ordinary convolutions on
-// AVX-512: direct_conv.hpp), and each remaining layer's reference forward on NCHW copies.
+// AVX-512 and AVX2: direct_conv.hpp), and each remaining layer's reference forward on NCHW copies.
 //
 // Lifetime: operators are created (weights packed) once per graph, and set up once per input
 // size; run() on the same graph and size allocates nothing. The graph is converted to NHWC at
@@ -23,7 +23,7 @@ namespace kizuna::nn {
 class XnnpackBackend final : public Backend {
 public:
     // threads: 0 = all hardware threads. direct_conv: ordinary convolutions run on our own
-    // AVX-512 kernel (direct_conv.hpp, with a following PReLU fused) when the CPU has AVX-512;
+    // kernel (direct_conv.hpp, with a following PReLU fused) when the CPU has AVX2 or AVX-512;
     // false keeps every convolution on XNNPACK (for comparisons). pool: run on this pool
     // (shared with other backends; `threads` is then ignored) instead of starting one. Fails if
     // XNNPACK cannot initialise on this CPU.

@@ -1,5 +1,5 @@
-// The convolution step on our own AVX-512 direct kernel (direct_conv.hpp), used by the XNNPACK
-// backend for ordinary (group 1, zero-padded) convolutions when the CPU has AVX-512; it can
+// The convolution step on our own direct kernel (direct_conv.hpp), used by the XNNPACK backend
+// for ordinary (group 1, zero-padded) convolutions when the CPU has AVX2 or AVX-512; it can
 // absorb a PReLU layer that is the convolution's only reader, and read the inputs of a channel
 // concat the backend elided as input segments.
 #include <fmt/format.h>
@@ -91,7 +91,7 @@ bool direct_conv_qualifies(const Layer& layer, bool allowed, std::string& why) {
         return false;
     }
     if (!allowed || !direct::available()) {
-        why = "direct convolution off or no AVX-512";
+        why = "direct convolution off or no AVX2";
         return false;
     }
     if (p->group != 1 || p->pad_value != 0.f) {

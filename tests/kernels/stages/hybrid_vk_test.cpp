@@ -21,6 +21,7 @@
 #include "kernel_check.hpp"
 #include "stages/preview_backend.hpp"
 #include "stages/vk/preview.hpp"
+#include "vk_preview_fixture.hpp"
 #include "vk_test_support.hpp"
 
 namespace kizuna::stages {
@@ -29,27 +30,9 @@ namespace {
 using namespace hybridtest;
 using test::Tolerance;
 
-class HybridVkChain : public testing::TestWithParam<gpu::StoragePrecision> {
+class HybridVkChain : public vktest::VkPreviewChain {
 protected:
-    void SetUp() override {
-        std::string why;
-        gpu::Context* ctx = vktest::shared_context(&why);
-        if (!ctx) GTEST_SKIP() << "no usable Vulkan device: " << why;
-        if (f16() && !ctx->fp16_enabled()) {
-            GTEST_SKIP() << ctx->caps().info.name << " has no 16-bit storage buffers";
-        }
-        vk::VkPreviewOptions options;
-        options.context.use_fp16 = f16();
-        auto made = vk::make_vk_preview(options);
-        ASSERT_TRUE(made) << made.error().message;
-        chain_ = std::move(*made);
-        ASSERT_EQ(chain_->stats().fp16, f16());
-    }
-    bool f16() const { return GetParam() == gpu::StoragePrecision::f16; }
     Tolerance tol() const { return Tolerance{f16() ? 6e-3f : 7e-4f, 0.0f}; }
-    const char* prec() const { return vktest::precision_name(GetParam()); }
-
-    std::unique_ptr<vk::VkPreviewBackend> chain_;
 };
 
 // 0 "balanced" x2; 1 linear light (denoise only with fp32 storage: in fp16 its rounded output

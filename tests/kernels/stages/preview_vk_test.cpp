@@ -13,30 +13,13 @@
 
 #include "stages/preview_backend.hpp"
 #include "stages/vk/preview.hpp"
+#include "vk_preview_fixture.hpp"
 #include "vk_test_support.hpp"
 
 namespace kizuna::stages {
 namespace {
 
-class VkPreviewTest : public testing::TestWithParam<gpu::StoragePrecision> {
-protected:
-    void SetUp() override {
-        std::string why;
-        gpu::Context* ctx = vktest::shared_context(&why);
-        if (!ctx) GTEST_SKIP() << "no usable Vulkan device: " << why;
-        if (f16() && !ctx->fp16_enabled()) {
-            GTEST_SKIP() << ctx->caps().info.name << " has no 16-bit storage buffers";
-        }
-        vk::VkPreviewOptions options;
-        options.context.use_fp16 = f16();
-        auto made = vk::make_vk_preview(options);
-        ASSERT_TRUE(made) << made.error().message;
-        chain_ = std::move(*made);
-        ASSERT_EQ(chain_->stats().fp16, f16());
-    }
-    bool f16() const { return GetParam() == gpu::StoragePrecision::f16; }
-    std::unique_ptr<vk::VkPreviewBackend> chain_;
-};
+class VkPreviewTest : public vktest::VkPreviewChain {};
 
 // A cartoon frame: flat fills, a dark outline around a disc that moves with index, faint noise;
 // scene != 0 inverts it. Alpha (optional) is a ramp.

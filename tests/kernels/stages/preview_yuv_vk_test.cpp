@@ -17,6 +17,7 @@
 #include "kernel_check.hpp"
 #include "stages/preview_backend.hpp"
 #include "stages/vk/preview.hpp"
+#include "vk_preview_fixture.hpp"
 #include "vk_test_support.hpp"
 
 namespace kizuna::stages {
@@ -25,26 +26,7 @@ namespace {
 using namespace hybridtest;
 using test::Tolerance;
 
-class PreviewYuvVkChain : public testing::TestWithParam<gpu::StoragePrecision> {
-protected:
-    void SetUp() override {
-        std::string why;
-        gpu::Context* ctx = vktest::shared_context(&why);
-        if (!ctx) GTEST_SKIP() << "no usable Vulkan device: " << why;
-        if (f16() && !ctx->fp16_enabled()) {
-            GTEST_SKIP() << ctx->caps().info.name << " has no 16-bit storage buffers";
-        }
-        vk::VkPreviewOptions options;
-        options.context.use_fp16 = f16();
-        auto made = vk::make_vk_preview(options);
-        ASSERT_TRUE(made) << made.error().message;
-        chain_ = std::move(*made);
-    }
-    bool f16() const { return GetParam() == gpu::StoragePrecision::f16; }
-    const char* prec() const { return vktest::precision_name(GetParam()); }
-
-    std::unique_ptr<vk::VkPreviewBackend> chain_;
-};
+class PreviewYuvVkChain : public vktest::VkPreviewChain {};
 
 TEST_P(PreviewYuvVkChain, MatchesReferenceChain) {
     struct Case {

@@ -8,12 +8,12 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <string>
 
 #include "kizuna/export.hpp"
 #include "kizuna/models.hpp"
 #include "kizuna/profile.hpp"
+#include "shell_tools.hpp"
 
 namespace kizuna {
 namespace {
@@ -22,30 +22,8 @@ namespace fs = std::filesystem;
 
 constexpr const char* kModel = "realesr-animevideov3-x2";
 
-struct Dir {
-    fs::path path;
-    Dir() {
-        std::random_device rd;
-        path = fs::temp_directory_path() / ("kizuna-export-hybrid-" + std::to_string(rd()));
-        fs::create_directories(path);
-    }
-    ~Dir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-    std::string operator/(const std::string& n) const { return (path / n).string(); }
-};
-
-std::string capture(const std::string& cmd) {
-    std::string out;
-    if (FILE* p = ::popen((cmd + " 2>/dev/null").c_str(), "r")) {
-        char buf[4096];
-        size_t n;
-        while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-        ::pclose(p);
-    }
-    return out;
-}
+using Dir = test::TempDir;
+using test::capture;
 
 // A 48x32 clip of 5 frames at 12 fps.
 std::string make_clip(const Dir& dir) {

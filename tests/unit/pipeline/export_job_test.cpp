@@ -6,53 +6,28 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
-#include <random>
 #include <sstream>
 #include <string>
 #include <thread>
 
 #include "kizuna/export.hpp"
 #include "pipeline/export/export_job.hpp"
+#include "shell_tools.hpp"
 
 namespace kizuna::pipeline {
 namespace {
 
 namespace fs = std::filesystem;
 
-struct Dir {
-    fs::path path;
-    Dir() {
-        std::random_device rd;
-        path = fs::temp_directory_path() / ("kizuna-export-job-" + std::to_string(rd()));
-        fs::create_directories(path);
-    }
-    ~Dir() {
-        std::error_code ec;
-        fs::remove_all(path, ec);
-    }
-    std::string operator/(const std::string& n) const { return (path / n).string(); }
-};
-
-int run(const std::string& cmd) {
-    return std::system((cmd + " >/dev/null 2>&1").c_str());
-}
-
-std::string capture(const std::string& cmd) {
-    std::string out;
-    if (FILE* p = ::popen((cmd + " 2>/dev/null").c_str(), "r")) {
-        char buf[4096];
-        size_t n;
-        while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-        ::pclose(p);
-    }
-    return out;
-}
+using Dir = test::TempDir;
+using test::capture;
+using test::shell;
 
 // A 64x48, 24 fps clip of `frames` frames.
 std::string make_clip(const Dir& dir, int frames) {
     const std::string in = dir / "in.mkv";
-    EXPECT_EQ(run("ffmpeg -nostdin -y -f lavfi -i testsrc2=size=64x48:rate=24 -frames:v " +
-                  std::to_string(frames) + " -c:v libx264 -preset ultrafast '" + in + "'"),
+    EXPECT_EQ(shell("ffmpeg -nostdin -y -f lavfi -i testsrc2=size=64x48:rate=24 -frames:v " +
+                    std::to_string(frames) + " -c:v libx264 -preset ultrafast '" + in + "'"),
               0);
     return in;
 }
