@@ -1,8 +1,9 @@
 // Upscale quality benchmark: real anime stills (Debian package renpy-thequestion) are shrunk x2
 // by area average, then brought back x2 by our shader stage 3 (reference stages 1-3), by FFmpeg's
 // bicubic and lanczos scalers, and by the whole hybrid chain (kizuna::Upscaler: stages 1-2, the
-// tiled model blended by ai.strength, stages 3-5) for each built-in profile and for the balanced
-// profile at AI strengths 0, 0.25, 0.5, 0.75 and 1. Prints PSNR (RGB), SSIM (luma) and edge
+// tiled model blended by ai.strength, stages 3-5) for each built-in profile, for the quality
+// profile's chain with other x2 models (Real-CUGAN, waifu2x cunet) and for the balanced profile at
+// AI strengths 0, 0.25, 0.5, 0.75 and 1. Prints PSNR (RGB), SSIM (luma) and edge
 // overshoot against the originals, averaged and per image, and each chain's ms per image.
 //
 // --peer adds the peer realesrgan-ncnn-vulkan (-n realesr-animevideov3 -s 2, the catalogue's
@@ -212,6 +213,19 @@ std::vector<Method> make_methods(bool with_ai, int threads) {
         ms.push_back(std::move(m));
     }
     if (!with_ai) return ms;
+    // Candidates for the quality profile's model: its chain with an x2 model in place of
+    // x4plus-anime (the chain then needs no x4 -> x2 resample).
+    if (auto quality = builtin_profile("quality")) {
+        for (const char* model :
+             {"realcugan-up2x-conservative", "realcugan-up2x-no-denoise", "waifu2x-cunet-x2"}) {
+            Method m(fmt::format("quality chain with {} s=1", model));
+            Profile p = with_threads(*quality, threads);
+            p.ai.model = model;
+            p.ai.scale = 2;
+            m.profile = p;
+            ms.push_back(std::move(m));
+        }
+    }
     auto balanced = builtin_profile("balanced");
     if (!balanced) return ms;
     {

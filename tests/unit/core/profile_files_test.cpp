@@ -91,8 +91,8 @@ TEST(ProfileBuiltins, MatchTheAgreedCharacter) {
     EXPECT_GT(bal->enhance.line_darken, 0.0f);
 
     EXPECT_TRUE(qual->ai.enabled);
-    EXPECT_EQ(qual->ai.model, "realesrgan-x4plus-anime");
-    EXPECT_EQ(qual->ai.scale, 4);
+    EXPECT_EQ(qual->ai.model, "waifu2x-cunet-x2");
+    EXPECT_EQ(qual->ai.scale, 2);
     EXPECT_EQ(qual->ai.tile_overlap, -1);  // "auto"
     EXPECT_TRUE(qual->normalize.enabled);
     EXPECT_GT(qual->normalize.denoise_strength, 0.0f);
@@ -181,7 +181,7 @@ TEST(ProfileFiles, ValidationErrorsNameTheFile) {
 TEST(ProfileResolve, BuiltinNameOrFilePath) {
     auto q = resolve_profile("quality");
     ASSERT_TRUE(q.ok()) << q.error().message;
-    EXPECT_EQ(q->ai.scale, 4);
+    EXPECT_EQ(q->ai.model, "waifu2x-cunet-x2");
 
     TempDir dir;
     const fs::path file = dir.write("quality.json", R"({"schema": 1, "ai": {"scale": 3}})");
