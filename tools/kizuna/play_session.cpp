@@ -437,6 +437,9 @@ int run_player(const PlaySettings& s) {
     preview->output_size(info.width, info.height, ow, oh);
 
     SdlScope sdl;
+    auto window =
+        PlayWindow::create(fmt::format("kizuna play: {}", s.input.filename().string()), ow, oh);
+    if (!window) return fail_with(window.error().message);
     AudioOutput audio;
     if (s.no_audio) {
         log(LogLevel::info, "audio off (--no-audio): video runs on the wall clock");
@@ -452,9 +455,6 @@ int run_player(const PlaySettings& s) {
                                              audio.sample_rate(), audio.channels()));
         }
     }
-    auto window =
-        PlayWindow::create(fmt::format("kizuna play: {}", s.input.filename().string()), ow, oh);
-    if (!window) return fail_with(window.error().message);
 
     std::atomic<bool> playing{!s.compare_at};
     UpscalerOptions uopts;
