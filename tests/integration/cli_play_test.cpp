@@ -43,11 +43,14 @@ class XServer {
 public:
     XServer() {
         for (int n = 40 + static_cast<int>(::getpid() % 400); n < 1000 && pid_ <= 0; n += 7) {
-            if (fs::exists("/tmp/.X" + std::to_string(n) + "-lock") ||
-                fs::exists("/tmp/.X11-unix/X" + std::to_string(n))) {
-                continue;
-            }
-            const std::string display = ":" + std::to_string(n);
+            const std::string number = std::to_string(n);
+            std::string lock = "/tmp/.X";
+            lock.append(number).append("-lock");
+            std::string socket = "/tmp/.X11-unix/X";
+            socket.append(number);
+            if (fs::exists(lock) || fs::exists(socket)) continue;
+            std::string display = ":";
+            display.append(number);
             const pid_t pid = ::fork();
             if (pid == 0) {
                 ::execlp("Xvfb", "Xvfb", display.c_str(), "-screen", "0", "1280x1024x24",
@@ -55,7 +58,7 @@ public:
                 ::_exit(127);
             }
             for (int i = 0; i < 200; ++i) {
-                if (fs::exists("/tmp/.X11-unix/X" + std::to_string(n))) {
+                if (fs::exists(socket)) {
                     pid_ = pid;
                     display_ = display;
                     break;
@@ -119,8 +122,8 @@ public:
         if (!window_.empty()) return window_;
         const auto until = std::chrono::steady_clock::now() + 60s;
         while (std::chrono::steady_clock::now() < until && running()) {
-            const std::string id = trimmed(
-                capture(x_.env() + "xdotool search --onlyvisible --name '" + title + "'"));
+            const std::string id =
+                trimmed(capture(x_.env() + "xdotool search --onlyvisible --name '" + title + "'"));
             if (!id.empty() && id.find('\n') == std::string::npos) {
                 window_ = id;
                 return id;
@@ -316,8 +319,9 @@ TEST_F(CliPlay, ShowsThePreviewsFrameSeeksOverlaysAndSaves) {
     const Image at6 = preview_frame(c, 6.0, "performance");
     ASSERT_FALSE(at1.empty());
     ASSERT_GT(diff(at1, at6).mean, 5) << "the clip's frames must differ for this test";
-    Player p(x_, dir_, "'" + c + "' -p performance -s 2 -b cpu --compare-at 1 --save-dir '" +
-                           dir_.path.string() + "'");
+    Player p(x_, dir_,
+             "'" + c + "' -p performance -s 2 -b cpu --compare-at 1 --save-dir '" +
+                 dir_.path.string() + "'");
     ASSERT_FALSE(p.window("kizuna play: seek.mkv").empty()) << p.err();
 
     Image shot = shot_until(p, dir_, [&](const Image& s) { return diff(s, at1).max <= 1; });
@@ -424,9 +428,8 @@ TEST_F(CliPlay, PausedFrameComparesShaderOnlyWithTheAi) {
     ASSERT_TRUE(p.key("a"));
     ASSERT_TRUE(p.wait_for_log("AI frame ready", 120s)) << p.err();
     ASSERT_TRUE(p.key("c"));
-    shot = shot_until(p, dir_, [&](const Image& s) {
-        return diff(s, ai, w / 2 + 4, w, y0, y1).max <= 2;
-    });
+    shot = shot_until(p, dir_,
+                      [&](const Image& s) { return diff(s, ai, w / 2 + 4, w, y0, y1).max <= 2; });
     EXPECT_LE(diff(shot, shader, 0, w / 2 - 2, y0, y1).max, kDisplayTolerance)
         << "the left half is not the shader-only frame";
     EXPECT_LE(diff(shot, ai, w / 2 + 4, w, y0, y1).max, 2) << "the right half is not the AI's";

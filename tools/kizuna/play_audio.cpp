@@ -1,6 +1,8 @@
 #include "play_audio.hpp"
 
 #include <SDL.h>
+#include <fcntl.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <utility>
@@ -44,7 +46,24 @@ Result<AudioOutput> AudioOutput::open(const std::filesystem::path& path, double 
         }
         return std::move(probe).error();
     }
+    // Without a sound card libasound prints its own lines on stderr while SDL tries it; SDL's
+    // error says why in one line, so they are silenced while the device opens.
+    const int saved_stderr = ::dup(STDERR_FILENO);
+    if (saved_stderr >= 0) {
+        const int null_fd = ::open("/dev/null", O_WRONLY | O_CLOEXEC);
+        if (null_fd >= 0) {
+            ::dup2(null_fd, STDERR_FILENO);
+            ::close(null_fd);
+        }
+    }
+    const auto restore_stderr = [&] {
+        if (saved_stderr >= 0) {
+            ::dup2(saved_stderr, STDERR_FILENO);
+            ::close(saved_stderr);
+        }
+    };
     if (SDL_InitSubSystem(SDL_INIT_AUDIO) != 0) {
+        restore_stderr();
         why = fmt::format("no audio system ({})", SDL_GetError());
         return out;
     }
@@ -57,6 +76,7 @@ Result<AudioOutput> AudioOutput::open(const std::filesystem::path& path, double 
     const SDL_AudioDeviceID dev =
         SDL_OpenAudioDevice(nullptr, 0, &want, &have,
                             SDL_AUDIO_ALLOW_FREQUENCY_CHANGE | SDL_AUDIO_ALLOW_CHANNELS_CHANGE);
+    restore_stderr();
     if (dev == 0) {
         why = fmt::format("no audio device opens ({})", SDL_GetError());
         return out;

@@ -251,7 +251,7 @@ struct Player {
         return {};
     }
 
-    std::vector<std::string> overlay_lines(double now) {
+    std::vector<std::string> overlay_lines() {
         const auto t = Clock::now();
         while (!recent.empty() && t - recent.front() > std::chrono::seconds(1)) recent.pop_front();
         int ow = 0, oh = 0;
@@ -266,7 +266,8 @@ struct Player {
                         tm.reconstruct_ms, tm.upscale_ms),
             fmt::format("ms: enh {:.1f} temp {:.1f} total {:.1f}", tm.enhance_ms, tm.temporal_ms,
                         tm.total_ms),
-            fmt::format("{:.2f} s{}", now, paused() ? "  paused" : ""),
+            fmt::format("frame {} at {:.3f} s{}", current.index, current.t,
+                        paused() ? "  paused" : ""),
         };
     }
 
@@ -305,7 +306,7 @@ struct Player {
         return changed;
     }
 
-    Result<void> draw(double now) {
+    Result<void> draw() {
         if (!have_current) return {};
         ViewContent v;
         v.frame = current.shown.view();
@@ -319,7 +320,7 @@ struct Player {
             v.left_label = fmt::format("shader-only ({})", video.backend());
             v.right_label = label;
         }
-        if (overlay) v.overlay = overlay_lines(now);
+        if (overlay) v.overlay = overlay_lines();
         const std::string progress = ai_status();
         if (!progress.empty()) {
             v.message = progress;
@@ -385,7 +386,7 @@ struct Player {
                               ai.state() == AiWorker::State::running ||
                               ai.state() != last_ai_state || !message.empty();
             if (dirty || (live && Clock::now() - last_draw > std::chrono::milliseconds(100))) {
-                if (auto r = draw(now); !r) {
+                if (auto r = draw(); !r) {
                     error = r.error().message;
                     break;
                 }

@@ -55,6 +55,15 @@ Result<PlayWindow> PlayWindow::create(const std::string& title, int width, int h
         return make_error(Errc::unsupported,
                           fmt::format("cannot open a window: {}", SDL_GetError()));
     }
+    // SDL falls back to drivers that draw nowhere; a user who did not ask for one (through
+    // SDL_VIDEODRIVER) has no screen.
+    const std::string driver = SDL_GetCurrentVideoDriver();
+    if ((driver == "offscreen" || driver == "dummy" || driver == "evdev") &&
+        SDL_getenv("SDL_VIDEODRIVER") == nullptr) {
+        return make_error(Errc::unsupported,
+                          "cannot open a window: no display (DISPLAY and WAYLAND_DISPLAY are "
+                          "not set)");
+    }
     // Scaled down to fit the usable area of the screen, never up.
     int ww = width, wh = height;
     SDL_Rect usable{};
