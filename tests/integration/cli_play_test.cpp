@@ -246,16 +246,17 @@ Image shot_until(Player& p, const TempDir& dir, const std::function<bool(const I
     return img;
 }
 
-// The preview's own output of the frame shown at `t`: `profile` (its AI off), output x2, CPU.
-Image preview_frame(const std::string& clip, double t, const std::string& profile_name) {
+// The preview's own output of the frame shown at `t`: `profile` (its AI off), output x2.
+Image preview_frame(const std::string& clip, double t, const std::string& profile_name,
+                    PreviewBackendKind backend = PreviewBackendKind::cpu) {
     auto in = read_video_frame(clip, t);
     EXPECT_TRUE(in.ok()) << (in ? "" : in.error().message);
     auto profile = builtin_profile(profile_name);
     EXPECT_TRUE(profile.ok());
     if (!in || !profile) return {};
     profile->ai.enabled = false;
-    auto preview = Preview::create(*profile, {.backend = PreviewBackendKind::cpu, .scale = 2});
-    EXPECT_TRUE(preview.ok());
+    auto preview = Preview::create(*profile, {.backend = backend, .scale = 2});
+    EXPECT_TRUE(preview.ok()) << (preview ? "" : preview.error().message);
     if (!preview) return {};
     int w = 0, h = 0;
     preview->output_size(in->width(), in->height(), w, h);
@@ -447,6 +448,21 @@ TEST_F(CliPlay, PausedFrameComparesShaderOnlyWithTheAi) {
     ASSERT_TRUE(p.key("q"));
     EXPECT_EQ(p.wait_exit(), 0) << p.err();
     EXPECT_NE(p.err().find("AI runs 1 (while playing: 0)"), std::string::npos) << p.err();
+}
+
+// The Vulkan backend (Mesa's lavapipe here; setup installs it) goes through the same streaming
+// texture: the window is that backend's picture of the frame.
+TEST_F(CliPlay, VulkanBackendShowsItsOwnPicture) {
+    const std::string c = clip("vk.mkv", 64, 48, 2, false);
+    const Image vk = preview_frame(c, 1.0, "performance", PreviewBackendKind::vulkan);
+    ASSERT_FALSE(vk.empty());
+    Player p(x_, dir_, "'" + c + "' -p performance -s 2 -b vulkan --compare-at 1");
+    ASSERT_FALSE(p.window("kizuna play: vk.mkv").empty()) << p.err();
+    const Image shot = shot_until(p, dir_, [&](const Image& s) { return diff(s, vk).max <= 1; });
+    EXPECT_LE(diff(shot, vk).max, kDisplayTolerance) << "the window is not the Vulkan frame";
+    ASSERT_TRUE(p.key("Escape"));
+    EXPECT_EQ(p.wait_exit(), 0) << p.err();
+    EXPECT_NE(p.err().find("(vulkan"), std::string::npos) << p.err();
 }
 
 // Bad files and options: one line naming the problem, exit 1, and no window stays open.

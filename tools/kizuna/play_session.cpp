@@ -402,10 +402,12 @@ struct Player {
         ai.cancel();
         log(LogLevel::info,
             fmt::format("play: shown {} frames, dropped {} late ({} before processing, {} at "
-                        "display), AI runs {} (while playing: {}), {} clock",
+                        "display), AI runs {} (while playing: {}), {} clock; preview {:.1f} ms "
+                        "a frame ({})",
                         shown, video.dropped() + display_drops, video.dropped(), display_drops,
                         ai.runs(), ai.runs_while_playing(),
-                        clock.audio_master() || audio.active() ? "audio" : "wall"));
+                        clock.audio_master() || audio.active() ? "audio" : "wall",
+                        video.mean_process_ms(), video.backend()));
         if (!error.empty()) return fail_with(error);
         return 0;
     }
@@ -463,9 +465,9 @@ int run_player(const PlaySettings& s) {
     uopts.require_ai = s.require_ai;
     PlayClock clock(audio.active() ? &audio : nullptr);
     VideoPipeline video(std::move(*reader), std::move(*preview), origin, s.input);
-    if (auto kind = std::string(video.backend()); kind == "vulkan" || kind == "cpu") {
+    if (auto kind = std::string(video.backend()); kind.starts_with("vulkan") || kind == "cpu") {
         uopts.stages.backend =
-            kind == "vulkan" ? PreviewBackendKind::vulkan : PreviewBackendKind::cpu;
+            kind.starts_with("vulkan") ? PreviewBackendKind::vulkan : PreviewBackendKind::cpu;
     }
     AiWorker ai(s.profile, uopts, playing);
     Player p(s, video, audio, clock, ai, *window, playing);

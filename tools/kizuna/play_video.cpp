@@ -145,6 +145,8 @@ void VideoPipeline::run() {
                                           std::chrono::steady_clock::now() - t0)
                                           .count();
                     process_ms_ = process_ms_ == 0 ? ms : 0.8 * process_ms_ + 0.2 * ms;
+                    processed_.fetch_add(1);
+                    process_us_.fetch_add(static_cast<uint64_t>(ms * 1000));
                     f.timings = preview_.last_timings();
                 }
             }

@@ -64,6 +64,11 @@ public:
     std::string error();
 
     uint64_t dropped() const noexcept { return dropped_.load(); }
+    // Mean wall time of the preview's process() over the frames processed so far, ms.
+    double mean_process_ms() const noexcept {
+        const uint64_t n = processed_.load();
+        return n ? static_cast<double>(process_us_.load()) / 1000.0 / static_cast<double>(n) : 0;
+    }
     std::string_view backend() const noexcept { return backend_; }
     void output_size(int& w, int& h) const noexcept { w = out_w_, h = out_h_; }
 
@@ -90,6 +95,8 @@ private:
     std::string error_;
     std::atomic<double> clock_{-1.0};
     std::atomic<uint64_t> dropped_{0};
+    std::atomic<uint64_t> processed_{0};
+    std::atomic<uint64_t> process_us_{0};
     double process_ms_ = 0;  // running estimate of one preview call
     int dropped_in_row_ = 0;
     std::thread thread_;

@@ -53,9 +53,10 @@ TEST(VideoReaderSeek, LandsOnThePictureShownAtTheTime) {
 TEST(AudioReader, ResamplesToTheRateAskedAndSeeks) {
     TempDir dir;
     const fs::path file = dir / "tone.mkv";
-    ffmpeg("-f lavfi -i testsrc2=size=64x48:rate=10 -f lavfi -i "
-           "sine=frequency=1000:sample_rate=44100 -t 2 -c:v libx264 -c:a flac -ac 1 '" +
-           file.string() + "'");
+    ffmpeg(
+        "-f lavfi -i testsrc2=size=64x48:rate=10 -f lavfi -i "
+        "sine=frequency=1000:sample_rate=44100 -t 2 -c:v libx264 -c:a flac -ac 1 '" +
+        file.string() + "'");
     auto reader = AudioReader::open(file, 48000, 2);
     ASSERT_TRUE(reader.ok()) << reader.error().message;
     EXPECT_EQ(reader->info().source_sample_rate, 44100);
