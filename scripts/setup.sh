@@ -34,6 +34,7 @@ packages=(
     # 2D character animation and the renderer that draws it (synfig, synfig-examples: the export
     # test clip), a TrueType font for the attachment tests
     ffmpeg renpy-thequestion synfig synfig-examples fonts-dejavu-core
+    libsdl2-dev xvfb xdotool x11-apps xauth  # kizuna play (SDL2) and its tests: X server, keys, xwd
 )
 
 sudo_cmd=()

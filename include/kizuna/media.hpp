@@ -8,6 +8,7 @@
 #include <memory>
 #include <span>
 #include <string>
+#include <vector>
 
 #include "kizuna/error.hpp"
 #include "kizuna/image.hpp"
@@ -160,6 +161,60 @@ public:
     // `frame` are unchanged), or an error (corrupt_data for undecodable data, io_error for read
     // failures). Calling again after the end keeps returning false.
     Result<bool> read_frame(Image& out, VideoFrameInfo& frame);
+
+    // Positions the reader so that the next read_frame returns the picture shown at `pts_s`
+    // (seconds on the timeline of VideoFrameInfo::pts_s): the last picture that starts at or
+    // before it, or the first picture when the time is before it, or the last when past the end.
+    // Decodes from the key frame before the time, so it takes up to one GOP of decoding. After a
+    // seek, VideoFrameInfo::index is estimated from the time and the frame rate. Errors:
+    // invalid_argument (not a finite time), unsupported (the stream has no time base), the
+    // demuxer's seek failure (io_error), and decoding errors as read_frame.
+    Result<void> seek(double pts_s);
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+struct AudioInfo {
+    int source_sample_rate = 0;  // Hz, as coded
+    int source_channels = 0;
+    std::string codec_name;   // decoder name, e.g. "opus"
+    double duration_s = 0.0;  // stream (or container) duration; 0 if unknown
+};
+
+// Decodes the best audio stream of a file to interleaved 32-bit float samples at a rate and
+// channel count the caller chooses (a player's audio device), resampled and remixed with
+// libswresample. Move-only. Not thread safe: one thread uses a reader at a time.
+class AudioReader {
+public:
+    // sample_rate in [8000, 384000] Hz, channels in [1, 8] (FFmpeg's default layout for that
+    // count). Errors: as VideoReader::open for the file; not_found when the file has no audio
+    // stream ("<path>: no audio stream"); invalid_argument for a rate or count out of range.
+    static Result<AudioReader> open(const std::filesystem::path& path, int sample_rate,
+                                    int channels);
+
+    AudioReader() noexcept;
+    AudioReader(AudioReader&&) noexcept;
+    AudioReader& operator=(AudioReader&&) noexcept;
+    AudioReader(const AudioReader&) = delete;
+    AudioReader& operator=(const AudioReader&) = delete;
+    ~AudioReader();
+
+    const AudioInfo& info() const noexcept;
+    int sample_rate() const noexcept;  // of the samples read
+    int channels() const noexcept;
+
+    // The next decoded chunk: `samples` is replaced by frames x channels interleaved floats
+    // (nominally in [-1, 1]); `start_s` gets the time of its first sample on the timeline of
+    // VideoFrameInfo::pts_s. Returns true with a chunk (possibly empty), false at the end of the
+    // stream. `samples` keeps its capacity, so steady-state reading allocates rarely. Errors:
+    // corrupt_data (undecodable), io_error.
+    Result<bool> read(std::vector<float>& samples, double& start_s);
+
+    // Positions the reader so that the next read starts at `pts_s` (earlier samples of the
+    // decoded packet are dropped). Errors as VideoReader::seek.
+    Result<void> seek(double pts_s);
 
 private:
     struct Impl;

@@ -6,45 +6,59 @@
 #include "kizuna/media.hpp"
 #include "media/av_error.hpp"
 #include "media/decoder.hpp"
-#include "media/frame_convert.hpp"
-#include "media/media_input.hpp"
 #include "media/video_info.hpp"
+#include "media/video_reader_impl.hpp"
 
 namespace kizuna {
 
 namespace fs = std::filesystem;
 using namespace media;
 
-struct VideoReader::Impl {
-    fs::path path;
-    MediaInput input;
-    AvCodecContextPtr decoder;
-    AvPacketPtr packet;
-    AvFramePtr frame;
-    FrameConverter converter{/*still=*/false};
-    int stream = -1;
-    AVRational time_base{0, 1};
-    AVRational frame_rate{0, 1};
-    VideoInfo info;
-    int64_t next_index = 0;
-    int64_t last_pts = AV_NOPTS_VALUE;
-    bool draining = false;  // the demuxer is at its end and the decoder has been flushed
-    bool finished = false;  // the decoder returned its last frame
-
-    // Presentation time of the current frame; estimated from the previous one (or the index and
-    // the frame rate) when the stream has none.
-    int64_t frame_pts() const {
-        const int64_t pts = frame->best_effort_timestamp;
-        if (pts != AV_NOPTS_VALUE) return pts;
-        if (last_pts != AV_NOPTS_VALUE && frame->pkt_duration > 0) {
-            return last_pts + frame->pkt_duration;
-        }
-        if (frame_rate.num > 0 && time_base.num > 0) {
-            return av_rescale_q(next_index, av_inv_q(frame_rate), time_base);
-        }
-        return next_index;
+int64_t VideoReader::Impl::frame_pts() const {
+    const int64_t pts = frame->best_effort_timestamp;
+    if (pts != AV_NOPTS_VALUE) return pts;
+    if (last_pts != AV_NOPTS_VALUE && frame->pkt_duration > 0) {
+        return last_pts + frame->pkt_duration;
     }
-};
+    if (frame_rate.num > 0 && time_base.num > 0) {
+        return av_rescale_q(next_index, av_inv_q(frame_rate), time_base);
+    }
+    return next_index;
+}
+
+Result<bool> VideoReader::Impl::decode_next(int64_t& pts) {
+    AVCodecContext* dec = decoder.get();
+    while (!finished) {
+        int err = avcodec_receive_frame(dec, frame.get());
+        if (err == 0) {
+            pts = frame_pts();
+            last_pts = pts;
+            return true;
+        }
+        if (err == AVERROR_EOF || (err == AVERROR(EAGAIN) && draining)) {
+            finished = true;
+            break;
+        }
+        const auto decode_error = [&](int e) {
+            return av_error(Errc::corrupt_data, path,
+                            fmt::format("cannot decode {} frame {}", dec->codec->name, next_index),
+                            e);
+        };
+        if (err != AVERROR(EAGAIN)) return decode_error(err);
+        err = av_read_frame(input.get(), packet.get());
+        if (err == AVERROR_EOF) {
+            draining = true;
+            err = avcodec_send_packet(dec, nullptr);
+            if (err < 0 && err != AVERROR_EOF) return decode_error(err);
+            continue;
+        }
+        if (err < 0) return av_error(path, "cannot read", err);
+        if (packet->stream_index == stream) err = avcodec_send_packet(dec, packet.get());
+        av_packet_unref(packet.get());
+        if (err < 0) return decode_error(err);
+    }
+    return false;
+}
 
 VideoReader::VideoReader() noexcept = default;
 VideoReader::VideoReader(VideoReader&&) noexcept = default;
@@ -90,6 +104,7 @@ Result<VideoReader> VideoReader::open(const fs::path& path) {
     }
 
     impl->time_base = st.time_base;
+    impl->start_pts = st.start_time != AV_NOPTS_VALUE ? st.start_time : 0;
     impl->frame_rate = stream_frame_rate(st);
     impl->info = video_info_of(*fmt, st, *impl->decoder);
     VideoReader reader;
@@ -102,43 +117,27 @@ Result<bool> VideoReader::read_frame(Image& out, VideoFrameInfo& frame_info) {
         return make_error(Errc::invalid_argument, "read_frame on a VideoReader that is not open");
     }
     Impl& s = *impl_;
-    AVCodecContext* dec = s.decoder.get();
-    const auto decode_error = [&](int err) {
-        return av_error(Errc::corrupt_data, s.path,
-                        fmt::format("cannot decode {} frame {}", dec->codec->name, s.next_index),
-                        err);
-    };
-    while (!s.finished) {
-        int err = avcodec_receive_frame(dec, s.frame.get());
-        if (err == 0) {
-            const int64_t pts = s.frame_pts();
-            Result<void> converted = s.converter.convert(*s.frame, out, s.path);
-            av_frame_unref(s.frame.get());
-            if (!converted) return std::move(converted).error();
-            frame_info.pts = pts;
-            frame_info.pts_s = static_cast<double>(pts) * av_q2d(s.time_base);
-            frame_info.index = s.next_index++;
-            s.last_pts = pts;
-            return true;
-        }
-        if (err == AVERROR_EOF || (err == AVERROR(EAGAIN) && s.draining)) {
-            s.finished = true;
-            break;
-        }
-        if (err != AVERROR(EAGAIN)) return decode_error(err);
-        err = av_read_frame(s.input.get(), s.packet.get());
-        if (err == AVERROR_EOF) {
-            s.draining = true;
-            err = avcodec_send_packet(dec, nullptr);
-            if (err < 0 && err != AVERROR_EOF) return decode_error(err);
-            continue;
-        }
-        if (err < 0) return av_error(s.path, "cannot read", err);
-        if (s.packet->stream_index == s.stream) err = avcodec_send_packet(dec, s.packet.get());
-        av_packet_unref(s.packet.get());
-        if (err < 0) return decode_error(err);
+    int64_t pts = 0;
+    const AVFrame* picture = nullptr;
+    if (!s.held.empty()) {
+        av_frame_unref(s.frame.get());
+        av_frame_move_ref(s.frame.get(), s.held.front().frame.get());
+        pts = s.held.front().pts;
+        s.held.pop_front();
+        picture = s.frame.get();
+    } else {
+        auto got = s.decode_next(pts);
+        if (!got) return std::move(got).error();
+        if (!*got) return false;
+        picture = s.frame.get();
     }
-    return false;
+    Result<void> converted = s.converter.convert(*picture, out, s.path);
+    av_frame_unref(s.frame.get());
+    if (!converted) return std::move(converted).error();
+    frame_info.pts = pts;
+    frame_info.pts_s = static_cast<double>(pts) * av_q2d(s.time_base);
+    frame_info.index = s.next_index++;
+    return true;
 }
 
 }  // namespace kizuna

@@ -19,5 +19,6 @@ void register_compare(CLI::App& app, Action& run);
 void register_models(CLI::App& app, Action& run);
 void register_bench(CLI::App& app, Action& run);
 void register_shaders(CLI::App& app, Action& run);
+void register_play(CLI::App& app, Action& run);
 
 }  // namespace kizuna::cli

@@ -39,6 +39,7 @@ int main(int argc, char** argv) {
     register_models(app, run);
     register_bench(app, run);
     register_shaders(app, run);
+    register_play(app, run);
 
     // CLI11 reports an unknown command as "A subcommand is required"; name it instead.
     auto known = [&app](const std::string& name) {
@@ -47,7 +48,7 @@ int main(int argc, char** argv) {
     if (argc > 1 && argv[1][0] != '-' && !known(argv[1])) {
         std::fprintf(stderr,
                      "kizuna: error: unknown command '%s' (commands: probe, profiles, upscale, "
-                     "compare, models, bench, shaders; see --help)\n",
+                     "compare, models, bench, shaders, play; see --help)\n",
                      kizuna::escape_for_terminal(argv[1]).c_str());
         return 2;
     }
