@@ -13,6 +13,7 @@ extern "C" {
 
 #include "media/av_error.hpp"
 #include "media/av_ptr.hpp"
+#include "media/rgb8_to_yuv8.hpp"
 #include "media/rgb_to_yuv.hpp"
 
 namespace kizuna::media {
@@ -24,10 +25,11 @@ struct YuvPacker::Impl {
     AVColorSpace matrix = AVCOL_SPC_BT709;
     bool full_range = false;
     AVChromaLocation chroma = AVCHROMA_LOC_UNSPECIFIED;
-    SwsContextPtr from_rgba8;      // AV_PIX_FMT_RGBA input
-    YuvPlanes exact;               // the exact converter's layout (pointers set per frame)
+    SwsContextPtr from_rgba8;      // AV_PIX_FMT_RGBA input, for sitings our converters lack
+    YuvPlanes exact;               // our converters' layout (pointers set per frame)
     bool exact_for_rgba8 = false;  // deeper than 8-bit output: swscale is not exact enough
-    std::vector<float> scratch;    // rows of the exact converter
+    bool fast_for_rgba8 = false;   // limited-range 8-bit output sited as rgb8_to_yuv8 computes
+    std::vector<float> scratch;    // rows of our converters
 
     Result<SwsContextPtr> make_context(AVPixelFormat src) const {
         SwsContextPtr sws(sws_alloc_context());
@@ -121,6 +123,10 @@ Result<YuvPacker> YuvPacker::create(int width, int height, int av_pixel_format, 
             break;
     }
     impl->exact_for_rgba8 = e.bits > 8;
+    // rgb8_to_yuv8 (and rgb_to_yuv) site subsampled chroma "left"; other sitings of 8-bit
+    // output stay on swscale, which places chroma where the output says.
+    impl->fast_for_rgba8 = e.bits == 8 && !e.full_range &&
+                           (impl->chroma == AVCHROMA_LOC_LEFT || (e.sub_x == 1 && e.sub_y == 1));
     YuvPacker packer;
     packer.impl_ = std::move(impl);
     return packer;
@@ -145,13 +151,17 @@ Result<void> YuvPacker::pack(ConstImageView rgba, AVFrame& frame) {
     }
     int err = av_frame_make_writable(&frame);
     if (err < 0) return av_error(Errc::out_of_memory, "encoder frame", "cannot allocate", err);
-    if (rgba.format != PixelFormat::rgba8 || s.exact_for_rgba8) {
+    if (rgba.format != PixelFormat::rgba8 || s.exact_for_rgba8 || s.fast_for_rgba8) {
         YuvPlanes planes = s.exact;
         for (int i = 0; i < 3; ++i) {
             planes.data[i] = frame.data[i];
             planes.stride[i] = frame.linesize[i];
         }
-        rgb_to_yuv(rgba, planes, s.scratch);
+        if (rgba.format == PixelFormat::rgba8 && s.fast_for_rgba8) {  // limited range, 8-bit
+            rgb8_to_yuv8(rgba, planes, s.scratch);
+        } else {
+            rgb_to_yuv(rgba, planes, s.scratch);
+        }
         return {};
     }
     const uint8_t* src[4] = {reinterpret_cast<const uint8_t*>(rgba.data)};

@@ -1,7 +1,8 @@
 // Processed RGBA pictures into frames of the video encoder's pixel format (R'G'B' -> Y'CbCr with
 // the output's matrix and range, chroma subsampled at the output's siting). RGBA8 into 8-bit
-// output goes through swscale (exact to a level, and vectorised); float pictures and outputs
-// deeper than 8 bits through rgb_to_yuv.hpp, exact by construction. FFmpeg-free: made by
+// output goes through rgb8_to_yuv8.hpp (vectorised single precision; swscale where the output
+// sites chroma other than "left"); float pictures and outputs deeper than 8 bits through
+// rgb_to_yuv.hpp, exact by construction. FFmpeg-free: made by
 // VideoSink::make_packer(), used by the export's worker threads, one packer per thread.
 #pragma once
 

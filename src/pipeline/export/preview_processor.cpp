@@ -15,13 +15,20 @@ Result<std::unique_ptr<PreviewProcessor>> PreviewProcessor::create(const Profile
 
 Result<void> PreviewProcessor::process(const DecodedFrame& in, Image& out,
                                        const FrameControl& /*control*/, FrameReport& report) {
-    if (in.is_yuv()) {
-        return make_error(Errc::internal,
-                          "export: the shader-only processor was handed Y'CbCr planes");
+    // RGBA8 for 8-bit sources, RGBA32F for deeper ones (the formats the sink's packers read).
+    // Preview::process keeps a non-empty output's format, so the output is made in that format
+    // before the first frame.
+    const bool deep = in.is_yuv() ? in.yuv.bit_depth > 8 : in.rgba.format() != PixelFormat::rgba8;
+    const PixelFormat format = deep ? PixelFormat::rgba32f : PixelFormat::rgba8;
+    if (!out.empty() && out.format() != format) out = Image();
+    if (out.empty()) {
+        int w = 0, h = 0;
+        preview_.output_size(in.width(), in.height(), w, h);
+        auto made = Image::create(w, h, format);
+        if (!made) return std::move(made).error();
+        out = std::move(*made);
     }
-    // Preview::process keeps out's format; a new output takes the input's (RGBA8 or RGBA32F).
-    if (!out.empty() && out.format() != in.rgba.format()) out = Image();
-    KZ_TRY(preview_.process(in.rgba.view(), out));
+    KZ_TRY(in.is_yuv() ? preview_.process(in.yuv, out) : preview_.process(in.rgba.view(), out));
     const PreviewTimings t = preview_.last_timings();
     report = FrameReport{};
     report.pre_ms = t.normalize_ms + t.reconstruct_ms;

@@ -21,6 +21,9 @@ public:
                          FrameReport& report) override;
     void output_size(int in_width, int in_height, int& out_width, int& out_height) const override;
     bool wants_ai() const override { return false; }
+    // The decoder's Y'CbCr planes go straight into stage 1 (Preview's Y'CbCr entry point): no
+    // RGBA conversion on the decoder thread, and 10-bit sources keep their precision.
+    bool accepts_yuv() const override { return true; }
     std::string describe() const override;
 
 private:
