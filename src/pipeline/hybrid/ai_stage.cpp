@@ -9,7 +9,7 @@ namespace kizuna::pipeline {
 namespace {
 
 const char* kind_name(NnBackendKind kind) {
-    return kind == NnBackendKind::xnnpack ? "xnnpack" : "reference";
+    return nn_backend_name(kind);
 }
 
 // The model's file as the user should see it: the resolved .param path when there is one.
