@@ -23,20 +23,24 @@ void main() {
     if (p >= pc.oh * pc.ow) return;
     const int fy = p / pc.ow + pc.crop_top, fx = p % pc.ow + pc.crop_left;
     const int g = oc / pc.oc_per_group;
+    // Taps outer, channels inner: the divisibility tests run once per tap, not per channel.
+    // The sum runs over taps in (ky, kx) order, each over the input channels in order.
+    const int plane = pc.ih * pc.iw;
+    const int khw = pc.kh * pc.kw;
+    const int in_base = pc.in_off + g * pc.ic_per_group * plane;
+    const int w_base = pc.w_off + oc * pc.ic_per_group * khw;
     float acc = 0.0;
-    for (int ci = 0; ci < pc.ic_per_group; ++ci) {
-        const int in_plane = pc.in_off + (g * pc.ic_per_group + ci) * pc.ih * pc.iw;
-        const int w_row = pc.w_off + (oc * pc.ic_per_group + ci) * pc.kh * pc.kw;
-        for (int ky = 0; ky < pc.kh; ++ky) {
-            const int ty = fy - ky * pc.dy;
-            if (ty < 0 || ty % pc.sy != 0 || ty / pc.sy >= pc.ih) continue;
-            const int iy = ty / pc.sy;
-            for (int kx = 0; kx < pc.kw; ++kx) {
-                const int tx = fx - kx * pc.dx;
-                if (tx < 0 || tx % pc.sx != 0 || tx / pc.sx >= pc.iw) continue;
-                acc = fma(wts[w_row + ky * pc.kw + kx], arena[in_plane + iy * pc.iw + tx / pc.sx],
-                          acc);
-            }
+    for (int ky = 0; ky < pc.kh; ++ky) {
+        const int ty = fy - ky * pc.dy;
+        if (ty < 0 || ty % pc.sy != 0 || ty / pc.sy >= pc.ih) continue;
+        const int iy = ty / pc.sy;
+        for (int kx = 0; kx < pc.kw; ++kx) {
+            const int tx = fx - kx * pc.dx;
+            if (tx < 0 || tx % pc.sx != 0 || tx / pc.sx >= pc.iw) continue;
+            const int src = in_base + iy * pc.iw + tx / pc.sx;
+            const int w = w_base + ky * pc.kw + kx;
+            for (int ci = 0; ci < pc.ic_per_group; ++ci)
+                acc = fma(wts[w + ci * khw], arena[src + ci * plane], acc);
         }
     }
     const float bias = pc.bias_off >= 0 ? wts[pc.bias_off + oc] : 0.0;

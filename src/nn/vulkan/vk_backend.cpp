@@ -21,9 +21,7 @@ Result<std::unique_ptr<VulkanBackend>> VulkanBackend::create(const VulkanBackend
     auto ctx = gpu::Context::create(cp);
     KZ_TRY(ctx);
     b->context_ = std::move(*ctx);
-    auto pipes = vk::Pipelines::create(*b->context_, options.tiling, options.fault);
-    KZ_TRY(pipes);
-    b->pipelines_ = std::move(*pipes);
+    b->pipelines_ = vk::Pipelines(*b->context_, options.fault);
     auto cmd = gpu::CommandBuffer::create(*b->context_);
     KZ_TRY(cmd);
     b->cmd_ = std::move(*cmd);
@@ -66,10 +64,11 @@ Result<void> VulkanBackend::plan(int channels, int height, int width) {
                                       "storage buffer on '{}' may address ({} MB)",
                                       graph_->source, plan_.arena_bytes >> 20, width, height,
                                       device_name(), limit >> 20));
-    auto steps = vk::build_steps(*graph_, plan_, weights_, vk::fused_prelus(*graph_, plan_),
-                                 pipelines_.tiling());
+    auto steps = vk::build_steps(*graph_, plan_, weights_, vk::fused_prelus(*graph_, plan_));
     KZ_TRY(steps);
     steps_ = std::move(*steps);
+    for (const std::vector<vk::Step>& layer : steps_)
+        for (const vk::Step& s : layer) KZ_TRY(pipelines_.require(s.kernel));
     const size_t bytes = std::max<size_t>(plan_.arena_bytes, 64);
     const VkBuffer old_arena = arena_.get();
     KZ_TRY(gpu::ensure_buffer(*context_, &arena_, bytes, gpu::BufferKind::device));
@@ -77,7 +76,7 @@ Result<void> VulkanBackend::plan(int channels, int height, int width) {
     KZ_TRY(gpu::ensure_buffer(*context_, &upload_,
                               sizeof(float) * static_cast<size_t>(channels) * height * width,
                               gpu::BufferKind::upload));
-    if (arena_.get() != old_arena || !pipelines_.set(vk::Kernel::conv))
+    if (arena_.get() != old_arena || !pipelines_.bound())
         KZ_TRY(pipelines_.bind(arena_, weight_buffer_));
     planned_ = true;
     return {};

@@ -23,7 +23,6 @@ struct VulkanBackendOptions {
     // made when the user asked for it by name, so this is on by default; automatic choices
     // must not pick the Vulkan backend on a software device.
     bool allow_software_device = true;
-    vk::ConvTiling tiling;              // see vk_pipelines.cpp
     vk::Fault fault = vk::Fault::none;  // tests only: a fault injected into a shader
 };
 

@@ -7,16 +7,20 @@
 #include "gpu/buffer.hpp"
 #include "gpu/shader_library.hpp"
 
-// Convolution tiling. A workgroup is 16 x 16 invocations, each holding an MR x NR register block
-// of the output (pixels x channels); TK rows of K are staged in shared memory per step.
-// Measured on lavapipe (Mesa 22.3, LLVM, 2 shared cores; bench_nn's picture on
-// realesr-animevideov3-x2, 3x3 convolutions of 64 -> 64 channels), see docs/benchmarks.md:
-// MR = NR = 4 (64 pixels x 64 channels per workgroup, 16 FMAs per 8 shared loads) with TK = 16
-// was the fastest of the blocks tried. 64 channels is also the width of every convolution in
-// the animevideov3 and x4plus bodies, so a workgroup covers all of a layer's output channels and
-// each staged input slice is read from memory once. A 4 x 4 block keeps 16 accumulators plus
-// 8 operands in registers, which discrete GPUs also hold without spilling.
-
+// Convolution tiling (shaders/nn_conv.comp). A workgroup of 256 invocations computes 256 output
+// pixels (one per invocation) x 16 output channels, staging 16 rows of K at a time: the weights
+// slice (16 x 16) and the 16 taps' input offsets in shared memory, one barrier per step.
+// Measured on lavapipe (Mesa 22.3, llvmpipe 256-bit, 2 shared cores) with
+// `KIZUNA_CHECK_BENCH=1 test_kernels_nn --gtest_filter='VkNnLayers.Bench*'` (64 -> 64 channels,
+// 3x3, 64x64): the first design, a 16 x 16 grid of invocations each holding a 4 x 4 register
+// block (64 pixels x 64 channels per workgroup) with both operands in shared memory, ran at
+// 0.3-0.8 GFLOP/s for any register block of 2-8 x 2-8 and K step of 8 or 16 (the bench then
+// covered those variants). llvmpipe runs invocations as SIMD lanes, so every operand whose
+// address differs between lanes is a gather of scalar loads: 8 gathers fed 16 FMAs. Here the
+// weights are read at workgroup-uniform addresses (one load broadcast to all lanes) and only
+// the input sample is per-lane and contiguous: one gather feeds 16 FMAs. 16 accumulators fill
+// the 16 vector registers of AVX2 without spilling; on a GPU they are 16 registers of a thread
+// and the weights slice is a shared-memory broadcast.
 namespace kizuna::nn::vk {
 namespace {
 
@@ -28,6 +32,7 @@ struct KernelDesc {
 
 constexpr KernelDesc kDescs[kKernelCount] = {
     {"nn_conv", sizeof(ConvPush), 256},
+    {"nn_conv_px1", sizeof(ConvPush), 256},
     {"nn_deconv", sizeof(DeconvPush), kElementwiseLocal},
     {"nn_eltwise", sizeof(EltwisePush), kElementwiseLocal},
     {"nn_copy", sizeof(CopyPush), kElementwiseLocal},
@@ -39,49 +44,48 @@ constexpr KernelDesc kDescs[kKernelCount] = {
 
 }  // namespace
 
-Result<Pipelines> Pipelines::create(gpu::Context& context, const ConvTiling& tiling, Fault fault) {
-    if (tiling.mr == 0 || tiling.nr == 0 || tiling.tk == 0 || tiling.mr > 8 || tiling.nr > 8)
-        return make_error(Errc::invalid_argument,
-                          fmt::format("vulkan backend: bad convolution tiling {}x{}x{}", tiling.mr,
-                                      tiling.nr, tiling.tk));
-    Pipelines out;
-    out.tiling_ = tiling;
-    for (size_t i = 0; i < kKernelCount; ++i) {
-        const KernelDesc& d = kDescs[i];
-        std::vector<uint32_t> spec;
-        const Kernel k = static_cast<Kernel>(i);
-        if (k == Kernel::conv) {
-            const uint32_t f = fault == Fault::conv_drop_bias           ? 1
-                               : fault == Fault::conv_transposed_kernel ? 2
-                                                                        : 0;
-            spec = {tiling.mr, tiling.nr, tiling.tk, f};
-        } else if (k == Kernel::pixel_shuffle) {
-            spec = {fault == Fault::shuffle_swapped ? 1u : 0u};
-        }
-        gpu::ComputePipelineParams p;
-        p.name = d.shader;
-        p.spirv = gpu::shader_spirv(d.shader, gpu::StoragePrecision::f32);
-        p.buffer_count = 2;
-        p.push_constant_size = d.push_size;
-        p.specialization = spec;
-        p.local_x = d.local_x;
-        p.local_y = 1;
-        p.max_sets = 2;
-        auto pipe = gpu::ComputePipeline::create(context, p);
-        KZ_TRY(pipe);
-        out.pipelines_[i] = std::move(*pipe);
+Result<void> Pipelines::require(Kernel k) {
+    const size_t i = static_cast<size_t>(k);
+    if (pipelines_[i]) return {};
+    const KernelDesc& d = kDescs[i];
+    std::vector<uint32_t> spec;
+    if (k == Kernel::conv || k == Kernel::conv_small) {
+        const uint32_t f = fault_ == Fault::conv_drop_bias           ? 1
+                           : fault_ == Fault::conv_transposed_kernel ? 2
+                                                                     : 0;
+        spec = {f};
+    } else if (k == Kernel::pixel_shuffle) {
+        spec = {fault_ == Fault::shuffle_swapped ? 1u : 0u};
     }
-    return out;
+    gpu::ComputePipelineParams p;
+    p.name = d.shader;
+    p.spirv = gpu::shader_spirv(d.shader, gpu::StoragePrecision::f32);
+    p.buffer_count = 2;
+    p.push_constant_size = d.push_size;
+    p.specialization = spec;
+    p.local_x = d.local_x;
+    p.local_y = 1;
+    p.max_sets = 2;
+    auto pipe = gpu::ComputePipeline::create(*context_, p);
+    KZ_TRY(pipe);
+    pipelines_[i] = std::move(*pipe);
+    return bound() ? allocate_set(i) : Result<void>{};
+}
+
+Result<void> Pipelines::allocate_set(size_t i) {
+    const VkBuffer buffers[2] = {arena_, weights_};
+    sets_[i] = gpu::DescriptorSet{};
+    auto set = pipelines_[i].allocate_set(buffers);
+    KZ_TRY(set);
+    sets_[i] = std::move(*set);
+    return {};
 }
 
 Result<void> Pipelines::bind(const gpu::Buffer& arena, const gpu::Buffer& weights) {
-    const VkBuffer buffers[2] = {arena.get(), weights.get()};
-    for (size_t i = 0; i < kKernelCount; ++i) {
-        sets_[i] = gpu::DescriptorSet{};
-        auto set = pipelines_[i].allocate_set(buffers);
-        KZ_TRY(set);
-        sets_[i] = std::move(*set);
-    }
+    arena_ = arena.get();
+    weights_ = weights.get();
+    for (size_t i = 0; i < kKernelCount; ++i)
+        if (pipelines_[i]) KZ_TRY(allocate_set(i));
     return {};
 }
 

@@ -17,7 +17,8 @@ class Buffer;
 namespace kizuna::nn::vk {
 
 enum class Kernel : uint8_t {
-    conv,
+    conv,        // 2048 pixels x 16 channels per workgroup
+    conv_small,  // 256 pixels x 16 channels per workgroup (small outputs)
     deconv,
     eltwise,
     copy,
@@ -37,14 +38,13 @@ enum class Fault : uint8_t {
     shuffle_swapped,         // pixel shuffle (mode 0) swaps the sub-pixel row and column
 };
 
-// Register block of the convolution's implicit GEMM: MR pixels x NR channels per invocation
-// (a workgroup is 16 x 16 invocations, so it computes 16 MR pixels x 16 NR channels) and the K
-// step TK staged in shared memory per iteration. See vk_pipelines.cpp for the measured choice.
-struct ConvTiling {
-    uint32_t mr = 4;
-    uint32_t nr = 4;
-    uint32_t tk = 16;
-};
+// The convolution's GEMM blocks (shaders/nn_conv.comp, nn_conv_px1.comp): a workgroup computes
+// kConvTileM (kConvSmallTileM) output pixels x kConvTileN output channels; outputs of fewer
+// than kConvBigMinPixels pixels take the small one. See vk_pipelines.cpp for the measured choice.
+inline constexpr uint32_t kConvTileM = 2048;
+inline constexpr uint32_t kConvSmallTileM = 256;
+inline constexpr uint32_t kConvTileN = 16;
+inline constexpr size_t kConvBigMinPixels = 4096;
 
 // Push constants, field for field as the shaders declare them (4-byte fields only).
 struct ConvPush {
@@ -88,29 +88,37 @@ struct InnerProductPush {
 inline constexpr int32_t kOpPrelu = 12;
 inline constexpr int32_t kOpCopy = 13;
 
-// Local sizes (x; y is 1): the conv's 16 x 16 is flattened to 256.
+// Local sizes (x; y is 1).
 inline constexpr uint32_t kElementwiseLocal = 256;
 inline constexpr uint32_t kInnerProductLocal = 64;
 
-// One pipeline per kernel and a descriptor set binding (arena, weights). Move-only; must not
-// outlive its Context.
+// One pipeline per kernel, compiled on first use (a model needs a few of them, and compiling is
+// the slow part of starting on a software device), and a descriptor set binding (arena,
+// weights). Move-only; must not outlive its Context.
 class Pipelines {
 public:
-    static Result<Pipelines> create(gpu::Context& context, const ConvTiling& tiling, Fault fault);
+    Pipelines(gpu::Context& context, Fault fault) : context_(&context), fault_(fault) {}
     Pipelines() = default;
 
-    // (Re)binds the arena and weight buffers to every kernel's set. The buffers must outlive
-    // the sets (until the next bind or destruction) and work recorded with them.
+    // Compiles kernel k's pipeline unless done; when buffers are bound, gives it its set.
+    Result<void> require(Kernel k);
+    // (Re)binds the arena and weight buffers to the set of every compiled kernel. The buffers
+    // must outlive the sets (until the next bind or destruction) and work recorded with them.
     Result<void> bind(const gpu::Buffer& arena, const gpu::Buffer& weights);
+    bool bound() const { return arena_ != VK_NULL_HANDLE; }
 
     const gpu::ComputePipeline& pipeline(Kernel k) const {
         return pipelines_[static_cast<size_t>(k)];
     }
     const gpu::DescriptorSet& set(Kernel k) const { return sets_[static_cast<size_t>(k)]; }
-    const ConvTiling& tiling() const { return tiling_; }
 
 private:
-    ConvTiling tiling_;
+    Result<void> allocate_set(size_t i);
+
+    gpu::Context* context_ = nullptr;
+    Fault fault_ = Fault::none;
+    VkBuffer arena_ = VK_NULL_HANDLE;  // bound buffers, or null
+    VkBuffer weights_ = VK_NULL_HANDLE;
     std::array<gpu::ComputePipeline, kKernelCount> pipelines_;
     std::array<gpu::DescriptorSet, kKernelCount> sets_;  // destroyed before the pipelines
 };

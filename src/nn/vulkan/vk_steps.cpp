@@ -27,7 +27,6 @@ struct Ctx {
     const Plan& plan;
     const PackedWeights& weights;
     const std::vector<int>& fused;
-    const ConvTiling& tiling;
 
     int32_t off(int blob) const {
         return static_cast<int32_t>(plan.offsets[static_cast<size_t>(blob)] / sizeof(float));
@@ -78,9 +77,11 @@ void conv(const Ctx& c, int i, std::vector<Step>& out) {
     q.pad_top = pad.top;
     q.pad_left = pad.left;
     q.k = q.ic_per_group * p.kernel_h * p.kernel_w;
-    const size_t tm = 16 * c.tiling.mr, tn = 16 * c.tiling.nr;
-    out.push_back(make_step(Kernel::conv, q, groups_for(static_cast<size_t>(os.h) * os.w, tm),
-                            groups_for(static_cast<size_t>(q.oc_per_group), tn),
+    const size_t pixels = static_cast<size_t>(os.h) * os.w;
+    const bool big = pixels >= kConvBigMinPixels;
+    out.push_back(make_step(big ? Kernel::conv : Kernel::conv_small, q,
+                            groups_for(pixels, big ? kConvTileM : kConvSmallTileM),
+                            groups_for(static_cast<size_t>(q.oc_per_group), kConvTileN),
                             static_cast<uint32_t>(p.group)));
 }
 
@@ -375,9 +376,8 @@ std::vector<int> fused_prelus(const Graph& graph, const Plan& plan) {
 
 Result<std::vector<std::vector<Step>>> build_steps(const Graph& graph, const Plan& plan,
                                                    const PackedWeights& weights,
-                                                   const std::vector<int>& fused,
-                                                   const ConvTiling& tiling) {
-    const Ctx c{graph, plan, weights, fused, tiling};
+                                                   const std::vector<int>& fused) {
+    const Ctx c{graph, plan, weights, fused};
     std::vector<bool> absorbed(graph.layers.size(), false);
     for (int f : fused)
         if (f >= 0) absorbed[static_cast<size_t>(f)] = true;

@@ -37,7 +37,6 @@ std::vector<Placement> preferred_placement(const Graph& graph);
 // Fails (unsupported) for a layer or parameter the shaders lack, naming the layer.
 Result<std::vector<std::vector<Step>>> build_steps(const Graph& graph, const Plan& plan,
                                                    const PackedWeights& weights,
-                                                   const std::vector<int>& fused,
-                                                   const ConvTiling& tiling);
+                                                   const std::vector<int>& fused);
 
 }  // namespace kizuna::nn::vk

@@ -11,17 +11,19 @@
 namespace kizuna::nn::vk {
 namespace {
 
-// Convolution weights [oc][ic_per_group][kh][kw] -> [group][K][oc_per_group].
+// Convolution weights [oc][ic_per_group][kh][kw] -> [group][K][oc_per_group rounded up to 16],
+// zeros in the padding (the shader reads 16 channels at a time as vec4s).
 void pack_conv(const Layer& l, const ConvolutionParams& p, std::vector<float>& out) {
     const int icg = p.num_input / p.group, ocg = p.num_output / p.group;
+    const size_t n_pad = (static_cast<size_t>(ocg) + 15) / 16 * 16;
     const int khw = p.kernel_h * p.kernel_w;
     const size_t k_count = static_cast<size_t>(icg) * khw;
     const size_t base = out.size();
-    out.resize(base + static_cast<size_t>(p.group) * k_count * ocg);
+    out.resize(base + static_cast<size_t>(p.group) * k_count * n_pad, 0.f);
     for (int g = 0; g < p.group; ++g)
         for (int n = 0; n < ocg; ++n)
             for (size_t k = 0; k < k_count; ++k)
-                out[base + (g * k_count + k) * ocg + n] =
+                out[base + (g * k_count + k) * n_pad + n] =
                     l.weights[(static_cast<size_t>(g) * ocg + n) * k_count + k];
 }
 
@@ -34,9 +36,11 @@ Result<PackedWeights> pack_weights(const Graph& graph) {
         const Layer& l = graph.layers[i];
         LayerWeights& lw = pw.layers[i];
         if (!l.weights.empty()) {
-            lw.weights = static_cast<int64_t>(pw.values.size());
             const ConvolutionParams* cp = l.get<ConvolutionParams>();
-            if (l.type == LayerType::convolution && cp != nullptr)
+            const bool conv = l.type == LayerType::convolution && cp != nullptr;
+            if (conv) pw.values.resize((pw.values.size() + 3) / 4 * 4, 0.f);  // vec4-aligned
+            lw.weights = static_cast<int64_t>(pw.values.size());
+            if (conv)
                 pack_conv(l, *cp, pw.values);
             else
                 pw.values.insert(pw.values.end(), l.weights.begin(), l.weights.end());

@@ -18,9 +18,10 @@ namespace kizuna::nn::vk {
 
 // Where a layer's parameters start in PackedWeights::values (elements; -1 = the layer has none).
 struct LayerWeights {
-    int64_t weights = -1;  // convolution: [group][K][N] (K = ic_per_group * kh * kw, N =
-                           // oc_per_group, k = (ci * kh + ky) * kw + kx), the GEMM's B;
-                           // every other layer: Layer::weights as stored (layer.hpp)
+    int64_t weights = -1;  // convolution: [group][K][N rounded up to 16] (K = ic_per_group * kh
+                           // * kw, N = oc_per_group, k = (ci * kh + ky) * kw + kx), the GEMM's
+                           // B, zero-padded, starting at a multiple of 4; every other layer:
+                           // Layer::weights as stored (layer.hpp)
     int64_t bias = -1;     // Layer::bias as stored
 };
 

@@ -514,3 +514,30 @@ TEST(VkNnLayers, InjectedFaultsAreCaught) {
 
 }  // namespace
 }  // namespace kizuna::nn::test
+
+namespace kizuna::nn::test {
+namespace {
+
+// Bench mode (KIZUNA_CHECK_BENCH=1) only: the 64 -> 64 channel 3x3 convolution that dominates
+// the catalogue models, on a 64x64 input (the measurement behind vk_pipelines.cpp's choice).
+TEST(VkNnLayers, BenchConvolution) {
+    if (!kizuna::test::bench_enabled()) GTEST_SKIP() << "KIZUNA_CHECK_BENCH is not set";
+    KZ_VULKAN_BACKEND_OR_SKIP(vk, vk::Fault::none);
+    std::mt19937 rng(case_seed(950));
+    GraphBuilder b;
+    ConvolutionParams p = conv_params(64, 64, 3, 1, 1, 1, 1);
+    p.activation = {ActivationType::leaky_relu, 0.1f, 0.f};
+    const Graph g = b.finish(b.add(conv_layer(LayerType::convolution, p, rng), {0}));
+    const Tensor in = make_input(64, 64, 64, Fill::random, rng);
+    const double gflop = 2.0 * 64 * 64 * 9 * 64 * 64 * 1e-9;
+    vk->forget_graph();
+    Tensor out;
+    ASSERT_TRUE(vk->run(g, in.view(), out));
+    const double us = kizuna::test::bench(
+        "vulkan conv 64->64 3x3 on 64x64", [&] { (void)vk->run(g, in.view(), out); }, 5);
+    std::printf("  %.2f GFLOP/s (GPU %.2f ms last run, %s)\n", gflop / (us * 1e-6),
+                vk->last_gpu_ms(), vk->device_name().c_str());
+}
+
+}  // namespace
+}  // namespace kizuna::nn::test
