@@ -13,4 +13,5 @@
 // and no shared memory: src/nn/vulkan/vk_pipelines.cpp. The summation order over k is fixed:
 // runs are bit-identical on one device.
 #define KZ_CONV_PX 8
+#define KZ_CONV_TN 64
 #include "nn_conv_body.glsl"

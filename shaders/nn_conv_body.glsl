@@ -10,7 +10,8 @@ layout(constant_id = 2) const int FAULT = 0;  // tests only: 1 drops the bias, 2
                                               // kernel transposed (ky and kx swapped)
 const int PX = KZ_CONV_PX;
 const int TM = 256 * PX;
-const int TN = 16;
+const int TN = KZ_CONV_TN;
+const int NQ = TN / 4;  // vec4s of channels
 
 layout(push_constant) uniform Push {
     int in_off, out_off, w_off, bias_off;  // element offsets; w_off is a multiple of 4
@@ -33,7 +34,7 @@ void main() {
     const int M = pc.oh * pc.ow;
     if (m0 >= M) return;  // all of this invocation's pixels lie past the output (no barriers)
     const int N = pc.oc_per_group;
-    const int n_pad = (N + 15) / 16 * 16;
+    const int n_pad = (N + 63) / 64 * 64;  // the packed row length (vk_weights.cpp)
     const int plane = pc.ih * pc.iw;
     const int in_base = pc.in_off + g * pc.ic_per_group * plane;
     // In vec4s: row k of this group's B starts at w4 + k * n_pad / 4.
@@ -46,9 +47,9 @@ void main() {
         y0[i] = oy * pc.sy - pc.pad_top;
         x0[i] = (m - oy * pc.ow) * pc.sx - pc.pad_left;
     }
-    vec4 acc[PX][4];
+    vec4 acc[PX][NQ];
     [[unroll]] for (int i = 0; i < PX; ++i)
-        [[unroll]] for (int q = 0; q < 4; ++q) acc[i][q] = vec4(0.0);
+        [[unroll]] for (int q = 0; q < NQ; ++q) acc[i][q] = vec4(0.0);
 
     for (int ci = 0; ci < pc.ic_per_group; ++ci) {
         const int src = in_base + ci * plane;
@@ -63,23 +64,24 @@ void main() {
                 const int k = (ci * pc.kh + ky) * pc.kw + kx;
                 const int kr = FAULT == 2 ? (ci * pc.kh + kx) * pc.kw + ky : k;
                 const int w = w4 + kr * (n_pad / 4);
-                const vec4 b0 = wts4[w], b1 = wts4[w + 1], b2 = wts4[w + 2], b3 = wts4[w + 3];
+                vec4 b[NQ];
+                [[unroll]] for (int q = 0; q < NQ; ++q) b[q] = wts4[w + q];
                 [[unroll]] for (int i = 0; i < PX; ++i) {
                     const int x = x0[i] + kx * pc.dx;
                     const float a =
                         row[i] >= 0 && x >= 0 && x < pc.iw ? arena[row[i] + x] : pc.pad_value;
-                    acc[i][0] = fma(vec4(a), b0, acc[i][0]);
-                    acc[i][1] = fma(vec4(a), b1, acc[i][1]);
-                    acc[i][2] = fma(vec4(a), b2, acc[i][2]);
-                    acc[i][3] = fma(vec4(a), b3, acc[i][3]);
+                    [[unroll]] for (int q = 0; q < NQ; ++q) acc[i][q] = fma(vec4(a), b[q], acc[i][q]);
                 }
             }
         }
     }
 
-    // Fully unrolled with constant indices: acc stays in registers.
+    // Fully unrolled with constant indices: acc stays in registers. The activation here is
+    // piecewise linear only (none, ReLU, leaky ReLU, then PReLU slopes): v > 0 ? v : v * neg;
+    // other activations run as a separate element-wise pass (vk_steps.cpp).
     const int oc_base = g * N;
-    [[unroll]] for (int q = 0; q < 4; ++q) {
+    const bool leaky = pc.act == KZ_ACT_RELU || pc.act == KZ_ACT_LEAKY;
+    [[unroll]] for (int q = 0; q < NQ; ++q) {
         [[unroll]] for (int c = 0; c < 4; ++c) {
             const int n = n0 + 4 * q + c;
             if (n < N) {
@@ -88,12 +90,12 @@ void main() {
                     (pc.bias_off >= 0 && FAULT != 1) ? wts[pc.bias_off + oc] : 0.0;
                 const float slope =
                     pc.slope_off >= 0 ? wts[pc.slope_off + (pc.slope_count == 1 ? 0 : oc)] : 1.0;
+                const float neg = (leaky ? pc.alpha : 1.0) * slope;
                 [[unroll]] for (int i = 0; i < PX; ++i) {
                     const int m = m0 + 256 * i;
                     if (m < M) {
-                        float v = kz_activate(acc[i][q][c] + bias, pc.act, pc.alpha, pc.beta);
-                        if (pc.slope_off >= 0) v = v > 0.0 ? v : v * slope;
-                        arena[pc.out_off + oc * M + m] = v;
+                        const float v = acc[i][q][c] + bias;
+                        arena[pc.out_off + oc * M + m] = v > 0.0 ? v : v * neg;
                     }
                 }
             }

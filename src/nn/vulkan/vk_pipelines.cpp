@@ -7,20 +7,32 @@
 #include "gpu/buffer.hpp"
 #include "gpu/shader_library.hpp"
 
-// Convolution tiling (shaders/nn_conv.comp). A workgroup of 256 invocations computes 256 output
-// pixels (one per invocation) x 16 output channels, staging 16 rows of K at a time: the weights
-// slice (16 x 16) and the 16 taps' input offsets in shared memory, one barrier per step.
-// Measured on lavapipe (Mesa 22.3, llvmpipe 256-bit, 2 shared cores) with
-// `KIZUNA_CHECK_BENCH=1 test_kernels_nn --gtest_filter='VkNnLayers.Bench*'` (64 -> 64 channels,
-// 3x3, 64x64): the first design, a 16 x 16 grid of invocations each holding a 4 x 4 register
-// block (64 pixels x 64 channels per workgroup) with both operands in shared memory, ran at
-// 0.3-0.8 GFLOP/s for any register block of 2-8 x 2-8 and K step of 8 or 16 (the bench then
-// covered those variants). llvmpipe runs invocations as SIMD lanes, so every operand whose
-// address differs between lanes is a gather of scalar loads: 8 gathers fed 16 FMAs. Here the
-// weights are read at workgroup-uniform addresses (one load broadcast to all lanes) and only
-// the input sample is per-lane and contiguous: one gather feeds 16 FMAs. 16 accumulators fill
-// the 16 vector registers of AVX2 without spilling; on a GPU they are 16 registers of a thread
-// and the weights slice is a shared-memory broadcast.
+// Convolution blocking (shaders/nn_conv_body.glsl). A workgroup of 256 invocations computes
+// 2048 output pixels (8 per invocation, 256 apart so that the lanes of one load touch
+// consecutive pixels) x 16 output channels; outputs under 4096 pixels use a variant with one
+// pixel per invocation (256 x 16), so that small tiles do not run mostly idle workgroups.
+//
+// Measured on lavapipe (Mesa 22.3, llvmpipe 256-bit AVX2, 2 cores shared with other builds: load
+// average ~5, so the figures are noisy) with
+//   KIZUNA_CHECK_BENCH=1 test_kernels_nn --gtest_filter='VkNnLayers.BenchConvolution'
+// (64 -> 64 channels, 3x3, 64x64 input, 0.30 GFLOP):
+//   - a classic shared-memory GEMM: 16 x 16 invocations, each a 4 x 4 register block (64 pixels
+//     x 64 channels per workgroup), both operands staged in shared memory by K steps of 8 or 16:
+//     0.2-0.4 GFLOP/s for register blocks 2x2 to 4x4, 0.8 GFLOP/s for 8x4;
+//   - one pixel x 16 channels per invocation, weights staged in shared memory: 0.09 GFLOP/s;
+//     the same reading the weights straight from the buffer, no shared memory: 0.16 GFLOP/s;
+//   - that with the weights packed as vec4s (N padded to 16) and 4 pixels per invocation:
+//     0.55 GFLOP/s; 8 pixels: 0.73; hoisting the row test out of the kx loop: 0.88 GFLOP/s.
+// llvmpipe runs invocations as SIMD lanes and turns a load whose address may differ between
+// lanes into a gather of scalar loads, shared memory included, so what counts is loads per FMA:
+// here one input gather per pixel and four vec4 weight loads feed 8 x 16 FMAs per tap. Staging
+// in shared memory only added loads and barriers there; the shared-memory kernel is the one to
+// measure again on a discrete GPU (none is available to this work), where the weight loads are
+// uniform broadcasts and the input reuse across the 9 taps would come from shared memory.
+// The accumulators (8 pixels x 4 vec4s) stay in registers only because every loop that indexes
+// them is unrolled with constant indices: a dynamically indexed local array is spilled to
+// per-lane memory and runs an order of magnitude slower.
+
 namespace kizuna::nn::vk {
 namespace {
 

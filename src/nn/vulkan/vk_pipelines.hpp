@@ -43,7 +43,8 @@ enum class Fault : uint8_t {
 // than kConvBigMinPixels pixels take the small one. See vk_pipelines.cpp for the measured choice.
 inline constexpr uint32_t kConvTileM = 2048;
 inline constexpr uint32_t kConvSmallTileM = 256;
-inline constexpr uint32_t kConvTileN = 16;
+inline constexpr uint32_t kConvTileN = 64;
+inline constexpr uint32_t kConvSmallTileN = 16;
 inline constexpr size_t kConvBigMinPixels = 4096;
 
 // Push constants, field for field as the shaders declare them (4-byte fields only).

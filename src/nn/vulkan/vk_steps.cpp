@@ -40,6 +40,32 @@ struct Ctx {
     }
 };
 
+// Strides of a blob read with broadcast to the output (0 where its dimension is 1).
+void strides(const Shape& s, int32_t& sc, int32_t& sy, int32_t& sx) {
+    sc = s.c == 1 ? 0 : s.h * s.w;
+    sy = s.h == 1 ? 0 : s.w;
+    sx = s.w == 1 ? 0 : 1;
+}
+
+EltwisePush eltwise_base(const Shape& os, int32_t out_off) {
+    EltwisePush q{};
+    q.out_off = out_off;
+    q.b_src = 2;
+    q.bias_off = -1;
+    q.op = kOpCopy;
+    q.ca = 1.f;
+    q.cb = 1.f;
+    q.h = os.h;
+    q.w = os.w;
+    return q;
+}
+
+Step eltwise_step(const Shape& os, const EltwisePush& q) {
+    return make_step(Kernel::eltwise, q,
+                     groups_for(static_cast<size_t>(os.h) * os.w, kElementwiseLocal),
+                     static_cast<uint32_t>(os.c));
+}
+
 void conv(const Ctx& c, int i, std::vector<Step>& out) {
     const Layer& l = c.graph.layers[static_cast<size_t>(i)];
     const ConvolutionParams& p = *l.get<ConvolutionParams>();
@@ -51,14 +77,20 @@ void conv(const Ctx& c, int i, std::vector<Step>& out) {
     q.out_off = c.off(l.outputs[0]);
     q.w_off = c.w(i);
     q.bias_off = c.b(i);
-    q.slope_off = -1;
-    q.slope_count = 1;
+    int32_t slope_off = -1;  // a fused PReLU's slopes
+    int32_t slope_count = 1;
     if (const int pr = c.fused[static_cast<size_t>(i)]; pr >= 0) {
-        q.slope_off = c.w(pr);
-        q.slope_count =
-            static_cast<int32_t>(c.graph.layers[static_cast<size_t>(pr)].weights.size());
+        slope_off = c.w(pr);
+        slope_count = static_cast<int32_t>(c.graph.layers[static_cast<size_t>(pr)].weights.size());
     }
-    q.act = static_cast<int32_t>(p.activation.type);
+    // The shader applies piecewise-linear activations (and the fused PReLU) itself; any other
+    // runs after it as an in-place element-wise pass, before the PReLU.
+    const ActivationType act = p.activation.type;
+    const bool in_shader = act == ActivationType::none || act == ActivationType::relu ||
+                           act == ActivationType::leaky_relu;
+    q.act = static_cast<int32_t>(in_shader ? act : ActivationType::none);
+    q.slope_off = in_shader ? slope_off : -1;
+    q.slope_count = slope_count;
     q.alpha = p.activation.alpha;
     q.beta = p.activation.beta;
     q.pad_value = p.pad_value;
@@ -81,8 +113,28 @@ void conv(const Ctx& c, int i, std::vector<Step>& out) {
     const bool big = pixels >= kConvBigMinPixels;
     out.push_back(make_step(big ? Kernel::conv : Kernel::conv_small, q,
                             groups_for(pixels, big ? kConvTileM : kConvSmallTileM),
-                            groups_for(static_cast<size_t>(q.oc_per_group), kConvTileN),
+                            groups_for(static_cast<size_t>(q.oc_per_group),
+                                       big ? kConvTileN : kConvSmallTileN),
                             static_cast<uint32_t>(p.group)));
+    if (in_shader) return;
+    // Activation, then the fused PReLU's slopes, in place on the output.
+    EltwisePush e = eltwise_base(os, q.out_off);
+    e.a_off = q.out_off;
+    strides(os, e.a_sc, e.a_sy, e.a_sx);
+    e.act = static_cast<int32_t>(act);
+    e.alpha = p.activation.alpha;
+    e.beta = p.activation.beta;
+    out.push_back(eltwise_step(os, e));
+    if (slope_off >= 0) {
+        EltwisePush pr = eltwise_base(os, q.out_off);
+        pr.a_off = q.out_off;
+        strides(os, pr.a_sc, pr.a_sy, pr.a_sx);
+        pr.op = kOpPrelu;
+        pr.b_src = 1;
+        pr.b_off = slope_off;
+        pr.b_sc = slope_count == 1 ? 0 : 1;
+        out.push_back(eltwise_step(os, pr));
+    }
 }
 
 void deconv(const Ctx& c, int i, std::vector<Step>& out) {
@@ -119,32 +171,6 @@ void deconv(const Ctx& c, int i, std::vector<Step>& out) {
     out.push_back(make_step(Kernel::deconv, q,
                             groups_for(static_cast<size_t>(os.h) * os.w, kElementwiseLocal),
                             static_cast<uint32_t>(os.c)));
-}
-
-// Strides of a blob read with broadcast to the output (0 where its dimension is 1).
-void strides(const Shape& s, int32_t& sc, int32_t& sy, int32_t& sx) {
-    sc = s.c == 1 ? 0 : s.h * s.w;
-    sy = s.h == 1 ? 0 : s.w;
-    sx = s.w == 1 ? 0 : 1;
-}
-
-EltwisePush eltwise_base(const Shape& os, int32_t out_off) {
-    EltwisePush q{};
-    q.out_off = out_off;
-    q.b_src = 2;
-    q.bias_off = -1;
-    q.op = kOpCopy;
-    q.ca = 1.f;
-    q.cb = 1.f;
-    q.h = os.h;
-    q.w = os.w;
-    return q;
-}
-
-Step eltwise_step(const Shape& os, const EltwisePush& q) {
-    return make_step(Kernel::eltwise, q,
-                     groups_for(static_cast<size_t>(os.h) * os.w, kElementwiseLocal),
-                     static_cast<uint32_t>(os.c));
 }
 
 void elementwise(const Ctx& c, int i, std::vector<Step>& out) {

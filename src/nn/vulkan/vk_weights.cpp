@@ -15,7 +15,7 @@ namespace {
 // zeros in the padding (the shader reads 16 channels at a time as vec4s).
 void pack_conv(const Layer& l, const ConvolutionParams& p, std::vector<float>& out) {
     const int icg = p.num_input / p.group, ocg = p.num_output / p.group;
-    const size_t n_pad = (static_cast<size_t>(ocg) + 15) / 16 * 16;
+    const size_t n_pad = (static_cast<size_t>(ocg) + 63) / 64 * 64;
     const int khw = p.kernel_h * p.kernel_w;
     const size_t k_count = static_cast<size_t>(icg) * khw;
     const size_t base = out.size();

@@ -78,6 +78,8 @@ TEST(VkNnLayers, Convolution) {
         {64, 32, 2, 2, 1, 0, 1, 18, 14, leaky, 0.f}, {24, 3, 1, 1, 1, 0, 1, 7, 31, none, 0.f},
         {9, 11, 5, 1, 1, 2, 1, 13, 17, mish, 0.f},   {33, 70, 3, 1, 1, 1, 1, 67, 43, none, 0.f},
         {6, 5, 3, 1, 1, 1, 1, 5, 6, hswish, 0.25f},  {64, 64, 3, 1, 1, 1, 1, 1, 1, leaky, 0.f},
+        // Outputs of 4096 pixels and more take the 2048-pixel x 64-channel kernel.
+        {5, 37, 3, 1, 1, 1, 1, 61, 70, leaky, 0.f},  {8, 70, 3, 1, 1, 1, 2, 64, 66, hswish, 0.25f},
     };
     uint32_t seed = 100;
     for (const Case& c : cases) {
@@ -110,11 +112,16 @@ TEST(VkNnLayers, ConvolutionSamePaddingAndFusedPRelu) {
                     150 + stride);
     }
     // Convolution + PReLU (realesr-animevideov3's body): the PReLU is fused into the
-    // convolution's epilogue, per-channel and shared slopes.
-    for (int slopes : {11, 1}) {
+    // convolution's epilogue, per-channel and shared slopes; after a sigmoid (not piecewise
+    // linear: a separate pass) it must still come after the activation.
+    for (int slopes : {11, 1, 12}) {
         GraphBuilder b;
-        const int c1 =
-            b.add(conv_layer(LayerType::convolution, conv_params(4, 11, 3, 1, 1, 1, 1), rng), {0});
+        ConvolutionParams cp = conv_params(4, 11, 3, 1, 1, 1, 1);
+        if (slopes == 12) {
+            slopes = 11;
+            cp.activation.type = ActivationType::sigmoid;
+        }
+        const int c1 = b.add(conv_layer(LayerType::convolution, cp, rng), {0});
         Layer pr;
         pr.type = LayerType::prelu;
         pr.params = PReluParams{slopes};
