@@ -1,8 +1,8 @@
-// NN benchmark: XNNPACK (or reference, or Vulkan) backend on 256x256 tiles of realesr-animevideov3-x2, -x4 and
-// realesrgan-x4plus-anime; ms per tile (median/min/max), GFLOP/s, share of this machine's FMA
-// peak (measured here on the same threads), peak RSS; then the peer realesrgan-ncnn-vulkan
-// (on whatever Vulkan device it finds, lavapipe on a machine without GPU) on the same picture,
-// and the ratio of its time per tile to ours.
+// NN benchmark: XNNPACK (or reference, or Vulkan) backend on 256x256 tiles of
+// realesr-animevideov3-x2, -x4 and realesrgan-x4plus-anime; ms per tile (median/min/max), GFLOP/s,
+// share of this machine's FMA peak (measured here on the same threads), peak RSS; then the peer
+// realesrgan-ncnn-vulkan (on whatever Vulkan device it finds, lavapipe on a machine without GPU) on
+// the same picture, and the ratio of its time per tile to ours.
 //
 // Usage: bench_nn [--runs N] [--warmup N] [--threads N] [--tile N] [--models a,b,...]
 //                 [--backend xnnpack|reference|vulkan] [--no-peer] [--peer-per-tile]
@@ -151,8 +151,7 @@ int main(int argc, char** argv) {
                 return 2;
             }
             if (base.backend == NnBackendKind::vulkan) peer_per_tile = true;
-        }
-        else if (a == "--models") {
+        } else if (a == "--models") {
             std::string list = next();
             for (size_t p = 0; p <= list.size();) {
                 const size_t q = std::min(list.find(',', p), list.size());
@@ -160,11 +159,12 @@ int main(int argc, char** argv) {
                 p = q + 1;
             }
         } else {
-            fmt::print(stderr,
-                       "usage: {} [--runs N] [--warmup N] [--threads N] [--tile N] "
-                       "[--models a,b] [--backend xnnpack|reference|vulkan] [--no-peer] [--peer-per-tile] "
-                       "[--no-xnnpack-conv]\n",
-                       argv[0]);
+            fmt::print(
+                stderr,
+                "usage: {} [--runs N] [--warmup N] [--threads N] [--tile N] "
+                "[--models a,b] [--backend xnnpack|reference|vulkan] [--no-peer] [--peer-per-tile] "
+                "[--no-xnnpack-conv]\n",
+                argv[0]);
             return 2;
         }
     }

@@ -1,5 +1,6 @@
-// The body of the convolution shaders nn_conv.comp (KZ_CONV_PX = 8) and nn_conv_px1.comp
-// (KZ_CONV_PX = 1): see nn_conv.comp. Included right after #version with KZ_CONV_PX defined.
+// The body of the convolution shaders nn_conv.comp (8 pixels x 64 channels per invocation) and
+// nn_conv_px1.comp (1 x 16): see nn_conv.comp. Included right after #version with KZ_CONV_PX
+// (pixels) and KZ_CONV_TN (channels, a multiple of 4 dividing 64) defined.
 #extension GL_EXT_control_flow_attributes : require
 #include "common.glsl"
 #include "nn_common.glsl"

@@ -9,11 +9,12 @@
 
 // Convolution blocking (shaders/nn_conv_body.glsl). A workgroup of 256 invocations computes
 // 2048 output pixels (8 per invocation, 256 apart so that the lanes of one load touch
-// consecutive pixels) x 16 output channels; outputs under 4096 pixels use a variant with one
-// pixel per invocation (256 x 16), so that small tiles do not run mostly idle workgroups.
+// consecutive pixels) x 64 output channels; outputs under 4096 pixels use a variant with one
+// pixel x 16 channels per invocation (256 x 16), so that small tiles do not run mostly idle
+// workgroups.
 //
 // Measured on lavapipe (Mesa 22.3, llvmpipe 256-bit AVX2, 2 cores shared with other builds: load
-// average ~5, so the figures are noisy) with
+// average 3-6, so the figures are noisy) with
 //   KIZUNA_CHECK_BENCH=1 test_kernels_nn --gtest_filter='VkNnLayers.BenchConvolution'
 // (64 -> 64 channels, 3x3, 64x64 input, 0.30 GFLOP):
 //   - a classic shared-memory GEMM: 16 x 16 invocations, each a 4 x 4 register block (64 pixels
@@ -21,17 +22,20 @@
 //     0.2-0.4 GFLOP/s for register blocks 2x2 to 4x4, 0.8 GFLOP/s for 8x4;
 //   - one pixel x 16 channels per invocation, weights staged in shared memory: 0.09 GFLOP/s;
 //     the same reading the weights straight from the buffer, no shared memory: 0.16 GFLOP/s;
-//   - that with the weights packed as vec4s (N padded to 16) and 4 pixels per invocation:
-//     0.55 GFLOP/s; 8 pixels: 0.73; hoisting the row test out of the kx loop: 0.88 GFLOP/s.
+//   - that with the weights packed as vec4s and 4 pixels per invocation: 0.55 GFLOP/s; 8 pixels:
+//     0.73; the row test hoisted out of the kx loop: 0.88; 8 pixels x 32 channels: 1.30;
+//     8 x 64: 1.32-1.54 GFLOP/s (this kernel).
 // llvmpipe runs invocations as SIMD lanes and turns a load whose address may differ between
 // lanes into a gather of scalar loads, shared memory included, so what counts is loads per FMA:
-// here one input gather per pixel and four vec4 weight loads feed 8 x 16 FMAs per tap. Staging
-// in shared memory only added loads and barriers there; the shared-memory kernel is the one to
-// measure again on a discrete GPU (none is available to this work), where the weight loads are
-// uniform broadcasts and the input reuse across the 9 taps would come from shared memory.
-// The accumulators (8 pixels x 4 vec4s) stay in registers only because every loop that indexes
-// them is unrolled with constant indices: a dynamically indexed local array is spilled to
-// per-lane memory and runs an order of magnitude slower.
+// here 8 input gathers and 16 vec4 weight loads feed 8 x 64 FMAs per tap. Staging in shared
+// memory only added loads and barriers there. The shared-memory kernel is the one to measure
+// again on a discrete GPU (none was available to this work), where the weight loads are uniform
+// broadcasts and the reuse of each input sample by the 9 taps would come from shared memory;
+// 8 x 64 accumulators are also more registers than a GPU thread should hold at full occupancy.
+// The accumulators stay in registers only because every loop that indexes them is unrolled with
+// constant indices: a dynamically indexed local array is spilled to per-lane memory and runs an
+// order of magnitude slower. The epilogue is piecewise linear only (vk_steps.cpp) so that the
+// unrolled code stays small enough to compile quickly.
 
 namespace kizuna::nn::vk {
 namespace {
