@@ -49,6 +49,7 @@ struct KernelDesc {
 constexpr KernelDesc kDescs[kKernelCount] = {
     {"nn_conv", sizeof(ConvPush), 256},
     {"nn_conv_px1", sizeof(ConvPush), 256},
+    {"nn_conv_n32", sizeof(ConvPush), 256},
     {"nn_deconv", sizeof(DeconvPush), kElementwiseLocal},
     {"nn_eltwise", sizeof(EltwisePush), kElementwiseLocal},
     {"nn_copy", sizeof(CopyPush), kElementwiseLocal},
@@ -65,7 +66,7 @@ Result<void> Pipelines::require(Kernel k) {
     if (pipelines_[i]) return {};
     const KernelDesc& d = kDescs[i];
     std::vector<uint32_t> spec;
-    if (k == Kernel::conv || k == Kernel::conv_small) {
+    if (k == Kernel::conv || k == Kernel::conv_small || k == Kernel::conv_n32) {
         const uint32_t f = fault_ == Fault::conv_drop_bias           ? 1
                            : fault_ == Fault::conv_transposed_kernel ? 2
                                                                      : 0;

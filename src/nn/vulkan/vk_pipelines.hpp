@@ -19,6 +19,7 @@ namespace kizuna::nn::vk {
 enum class Kernel : uint8_t {
     conv,        // 2048 pixels x 16 channels per workgroup
     conv_small,  // 256 pixels x 16 channels per workgroup (small outputs)
+    conv_n32,    // 2048 pixels x 32 channels per workgroup (large outputs of <= 32 channels)
     deconv,
     eltwise,
     copy,
@@ -45,6 +46,7 @@ inline constexpr uint32_t kConvTileM = 2048;
 inline constexpr uint32_t kConvSmallTileM = 256;
 inline constexpr uint32_t kConvTileN = 64;
 inline constexpr uint32_t kConvSmallTileN = 16;
+inline constexpr uint32_t kConvN32TileN = 32;
 inline constexpr size_t kConvBigMinPixels = 4096;
 
 // Push constants, field for field as the shaders declare them (4-byte fields only).

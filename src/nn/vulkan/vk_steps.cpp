@@ -111,11 +111,12 @@ void conv(const Ctx& c, int i, std::vector<Step>& out) {
     q.k = q.ic_per_group * p.kernel_h * p.kernel_w;
     const size_t pixels = static_cast<size_t>(os.h) * os.w;
     const bool big = pixels >= kConvBigMinPixels;
-    out.push_back(make_step(
-        big ? Kernel::conv : Kernel::conv_small, q,
-        groups_for(pixels, big ? kConvTileM : kConvSmallTileM),
-        groups_for(static_cast<size_t>(q.oc_per_group), big ? kConvTileN : kConvSmallTileN),
-        static_cast<uint32_t>(p.group)));
+    const bool n32 = big && q.oc_per_group <= static_cast<int32_t>(kConvN32TileN);
+    const Kernel kernel = !big ? Kernel::conv_small : n32 ? Kernel::conv_n32 : Kernel::conv;
+    const uint32_t tile_n = !big ? kConvSmallTileN : n32 ? kConvN32TileN : kConvTileN;
+    out.push_back(make_step(kernel, q, groups_for(pixels, big ? kConvTileM : kConvSmallTileM),
+                            groups_for(static_cast<size_t>(q.oc_per_group), tile_n),
+                            static_cast<uint32_t>(p.group)));
     if (in_shader) return;
     // Activation, then the fused PReLU's slopes, in place on the output.
     EltwisePush e = eltwise_base(os, q.out_off);

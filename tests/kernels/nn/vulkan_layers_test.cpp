@@ -84,9 +84,11 @@ TEST(VkNnLayers, Convolution) {
         {33, 70, 3, 1, 1, 1, 1, 67, 43, none, 0.f},
         {6, 5, 3, 1, 1, 1, 1, 5, 6, hswish, 0.25f},
         {64, 64, 3, 1, 1, 1, 1, 1, 1, leaky, 0.f},
-        // Outputs of 4096 pixels and more take the 2048-pixel x 64-channel kernel.
+        // Outputs of 4096 pixels and more take the 2048-pixel x 64-channel kernel, or its
+        // 32-channel variant for up to 32 channels.
         {5, 37, 3, 1, 1, 1, 1, 61, 70, leaky, 0.f},
         {8, 70, 3, 1, 1, 1, 2, 64, 66, hswish, 0.25f},
+        {7, 29, 3, 1, 1, 1, 1, 64, 65, relu, 0.f},
     };
     uint32_t seed = 100;
     for (const Case& c : cases) {
