@@ -12,6 +12,7 @@
 #include <string>
 #include <vector>
 
+#include "alloc_counter.hpp"
 #include "nn/backend.hpp"
 #include "vk_test_util.hpp"
 #include "xnn_test_util.hpp"
@@ -487,6 +488,27 @@ TEST(VkNnLayers, StopBeforeSumBlobAndOverride) {
     ASSERT_TRUE(vk->run(g, in.view(), vgot.view(), with));
     ASSERT_TRUE(ref->run(g, in.view(), rgot.view(), with));
     EXPECT_TRUE(close_enough(vgot, rgot, kTol, "override of the pooled means"));
+}
+
+// Steady state: a second run at the prepared size (same graph, same overrides) allocates nothing
+// through C++ (the device buffers, pipelines and command buffer are reused).
+TEST(VkNnLayers, RunsAtThePreparedSizeAllocateNothing) {
+    KZ_VULKAN_BACKEND_OR_SKIP(vk, vk::Fault::none);
+    std::mt19937 rng(case_seed(870));
+    GraphBuilder b;
+    const int c1 =
+        b.add(conv_layer(LayerType::convolution, conv_params(3, 8, 3, 1, 1, 1, 1), rng), {0});
+    Layer ps;
+    ps.type = LayerType::pixel_shuffle;
+    ps.params = PixelShuffleParams{2, 0};
+    const Graph g = b.finish(b.add(ps, {c1}));
+    const Tensor in = make_input(3, 13, 11, Fill::random, rng);
+    Tensor out = std::move(*Tensor::create(2, 26, 22));
+    vk->forget_graph();
+    ASSERT_TRUE(vk->run(g, in.view(), out.view()));
+    const long before = kizuna::test::allocation_count();
+    ASSERT_TRUE(vk->run(g, in.view(), out.view()));
+    EXPECT_EQ(kizuna::test::allocation_count() - before, 0);
 }
 
 // The mutation checks: each fault injected into a shader makes the comparison with the
