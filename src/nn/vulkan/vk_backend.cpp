@@ -58,8 +58,9 @@ Result<void> VulkanBackend::plan(int channels, int height, int width) {
     KZ_TRY(plan);
     plan_ = std::move(*plan);
     const uint64_t limit = context_->caps().max_storage_buffer_range;
+    // Too large for one storage buffer: out_of_memory, so that the tiler halves the tile.
     if (plan_.arena_bytes / sizeof(float) > 0x7fffffffu || plan_.arena_bytes > limit)
-        return make_error(Errc::unsupported,
+        return make_error(Errc::out_of_memory,
                           fmt::format("{}: {} MB of activations for {}x{} exceed what one Vulkan "
                                       "storage buffer on '{}' may address ({} MB)",
                                       graph_->source, plan_.arena_bytes >> 20, width, height,
