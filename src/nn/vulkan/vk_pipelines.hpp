@@ -39,9 +39,11 @@ enum class Fault : uint8_t {
     shuffle_swapped,         // pixel shuffle (mode 0) swaps the sub-pixel row and column
 };
 
-// The convolution's GEMM blocks (shaders/nn_conv.comp, nn_conv_px1.comp): a workgroup computes
-// kConvTileM (kConvSmallTileM) output pixels x kConvTileN output channels; outputs of fewer
-// than kConvBigMinPixels pixels take the small one. See vk_pipelines.cpp for the measured choice.
+// The convolution's GEMM blocks, output pixels x output channels per workgroup: conv
+// (shaders/nn_conv.comp) kConvTileM x kConvTileN; conv_n32 (nn_conv_n32.comp) kConvTileM x
+// kConvN32TileN, for up to 32 channels; conv_small (nn_conv_px1.comp) kConvSmallTileM x
+// kConvSmallTileN, for outputs under kConvBigMinPixels pixels. The packed weights' rows are
+// padded to 64 channels for all three. See vk_pipelines.cpp for the measured choice.
 inline constexpr uint32_t kConvTileM = 2048;
 inline constexpr uint32_t kConvSmallTileM = 256;
 inline constexpr uint32_t kConvTileN = 64;
