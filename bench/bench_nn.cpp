@@ -1,12 +1,16 @@
-// NN benchmark: XNNPACK backend on 256x256 tiles of realesr-animevideov3-x2, -x4 and
-// realesrgan-x4plus-anime; ms per tile (median/min/max), GFLOP/s, share of this machine's FMA
-// peak (measured here on the same threads), peak RSS; then the peer realesrgan-ncnn-vulkan
-// (on whatever Vulkan device it finds, lavapipe on a machine without GPU) on the same picture,
-// and the ratio of its time per tile to ours.
+// NN benchmark: XNNPACK (or reference, or Vulkan) backend on 256x256 tiles of
+// realesr-animevideov3-x2, -x4 and realesrgan-x4plus-anime; ms per tile (median/min/max), GFLOP/s,
+// share of this machine's FMA peak (measured here on the same threads), peak RSS; then the peer
+// realesrgan-ncnn-vulkan (on whatever Vulkan device it finds, lavapipe on a machine without GPU) on
+// the same picture, and the ratio of its time per tile to ours.
 //
 // Usage: bench_nn [--runs N] [--warmup N] [--threads N] [--tile N] [--models a,b,...]
-//                 [--backend xnnpack|reference] [--no-peer] [--peer-per-tile]
+//                 [--backend xnnpack|reference|vulkan] [--no-peer] [--peer-per-tile]
 //                 [--no-xnnpack-conv]
+// --backend vulkan runs our Vulkan backend on the best Vulkan device (lavapipe on a machine
+// without GPU, the same device the peer then uses) and also prints the device's name and the
+// GPU time per tile from timestamps; the peer is then timed per tile (--peer-per-tile) by
+// default, as start-up would dominate its one-image time.
 // The XNNPACK backend runs ordinary convolutions on our own AVX-512 direct kernel where the CPU
 // has AVX-512; unless --no-xnnpack-conv, the same model is then also timed with every
 // convolution on XNNPACK's own operators, and the ratio printed.
@@ -139,10 +143,15 @@ int main(int argc, char** argv) {
             peer_per_tile = true;
         else if (a == "--no-xnnpack-conv")
             compare_xnnpack_conv = false;
-        else if (a == "--backend")
-            base.backend =
-                next() == "reference" ? NnBackendKind::reference : NnBackendKind::xnnpack;
-        else if (a == "--models") {
+        else if (a == "--backend") {
+            const std::string name = next();
+            if (!kizuna::parse_nn_backend(name, &base.backend)) {
+                fmt::print(stderr, "--backend: \"{}\" is not one of xnnpack, reference, vulkan\n",
+                           name);
+                return 2;
+            }
+            if (base.backend == NnBackendKind::vulkan) peer_per_tile = true;
+        } else if (a == "--models") {
             std::string list = next();
             for (size_t p = 0; p <= list.size();) {
                 const size_t q = std::min(list.find(',', p), list.size());
@@ -150,11 +159,12 @@ int main(int argc, char** argv) {
                 p = q + 1;
             }
         } else {
-            fmt::print(stderr,
-                       "usage: {} [--runs N] [--warmup N] [--threads N] [--tile N] "
-                       "[--models a,b] [--backend xnnpack|reference] [--no-peer] [--peer-per-tile] "
-                       "[--no-xnnpack-conv]\n",
-                       argv[0]);
+            fmt::print(
+                stderr,
+                "usage: {} [--runs N] [--warmup N] [--threads N] [--tile N] "
+                "[--models a,b] [--backend xnnpack|reference|vulkan] [--no-peer] [--peer-per-tile] "
+                "[--no-xnnpack-conv]\n",
+                argv[0]);
             return 2;
         }
     }
@@ -188,6 +198,9 @@ int main(int argc, char** argv) {
                    r->tile, r->tile, r->threads, r->runs, o.warmup);
         fmt::print("  ms/tile median {:.1f} min {:.1f} max {:.1f}\n", r->ms_median, r->ms_min,
                    r->ms_max);
+        if (!r->device.empty())
+            fmt::print("  device: {}; GPU time per tile (timestamps, median) {:.1f} ms\n",
+                       r->device, r->gpu_ms_median);
         fmt::print(
             "  {:.1f} GFLOP/tile, {:.1f} GFLOP/s; FMA peak ({}, {} threads) {:.1f} GFLOP/s "
             "-> {:.1f}% of peak\n",

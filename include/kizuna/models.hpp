@@ -103,7 +103,15 @@ struct ModelInfo {
 
 Result<ModelInfo> inspect_model(std::string_view id_or_path);
 
-enum class NnBackendKind { reference, xnnpack };
+// reference: plain C++ loops (the definition of correct output); xnnpack: the fast CPU backend;
+// vulkan: Vulkan compute on the best Vulkan device, a software one (lavapipe) included, so it is
+// used only when asked for by name.
+enum class NnBackendKind { reference, xnnpack, vulkan };
+
+// "reference", "xnnpack" or "vulkan".
+const char* nn_backend_name(NnBackendKind kind) noexcept;
+// The kind named by "ref", "reference", "xnnpack" or "vulkan"; false for anything else.
+bool parse_nn_backend(std::string_view name, NnBackendKind* kind) noexcept;
 
 struct RunOptions {
     NnBackendKind backend = NnBackendKind::reference;

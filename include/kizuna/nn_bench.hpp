@@ -31,9 +31,13 @@ struct NnBenchOptions {
 
 struct NnBenchResult {
     std::string model;    // id or path as given
-    std::string backend;  // "xnnpack" or "reference"
-    int tile = 0;         // tile side actually run
-    int threads = 0;      // threads actually used
+    std::string backend;  // "xnnpack", "reference" or "vulkan"
+    std::string device;   // the Vulkan backend's device, e.g. "llvmpipe (LLVM 15.0.6, 256 bits)";
+                          // empty for the CPU backends
+    double gpu_ms_median = -1;  // Vulkan: median GPU time per tile from timestamps (the
+                                // command buffer, upload and download included); -1: none
+    int tile = 0;               // tile side actually run
+    int threads = 0;            // threads actually used
     int runs = 0;
     double ms_median = 0;
     double ms_min = 0;

@@ -105,7 +105,7 @@ public:
     // Changes TileSettings::memory_bytes for the following runs (e.g. once the frame size, and so
     // what the rest of a job holds, is known).
     void set_memory_budget(uint64_t bytes) noexcept;
-    // "xnnpack" or "reference".
+    // "xnnpack", "reference" or "vulkan".
     const char* backend_name() const noexcept;
 
     // The layout run() would use for a picture of height x width (no pixels touched, nothing

@@ -105,7 +105,7 @@ public:
     bool ai_active() const noexcept;
     // The model's id (or .param path) as the profile names it, "" when the profile has no AI.
     const std::string& ai_model() const noexcept;
-    // "xnnpack" or "reference" while the model runs, "none" otherwise.
+    // "vulkan", "xnnpack" or "reference" while the model runs, "none" otherwise.
     std::string_view ai_backend() const noexcept;
     // "cpu", "vulkan" or "reference": the shader stages' backend.
     std::string_view stage_backend() const noexcept;

@@ -57,6 +57,27 @@ void CommandBuffer::dispatch(const ComputePipeline& pipeline, const DescriptorSe
     vkCmdDispatch(buffer_, gx, gy, 1);
 }
 
+void CommandBuffer::dispatch_groups(const ComputePipeline& pipeline, const DescriptorSet& set,
+                                    std::span<const std::byte> push_constants, uint32_t groups_x,
+                                    uint32_t groups_y, uint32_t groups_z) {
+    assert(push_constants.size() == pipeline.push_constant_size());
+    vkCmdBindPipeline(buffer_, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline.pipeline());
+    VkDescriptorSet raw_set = set.get();
+    vkCmdBindDescriptorSets(buffer_, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline.layout(), 0, 1,
+                            &raw_set, 0, nullptr);
+    if (!push_constants.empty()) {
+        vkCmdPushConstants(buffer_, pipeline.layout(), VK_SHADER_STAGE_COMPUTE_BIT, 0,
+                           static_cast<uint32_t>(push_constants.size()), push_constants.data());
+    }
+    vkCmdDispatch(buffer_, groups_x, groups_y, groups_z);
+}
+
+void CommandBuffer::copy_region(const Buffer& src, size_t src_offset, const Buffer& dst,
+                                size_t dst_offset, size_t bytes) {
+    VkBufferCopy region{src_offset, dst_offset, bytes};
+    vkCmdCopyBuffer(buffer_, src.get(), dst.get(), 1, &region);
+}
+
 void CommandBuffer::copy(const Buffer& src, const Buffer& dst, size_t bytes) {
     VkBufferCopy region{0, 0, bytes};
     vkCmdCopyBuffer(buffer_, src.get(), dst.get(), 1, &region);

@@ -30,7 +30,15 @@ public:
     // constant size) and dispatches enough workgroups to cover width x height invocations.
     void dispatch(const ComputePipeline& pipeline, const DescriptorSet& set,
                   std::span<const std::byte> push_constants, uint32_t width, uint32_t height);
+    // Binds pipeline and set, pushes push_constants (size as for dispatch()) and dispatches
+    // exactly groups_x x groups_y x groups_z workgroups.
+    void dispatch_groups(const ComputePipeline& pipeline, const DescriptorSet& set,
+                         std::span<const std::byte> push_constants, uint32_t groups_x,
+                         uint32_t groups_y, uint32_t groups_z);
     void copy(const Buffer& src, const Buffer& dst, size_t bytes);
+    // Copies bytes from src at src_offset to dst at dst_offset (byte offsets, in range).
+    void copy_region(const Buffer& src, size_t src_offset, const Buffer& dst, size_t dst_offset,
+                     size_t bytes);
     // Execution + memory dependencies between the steps of one command buffer.
     void barrier_compute_to_compute();
     void barrier_transfer_to_compute();

@@ -4,7 +4,53 @@
 
 #include <fmt/format.h>
 
+namespace kizuna {
+
+const char* nn_backend_name(NnBackendKind kind) noexcept {
+    switch (kind) {
+        case NnBackendKind::reference:
+            return "reference";
+        case NnBackendKind::xnnpack:
+            return "xnnpack";
+        case NnBackendKind::vulkan:
+            return "vulkan";
+    }
+    return "?";
+}
+
+bool parse_nn_backend(std::string_view name, NnBackendKind* kind) noexcept {
+    if (name == "ref" || name == "reference") {
+        *kind = NnBackendKind::reference;
+    } else if (name == "xnnpack") {
+        *kind = NnBackendKind::xnnpack;
+    } else if (name == "vulkan") {
+        *kind = NnBackendKind::vulkan;
+    } else {
+        return false;
+    }
+    return true;
+}
+
+}  // namespace kizuna
+
 namespace kizuna::nn {
+
+Result<std::unique_ptr<Backend>> make_backend(NnBackendKind kind, int threads,
+                                              std::shared_ptr<ThreadPool> pool) {
+    switch (kind) {
+        case NnBackendKind::reference:
+            return make_reference_backend(threads, std::move(pool));
+        case NnBackendKind::vulkan:
+            return make_vulkan_backend();
+        case NnBackendKind::xnnpack:
+            break;
+    }
+#if KIZUNA_HAVE_XNNPACK_BACKEND
+    return make_xnnpack_backend(threads, std::move(pool));
+#else
+    return make_error(Errc::unsupported, "the XNNPACK backend is not part of this build");
+#endif
+}
 
 Result<void> Backend::run(const Graph& graph, ConstTensorView input, Tensor& output) {
     auto shape = prepare(graph, input.channels, input.height, input.width);

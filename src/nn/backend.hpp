@@ -5,6 +5,7 @@
 #include <span>
 
 #include "kizuna/error.hpp"
+#include "kizuna/models.hpp"
 #include "kizuna/tensor.hpp"
 #include "nn/graph/graph.hpp"
 #include "nn/thread_pool.hpp"
@@ -89,5 +90,15 @@ std::unique_ptr<Backend> make_reference_backend(int threads, std::shared_ptr<Thr
 // kernel where the CPU allows. threads and pool as for the reference backend.
 Result<std::unique_ptr<Backend>> make_xnnpack_backend(int threads,
                                                       std::shared_ptr<ThreadPool> pool = {});
+
+// The Vulkan compute backend (vulkan/vk_backend.cpp) on the best Vulkan device, a software one
+// (lavapipe) included: make it only when the user named it. Errors: not_found / unsupported (no
+// usable Vulkan device, saying why), out_of_memory, device_error.
+Result<std::unique_ptr<Backend>> make_vulkan_backend();
+
+// The backend of `kind` (threads and pool as for make_reference_backend; the Vulkan backend
+// uses neither). Errors: unsupported (not part of this build), and those of the factories.
+Result<std::unique_ptr<Backend>> make_backend(NnBackendKind kind, int threads,
+                                              std::shared_ptr<ThreadPool> pool = {});
 
 }  // namespace kizuna::nn

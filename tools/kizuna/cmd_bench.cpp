@@ -95,12 +95,9 @@ int bench_nn_cmd(NnBenchArgs& a) {
         if (!v) return fail(v.error());
         *out = *v;
     }
-    if (a.backend == "ref" || a.backend == "reference") {
-        a.opts.backend = NnBackendKind::reference;
-    } else if (a.backend == "xnnpack") {
-        a.opts.backend = NnBackendKind::xnnpack;
-    } else {
-        Console::instance().error("--backend: \"" + a.backend + "\" is not one of ref, xnnpack");
+    if (!parse_nn_backend(a.backend, &a.opts.backend)) {
+        Console::instance().error("--backend: \"" + a.backend +
+                                  "\" is not one of ref, xnnpack, vulkan");
         return 1;
     }
     if (a.conv != "direct" && a.conv != "xnnpack") {
@@ -131,6 +128,9 @@ int bench_nn_cmd(NnBenchArgs& a) {
         r->ms_min, r->ms_max);
     std::printf("  %.2f GFLOP per tile, %.1f GFLOP/s; FMA peak %.1f GFLOP/s (%s)\n",
                 r->gflop_per_tile, r->gflops, r->fma_peak_gflops, r->fma_isa);
+    if (!r->device.empty())
+        std::printf("  device: %s; GPU time %.1f ms per tile (median, timestamps)\n",
+                    r->device.c_str(), r->gpu_ms_median);
     if (!r->fallback_layers.empty()) {
         std::printf("  %zu layers ran on the reference backend:", r->fallback_layers.size());
         for (const auto& l : r->fallback_layers) std::printf(" %s", l.c_str());
@@ -162,7 +162,9 @@ void register_bench(CLI::App& app, Action& run) {
     nn->add_option("-m,--model", n->opts.model, "Model id or .param path")->capture_default_str();
     add_number_option(nn, "-t,--tile", n->tile,
                       "Tile side in input pixels, 1 to 8192 (default 256)");
-    nn->add_option("-b,--backend", n->backend, "xnnpack or ref")->capture_default_str();
+    nn->add_option("-b,--backend", n->backend,
+                   "xnnpack, ref or vulkan (any Vulkan device, lavapipe included)")
+        ->capture_default_str();
     add_number_option(nn, "-j,--threads", n->threads, "Threads (0 = all, up to 256)");
     add_number_option(nn, "-n,--runs", n->runs, "Timed runs, 1 to 100000 (default 5)");
     add_number_option(nn, "--warmup", n->warmup, "Untimed runs first, 0 to 100000 (default 1)");

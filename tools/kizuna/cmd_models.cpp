@@ -81,13 +81,10 @@ std::vector<fs::path> model_files(const std::string& model) {
 
 int run_one(const RunArgs& a) {
     RunOptions opts;
-    if (a.backend == "ref" || a.backend == "reference") {
-        opts.backend = NnBackendKind::reference;
-    } else if (a.backend == "xnnpack") {
-        opts.backend = NnBackendKind::xnnpack;
-    } else {
-        return fail(make_error(Errc::invalid_argument,
-                               "--backend: \"" + a.backend + "\" is not one of ref, xnnpack"));
+    if (!parse_nn_backend(a.backend, &opts.backend)) {
+        return fail(
+            make_error(Errc::invalid_argument,
+                       "--backend: \"" + a.backend + "\" is not one of ref, xnnpack, vulkan"));
     }
     auto threads = int_option(a.threads, 0, 256, 0);
     if (!threads) return fail(threads.error());
@@ -174,7 +171,9 @@ void register_models(CLI::App& app, Action& run) {
         ->required();
     r->add_option("input", a->input, "Input image")->required();
     r->add_option("-o,--output", a->output, "Output image")->required();
-    r->add_option("-b,--backend", a->backend, "ref or xnnpack")->capture_default_str();
+    r->add_option("-b,--backend", a->backend,
+                  "ref, xnnpack or vulkan (any Vulkan device, lavapipe included)")
+        ->capture_default_str();
     add_number_option(r, "-j,--threads", a->threads, "Threads (0 = all, up to 256)");
     add_job_limit_options(r, a->limits, /*with_strict=*/true);
     r->callback([&run, a] { run = [a] { return run_one(*a); }; });

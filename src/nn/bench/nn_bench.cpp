@@ -13,6 +13,7 @@
 #include "nn/backend.hpp"
 #include "nn/graph/graph_stats.hpp"
 #include "nn/ncnn/ncnn_reader.hpp"
+#include "nn/vulkan/vk_backend.hpp"
 #include "nn/xnnpack/xnnpack_backend.hpp"
 
 namespace kizuna {
@@ -72,7 +73,7 @@ Result<NnBenchResult> run_nn_bench(const NnBenchOptions& o) {
     }
     NnBenchResult r;
     r.model = o.model;
-    r.backend = o.backend == NnBackendKind::xnnpack ? "xnnpack" : "reference";
+    r.backend = nn_backend_name(o.backend);
     r.threads = o.threads > 0 ? o.threads
                               : static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
     r.runs = o.runs;
@@ -98,7 +99,14 @@ Result<NnBenchResult> run_nn_bench(const NnBenchOptions& o) {
 
     std::unique_ptr<nn::Backend> backend;
     nn::XnnpackBackend* xnn = nullptr;
-    if (o.backend == NnBackendKind::xnnpack) {
+    nn::VulkanBackend* vk = nullptr;
+    if (o.backend == NnBackendKind::vulkan) {
+        auto b = nn::VulkanBackend::create(nn::VulkanBackendOptions{});
+        if (!b) return std::move(b).error();
+        vk = b->get();
+        r.device = vk->device_name();
+        backend = std::move(*b);
+    } else if (o.backend == NnBackendKind::xnnpack) {
         auto b = nn::XnnpackBackend::create(r.threads, o.direct_conv);
         if (!b) return std::move(b).error();
         xnn = b->get();
@@ -117,6 +125,7 @@ Result<NnBenchResult> run_nn_bench(const NnBenchOptions& o) {
     if (o.measure_fma_peak) peak_before = measure_fma_peak(r.threads, 0.5);
     using Clock = std::chrono::steady_clock;
     std::vector<double> ms;
+    std::vector<double> gpu_ms;
     double cpu0 = 0.0;
     for (int i = 0; i < o.warmup + o.runs; ++i) {
         if (i == o.warmup) cpu0 = process_cpu_seconds();
@@ -124,6 +133,12 @@ Result<NnBenchResult> run_nn_bench(const NnBenchOptions& o) {
         KZ_TRY(backend->run(*graph, std::as_const(*in).view(), out));
         const double dt = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
         if (i >= o.warmup) ms.push_back(dt);
+        if (i >= o.warmup && vk != nullptr && vk->last_gpu_ms() >= 0)
+            gpu_ms.push_back(vk->last_gpu_ms());
+    }
+    if (!gpu_ms.empty()) {
+        std::sort(gpu_ms.begin(), gpu_ms.end());
+        r.gpu_ms_median = gpu_ms[gpu_ms.size() / 2];
     }
     r.cpu_ms_per_tile = (process_cpu_seconds() - cpu0) * 1e3 / o.runs;
     r.peak_rss_mb = peak_rss_mb();

@@ -20,16 +20,6 @@ namespace {
 
 constexpr int kMaxSizes = 64;
 
-Result<std::unique_ptr<nn::Backend>> make_backend(NnBackendKind kind, int threads,
-                                                  std::shared_ptr<nn::ThreadPool> pool) {
-    if (kind == NnBackendKind::reference) return nn::make_reference_backend(threads, pool);
-#if KIZUNA_HAVE_XNNPACK_BACKEND
-    return nn::make_xnnpack_backend(threads, std::move(pool));
-#else
-    return make_error(Errc::unsupported, "the XNNPACK backend is not part of this build");
-#endif
-}
-
 // What one input size needs. Exact-size runs pad the input into `padded` (rows and columns
 // taken from the source through row_src / col_src), run into `raw` and crop from it at
 // (crop, crop); raw runs read the caller's input and write the caller's output directly.
@@ -94,7 +84,7 @@ Result<void> Session::Impl::prepare(SessionSlot& slot, int height, int width) {
     if (spare) {
         slot.backend = std::move(spare);
     } else {
-        auto backend = make_backend(options.backend, options.threads, pool);
+        auto backend = nn::make_backend(options.backend, options.threads, pool);
         KZ_TRY(backend);
         slot.backend = std::move(*backend);
     }
@@ -153,7 +143,7 @@ Result<Session> Session::create(const Model& model, const SessionOptions& option
     auto pool = nn::ThreadPool::create(nn::resolve_thread_count(options.threads));
     KZ_TRY(pool);
     impl->pool = std::make_shared<nn::ThreadPool>(std::move(*pool));
-    auto backend = make_backend(options.backend, options.threads, impl->pool);
+    auto backend = nn::make_backend(options.backend, options.threads, impl->pool);
     KZ_TRY(backend);
     impl->spare = std::move(*backend);
     impl->slots.reserve(static_cast<size_t>(options.max_sizes));

@@ -346,13 +346,9 @@ Result<Tiler> Tiler::create(const Model& model, const SessionOptions& session,
     auto pool = nn::ThreadPool::create(nn::resolve_thread_count(session.threads));
     KZ_TRY(pool);
     impl->pool = std::make_shared<nn::ThreadPool>(std::move(*pool));
-    if (session.backend == NnBackendKind::reference) {
-        impl->backend = nn::make_reference_backend(session.threads, impl->pool);
-    } else {
-        auto b = nn::make_xnnpack_backend(session.threads, impl->pool);
-        KZ_TRY(b);
-        impl->backend = std::move(*b);
-    }
+    auto backend = nn::make_backend(session.backend, session.threads, impl->pool);
+    KZ_TRY(backend);
+    impl->backend = std::move(*backend);
     impl->pools = nn::tile::find_global_pools(impl->graph(), &impl->unsupported_pools);
     return Tiler(std::move(impl));
 }

@@ -9,7 +9,7 @@ namespace kizuna::pipeline {
 namespace {
 
 const char* kind_name(NnBackendKind kind) {
-    return kind == NnBackendKind::xnnpack ? "xnnpack" : "reference";
+    return nn_backend_name(kind);
 }
 
 // The model's file as the user should see it: the resolved .param path when there is one.
@@ -57,11 +57,10 @@ Result<AiStage> AiStage::create(const Profile& profile, bool require_ai, Notices
                 "ai.backend is \"none\": the model is not run (shader-only output)");
             return s;
         case BackendPreference::vulkan:
-            notices.add(
-                "ai.backend \"vulkan\": this build has no Vulkan neural backend yet; the model "
-                "runs "
-                "on the CPU");
-            [[fallthrough]];
+            // Asked for by name: the Vulkan backend on the best Vulkan device (a software one
+            // included), then the CPU when it cannot start or runs out of memory.
+            s.backends_ = {NnBackendKind::vulkan, NnBackendKind::xnnpack};
+            break;
         case BackendPreference::auto_select:
         case BackendPreference::cpu:
             s.backends_ = {NnBackendKind::xnnpack};
@@ -111,6 +110,12 @@ Result<void> AiStage::start_backend(Notices& notices) {
                             "reference backend, which is much slower",
                             t.error().message));
             backends_.insert(backends_.begin(), NnBackendKind::reference);
+            continue;
+        }
+        if (!backends_.empty()) {
+            notices.add(fmt::format("the {} backend cannot run the model ({}); trying {}",
+                                    kind_name(kind), t.error().message,
+                                    kind_name(backends_.front())));
             continue;
         }
         notices.add(

@@ -251,6 +251,33 @@ TEST_F(UpscalerTest, AModelThatDoesNotLoadIsOneNoticeAndShaderOnlyOutput) {
     std::filesystem::remove_all(dir);
 }
 
+// ai.backend "vulkan" runs the model on the Vulkan backend (lavapipe accepted when asked for by
+// name); its output matches the CPU backend's within a level.
+TEST_F(UpscalerTest, AiBackendVulkanRunsTheModelOnTheVulkanBackend) {
+    const Image in = drawing(40, 32);
+    Profile p = ai_only_profile(1.0f);
+    p.ai.backend = BackendPreference::vulkan;
+    auto up = Upscaler::create(p, cpu_options());
+    ASSERT_TRUE(up.ok()) << up.error().message;
+    if (up->ai_backend() != "vulkan") {
+        // Only a machine without any Vulkan device may fall back, and it must say so.
+        ASSERT_FALSE(up->notices().empty());
+        EXPECT_NE(up->notices().back().find("trying xnnpack"), std::string::npos)
+            << up->notices().back();
+        GTEST_SKIP() << "no Vulkan device: " << up->notices().back();
+    }
+    EXPECT_TRUE(up->notices().empty());
+    Image out;
+    UpscaleReport report;
+    ASSERT_TRUE(up->process(in.view(), out, {}, &report).ok());
+    EXPECT_TRUE(report.ai_used);
+    auto cpu = Upscaler::create(ai_only_profile(1.0f), cpu_options());
+    ASSERT_TRUE(cpu.ok());
+    Image want;
+    ASSERT_TRUE(cpu->process(in.view(), want).ok());
+    EXPECT_LE(max_channel_difference(out, want), 1);
+}
+
 TEST_F(UpscalerTest, AScaleThatIsNotTheModelsIsRefused) {
     Profile p = ai_only_profile(1.0f);
     p.ai.scale = 4;

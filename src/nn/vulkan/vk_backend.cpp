@@ -1,0 +1,231 @@
+#include "nn/vulkan/vk_backend.hpp"
+
+#include <fmt/format.h>
+
+#include <cstring>
+
+#include "core/logging.hpp"
+
+namespace kizuna::nn {
+
+VulkanBackend::~VulkanBackend() {
+    if (context_) (void)context_->wait_idle();
+}
+
+Result<std::unique_ptr<VulkanBackend>> VulkanBackend::create(const VulkanBackendOptions& options) {
+    std::unique_ptr<VulkanBackend> b(new VulkanBackend());
+    b->options_ = options;
+    gpu::ContextParams cp;
+    cp.allow_cpu_device = options.allow_software_device;
+    cp.use_fp16 = false;
+    auto ctx = gpu::Context::create(cp);
+    KZ_TRY(ctx);
+    b->context_ = std::move(*ctx);
+    b->pipelines_ = vk::Pipelines(*b->context_, options.fault);
+    auto cmd = gpu::CommandBuffer::create(*b->context_);
+    KZ_TRY(cmd);
+    b->cmd_ = std::move(*cmd);
+    if (auto ts = gpu::TimestampPool::create(*b->context_, 2)) {
+        b->timestamps_ = std::move(*ts);
+        b->have_timestamps_ = true;
+    }
+    return b;
+}
+
+const std::string& VulkanBackend::device_name() const noexcept {
+    return context_->caps().info.name;
+}
+
+Result<void> VulkanBackend::compile(const Graph& graph) {
+    graph_ = nullptr;
+    planned_ = false;
+    auto packed = vk::pack_weights(graph);
+    KZ_TRY(packed);
+    weights_ = std::move(*packed);
+    auto buffer = vk::upload_weights(*context_, cmd_, weights_.values);
+    KZ_TRY(buffer);
+    weight_buffer_ = std::move(*buffer);
+    weights_.values = {};  // on the device now; only the offsets are needed
+    graph_ = &graph;
+    fingerprint_ = graph_fingerprint(graph);
+    return {};
+}
+
+Result<void> VulkanBackend::plan(int channels, int height, int width) {
+    planned_ = false;
+    const std::vector<Placement> placement = vk::preferred_placement(*graph_);
+    auto plan = make_plan(*graph_, channels, height, width, &placement);
+    KZ_TRY(plan);
+    plan_ = std::move(*plan);
+    const uint64_t limit = context_->caps().max_storage_buffer_range;
+    // Too large for one storage buffer: out_of_memory, so that the tiler halves the tile.
+    if (plan_.arena_bytes / sizeof(float) > 0x7fffffffu || plan_.arena_bytes > limit)
+        return make_error(Errc::out_of_memory,
+                          fmt::format("{}: {} MB of activations for {}x{} exceed what one Vulkan "
+                                      "storage buffer on '{}' may address ({} MB)",
+                                      graph_->source, plan_.arena_bytes >> 20, width, height,
+                                      device_name(), limit >> 20));
+    auto steps = vk::build_steps(*graph_, plan_, weights_, vk::fused_prelus(*graph_, plan_));
+    KZ_TRY(steps);
+    steps_ = std::move(*steps);
+    for (const std::vector<vk::Step>& layer : steps_)
+        for (const vk::Step& s : layer) KZ_TRY(pipelines_.require(s.kernel));
+    const size_t bytes = std::max<size_t>(plan_.arena_bytes, 64);
+    const VkBuffer old_arena = arena_.get();
+    KZ_TRY(gpu::ensure_buffer(*context_, &arena_, bytes, gpu::BufferKind::device));
+    KZ_TRY(gpu::ensure_buffer(*context_, &download_, bytes, gpu::BufferKind::download));
+    KZ_TRY(gpu::ensure_buffer(*context_, &upload_,
+                              sizeof(float) * static_cast<size_t>(channels) * height * width,
+                              gpu::BufferKind::upload));
+    if (arena_.get() != old_arena || !pipelines_.bound())
+        KZ_TRY(pipelines_.bind(arena_, weight_buffer_));
+    planned_ = true;
+    return {};
+}
+
+Result<Shape> VulkanBackend::prepare(const Graph& graph, int channels, int height, int width) {
+    if (graph_ != &graph || fingerprint_ != graph_fingerprint(graph)) {
+        KZ_TRY(compile(graph));
+        // New weights: rebind every set once the arena exists.
+        if (arena_) KZ_TRY(pipelines_.bind(arena_, weight_buffer_));
+    }
+    if (!planned_ || plan_.input_channels != channels || plan_.input_height != height ||
+        plan_.input_width != width)
+        KZ_TRY(plan(channels, height, width));
+    return plan_.output_shape(graph);
+}
+
+void VulkanBackend::record_layer(size_t layer) {
+    for (const vk::Step& s : steps_[layer]) {
+        cmd_.dispatch_groups(pipelines_.pipeline(s.kernel), pipelines_.set(s.kernel),
+                             std::span(s.push.data(), s.push_size), s.groups[0], s.groups[1],
+                             s.groups[2]);
+        if (s.barrier_after) cmd_.barrier_compute_to_compute();
+    }
+}
+
+Result<void> VulkanBackend::run(const Graph& graph, ConstTensorView input, TensorView output,
+                                const RunControl& control) {
+    stopped_at_ = -1;
+    auto shape = prepare(graph, input.channels, input.height, input.width);
+    KZ_TRY(shape);
+    const Shape& os = *shape;
+    KZ_TRY(check_run_views("vulkan backend", input, plan_.input_channels, plan_.input_height,
+                           plan_.input_width, output, os));
+    KZ_TRY(check_run_control("vulkan backend", graph, control));
+
+    // Staging: the input planes, then every override's values.
+    const size_t in_plane = static_cast<size_t>(input.height) * input.width;
+    const size_t in_bytes = sizeof(float) * in_plane * input.channels;
+    size_t upload_bytes = in_bytes;
+    for (const RunControl::Override& o : control.overrides)
+        upload_bytes +=
+            sizeof(float) *
+            plan_.shapes[static_cast<size_t>(graph.layers[static_cast<size_t>(o.layer)].outputs[0])]
+                .elements();
+    KZ_TRY(cmd_.wait());  // the last run's copies are done with the staging buffer
+    KZ_TRY(gpu::ensure_buffer(*context_, &upload_, upload_bytes, gpu::BufferKind::upload));
+    auto* staging = static_cast<float*>(upload_.mapped());
+    for (int c = 0; c < input.channels; ++c)
+        std::memcpy(staging + c * in_plane, input.plane(c), sizeof(float) * in_plane);
+    // Override k sits after the input and overrides 0..k-1.
+    auto override_bytes = [&](size_t k) {
+        const int b = graph.layers[static_cast<size_t>(control.overrides[k].layer)].outputs[0];
+        return sizeof(float) * plan_.shapes[static_cast<size_t>(b)].elements();
+    };
+    auto override_at = [&](size_t k) {
+        size_t at = in_bytes;
+        for (size_t j = 0; j < k; ++j) at += override_bytes(j);
+        return at;
+    };
+    for (size_t k = 0; k < control.overrides.size(); ++k)
+        std::memcpy(static_cast<std::byte*>(upload_.mapped()) + override_at(k),
+                    control.overrides[k].values, override_bytes(k));
+    KZ_TRY(upload_.flush());
+
+    KZ_TRY(cmd_.begin());
+    if (have_timestamps_) {
+        cmd_.reset_timestamps(timestamps_);
+        cmd_.write_timestamp(timestamps_, 0);
+    }
+    cmd_.copy_region(upload_, 0, arena_, plan_.offsets[static_cast<size_t>(graph.input_blob)],
+                     in_bytes);
+    cmd_.barrier_transfer_to_compute();
+    const size_t end =
+        control.stop_before < 0 ? graph.layers.size() : static_cast<size_t>(control.stop_before);
+    for (size_t i = 0; i < end; ++i) {
+        size_t k = 0;
+        while (k < control.overrides.size() && control.overrides[k].layer != static_cast<int>(i))
+            ++k;
+        if (k == control.overrides.size()) {
+            record_layer(i);
+            continue;
+        }
+        const int b = graph.layers[i].outputs[0];
+        cmd_.barrier_compute_to_transfer();
+        cmd_.copy_region(upload_, override_at(k), arena_, plan_.offsets[static_cast<size_t>(b)],
+                         override_bytes(k));
+        cmd_.barrier_transfer_to_compute();
+    }
+    cmd_.barrier_compute_to_transfer();
+    auto bring_back = [&](int b) {
+        const size_t off = plan_.offsets[static_cast<size_t>(b)];
+        cmd_.copy_region(arena_, off, download_, off,
+                         sizeof(float) * plan_.shapes[static_cast<size_t>(b)].elements());
+    };
+    if (control.stop_before >= 0) {
+        for (int b : graph.layers[static_cast<size_t>(control.stop_before)].inputs) bring_back(b);
+    } else {
+        bring_back(graph.output_blob);
+    }
+    cmd_.barrier_transfer_to_host();
+    if (have_timestamps_) cmd_.write_timestamp(timestamps_, 1);
+    auto serial = cmd_.submit();
+    KZ_TRY(serial);
+    KZ_TRY(cmd_.wait());
+    KZ_TRY(download_.invalidate());
+    if (have_timestamps_) {
+        uint64_t ticks[2] = {0, 0};
+        KZ_TRY(timestamps_.read(ticks));
+        last_gpu_ms_ = timestamps_.ticks_to_ms(ticks[0], ticks[1]);
+    }
+    if (control.stop_before >= 0) {
+        stopped_at_ = control.stop_before;
+        return {};
+    }
+    const auto* result =
+        reinterpret_cast<const float*>(static_cast<const std::byte*>(download_.mapped()) +
+                                       plan_.offsets[static_cast<size_t>(graph.output_blob)]);
+    const size_t out_plane = static_cast<size_t>(os.h) * os.w;
+    for (int c = 0; c < os.c; ++c)
+        std::memcpy(output.plane(c), result + c * out_plane, sizeof(float) * out_plane);
+    return {};
+}
+
+Result<void> VulkanBackend::sum_blob(int b, int y0, int y1, int x0, int x1,
+                                     std::span<double> sums) const {
+    if (graph_ == nullptr) return make_error(Errc::invalid_argument, "vulkan backend: no run");
+    KZ_TRY(check_sum_blob("vulkan backend", *graph_, stopped_at_, b,
+                          plan_.shapes[static_cast<size_t>(b)], y0, y1, x0, x1, sums.size()));
+    const Shape& s = plan_.shapes[static_cast<size_t>(b)];
+    const auto* base = reinterpret_cast<const float*>(
+        static_cast<const std::byte*>(download_.mapped()) + plan_.offsets[static_cast<size_t>(b)]);
+    // Per channel in the reference's row-major order, so both give the same sums.
+    for (int c = 0; c < s.c; ++c) {
+        double acc = 0.0;
+        for (int y = y0; y < y1; ++y) {
+            const float* row = base + (static_cast<size_t>(c) * s.h + y) * s.w;
+            for (int x = x0; x < x1; ++x) acc += row[x];
+        }
+        sums[static_cast<size_t>(c)] += acc;
+    }
+    return {};
+}
+
+Result<std::unique_ptr<Backend>> make_vulkan_backend() {
+    auto b = VulkanBackend::create(VulkanBackendOptions{});
+    KZ_TRY(b);
+    return std::unique_ptr<Backend>(std::move(*b));
+}
+
+}  // namespace kizuna::nn

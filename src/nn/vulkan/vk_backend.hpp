@@ -1,0 +1,85 @@
+// The Vulkan compute backend for a Graph: every layer as a compute shader (shaders/nn_*.comp),
+// weights packed and uploaded once per graph, activations in one device buffer laid out by the
+// buffer plan (make_plan), and one command buffer per run (a tile) with a barrier between
+// dependent dispatches and no CPU round trip between layers. fp32 storage and arithmetic.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "gpu/buffer.hpp"
+#include "gpu/command_buffer.hpp"
+#include "gpu/context.hpp"
+#include "nn/backend.hpp"
+#include "nn/vulkan/vk_pipelines.hpp"
+#include "nn/vulkan/vk_steps.hpp"
+#include "nn/vulkan/vk_weights.hpp"
+
+namespace kizuna::nn {
+
+struct VulkanBackendOptions {
+    // Accept a software device (lavapipe) when it is the best one there is. The backend is only
+    // made when the user asked for it by name, so this is on by default; automatic choices
+    // must not pick the Vulkan backend on a software device.
+    bool allow_software_device = true;
+    vk::Fault fault = vk::Fault::none;  // tests only: a fault injected into a shader
+};
+
+class VulkanBackend final : public Backend {
+public:
+    // Creates the Vulkan device and the pipelines. Errors: not_found / unsupported (no usable
+    // Vulkan device, saying why), out_of_memory, device_error.
+    static Result<std::unique_ptr<VulkanBackend>> create(const VulkanBackendOptions& options);
+    ~VulkanBackend() override;
+
+    const char* name() const noexcept override { return "vulkan"; }
+    Result<Shape> prepare(const Graph& graph, int channels, int height, int width) override;
+    using Backend::run;
+    Result<void> run(const Graph& graph, ConstTensorView input, TensorView output,
+                     const RunControl& control) override;
+    Result<void> sum_blob(int blob, int y0, int y1, int x0, int x1,
+                          std::span<double> sums) const override;
+
+    // Drops what was prepared for the last graph (weights, plan), so that the next prepare()
+    // starts afresh: for a caller that destroys a graph and may build another at its address
+    // with the same fingerprint (tests of one-layer graphs differing only in parameters).
+    void forget_graph() noexcept {
+        graph_ = nullptr;
+        planned_ = false;
+    }
+
+    // The device's name, e.g. "llvmpipe (LLVM 15.0.6, 256 bits)".
+    const std::string& device_name() const noexcept;
+    // GPU time of the last run's command buffer in milliseconds (upload and download
+    // included), from timestamps; -1 when the device has none.
+    double last_gpu_ms() const noexcept { return last_gpu_ms_; }
+
+private:
+    VulkanBackend() = default;
+    Result<void> compile(const Graph& graph);
+    Result<void> plan(int channels, int height, int width);
+    void record_layer(size_t layer);
+
+    VulkanBackendOptions options_;
+    std::unique_ptr<gpu::Context> context_;  // declared first: destroyed last
+    vk::Pipelines pipelines_;
+    gpu::CommandBuffer cmd_;
+    gpu::TimestampPool timestamps_;  // empty when the device has none
+    bool have_timestamps_ = false;
+
+    const Graph* graph_ = nullptr;
+    uint64_t fingerprint_ = 0;
+    vk::PackedWeights weights_;
+    gpu::Buffer weight_buffer_;
+    bool planned_ = false;
+    Plan plan_;
+    std::vector<std::vector<vk::Step>> steps_;
+    gpu::Buffer arena_;
+    gpu::Buffer upload_;
+    gpu::Buffer download_;  // arena-sized: blobs come back at their arena offsets
+    int stopped_at_ = -1;
+    double last_gpu_ms_ = -1;
+};
+
+}  // namespace kizuna::nn
