@@ -15,7 +15,7 @@
 //
 // Measured on lavapipe (Mesa 22.3, llvmpipe 256-bit AVX2, 2 cores shared with other builds: load
 // average 3-6, so the figures are noisy) with
-//   KIZUNA_CHECK_BENCH=1 test_kernels_nn --gtest_filter='VkNnLayers.ModelSizedConvolutionMatchesAndBenches'
+//   KIZUNA_CHECK_BENCH=1 test_kernels_nn --gtest_filter='VkNnLayers.ModelSized*'
 // (64 -> 64 channels, 3x3, 64x64 input, 0.30 GFLOP):
 //   - a classic shared-memory GEMM: 16 x 16 invocations, each a 4 x 4 register block (64 pixels
 //     x 64 channels per workgroup), both operands staged in shared memory by K steps of 8 or 16:
