@@ -43,18 +43,9 @@ Result<void> CommandBuffer::begin() {
 void CommandBuffer::dispatch(const ComputePipeline& pipeline, const DescriptorSet& set,
                              std::span<const std::byte> push_constants, uint32_t width,
                              uint32_t height) {
-    assert(push_constants.size() == pipeline.push_constant_size());
-    vkCmdBindPipeline(buffer_, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline.pipeline());
-    VkDescriptorSet raw_set = set.get();
-    vkCmdBindDescriptorSets(buffer_, VK_PIPELINE_BIND_POINT_COMPUTE, pipeline.layout(), 0, 1,
-                            &raw_set, 0, nullptr);
-    if (!push_constants.empty()) {
-        vkCmdPushConstants(buffer_, pipeline.layout(), VK_SHADER_STAGE_COMPUTE_BIT, 0,
-                           static_cast<uint32_t>(push_constants.size()), push_constants.data());
-    }
     const uint32_t gx = (width + pipeline.local_x() - 1) / pipeline.local_x();
     const uint32_t gy = (height + pipeline.local_y() - 1) / pipeline.local_y();
-    vkCmdDispatch(buffer_, gx, gy, 1);
+    dispatch_groups(pipeline, set, push_constants, gx, gy, 1);
 }
 
 void CommandBuffer::dispatch_groups(const ComputePipeline& pipeline, const DescriptorSet& set,
