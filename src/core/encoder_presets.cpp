@@ -42,6 +42,24 @@ Error bad_preset(std::string_view codec, std::string_view preset, std::string_vi
     return make_error(Errc::invalid_argument, std::move(message));
 }
 
+// The encoder's one numbered option: from the table by the name's index `named` (>= 0), else
+// the preset text as a number inside the option's range.
+struct NumberedOption {
+    int min, max;
+    const char* name;
+};
+Result<std::vector<EncoderOption>> numbered_preset(std::string_view codec, std::string_view preset,
+                                                   int named, const int (&by_name)[10],
+                                                   NumberedOption option, const char* expected) {
+    int number = 0;
+    if (named >= 0) {
+        number = by_name[named];
+    } else if (!parse_in(preset, option.min, option.max, number)) {
+        return bad_preset(codec, preset, expected);
+    }
+    return std::vector<EncoderOption>{{option.name, std::to_string(number)}};
+}
+
 }  // namespace
 
 Result<std::vector<EncoderOption>> encoder_preset_options(std::string_view codec,
@@ -54,12 +72,8 @@ Result<std::vector<EncoderOption>> encoder_preset_options(std::string_view codec
     }
     if (codec == "libsvtav1") {
         static constexpr int kSvt[10] = {13, 12, 11, 10, 9, 8, 6, 4, 2, 0};
-        if (named >= 0)
-            number = kSvt[named];
-        else if (!parse_in(preset, 0, 13, number)) {
-            return bad_preset(codec, preset, "a number 0 (slowest) to 13");
-        }
-        return std::vector<EncoderOption>{{"preset", std::to_string(number)}};
+        return numbered_preset(codec, preset, named, kSvt, {0, 13, "preset"},
+                               "a number 0 (slowest) to 13");
     }
     if (codec == "libvpx-vp9") {
         static constexpr const char* kDeadline[10] = {
@@ -77,12 +91,8 @@ Result<std::vector<EncoderOption>> encoder_preset_options(std::string_view codec
     }
     if (codec == "libaom-av1") {
         static constexpr int kCpuUsed[10] = {8, 8, 7, 6, 5, 4, 3, 2, 1, 0};
-        if (named >= 0)
-            number = kCpuUsed[named];
-        else if (!parse_in(preset, 0, 8, number)) {
-            return bad_preset(codec, preset, "a cpu-used number 0 (slowest) to 8");
-        }
-        return std::vector<EncoderOption>{{"cpu-used", std::to_string(number)}};
+        return numbered_preset(codec, preset, named, kCpuUsed, {0, 8, "cpu-used"},
+                               "a cpu-used number 0 (slowest) to 8");
     }
     if (codec == "ffv1") {
         if (named < 0) return bad_preset(codec, preset, "");

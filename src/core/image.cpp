@@ -5,31 +5,16 @@
 #include <fmt/format.h>
 
 #include "core/aligned.hpp"
+#include "core/enum_names.hpp"
 
 namespace kizuna {
 
 size_t bytes_per_pixel(PixelFormat format) noexcept {
-    switch (format) {
-        case PixelFormat::rgba8:
-            return 4;
-        case PixelFormat::rgba16f:
-            return 8;
-        case PixelFormat::rgba32f:
-            return 16;
-    }
-    return 0;
+    return enum_lookup<PixelFormat::rgba32f, size_t>(format, {4, 8, 16}, 0);
 }
 
 const char* pixel_format_name(PixelFormat format) noexcept {
-    switch (format) {
-        case PixelFormat::rgba8:
-            return "rgba8";
-        case PixelFormat::rgba16f:
-            return "rgba16f";
-        case PixelFormat::rgba32f:
-            return "rgba32f";
-    }
-    return "?";
+    return enum_name<PixelFormat::rgba32f>(format, {"rgba8", "rgba16f", "rgba32f"});
 }
 
 void Image::Free::operator()(std::byte* p) const noexcept {

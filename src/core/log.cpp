@@ -1,4 +1,5 @@
 #include "kizuna/log.hpp"
+#include "core/enum_names.hpp"
 
 #include <atomic>
 #include <memory>
@@ -38,21 +39,7 @@ void log(LogLevel level, std::string_view message) {
 }
 
 const char* log_level_name(LogLevel level) noexcept {
-    switch (level) {
-        case LogLevel::trace:
-            return "trace";
-        case LogLevel::debug:
-            return "debug";
-        case LogLevel::info:
-            return "info";
-        case LogLevel::warn:
-            return "warn";
-        case LogLevel::error:
-            return "error";
-        case LogLevel::off:
-            return "off";
-    }
-    return "?";
+    return enum_name<LogLevel::off>(level, {"trace", "debug", "info", "warn", "error", "off"});
 }
 
 }  // namespace kizuna

@@ -19,33 +19,21 @@ constexpr std::string_view kPixelFormats[] = {"yuv420p", "yuv420p10le", "yuv444p
 #define KZ_PROFILE_REF(member) [](Profile& p) -> FieldRef { return &p.member; }
 
 FieldSpec boolean(std::string_view path, FieldRef (*ref)(Profile&)) {
-    FieldSpec s;
-    s.path = path;
-    s.kind = FieldKind::boolean;
-    s.ref = ref;
-    return s;
+    return {.path = path, .kind = FieldKind::boolean, .ref = ref};
 }
 
 FieldSpec number(std::string_view path, double min, double max, FieldRef (*ref)(Profile&)) {
-    FieldSpec s;
-    s.path = path;
-    s.kind = FieldKind::number;
-    s.min = min;
-    s.max = max;
-    s.ref = ref;
-    return s;
+    return {.path = path, .kind = FieldKind::number, .min = min, .max = max, .ref = ref};
 }
 
 FieldSpec integer(std::string_view path, double min, double max, FieldRef (*ref)(Profile&),
                   std::string_view zero_meaning = {}) {
-    FieldSpec s;
-    s.path = path;
-    s.kind = FieldKind::integer;
-    s.min = min;
-    s.max = max;
-    s.zero_meaning = zero_meaning;
-    s.ref = ref;
-    return s;
+    return {.path = path,
+            .kind = FieldKind::integer,
+            .min = min,
+            .max = max,
+            .zero_meaning = zero_meaning,
+            .ref = ref};
 }
 
 FieldSpec integer_or_auto(std::string_view path, double min, double max, FieldRef (*ref)(Profile&),
@@ -57,31 +45,16 @@ FieldSpec integer_or_auto(std::string_view path, double min, double max, FieldRe
 
 FieldSpec integer_of(std::string_view path, std::span<const int> values,
                      FieldRef (*ref)(Profile&)) {
-    FieldSpec s;
-    s.path = path;
-    s.kind = FieldKind::integer;
-    s.int_values = values;
-    s.ref = ref;
-    return s;
+    return {.path = path, .kind = FieldKind::integer, .int_values = values, .ref = ref};
 }
 
 FieldSpec text(std::string_view path, bool non_empty, FieldRef (*ref)(Profile&)) {
-    FieldSpec s;
-    s.path = path;
-    s.kind = FieldKind::text;
-    s.non_empty = non_empty;
-    s.ref = ref;
-    return s;
+    return {.path = path, .kind = FieldKind::text, .non_empty = non_empty, .ref = ref};
 }
 
 FieldSpec choice(std::string_view path, std::span<const std::string_view> choices,
                  FieldRef (*ref)(Profile&)) {
-    FieldSpec s;
-    s.path = path;
-    s.kind = FieldKind::choice;
-    s.choices = choices;
-    s.ref = ref;
-    return s;
+    return {.path = path, .kind = FieldKind::choice, .choices = choices, .ref = ref};
 }
 
 const std::vector<FieldSpec>& table() {

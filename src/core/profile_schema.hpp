@@ -32,17 +32,17 @@ enum class FieldKind {
 using FieldRef = std::variant<bool*, int*, float*, std::string*, BackendPreference*>;
 
 struct FieldSpec {
-    std::string_view path;  // full dotted JSON path, e.g. "stages.enhance.saturation"
+    std::string_view path{};  // full dotted JSON path, e.g. "stages.enhance.saturation"
     FieldKind kind = FieldKind::boolean;
     double min = 0.0;  // integer/number: inclusive range (unused when int_values is set)
     double max = 0.0;
-    std::span<const int> int_values;            // integer: the allowed values, if not a range
-    std::string_view zero_meaning;              // integer: if set, 0 is also allowed and means this
-    std::string_view auto_meaning;              // integer: if set, the string "auto" is also
-                                                // allowed, stored as -1, and means this
-    bool non_empty = false;                     // text: "" is rejected
-    std::span<const std::string_view> choices;  // choice: allowed strings (BackendPreference: in
-                                                // enum order)
+    std::span<const int> int_values{};  // integer: the allowed values, if not a range
+    std::string_view zero_meaning{};    // integer: if set, 0 is also allowed and means this
+    std::string_view auto_meaning{};    // integer: if set, the string "auto" is also
+                                        // allowed, stored as -1, and means this
+    bool non_empty = false;             // text: "" is rejected
+    std::span<const std::string_view> choices{};  // choice: allowed strings (BackendPreference: in
+                                                  // enum order)
     FieldRef (*ref)(Profile& profile) = nullptr;  // the member this key maps to
 };
 

@@ -1,5 +1,6 @@
 // Profile validation: every field against its range, then the rules that tie fields together.
 #include <string>
+#include "core/enum_names.hpp"
 
 #include <fmt/format.h>
 
@@ -81,17 +82,8 @@ Result<void> validate_profile(const Profile& profile, std::string_view source_na
 }
 
 const char* backend_preference_name(BackendPreference backend) noexcept {
-    switch (backend) {
-        case BackendPreference::auto_select:
-            return "auto";
-        case BackendPreference::vulkan:
-            return "vulkan";
-        case BackendPreference::cpu:
-            return "cpu";
-        case BackendPreference::none:
-            return "none";
-    }
-    return "unknown";
+    return enum_name<BackendPreference::none>(backend, {"auto", "vulkan", "cpu", "none"},
+                                              "unknown");
 }
 
 }  // namespace kizuna

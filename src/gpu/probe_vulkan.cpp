@@ -1,23 +1,13 @@
 // probe_vulkan_devices() and gpu_device_type_name() from include/kizuna/probe.hpp.
+#include "core/enum_names.hpp"
 #include "gpu/instance.hpp"
 #include "kizuna/probe.hpp"
 
 namespace kizuna {
 
 const char* gpu_device_type_name(GpuDeviceType type) noexcept {
-    switch (type) {
-        case GpuDeviceType::integrated:
-            return "integrated";
-        case GpuDeviceType::discrete:
-            return "discrete";
-        case GpuDeviceType::virtual_gpu:
-            return "virtual";
-        case GpuDeviceType::cpu:
-            return "cpu";
-        case GpuDeviceType::other:
-            break;
-    }
-    return "other";
+    return enum_name<GpuDeviceType::cpu>(
+        type, {"other", "integrated", "discrete", "virtual", "cpu"}, "other");
 }
 
 Result<std::vector<GpuDeviceInfo>> probe_vulkan_devices() {

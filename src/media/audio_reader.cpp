@@ -13,8 +13,7 @@ extern "C" {
 
 #include "kizuna/media.hpp"
 #include "media/av_error.hpp"
-#include "media/decoder.hpp"
-#include "media/media_input.hpp"
+#include "media/decoding_stream.hpp"
 
 namespace kizuna {
 
@@ -29,14 +28,9 @@ struct SwrFree {
 
 }  // namespace
 
-struct AudioReader::Impl {
+struct AudioReader::Impl : DecodingStream {
     fs::path path;
-    MediaInput input;
-    AvCodecContextPtr decoder;
-    AvPacketPtr packet;
-    AvFramePtr frame;
     std::unique_ptr<SwrContext, SwrFree> swr;
-    int stream = -1;
     AVRational time_base{0, 1};
     int rate = 0;
     int channels = 0;
@@ -56,9 +50,9 @@ struct AudioReader::Impl {
 
     // (Re)creates the resampler for the decoder's input format.
     Result<void> make_resampler(const AVFrame& in) {
-        AVChannelLayout out_layout;
+        AVChannelLayout out_layout{};
         av_channel_layout_default(&out_layout, channels);
-        AVChannelLayout in_layout;
+        AVChannelLayout in_layout{};  // zeroed: av_channel_layout_copy first frees what dst holds
         if (in.ch_layout.order == AV_CHANNEL_ORDER_UNSPEC || in.ch_layout.nb_channels == 0) {
             av_channel_layout_default(&in_layout, std::max(1, in.ch_layout.nb_channels));
         } else if (int err = av_channel_layout_copy(&in_layout, &in.ch_layout); err < 0) {
@@ -148,29 +142,11 @@ Result<AudioReader> AudioReader::open(const fs::path& path, int sample_rate, int
     impl->path = path;
     impl->rate = sample_rate;
     impl->channels = channels;
-    auto input = MediaInput::open(path, MediaInput::Probe::name_and_content, "media");
-    if (!input) return std::move(input).error();
-    impl->input = std::move(*input);
-    AVFormatContext* fmt = impl->input.get();
-    if (int err = avformat_find_stream_info(fmt, nullptr); err < 0) {
-        return av_error(path, "cannot read stream information", err);
-    }
-    impl->stream = av_find_best_stream(fmt, AVMEDIA_TYPE_AUDIO, -1, -1, nullptr, 0);
-    if (impl->stream < 0) {
-        return make_error(Errc::not_found, path.string() + ": no audio stream");
-    }
-    for (unsigned i = 0; i < fmt->nb_streams; ++i) {
-        if (static_cast<int>(i) != impl->stream) fmt->streams[i]->discard = AVDISCARD_ALL;
-    }
-    const AVStream& st = *fmt->streams[impl->stream];
-    auto dec = open_decoder(st, DecoderOptions{.threads = 1, .strict = false}, path);
-    if (!dec) return std::move(dec).error();
-    impl->decoder = std::move(*dec);
-    impl->packet.reset(av_packet_alloc());
-    impl->frame.reset(av_frame_alloc());
-    if (!impl->packet || !impl->frame) {
-        return make_error(Errc::out_of_memory, path.string() + ": out of memory");
-    }
+    auto opened = open_decoding_stream(path, {.audio = true});
+    if (!opened) return std::move(opened).error();
+    static_cast<DecodingStream&>(*impl) = std::move(*opened);
+    AVFormatContext* fmt = impl->format();
+    const AVStream& st = impl->av_stream();
     impl->time_base = st.time_base;
     impl->info.source_sample_rate = impl->decoder->sample_rate;
     impl->info.source_channels = impl->decoder->ch_layout.nb_channels;
@@ -225,15 +201,10 @@ Result<bool> AudioReader::read(std::vector<float>& samples, double& start_s) {
 Result<void> AudioReader::seek(double pts_s) {
     if (!impl_)
         return make_error(Errc::invalid_argument, "seek on an AudioReader that is not open");
-    if (!std::isfinite(pts_s)) {
-        return make_error(Errc::invalid_argument, fmt::format("seek: {} is not a time", pts_s));
-    }
     Impl& s = *impl_;
-    const double tb = av_q2d(s.time_base);
-    if (!(tb > 0)) {
-        return make_error(Errc::unsupported,
-                          s.path.string() + ": cannot seek: the audio stream has no time base");
-    }
+    auto time_base = media::seek_time_base(pts_s, s.time_base, s.path);
+    if (!time_base) return std::move(time_base).error();
+    const double tb = *time_base;
     const int64_t target = static_cast<int64_t>(std::floor(pts_s / tb));
     int err = av_seek_frame(s.input.get(), s.stream, target, AVSEEK_FLAG_BACKWARD);
     if (err < 0) err = avformat_seek_file(s.input.get(), s.stream, INT64_MIN, 0, 0, 0);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <utility>
 
 #include <fmt/format.h>
 
@@ -11,6 +12,7 @@ extern "C" {
 #include <libavutil/pixdesc.h>
 }
 
+#include "core/enum_names.hpp"
 #include "media/av_error.hpp"
 
 namespace kizuna::media {
@@ -90,22 +92,30 @@ AVColorSpace resolve_matrix(AVColorSpace cs, int height) {
     }
 }
 
-ColorMatrix matrix_from_av(AVColorSpace cs) {
-    switch (cs) {
-        case AVCOL_SPC_RGB:
-            return ColorMatrix::rgb;
-        case AVCOL_SPC_BT709:
-            return ColorMatrix::bt709;
-        case AVCOL_SPC_BT470BG:
-            return ColorMatrix::bt470bg;
-        case AVCOL_SPC_SMPTE170M:
-            return ColorMatrix::bt601;
-        case AVCOL_SPC_BT2020_NCL:
-            return ColorMatrix::bt2020_ncl;
-        default:
-            return ColorMatrix::unspecified;
-    }
-}
+constexpr std::pair<AVColorSpace, ColorMatrix> kMatrices[] = {
+    {AVCOL_SPC_RGB, ColorMatrix::rgb},
+    {AVCOL_SPC_BT709, ColorMatrix::bt709},
+    {AVCOL_SPC_BT470BG, ColorMatrix::bt470bg},
+    {AVCOL_SPC_SMPTE170M, ColorMatrix::bt601},
+    {AVCOL_SPC_BT2020_NCL, ColorMatrix::bt2020_ncl},
+};
+constexpr std::pair<AVColorTransferCharacteristic, ColorTransfer> kTransfers[] = {
+    {AVCOL_TRC_BT709, ColorTransfer::bt709},       {AVCOL_TRC_SMPTE170M, ColorTransfer::bt709},
+    {AVCOL_TRC_BT2020_10, ColorTransfer::bt709},   {AVCOL_TRC_BT2020_12, ColorTransfer::bt709},
+    {AVCOL_TRC_IEC61966_2_1, ColorTransfer::srgb}, {AVCOL_TRC_LINEAR, ColorTransfer::linear},
+    {AVCOL_TRC_SMPTE2084, ColorTransfer::pq},      {AVCOL_TRC_ARIB_STD_B67, ColorTransfer::hlg},
+};
+constexpr std::pair<AVColorPrimaries, ColorPrimaries> kPrimaries[] = {
+    {AVCOL_PRI_BT709, ColorPrimaries::bt709},
+    {AVCOL_PRI_BT470BG, ColorPrimaries::bt601_625},
+    {AVCOL_PRI_SMPTE170M, ColorPrimaries::bt601_525},
+    {AVCOL_PRI_BT2020, ColorPrimaries::bt2020},
+};
+constexpr std::pair<AVChromaLocation, ChromaLocation> kChromaLocations[] = {
+    {AVCHROMA_LOC_LEFT, ChromaLocation::left},
+    {AVCHROMA_LOC_CENTER, ChromaLocation::center},
+    {AVCHROMA_LOC_TOPLEFT, ChromaLocation::top_left},
+};
 
 }  // namespace
 
@@ -125,64 +135,16 @@ ColorInfo color_info_from_av(AVColorSpace matrix, AVColorRange range,
                              AVColorTransferCharacteristic trc, AVColorPrimaries primaries,
                              AVChromaLocation chroma, bool still) {
     ColorInfo c;
-    c.matrix = matrix_from_av(matrix);
+    c.matrix = map_lookup(kMatrices, matrix, ColorMatrix::unspecified);
     c.range = range == AVCOL_RANGE_JPEG   ? ColorRange::full
               : range == AVCOL_RANGE_MPEG ? ColorRange::limited
                                           : ColorRange::unspecified;
-    switch (trc) {
-        case AVCOL_TRC_BT709:
-        case AVCOL_TRC_SMPTE170M:
-        case AVCOL_TRC_BT2020_10:
-        case AVCOL_TRC_BT2020_12:
-            c.transfer = ColorTransfer::bt709;
-            break;
-        case AVCOL_TRC_IEC61966_2_1:
-            c.transfer = ColorTransfer::srgb;
-            break;
-        case AVCOL_TRC_LINEAR:
-            c.transfer = ColorTransfer::linear;
-            break;
-        case AVCOL_TRC_SMPTE2084:
-            c.transfer = ColorTransfer::pq;
-            break;
-        case AVCOL_TRC_ARIB_STD_B67:
-            c.transfer = ColorTransfer::hlg;
-            break;
-        default:
-            c.transfer = still ? ColorTransfer::srgb : ColorTransfer::unspecified;
-            break;
-    }
-    switch (primaries) {
-        case AVCOL_PRI_BT709:
-            c.primaries = ColorPrimaries::bt709;
-            break;
-        case AVCOL_PRI_BT470BG:
-            c.primaries = ColorPrimaries::bt601_625;
-            break;
-        case AVCOL_PRI_SMPTE170M:
-            c.primaries = ColorPrimaries::bt601_525;
-            break;
-        case AVCOL_PRI_BT2020:
-            c.primaries = ColorPrimaries::bt2020;
-            break;
-        default:
-            c.primaries = still ? ColorPrimaries::bt709 : ColorPrimaries::unspecified;
-            break;
-    }
-    switch (chroma) {
-        case AVCHROMA_LOC_LEFT:
-            c.chroma_location = ChromaLocation::left;
-            break;
-        case AVCHROMA_LOC_CENTER:
-            c.chroma_location = ChromaLocation::center;
-            break;
-        case AVCHROMA_LOC_TOPLEFT:
-            c.chroma_location = ChromaLocation::top_left;
-            break;
-        default:
-            c.chroma_location = ChromaLocation::unspecified;
-            break;
-    }
+    // Stills without a tag are sRGB pictures; video without one stays unspecified.
+    c.transfer =
+        map_lookup(kTransfers, trc, still ? ColorTransfer::srgb : ColorTransfer::unspecified);
+    c.primaries = map_lookup(kPrimaries, primaries,
+                             still ? ColorPrimaries::bt709 : ColorPrimaries::unspecified);
+    c.chroma_location = map_lookup(kChromaLocations, chroma, ChromaLocation::unspecified);
     return c;
 }
 

@@ -5,7 +5,7 @@
 
 #include "kizuna/media.hpp"
 #include "media/av_error.hpp"
-#include "media/decoder.hpp"
+#include "media/decoding_stream.hpp"
 #include "media/video_info.hpp"
 #include "media/video_reader_impl.hpp"
 
@@ -73,35 +73,11 @@ const VideoInfo& VideoReader::info() const noexcept {
 Result<VideoReader> VideoReader::open(const fs::path& path) {
     auto impl = std::make_unique<Impl>();
     impl->path = path;
-    auto input = MediaInput::open(path, MediaInput::Probe::name_and_content, "media");
-    if (!input) return std::move(input).error();
-    impl->input = std::move(*input);
-    AVFormatContext* fmt = impl->input.get();
-    // The decoders that find_stream_info opens get the same picture size limit as ours.
-    std::vector<AVDictionary*> stream_opts(fmt->nb_streams, nullptr);
-    for (AVDictionary*& d : stream_opts) {
-        av_dict_set_int(&d, "max_pixels", ImageReadOptions::default_max_pixels, 0);
-    }
-    int err = avformat_find_stream_info(fmt, stream_opts.empty() ? nullptr : stream_opts.data());
-    for (AVDictionary*& d : stream_opts) av_dict_free(&d);
-    if (err < 0) return av_error(path, "cannot read stream information", err);
-    impl->stream = av_find_best_stream(fmt, AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
-    if (impl->stream < 0) {
-        return make_error(Errc::unsupported, fmt::format("{}: no video stream in this {} file",
-                                                         path.string(), fmt->iformat->name));
-    }
-    for (unsigned i = 0; i < fmt->nb_streams; ++i) {
-        if (static_cast<int>(i) != impl->stream) fmt->streams[i]->discard = AVDISCARD_ALL;
-    }
-    const AVStream& st = *fmt->streams[impl->stream];
-    auto dec = open_decoder(st, DecoderOptions{.threads = 0, .strict = false}, path);
-    if (!dec) return std::move(dec).error();
-    impl->decoder = std::move(*dec);
-    impl->packet.reset(av_packet_alloc());
-    impl->frame.reset(av_frame_alloc());
-    if (!impl->packet || !impl->frame) {
-        return make_error(Errc::out_of_memory, path.string() + ": out of memory");
-    }
+    auto opened = open_decoding_stream(path, {.decoder_threads = 0});
+    if (!opened) return std::move(opened).error();
+    static_cast<media::DecodingStream&>(*impl) = std::move(*opened);
+    AVFormatContext* fmt = impl->format();
+    const AVStream& st = impl->av_stream();
 
     impl->time_base = st.time_base;
     impl->start_pts = st.start_time != AV_NOPTS_VALUE ? st.start_time : 0;

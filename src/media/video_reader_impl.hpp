@@ -7,8 +7,8 @@
 
 #include "kizuna/media.hpp"
 #include "media/av_ptr.hpp"
+#include "media/decoding_stream.hpp"
 #include "media/frame_convert.hpp"
-#include "media/media_input.hpp"
 
 namespace kizuna {
 
@@ -18,14 +18,9 @@ struct HeldFrame {
     int64_t pts = 0;
 };
 
-struct VideoReader::Impl {
+struct VideoReader::Impl : media::DecodingStream {
     std::filesystem::path path;
-    media::MediaInput input;
-    media::AvCodecContextPtr decoder;
-    media::AvPacketPtr packet;
-    media::AvFramePtr frame;
     media::FrameConverter converter{/*still=*/false};
-    int stream = -1;
     AVRational time_base{0, 1};
     AVRational frame_rate{0, 1};
     int64_t start_pts = 0;  // the stream's start time (0 when the container does not say)

@@ -12,15 +12,10 @@ namespace kizuna {
 
 Result<void> VideoReader::seek(double pts_s) {
     if (!impl_) return make_error(Errc::invalid_argument, "seek on a VideoReader that is not open");
-    if (!std::isfinite(pts_s)) {
-        return make_error(Errc::invalid_argument, fmt::format("seek: {} is not a time", pts_s));
-    }
     Impl& s = *impl_;
-    const double tb = av_q2d(s.time_base);
-    if (!(tb > 0)) {
-        return make_error(Errc::unsupported,
-                          s.path.string() + ": cannot seek: the stream has no time base");
-    }
+    auto time_base = media::seek_time_base(pts_s, s.time_base, s.path);
+    if (!time_base) return std::move(time_base).error();
+    const double tb = *time_base;
     const int64_t target = static_cast<int64_t>(std::floor(pts_s / tb + 1e-6));
     // The key frame at or before the target; a stream whose index cannot say (or a target before
     // the first key frame) goes back to the start.

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
@@ -10,8 +11,9 @@ extern "C" {
 #include <libavutil/pixdesc.h>
 }
 
+#include "core/enum_names.hpp"
 #include "media/av_error.hpp"
-#include "media/decoder.hpp"
+#include "media/decoding_stream.hpp"
 #include "media/ffmpeg_log_capture.hpp"
 #include "media/frame_convert.hpp"
 #include "media/media_input.hpp"
@@ -31,20 +33,12 @@ std::string SourceStream::describe() const {
 
 namespace {
 
-const char* kind_of(AVMediaType type) {
-    switch (type) {
-        case AVMEDIA_TYPE_VIDEO:
-            return "video";
-        case AVMEDIA_TYPE_AUDIO:
-            return "audio";
-        case AVMEDIA_TYPE_SUBTITLE:
-            return "subtitle";
-        case AVMEDIA_TYPE_ATTACHMENT:
-            return "attachment";
-        default:
-            return "data";
-    }
-}
+constexpr std::pair<AVMediaType, const char*> kKinds[] = {
+    {AVMEDIA_TYPE_VIDEO, "video"},
+    {AVMEDIA_TYPE_AUDIO, "audio"},
+    {AVMEDIA_TYPE_SUBTITLE, "subtitle"},
+    {AVMEDIA_TYPE_ATTACHMENT, "attachment"},
+};
 
 std::string tag(const AVDictionary* d, const char* key) {
     const AVDictionaryEntry* e = av_dict_get(d, key, nullptr, 0);
@@ -53,58 +47,40 @@ std::string tag(const AVDictionary* d, const char* key) {
 
 // The planar layouts stage 1 takes as Y'CbCr: 8- or 10-bit, 4:2:0 / 4:2:2 / 4:4:4. False for
 // anything else (which is converted to RGBA).
+struct YuvLayout {
+    AVPixelFormat format;
+    int bits;
+    ChromaSubsampling sub;
+    bool full_range;
+};
+constexpr YuvLayout kYuvLayouts[] = {
+    {AV_PIX_FMT_YUV420P, 8, ChromaSubsampling::s420, false},
+    {AV_PIX_FMT_YUVJ420P, 8, ChromaSubsampling::s420, true},
+    {AV_PIX_FMT_YUV422P, 8, ChromaSubsampling::s422, false},
+    {AV_PIX_FMT_YUVJ422P, 8, ChromaSubsampling::s422, true},
+    {AV_PIX_FMT_YUV444P, 8, ChromaSubsampling::s444, false},
+    {AV_PIX_FMT_YUVJ444P, 8, ChromaSubsampling::s444, true},
+    {AV_PIX_FMT_YUV420P10LE, 10, ChromaSubsampling::s420, false},
+    {AV_PIX_FMT_YUV422P10LE, 10, ChromaSubsampling::s422, false},
+    {AV_PIX_FMT_YUV444P10LE, 10, ChromaSubsampling::s444, false},
+};
 bool yuv_layout(AVPixelFormat f, int& bits, ChromaSubsampling& sub, bool& full_range) {
-    full_range = false;
-    switch (f) {
-        case AV_PIX_FMT_YUVJ420P:
-            full_range = true;
-            [[fallthrough]];
-        case AV_PIX_FMT_YUV420P:
-            bits = 8;
-            sub = ChromaSubsampling::s420;
-            return true;
-        case AV_PIX_FMT_YUVJ422P:
-            full_range = true;
-            [[fallthrough]];
-        case AV_PIX_FMT_YUV422P:
-            bits = 8;
-            sub = ChromaSubsampling::s422;
-            return true;
-        case AV_PIX_FMT_YUVJ444P:
-            full_range = true;
-            [[fallthrough]];
-        case AV_PIX_FMT_YUV444P:
-            bits = 8;
-            sub = ChromaSubsampling::s444;
-            return true;
-        case AV_PIX_FMT_YUV420P10LE:
-            bits = 10;
-            sub = ChromaSubsampling::s420;
-            return true;
-        case AV_PIX_FMT_YUV422P10LE:
-            bits = 10;
-            sub = ChromaSubsampling::s422;
-            return true;
-        case AV_PIX_FMT_YUV444P10LE:
-            bits = 10;
-            sub = ChromaSubsampling::s444;
-            return true;
-        default:
-            return false;
+    for (const YuvLayout& l : kYuvLayouts) {
+        if (l.format != f) continue;
+        bits = l.bits;
+        sub = l.sub;
+        full_range = l.full_range;
+        return true;
     }
+    return false;
 }
 
 }  // namespace
 
-struct VideoSource::Impl {
+struct VideoSource::Impl : DecodingStream {
     fs::path path;
-    MediaInput input;
-    AvCodecContextPtr decoder;
-    AvPacketPtr packet;
-    AvFramePtr frame;
     FrameConverter converter{/*still=*/false};
     Options options;
-    int stream = -1;
     AVRational time_base{0, 1};
     AVRational frame_rate{0, 1};
     int64_t default_duration = 0;  // one frame at the average frame rate, in time_base; 0 unknown
@@ -233,49 +209,24 @@ Result<VideoSource> VideoSource::open(const fs::path& path, const Options& optio
     auto impl = std::make_unique<Impl>();
     impl->path = path;
     impl->options = options;
-    auto input = MediaInput::open(path, MediaInput::Probe::name_and_content, "media");
-    if (!input) return with_ffmpeg_reason(std::move(input).error(), ffmpeg_reason);
-    impl->input = std::move(*input);
-    AVFormatContext* fmt = impl->input.get();
-    std::vector<AVDictionary*> stream_opts(fmt->nb_streams, nullptr);
-    for (AVDictionary*& d : stream_opts) {
-        av_dict_set_int(&d, "max_pixels", ImageReadOptions::default_max_pixels, 0);
-    }
-    int err = avformat_find_stream_info(fmt, stream_opts.empty() ? nullptr : stream_opts.data());
-    for (AVDictionary*& d : stream_opts) av_dict_free(&d);
-    if (err < 0) {
-        return with_ffmpeg_reason(av_error(path, "cannot read stream information", err),
-                                  ffmpeg_reason);
-    }
-    impl->stream = av_find_best_stream(fmt, AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
-    if (impl->stream < 0) {
-        return make_error(Errc::unsupported, fmt::format("{}: no video stream in this {} file",
-                                                         path.string(), fmt->iformat->name));
-    }
+    auto opened = open_decoding_stream(
+        path, {.decoder_threads = options.decoder_threads, .discard_others = options.video_only});
+    if (!opened) return with_ffmpeg_reason(std::move(opened).error(), ffmpeg_reason);
+    static_cast<DecodingStream&>(*impl) = std::move(*opened);
+    AVFormatContext* fmt = impl->format();
     for (unsigned i = 0; i < fmt->nb_streams; ++i) {
         const AVStream& s = *fmt->streams[i];
         SourceStream d;
         d.index = static_cast<int>(i);
-        d.kind = kind_of(s.codecpar->codec_type);
+        d.kind = map_lookup(kKinds, s.codecpar->codec_type, "data");
         d.codec = avcodec_get_name(s.codecpar->codec_id);
         d.language = tag(s.metadata, "language");
         d.title = tag(s.metadata,
                       s.codecpar->codec_type == AVMEDIA_TYPE_ATTACHMENT ? "filename" : "title");
         d.attached_picture = (s.disposition & AV_DISPOSITION_ATTACHED_PIC) != 0;
         impl->streams.push_back(std::move(d));
-        if (options.video_only && static_cast<int>(i) != impl->stream) {
-            fmt->streams[i]->discard = AVDISCARD_ALL;
-        }
     }
-    const AVStream& st = *fmt->streams[impl->stream];
-    auto dec = open_decoder(st, DecoderOptions{.threads = options.decoder_threads}, path);
-    if (!dec) return with_ffmpeg_reason(std::move(dec).error(), ffmpeg_reason);
-    impl->decoder = std::move(*dec);
-    impl->packet.reset(av_packet_alloc());
-    impl->frame.reset(av_frame_alloc());
-    if (!impl->packet || !impl->frame) {
-        return make_error(Errc::out_of_memory, path.string() + ": out of memory");
-    }
+    const AVStream& st = impl->av_stream();
     impl->time_base = st.time_base;
     impl->frame_rate = stream_frame_rate(st);
     if (impl->frame_rate.num > 0) {

@@ -1,4 +1,5 @@
 #include "nn/backend.hpp"
+#include "core/enum_names.hpp"
 
 #include <algorithm>
 
@@ -7,15 +8,7 @@
 namespace kizuna {
 
 const char* nn_backend_name(NnBackendKind kind) noexcept {
-    switch (kind) {
-        case NnBackendKind::reference:
-            return "reference";
-        case NnBackendKind::xnnpack:
-            return "xnnpack";
-        case NnBackendKind::vulkan:
-            return "vulkan";
-    }
-    return "?";
+    return enum_name<NnBackendKind::vulkan>(kind, {"reference", "xnnpack", "vulkan"});
 }
 
 bool parse_nn_backend(std::string_view name, NnBackendKind* kind) noexcept {

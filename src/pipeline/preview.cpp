@@ -1,5 +1,6 @@
 // The public preview façade: profile -> stage parameters, backend choice, output allocation.
 #include "kizuna/preview.hpp"
+#include "core/enum_names.hpp"
 
 #include <chrono>
 
@@ -12,17 +13,7 @@
 namespace kizuna {
 
 const char* preview_backend_kind_name(PreviewBackendKind kind) noexcept {
-    switch (kind) {
-        case PreviewBackendKind::auto_select:
-            return "auto";
-        case PreviewBackendKind::cpu:
-            return "cpu";
-        case PreviewBackendKind::vulkan:
-            return "vulkan";
-        case PreviewBackendKind::reference:
-            return "reference";
-    }
-    return "?";
+    return enum_name<PreviewBackendKind::reference>(kind, {"auto", "cpu", "vulkan", "reference"});
 }
 
 struct Preview::Impl {

@@ -6,28 +6,32 @@
 
 namespace kizuna::stages {
 
-void Plane::Free::operator()(float* p) const noexcept {
+namespace {
+
+template <typename T>
+constexpr const char* kValueName = sizeof(T) == 2 ? "fp16" : "float";
+
+}  // namespace
+
+template <typename T>
+void BasicPlane<T>::Free::operator()(T* p) const noexcept {
     detail::aligned_free(p);
 }
 
-Result<Plane> Plane::create(int width, int height) {
-    Plane p;
-    KZ_TRY(p.ensure(width, height));
-    return p;
-}
-
-Result<void> Plane::ensure(int width, int height) {
+template <typename T>
+Result<void> BasicPlane<T>::ensure(int width, int height) {
     if (width == width_ && height == height_ && data_) return {};
     if (width <= 0 || height <= 0 || width > 65536 || height > 65536) {
-        return make_error(Errc::invalid_argument,
-                          fmt::format("plane size {}x{} is invalid", width, height));
+        return make_error(Errc::invalid_argument, fmt::format("{} plane size {}x{} is invalid",
+                                                              kValueName<T>, width, height));
     }
-    const ptrdiff_t stride = (width + 15) / 16 * 16;
-    const size_t bytes = static_cast<size_t>(stride) * height * sizeof(float);
-    auto* p = static_cast<float*>(detail::aligned_alloc_bytes(bytes));
+    constexpr ptrdiff_t kAlign = 64 / sizeof(T);
+    const ptrdiff_t stride = (width + kAlign - 1) / kAlign * kAlign;
+    const size_t bytes = static_cast<size_t>(stride) * height * sizeof(T);
+    auto* p = static_cast<T*>(detail::aligned_alloc_bytes(bytes));
     if (!p) {
-        return make_error(Errc::out_of_memory,
-                          fmt::format("cannot allocate a {}x{} float plane", width, height));
+        return make_error(Errc::out_of_memory, fmt::format("cannot allocate a {}x{} {} plane",
+                                                           width, height, kValueName<T>));
     }
     data_.reset(p);
     width_ = width;
@@ -35,6 +39,9 @@ Result<void> Plane::ensure(int width, int height) {
     stride_ = stride;
     return {};
 }
+
+template class BasicPlane<float>;
+template class BasicPlane<uint16_t>;
 
 Result<void> PlanarFrame::ensure(int width, int height, bool with_alpha) {
     KZ_TRY(r.ensure(width, height));

@@ -11,32 +11,43 @@
 
 namespace kizuna::stages {
 
-// Owning float plane. Move-only. stride (in floats) is width rounded up to a multiple of 16.
-class Plane {
+// Owning plane of T (float for the working planes, uint16_t holding IEEE binary16 for the
+// fast CPU chain's stage-5 history). Move-only. Rows start 64-byte aligned: stride (in values)
+// is width rounded up to 64 bytes' worth of T (16 floats, 32 halves).
+template <typename T>
+class BasicPlane {
 public:
-    static Result<Plane> create(int width, int height);
-    Plane() = default;
+    static Result<BasicPlane> create(int width, int height) {
+        BasicPlane p;
+        KZ_TRY(p.ensure(width, height));
+        return p;
+    }
+    BasicPlane() = default;
 
     int width() const noexcept { return width_; }
     int height() const noexcept { return height_; }
     ptrdiff_t stride() const noexcept { return stride_; }
-    float* row(int y) noexcept { return data_.get() + y * stride_; }
-    const float* row(int y) const noexcept { return data_.get() + y * stride_; }
-    float* data() noexcept { return data_.get(); }
-    const float* data() const noexcept { return data_.get(); }
+    T* row(int y) noexcept { return data_.get() + y * stride_; }
+    const T* row(int y) const noexcept { return data_.get() + y * stride_; }
+    T* data() noexcept { return data_.get(); }
+    const T* data() const noexcept { return data_.get(); }
     bool empty() const noexcept { return !data_; }
     // Re-allocates only if the size changes (steady state allocates nothing).
     Result<void> ensure(int width, int height);
 
 private:
     struct Free {
-        void operator()(float* p) const noexcept;
+        void operator()(T* p) const noexcept;
     };
-    std::unique_ptr<float, Free> data_;
+    std::unique_ptr<T, Free> data_;
     int width_ = 0;
     int height_ = 0;
     ptrdiff_t stride_ = 0;
 };
+
+using Plane = BasicPlane<float>;
+extern template class BasicPlane<float>;
+extern template class BasicPlane<uint16_t>;
 
 // Planar RGB(A) frame. a is empty when the source had no alpha (alpha = 1).
 struct PlanarFrame {

@@ -4,6 +4,7 @@
 #include <fmt/format.h>
 
 #include "stages/enhance.hpp"
+#include "stages/hybrid.hpp"
 
 namespace kizuna::stages {
 
@@ -42,7 +43,11 @@ bool chain_enhances(const PreviewParams& params) noexcept {
     return params.enhance_enabled && !enhance_is_identity(params.enhance);
 }
 
-Result<void> HybridState::take(const PreviewParams& params) {
+Result<void> HybridState::take(ConstTensorView ai, float strength, ImageView out,
+                               const PreviewParams& params) {
+    KZ_TRY(check_preview_out(out, params));
+    KZ_TRY(check_ai_strength(strength));
+    if (ai.data) KZ_TRY(check_ai_picture(ai));
     if (!pending_) {
         return make_error(Errc::invalid_argument,
                           "hybrid_finish: no hybrid_begin for this frame (each hybrid_begin "

@@ -6,6 +6,7 @@
 
 #include "kizuna/error.hpp"
 #include "kizuna/image.hpp"
+#include "kizuna/tensor.hpp"
 #include "stages/stage_params.hpp"
 
 namespace kizuna::stages {
@@ -29,15 +30,17 @@ bool chain_is_linear(const PreviewParams& params) noexcept;
 bool chain_enhances(const PreviewParams& params) noexcept;
 
 // The hybrid chain's bookkeeping between hybrid_begin and hybrid_finish, the same on every
-// backend: begin() after a successful step 1, take() at step 2 (fails when no step 1 is pending
-// or params changed stage 1's linear light since), forget() in process().
+// backend: begin() after a successful step 1, take() at step 2 with its arguments (checks out's
+// size, the strength and the AI picture's shape, and fails when no step 1 is pending or params
+// changed stage 1's linear light since), forget() in process().
 class HybridState {
 public:
     void begin(const PreviewParams& params) noexcept {
         pending_ = true;
         linear_ = chain_is_linear(params);
     }
-    Result<void> take(const PreviewParams& params);
+    Result<void> take(ConstTensorView ai, float strength, ImageView out,
+                      const PreviewParams& params);
     void forget() noexcept { pending_ = false; }
 
 private:

@@ -1,4 +1,5 @@
 #include "kernel_check.hpp"
+#include "core/enum_names.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -42,19 +43,7 @@ std::string seed_note(uint32_t seed) {
 }
 
 const char* fill_name(Fill fill) noexcept {
-    switch (fill) {
-        case Fill::random:
-            return "random";
-        case Fill::zeros:
-            return "zeros";
-        case Fill::ones:
-            return "ones";
-        case Fill::extremes:
-            return "extremes";
-        case Fill::wide:
-            return "wide";
-    }
-    return "?";
+    return enum_name<Fill::wide>(fill, {"random", "zeros", "ones", "extremes", "wide"});
 }
 
 void fill_values(std::span<float> out, Fill fill, std::mt19937& rng, float lo, float hi) {

@@ -71,14 +71,7 @@ bool given(const CLI::Option* o) {
 }
 
 Result<Rect> parse_crop(const std::string& text) {
-    std::vector<std::string> fields;
-    size_t start = 0;
-    for (;;) {
-        const size_t comma = text.find(',', start);
-        fields.push_back(text.substr(start, comma == std::string::npos ? comma : comma - start));
-        if (comma == std::string::npos) break;
-        start = comma + 1;
-    }
+    const std::vector<std::string> fields = split_fields(text, ',');
     if (fields.size() != 4) {
         return make_error(Errc::invalid_argument,
                           fmt::format("--crop: \"{}\" is not X,Y,WIDTH,HEIGHT in input pixels "
@@ -440,17 +433,7 @@ void register_compare(CLI::App& app, Action& run) {
         "Render one frame shader-only and with the AI, side by side in one labelled image");
     cmd->add_option("input", c.input, "Input image, or video with --at")->required();
     cmd->add_option("-o,--output", c.output, "Output image (.png, .jpg, .tif, .webp)")->required();
-    cmd->add_option("-p,--profile", c.profile, "Built-in profile name or JSON file")
-        ->capture_default_str();
-    auto* scale =
-        add_number_option(cmd, "-s,--scale", c.scale, "Scale factor, e.g. 2, 3 or 4 (1 to 8)");
-    add_number_option(cmd, "--size", c.size, "Exact output size WIDTHxHEIGHT (16 to 16384 each)")
-        ->excludes(scale);
-    cmd->add_option("-b,--backend", c.backend, "Shader stages: auto, cpu, vulkan or reference")
-        ->capture_default_str();
-    add_number_option(cmd, "-j,--threads", c.threads, "CPU threads (0 = all, up to 256)");
-    cmd->add_option("--set", c.overrides,
-                    "Override a profile value, e.g. --set ai.strength=0.5 (repeatable)");
+    add_chain_options(cmd, c, "Override a profile value, e.g. --set ai.strength=0.5 (repeatable)");
     add_job_limit_options(cmd, c.limits, /*with_strict=*/false);
     c.at_option = cmd->add_option(
         "--at", c.at, "Video input: the time of the frame, seconds or [HH:]MM:SS[.frac]");

@@ -76,17 +76,7 @@ void register_play(CLI::App& app, Action& run) {
         "(keys: space pause, a AI, c compare, [ ] divider, s save PNG, o overlay, arrows seek, "
         "f full screen, q quit)");
     cmd->add_option("input", c.input, "Video file")->required();
-    cmd->add_option("-p,--profile", c.profile, "Built-in profile name or JSON file")
-        ->capture_default_str();
-    auto* scale =
-        add_number_option(cmd, "-s,--scale", c.scale, "Scale factor, e.g. 2, 3 or 4 (1 to 8)");
-    add_number_option(cmd, "--size", c.size, "Exact output size WIDTHxHEIGHT (16 to 16384 each)")
-        ->excludes(scale);
-    cmd->add_option("-b,--backend", c.backend, "Shader stages: auto, cpu, vulkan or reference")
-        ->capture_default_str();
-    add_number_option(cmd, "-j,--threads", c.threads, "CPU threads (0 = all, up to 256)");
-    cmd->add_option("--set", c.overrides,
-                    "Override a profile value, e.g. --set stages.enhance.saturation=1.2");
+    add_chain_options(cmd, c, "Override a profile value, e.g. --set stages.enhance.saturation=1.2");
     add_ai_flags(cmd, c.ai);
     a->compare_at_option = cmd->add_option(
         "--compare-at", a->compare_at,

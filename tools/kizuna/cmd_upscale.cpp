@@ -31,38 +31,6 @@ int fail(const Error& e) {
     return 1;
 }
 
-Result<Profile> upscale_profile(const UpscaleArgs& a) {
-    auto profile = resolve_profile(a.profile);
-    if (!profile) return std::move(profile).error();
-    KZ_TRY(apply_overrides(*profile, a.overrides));
-    KZ_TRY(apply_ai_flags(a.ai, *profile));
-    return profile;
-}
-
-Result<PreviewOptions> upscale_preview_options(const UpscaleArgs& a) {
-    PreviewOptions opts;
-    auto backend = parse_preview_backend(a.backend);
-    if (!backend) {
-        return make_error(
-            Errc::invalid_argument,
-            "--backend: \"" + a.backend + "\" is not one of auto, cpu, vulkan, reference");
-    }
-    opts.backend = *backend;
-    auto threads = int_option(a.threads, 0, 256, 0);
-    if (!threads) return std::move(threads).error();
-    opts.threads = *threads;
-    auto scale = decimal_option(a.scale, 1, 8, 0);
-    if (!scale) return std::move(scale).error();
-    opts.scale = static_cast<float>(*scale);
-    if (a.size.given()) {
-        auto size = parse_dimensions(a.size.text, 16, 16384, "--size");
-        if (!size) return std::move(size).error();
-        opts.width = size->width;
-        opts.height = size->height;
-    }
-    return opts;
-}
-
 namespace {
 
 int run_upscale_still(const UpscaleArgs& a, bool video_frame) {
@@ -141,17 +109,8 @@ void register_upscale(CLI::App& app, Action& run) {
                     "Output: an image (.png, .jpg, .tif, .webp), a video (.mkv, .mp4, .webm, "
                     ".mov), an image sequence (e.g. frames/%06d.png), or for a batch a folder")
         ->required();
-    cmd->add_option("-p,--profile", a->profile, "Built-in profile name or JSON file")
-        ->capture_default_str();
-    auto* scale =
-        add_number_option(cmd, "-s,--scale", a->scale, "Scale factor, e.g. 2, 3 or 4 (1 to 8)");
-    add_number_option(cmd, "--size", a->size, "Exact output size WIDTHxHEIGHT (16 to 16384 each)")
-        ->excludes(scale);
-    cmd->add_option("-b,--backend", a->backend, "auto, cpu, vulkan or reference")
-        ->capture_default_str();
-    add_number_option(cmd, "-j,--threads", a->threads, "CPU threads (0 = all, up to 256)");
-    cmd->add_option("--set", a->overrides,
-                    "Override a profile value, e.g. --set stages.enhance.saturation=1.2");
+    add_chain_options(cmd, *a,
+                      "Override a profile value, e.g. --set stages.enhance.saturation=1.2");
     add_job_limit_options(cmd, a->limits, /*with_strict=*/true);
     add_ai_flags(cmd, a->ai);
     a->at_option = cmd->add_option("--at", a->at,

@@ -41,6 +41,17 @@ std::string name_of(const NumberOption& o) {
 
 }  // namespace
 
+std::vector<std::string> split_fields(const std::string& text, char separator) {
+    std::vector<std::string> fields;
+    size_t start = 0;
+    for (;;) {
+        const size_t at = text.find(separator, start);
+        fields.push_back(text.substr(start, at == std::string::npos ? at : at - start));
+        if (at == std::string::npos) return fields;
+        start = at + 1;
+    }
+}
+
 Result<int> int_option(const NumberOption& o, int min, int max, int fallback) {
     if (!o.given()) return fallback;
     auto v = parse_integer(o.text, min, max, name_of(o));
@@ -55,14 +66,7 @@ Result<double> decimal_option(const NumberOption& o, double min, double max, dou
 
 Result<double> parse_time_option(const std::string& text, const std::string& name) {
     // Split on ':' into at most three fields; the last may have a fraction.
-    std::vector<std::string> fields;
-    size_t start = 0;
-    for (;;) {
-        const size_t colon = text.find(':', start);
-        fields.push_back(text.substr(start, colon == std::string::npos ? colon : colon - start));
-        if (colon == std::string::npos) break;
-        start = colon + 1;
-    }
+    const std::vector<std::string> fields = split_fields(text, ':');
     const auto bad = [&] {
         return make_error(Errc::invalid_argument,
                           fmt::format("{}: \"{}\" is not a time (seconds such as 12.5, or "

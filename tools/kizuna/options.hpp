@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "kizuna/error.hpp"
 #include "kizuna/preview.hpp"
@@ -37,6 +38,9 @@ CLI::Option* add_number_option(CLI::App* cmd, const std::string& flags, NumberOp
 Result<int> int_option(const NumberOption& o, int min, int max, int fallback);
 // The same for a decimal number.
 Result<double> decimal_option(const NumberOption& o, double min, double max, double fallback);
+
+// `text` cut at every `separator`: "a,b,,c" gives {"a", "b", "", "c"}; "" gives {""}.
+std::vector<std::string> split_fields(const std::string& text, char separator);
 
 // A time in a video for --at: seconds ("12.5") or [HH:]MM:SS[.fraction] ("1:02.5",
 // "0:01:02"); minutes and seconds fields below 60. Errors name `name` and the text.

@@ -42,6 +42,10 @@ struct UpscaleArgs {
     bool no_verify = false;
 };
 
+// Declares the options of the chain that upscale, compare and play share: -p/--profile,
+// -s/--scale, --size, -b/--backend, -j/--threads and --set (its help text `set_help`).
+void add_chain_options(CLI::App* cmd, UpscaleArgs& a, const std::string& set_help);
+
 // The profile (built-in or file) with the --set overrides, then the AI flags, applied.
 Result<Profile> upscale_profile(const UpscaleArgs& a);
 // The shader path's options, every number checked.

@@ -15,6 +15,7 @@
 #include "hwy/cache_control.h"
 #include "hwy/highway.h"
 #include "kizuna/image.hpp"
+#include "stages/cpu/hwy_float-inl.h"
 #include "stages/cpu/simd_pow.hpp"
 
 HWY_BEFORE_NAMESPACE();
@@ -22,7 +23,6 @@ namespace kizuna::stages::HWY_NAMESPACE {
 
 template <class D, class V>
 HWY_INLINE V clamp01(D d, V v) {
-    namespace hn = hwy::HWY_NAMESPACE;
     return hn::Min(hn::Max(v, hn::Zero(d)), hn::Set(d, 1.0f));
 }
 
@@ -38,7 +38,6 @@ public:
     static constexpr size_t kLanes = hwy::HWY_NAMESPACE::MaxLanes(D());
 
     HWY_INLINE Lookup16(D d, VI idx) : d_(d), idx_(idx) {
-        namespace hn = hwy::HWY_NAMESPACE;
         if constexpr (kLanes >= 16) {
             perm_ = hn::IndicesFromVec(d, idx);
         } else if constexpr (kLanes == 8) {
@@ -49,7 +48,6 @@ public:
     }
 
     HWY_INLINE V operator()(const float* table) const {
-        namespace hn = hwy::HWY_NAMESPACE;
         if constexpr (kLanes >= 16) {
             return hn::TableLookupLanes(hn::Load(d_, table), perm_);
         } else if constexpr (kLanes == 8) {
@@ -71,7 +69,6 @@ private:
 // 2e-7. Any other x (NaN included) gives some finite or NaN value without reading out of bounds.
 template <class D, class V>
 HWY_INLINE V pow_table(D d, V x, const PowTable& t, float add = 0.0f) {
-    namespace hn = hwy::HWY_NAMESPACE;
     const hn::RebindToSigned<D> di;
     const auto bits = hn::BitCast(di, x);
     const auto e_idx =
@@ -98,7 +95,6 @@ struct ColorTables {
 // evaluated in the Estrin form (a shorter dependency chain than Horner's).
 template <class D, class V>
 HWY_INLINE V srgb_to_linear(D d, V c, const ColorTables& t) {
-    namespace hn = hwy::HWY_NAMESPACE;
     const float* k = t.decode.c;
     const V lin = hn::Mul(c, hn::Set(d, 1.0f / 12.92f));
     const V x = hn::MulAdd(c, hn::Set(d, t.decode.scale), hn::Set(d, t.decode.offset));
@@ -118,7 +114,6 @@ HWY_INLINE V srgb_to_linear(D d, V c, const ColorTables& t) {
 // sRGB OETF for l in [0, 1].
 template <class D, class V>
 HWY_INLINE V linear_to_srgb(D d, V l, const ColorTables& t) {
-    namespace hn = hwy::HWY_NAMESPACE;
     const V lin = hn::Mul(l, hn::Set(d, 12.92f));
     const V gam = pow_table(d, hn::Max(l, hn::Set(d, 0.003f)), t.encode, -0.055f);
     return hn::IfThenElse(hn::Le(l, hn::Set(d, 0.0031308f)), lin, gam);
@@ -129,7 +124,6 @@ HWY_INLINE V linear_to_srgb(D d, V l, const ColorTables& t) {
 // OKLab round trip turns into at most ~1e-9 in linear RGB).
 template <class D, class V>
 HWY_INLINE V cbrt_nonneg(D d, V x, const ColorTables& t) {
-    namespace hn = hwy::HWY_NAMESPACE;
     const auto small = hn::Lt(x, hn::Set(d, 0x1p-15f));
     V xs = hn::IfThenElse(small, hn::Mul(x, hn::Set(d, 0x1p15f)), x);
     xs = hn::Max(xs, hn::Set(d, 0x1p-15f));
@@ -141,7 +135,6 @@ HWY_INLINE V cbrt_nonneg(D d, V x, const ColorTables& t) {
 // NaN -> 0, then clamp to [0, 1].
 template <class D, class V>
 HWY_INLINE V pack_sanitize(D d, V v) {
-    namespace hn = hwy::HWY_NAMESPACE;
     return clamp01(d, hn::IfThenElseZero(hn::Eq(v, v), v));
 }
 
@@ -157,7 +150,6 @@ HWY_INLINE V pack_sanitize(D d, V v) {
 template <class D, class V>
 HWY_NOINLINE hwy::HWY_NAMESPACE::Vec<hwy::HWY_NAMESPACE::Rebind<hwy::float16_t, D>>
 to_half_emulated(D d, V v) {
-    namespace hn = hwy::HWY_NAMESPACE;
     const hn::Rebind<hwy::float16_t, D> dh;
     const hn::RebindToSigned<D> di;
     const hn::Rebind<uint16_t, D> du16;
@@ -198,7 +190,6 @@ HWY_INLINE auto to_half(D d, V v) {
 template <class D, class V>
 HWY_INLINE void pack_store_pixels(D d, V r, V g, V b, V a, PixelFormat format, uint8_t* dst,
                                   bool stream = false) {
-    namespace hn = hwy::HWY_NAMESPACE;
     switch (format) {
         case PixelFormat::rgba8: {
             const hn::RebindToSigned<D> di;

@@ -27,15 +27,12 @@ inline constexpr size_t kLocal = kChunk + 2 * kPad;
 #include "hwy/foreach_target.h"  // IWYU pragma: keep
 #include "hwy/highway.h"
 #include "stages/cpu/color_math-inl.h"
+#include "stages/cpu/hwy_float-inl.h"
 
 HWY_BEFORE_NAMESPACE();
 namespace kizuna::stages::HWY_NAMESPACE {
-namespace hn = hwy::HWY_NAMESPACE;
 
 namespace {
-
-using DF = hn::ScalableTag<float>;
-using VF = hn::Vec<DF>;
 
 using enhance_detail::kChunk;
 using enhance_detail::kLocal;

@@ -13,15 +13,12 @@
 #include "hwy/foreach_target.h"  // IWYU pragma: keep
 #include "hwy/highway.h"
 #include "stages/cpu/color_math-inl.h"
+#include "stages/cpu/hwy_float-inl.h"
 
 HWY_BEFORE_NAMESPACE();
 namespace kizuna::stages::HWY_NAMESPACE {
-namespace hn = hwy::HWY_NAMESPACE;
 
 namespace {
-
-using DF = hn::ScalableTag<float>;
-using VF = hn::Vec<DF>;
 
 // The first `count` (< Lanes) floats of src in a vector, the rest 0, reading nothing past them.
 HWY_INLINE VF load_tail(DF d, const float* src, size_t count) {

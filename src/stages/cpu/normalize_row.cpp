@@ -9,15 +9,12 @@
 #include "stages/cpu/normalize_row.hpp"
 #include "hwy/foreach_target.h"  // IWYU pragma: keep
 #include "hwy/highway.h"
+#include "stages/cpu/hwy_float-inl.h"
 
 HWY_BEFORE_NAMESPACE();
 namespace kizuna::stages::HWY_NAMESPACE {
-namespace hn = hwy::HWY_NAMESPACE;
 
 namespace {
-
-using DF = hn::ScalableTag<float>;
-using VF = hn::Vec<DF>;
 
 // v / 255 correctly rounded, for v an integer in [0, 255]. With FMA: q = v * (1/255) is at most
 // an ulp off; its residual v - 255 q is exact in one FMA and q + residual / 255 (one more FMA)

@@ -9,17 +9,10 @@
 #include "hwy/foreach_target.h"  // IWYU pragma: keep
 #include "hwy/highway.h"
 #include "stages/cpu/color_math-inl.h"
+#include "stages/cpu/hwy_float-inl.h"
 
 HWY_BEFORE_NAMESPACE();
 namespace kizuna::stages::HWY_NAMESPACE {
-namespace hn = hwy::HWY_NAMESPACE;
-
-namespace {
-
-using DF = hn::ScalableTag<float>;
-using VF = hn::Vec<DF>;
-
-}  // namespace
 
 void PackRow(const float* const rgb[3], const float* alpha, int width, bool encode_srgb,
              PixelFormat format, std::byte* dst) {

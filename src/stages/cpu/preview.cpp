@@ -20,8 +20,8 @@
 #include "stages/cpu/resample.hpp"
 #include "stages/cpu/thread_pool.hpp"
 #include "stages/cpu/upscale.hpp"
+#include "stages/host_preview.hpp"
 #include "stages/hybrid.hpp"
-#include "stages/preview_backend.hpp"
 #include "stages/preview_chain.hpp"
 #include "stages/reconstruct.hpp"
 #include "stages/temporal.hpp"
@@ -33,7 +33,7 @@ namespace {
 using Clock = std::chrono::steady_clock;
 using preview_detail::FusedPass;
 
-class CpuPreview final : public PreviewBackend {
+class CpuPreview final : public HostPreview {
 public:
     explicit CpuPreview(int threads) : pool_(threads) {
         // The chain reads the gradients (stage 3) and the classes (stage 4), never the
@@ -41,57 +41,13 @@ public:
         reconstruct_.set_store_magnitude(false);
     }
 
-    Result<void> process(ConstImageView in, ImageView out, const PreviewParams& params) override {
-        KZ_TRY(check_preview_io(in, out, params));
-        hybrid_.forget();
-        KZ_TRY(front(&in, nullptr, params));
-        return back({}, 0.0f, out, params);
-    }
-
-    Result<void> process_yuv(const YuvView& in, ImageView out,
-                             const PreviewParams& params) override {
-        KZ_TRY(check_preview_out(out, params));
-        hybrid_.forget();
-        KZ_TRY(front(nullptr, &in, params));
-        return back({}, 0.0f, out, params);
-    }
-
-    Result<void> hybrid_begin(ConstImageView in, TensorView model_input,
-                              const PreviewParams& params) override {
-        KZ_TRY(check_model_input(model_input, in.width, in.height));
-        hybrid_.forget();
-        KZ_TRY(front(&in, nullptr, params));
-        write_model_input(model_input, params);
-        return {};
-    }
-
-    Result<void> hybrid_begin_yuv(const YuvView& in, TensorView model_input,
-                                  const PreviewParams& params) override {
-        KZ_TRY(check_model_input(model_input, in.width, in.height));
-        hybrid_.forget();
-        KZ_TRY(front(nullptr, &in, params));
-        write_model_input(model_input, params);
-        return {};
-    }
-
-    Result<void> hybrid_finish(ConstTensorView ai, float strength, ImageView out,
-                               const PreviewParams& params) override {
-        KZ_TRY(check_preview_out(out, params));
-        KZ_TRY(check_ai_strength(strength));
-        if (ai.data) KZ_TRY(check_ai_picture(ai));
-        KZ_TRY(hybrid_.take(params));
-        return back(ai, strength, out, params);
-    }
-
     void reset_history() override { history_valid_ = false; }
     std::string_view name() const override { return "cpu"; }
-    StageTimings last_timings() const override { return timings_; }
 
 private:
-    // Stages 1-2 of one frame (exactly one of rgba, yuv); starts the frame's timings.
+    // Stages 1-2 of one frame (exactly one of rgba, yuv).
     Result<void> front(const ConstImageView* rgba, const YuvView* yuv,
-                       const PreviewParams& params) {
-        timings_ = {};
+                       const PreviewParams& params) override {
         auto t0 = Clock::now();
         if (rgba) {
             KZ_TRY(normalize_.run(*rgba, effective_normalize(params), normalized_, pool_));
@@ -112,7 +68,7 @@ private:
 
     // Stage 3 (the preview's, or the hybrid one when ai takes part), then the fused pass.
     Result<void> back(ConstTensorView ai, float strength, ImageView out,
-                      const PreviewParams& params) {
+                      const PreviewParams& params) override {
         if (hybrid_uses_ai(ai, strength)) {
             KZ_TRY(hybrid_upscale(ai, strength, params));
         } else {
@@ -227,7 +183,7 @@ private:
     }
 
     // The model's input from the normalized frame (hybrid.hpp), then the hybrid step 1 is done.
-    void write_model_input(TensorView t, const PreviewParams& params) {
+    Result<void> write_model_input(TensorView t, const PreviewParams& params) override {
         const auto t0 = Clock::now();
         const int w = normalized_.width(), h = normalized_.height();
         const bool linear = chain_is_linear(params);
@@ -242,7 +198,7 @@ private:
             },
             8);
         timings_.model_input_ms = ms_since(t0);
-        hybrid_.begin(params);
+        return {};
     }
 
     // Stages 4, 5 and packing: the fused pass, run twice on the rare frame found to be a scene
@@ -355,8 +311,6 @@ private:
     int out_w_ = 0, out_h_ = 0;   // size of the upscaled frame (stage 3's output)
     std::vector<float> luma_sums_;
     ClassColumns cls_x_;
-    HybridState hybrid_;
-    StageTimings timings_;
 };
 
 }  // namespace

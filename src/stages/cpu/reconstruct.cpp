@@ -48,15 +48,12 @@ struct BandArgs {
 #define HWY_TARGET_INCLUDE "stages/cpu/reconstruct.cpp"
 #include "hwy/foreach_target.h"  // IWYU pragma: keep
 #include "hwy/highway.h"
+#include "stages/cpu/hwy_float-inl.h"
 
 HWY_BEFORE_NAMESPACE();
 namespace kizuna::stages::HWY_NAMESPACE {
-namespace hn = hwy::HWY_NAMESPACE;
 
 namespace {
-
-using DF = hn::ScalableTag<float>;
-using VF = hn::Vec<DF>;
 
 using reconstruct_detail::BandArgs;
 using reconstruct_detail::kGradPlanes;

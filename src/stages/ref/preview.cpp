@@ -4,8 +4,8 @@
 // differs (hybrid_upscale_ref).
 #include <chrono>
 
+#include "stages/host_preview.hpp"
 #include "stages/hybrid.hpp"
-#include "stages/preview_backend.hpp"
 #include "stages/preview_chain.hpp"
 #include "stages/reconstruct.hpp"
 #include "stages/ref/enhance.hpp"
@@ -22,57 +22,15 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-class ReferencePreview final : public PreviewBackend {
+class ReferencePreview final : public HostPreview {
 public:
-    Result<void> process(ConstImageView in, ImageView out, const PreviewParams& params) override {
-        KZ_TRY(check_preview_io(in, out, params));
-        hybrid_.forget();
-        KZ_TRY(front(&in, nullptr, params));
-        return back({}, 0.0f, out, params);
-    }
-
-    Result<void> process_yuv(const YuvView& in, ImageView out,
-                             const PreviewParams& params) override {
-        KZ_TRY(check_preview_out(out, params));
-        hybrid_.forget();
-        KZ_TRY(front(nullptr, &in, params));
-        return back({}, 0.0f, out, params);
-    }
-
-    Result<void> hybrid_begin(ConstImageView in, TensorView model_input,
-                              const PreviewParams& params) override {
-        KZ_TRY(check_model_input(model_input, in.width, in.height));
-        hybrid_.forget();
-        KZ_TRY(front(&in, nullptr, params));
-        return begin_model_input(model_input, params);
-    }
-
-    Result<void> hybrid_begin_yuv(const YuvView& in, TensorView model_input,
-                                  const PreviewParams& params) override {
-        KZ_TRY(check_model_input(model_input, in.width, in.height));
-        hybrid_.forget();
-        KZ_TRY(front(nullptr, &in, params));
-        return begin_model_input(model_input, params);
-    }
-
-    Result<void> hybrid_finish(ConstTensorView ai, float strength, ImageView out,
-                               const PreviewParams& params) override {
-        KZ_TRY(check_preview_out(out, params));
-        KZ_TRY(check_ai_strength(strength));
-        if (ai.data) KZ_TRY(check_ai_picture(ai));
-        KZ_TRY(hybrid_.take(params));
-        return back(ai, strength, out, params);
-    }
-
     void reset_history() override { history_.reset(); }
     std::string_view name() const override { return "reference"; }
-    StageTimings last_timings() const override { return timings_; }
 
 private:
-    // Stages 1-2 of one frame (exactly one of rgba, yuv); starts the frame's timings.
+    // Stages 1-2 of one frame (exactly one of rgba, yuv).
     Result<void> front(const ConstImageView* rgba, const YuvView* yuv,
-                       const PreviewParams& params) {
-        timings_ = {};
+                       const PreviewParams& params) override {
         auto t0 = Clock::now();
         if (rgba) {
             KZ_TRY(normalize_ref(*rgba, effective_normalize(params), normalized_));
@@ -91,17 +49,16 @@ private:
         return {};
     }
 
-    Result<void> begin_model_input(TensorView model_input, const PreviewParams& params) {
+    Result<void> write_model_input(TensorView model_input, const PreviewParams& params) override {
         const auto t0 = Clock::now();
         KZ_TRY(model_input_ref(normalized_, chain_is_linear(params), model_input));
         timings_.model_input_ms = ms_since(t0);
-        hybrid_.begin(params);
         return {};
     }
 
     // Stage 3 (the preview's, or the hybrid one when ai takes part), stages 4-5 and packing.
     Result<void> back(ConstTensorView ai, float strength, ImageView out,
-                      const PreviewParams& params) {
+                      const PreviewParams& params) override {
         auto t0 = Clock::now();
         KZ_TRY(hybrid_upscale_ref(normalized_, features_, ai, strength, params, upscaled_));
         (hybrid_uses_ai(ai, strength) ? timings_.ai_blend_ms : timings_.upscale_ms) = ms_since(t0);
@@ -129,8 +86,6 @@ private:
     PlanarFrame normalized_, upscaled_, enhanced_, stabilized_;
     FeatureMap features_;
     TemporalHistory history_;
-    HybridState hybrid_;
-    StageTimings timings_;
 };
 
 }  // namespace

@@ -5,6 +5,8 @@
 #include <algorithm>
 #include <cstring>
 
+#include "core/enum_names.hpp"
+
 namespace kizuna::stages::vk {
 
 size_t packed_bytes(int width, int height, PixelFormat format) noexcept {
@@ -12,15 +14,8 @@ size_t packed_bytes(int width, int height, PixelFormat format) noexcept {
 }
 
 uint32_t format_code(PixelFormat format) noexcept {
-    switch (format) {
-        case PixelFormat::rgba8:
-            return 0;
-        case PixelFormat::rgba16f:
-            return 1;
-        case PixelFormat::rgba32f:
-            return 2;
-    }
-    return 0;
+    // The format codes of the unpack and pack shaders.
+    return enum_lookup<PixelFormat::rgba32f, uint32_t>(format, {0, 1, 2}, 0);
 }
 
 Result<std::unique_ptr<VkKernels>> VkKernels::create(gpu::Context& context,

@@ -143,10 +143,7 @@ public:
 
     Result<void> hybrid_finish(ConstTensorView ai, float strength, ImageView out,
                                const PreviewParams& params) override {
-        KZ_TRY(check_preview_out(out, params));
-        KZ_TRY(check_ai_strength(strength));
-        if (ai.data) KZ_TRY(check_ai_picture(ai));
-        KZ_TRY(hybrid_.take(params));
+        KZ_TRY(hybrid_.take(ai, strength, out, params));
         KZ_TRY(prepare_back(ai, strength, out.format, params));
         Stamps stamps(timestamps_, cmd_);
         KZ_TRY(cmd_.begin());
