@@ -91,7 +91,7 @@ TEST(PackCpu, MatchesReference) {
         test::bench_vs_ref(
             fmt::format("pack 1920x1080 encode {}", pixel_format_name(format)),
             [&] { (void)pack_ref(in, true, out.view); },
-            [&] { (void)pack_cpu(in, true, out.view, pools[2]); });
+            [&] { (void)pack_cpu(in, true, out.view, pools[2]); }, 5);
     }
 }
 

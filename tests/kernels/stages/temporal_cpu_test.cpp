@@ -82,7 +82,8 @@ TEST(TemporalCpu, MatchesReference) {
     uint32_t salt = 99;
     for (const auto& s : sizes) {
         for (const TemporalParams& p : corners) {
-            for (Fill fill : test::kAllFills) {
+            // extremes left out for time: its per-pixel jumps act as random's do here.
+            for (Fill fill : {Fill::random, Fill::zeros, Fill::ones, Fill::wide}) {
                 for (float noise : {0.0f, 0.01f, 0.05f}) {
                     const uint32_t seed = test::case_seed(salt++);
                     check_sequence(s[0], s[1], fill, p, noise, (salt & 1) != 0, seed,
