@@ -43,7 +43,8 @@ std::string seed_note(uint32_t seed) {
 }
 
 const char* fill_name(Fill fill) noexcept {
-    return enum_name<Fill::wide>(fill, {"random", "zeros", "ones", "extremes", "wide"});
+    return enum_name<Fill::nonfinite>(fill,
+                                      {"random", "zeros", "ones", "extremes", "wide", "nonfinite"});
 }
 
 void fill_values(std::span<float> out, Fill fill, std::mt19937& rng, float lo, float hi) {
@@ -59,10 +60,18 @@ void fill_values(std::span<float> out, Fill fill, std::mt19937& rng, float lo, f
             for (float& v : out) v = u(rng);
             return;
         }
-        case Fill::wide: {
+        case Fill::wide:
+        case Fill::nonfinite: {
             const float m = 0.25f * (hi - lo);
             std::uniform_real_distribution<float> u(lo - m, hi + m);
             for (float& v : out) v = u(rng);
+            if (fill == Fill::wide) return;
+            const float specials[] = {std::numeric_limits<float>::quiet_NaN(),
+                                      std::numeric_limits<float>::infinity(),
+                                      -std::numeric_limits<float>::infinity()};
+            for (float& v : out) {
+                if (rng() % 7 == 0) v = specials[rng() % 3];
+            }
             return;
         }
         case Fill::extremes: {
@@ -91,6 +100,12 @@ namespace {
 
 std::string position(size_t i, Layout layout) {
     if (layout.width <= 0) return "index " + std::to_string(i);
+    if (layout.per_pixel > 1) {
+        const size_t x = i % layout.width;
+        return "y " + std::to_string(i / layout.width) + " x " +
+               std::to_string(x / layout.per_pixel) + " value " +
+               std::to_string(x % layout.per_pixel) + " of the pixel";
+    }
     const size_t plane = static_cast<size_t>(layout.width) * std::max(layout.height, 1);
     return "channel " + std::to_string(i / plane) + " y " +
            std::to_string((i % plane) / layout.width) + " x " + std::to_string(i % layout.width);
@@ -190,6 +205,17 @@ double bench(std::string_view name, const std::function<void()>& fn, int runs) {
                 static_cast<int>(name.size()), name.data(), median, us.front(), us.back(), runs);
     std::fflush(stdout);
     return median;
+}
+
+void bench_vs_ref(std::string_view name, const std::function<void()>& ref,
+                  const std::function<void()>& fast, int runs) {
+    if (!bench_enabled()) return;
+    const std::string n(name);
+    const double ref_us = bench(n + " ref", ref, runs);
+    const double fast_us = bench(n + " fast", fast, runs);
+    std::printf("bench %s: fast is %.1fx the reference\n", n.c_str(),
+                fast_us > 0.0 ? ref_us / fast_us : 0.0);
+    std::fflush(stdout);
 }
 
 }  // namespace kizuna::test

@@ -9,6 +9,8 @@
 //  - Fills. random (uniform in [lo, hi]), zeros, ones, extremes (lo, hi, 0, 1, the midpoint and
 //    values one step inside the range, mixed at random) and wide (uniform in a range a quarter
 //    wider than [lo, hi] on each side: out-of-range input a kernel must clamp like the reference).
+//    nonfinite is wide with about one value in seven replaced by NaN, +inf or -inf, for kernels
+//    that must treat them as the reference does; it is not in kAllFills.
 //  - Sizes. odd_sizes() lists widths/heights that cover single pixels, widths below, at and one
 //    past a vector, and sizes that span several SIMD chunks.
 //  - Tolerance. |fast - ref| <= abs + rel * |ref| per value; {0, 0} means bit-exact (NaN equal to
@@ -40,11 +42,11 @@ uint32_t case_seed(uint32_t salt) noexcept;
 // " (seed S, KIZUNA_TEST_SEED=B)": append to a case description.
 std::string seed_note(uint32_t seed);
 
-enum class Fill { random, zeros, ones, extremes, wide };
+enum class Fill { random, zeros, ones, extremes, wide, nonfinite };
 
 const char* fill_name(Fill fill) noexcept;
 
-// Every fill, in a fixed order.
+// Every fill of finite values, in a fixed order (nonfinite is asked for by name).
 inline constexpr Fill kAllFills[] = {Fill::random, Fill::zeros, Fill::ones, Fill::extremes,
                                      Fill::wide};
 
@@ -68,10 +70,12 @@ struct Tolerance {
     bool exact() const noexcept { return abs == 0.0f && rel == 0.0f; }
 };
 
-// Where a flat index lies, for messages: planes of `width` x `height` values (channel, y, x).
+// Where a flat index lies, for messages: planes of `width` x `height` values (channel, y, x), or
+// with per_pixel > 1 rows of interleaved pixels (y, pixel x, value within the pixel).
 struct Layout {
-    int width = 0;   // values per row; 0 = a flat array
-    int height = 1;  // rows per plane
+    int width = 0;      // values per row; 0 = a flat array
+    int height = 1;     // rows per plane
+    int per_pixel = 1;  // values per pixel in a row: 1 = planar; e.g. 4 for RGBA values
 };
 
 // Compares `got` with the reference `ref` value by value. `what` describes the case (kernel,
@@ -90,5 +94,10 @@ bool bench_enabled() noexcept;
 // "bench NAME: median X us (min Y, max Z, N runs)". Returns the median in microseconds, or 0 when
 // bench mode is off (then `fn` is not called).
 double bench(std::string_view name, const std::function<void()>& fn, int runs = 20);
+
+// Bench mode only: bench() of the reference ("NAME ref") and of the fast kernel ("NAME fast"),
+// then one line with the speed-up. Does nothing when bench mode is off.
+void bench_vs_ref(std::string_view name, const std::function<void()>& ref,
+                  const std::function<void()>& fast, int runs = 20);
 
 }  // namespace kizuna::test

@@ -1,11 +1,12 @@
-// checkasm-style: NormalizeCpu against normalize_ref / normalize_yuv_ref on random, all-zero and
-// all-max inputs, odd sizes, every pixel format, 8- and 10-bit Y'CbCr of every subsampling,
-// matrix, range and siting, and the corners of every parameter range.
+// checkasm-style (stage_check.hpp): NormalizeCpu against normalize_ref / normalize_yuv_ref on
+// every harness fill (out-of-range values included), odd sizes, every pixel format, 8- and 10-bit
+// Y'CbCr of every subsampling, matrix, range and siting, and the corners of every parameter range.
 // Tolerance: 1e-6 without denoise / linear light (same arithmetic), 1e-5 with them
-// (polynomial exp / log2 in the fast path).
+// (polynomial exp / log2 in the fast path); the RGBA8 decode is exact.
 #include <gtest/gtest.h>
 
-#include <bit>
+#include <algorithm>
+#include <cmath>
 #include <cstring>
 #include <random>
 #include <string>
@@ -14,6 +15,8 @@
 #include <fmt/format.h>
 
 #include "core/half.hpp"
+#include "kernel_check.hpp"
+#include "stage_check.hpp"
 #include "stages/cpu/normalize.hpp"
 #include "stages/cpu/thread_pool.hpp"
 #include "stages/planar.hpp"
@@ -22,30 +25,26 @@
 namespace kizuna::stages {
 namespace {
 
-enum class Fill { random, zeros, max };
-const char* fill_name(Fill f) {
-    return f == Fill::random ? "random" : f == Fill::zeros ? "zeros" : "max";
-}
+using check::Fill;
 
-Image make_rgba(int w, int h, PixelFormat fmt, Fill fill, uint32_t seed) {
-    Image img = std::move(Image::create(w, h, fmt).value());
-    std::mt19937 rng(seed);
-    std::uniform_real_distribution<float> u(-0.2f, 1.2f);  // out of range on purpose
+// An RGBA image by check::make_image in which about half the pixels are then made opaque, so
+// that opaque and translucent pixels share vectors.
+Image make_rgba(int w, int h, PixelFormat format, Fill fill, uint32_t seed) {
+    Image img = check::make_image(w, h, format, fill, seed);
+    std::mt19937 rng(seed ^ 0x5eedu);
     for (int y = 0; y < h; ++y) {
-        for (int i = 0; i < 4 * w; ++i) {
-            float v = fill == Fill::zeros ? 0.0f : fill == Fill::max ? 1.0f : u(rng);
-            if (fill == Fill::random && i % 4 == 3 && (rng() & 1)) v = 1.0f;  // mostly opaque
-            switch (fmt) {
+        for (int x = 0; x < w; ++x) {
+            if (rng() & 1) continue;
+            const int i = 4 * x + 3;
+            switch (format) {
                 case PixelFormat::rgba8:
-                    img.view().row_as<uint8_t>(y)[i] = fill == Fill::random
-                                                           ? static_cast<uint8_t>(rng() & 0xff)
-                                                           : static_cast<uint8_t>(v * 255.0f);
+                    img.view().row_as<uint8_t>(y)[i] = 255;
                     break;
                 case PixelFormat::rgba16f:
-                    img.view().row_as<uint16_t>(y)[i] = float_to_half(v);
+                    img.view().row_as<uint16_t>(y)[i] = float_to_half(1.0f);
                     break;
                 case PixelFormat::rgba32f:
-                    img.view().row_as<float>(y)[i] = v;
+                    img.view().row_as<float>(y)[i] = 1.0f;
                     break;
             }
         }
@@ -53,42 +52,23 @@ Image make_rgba(int w, int h, PixelFormat fmt, Fill fill, uint32_t seed) {
     return img;
 }
 
-float max_diff(const PlanarFrame& a, const PlanarFrame& b) {
-    float worst = 0.0f;
-    const Plane* pa[4] = {&a.r, &a.g, &a.b, &a.a};
-    const Plane* pb[4] = {&b.r, &b.g, &b.b, &b.a};
-    for (int c = 0; c < (a.has_alpha() ? 4 : 3); ++c)
-        for (int y = 0; y < a.height(); ++y)
-            for (int x = 0; x < a.width(); ++x)
-                worst = std::max(worst, std::fabs(pa[c]->row(y)[x] - pb[c]->row(y)[x]));
-    return worst;
-}
-
-uint64_t hash_frame(const PlanarFrame& f) {
-    uint64_t h = 1469598103934665603ull;
-    for (const Plane* p : {&f.r, &f.g, &f.b})
-        for (int y = 0; y < f.height(); ++y)
-            for (int x = 0; x < f.width(); ++x) {
-                uint32_t bits;
-                std::memcpy(&bits, &p->row(y)[x], 4);
-                h = (h ^ bits) * 1099511628211ull;
-            }
-    return h;
-}
-
-const std::pair<int, int> sizes[] = {{67, 43}, {1, 1}, {2, 3}, {17, 5}, {33, 2}};
-
 TEST(NormalizeCpu, RgbaMatchesReference) {
     ThreadPool pool(2);
     NormalizeCpu fast;
-    uint32_t seed = 100;
-    for (auto [w, h] : sizes) {
+    uint32_t salt = 100;
+    for (const check::Size& s : check::stage_sizes()) {
+        // The denoise corners (a slow reference) on a subset: widths up to 33 and 67x43, and not
+        // on constant pictures.
+        const bool denoise_size = s.width <= 33 || (s.width == 67 && s.height == 43);
         for (auto fmt : {PixelFormat::rgba8, PixelFormat::rgba16f, PixelFormat::rgba32f}) {
-            for (Fill fill : {Fill::random, Fill::zeros, Fill::max}) {
-                const Image img = make_rgba(w, h, fmt, fill, ++seed);
+            for (Fill fill : test::kAllFills) {
+                const uint32_t seed = test::case_seed(++salt);
+                const Image img = make_rgba(s.width, s.height, fmt, fill, seed);
+                const bool denoise = denoise_size && fill != Fill::zeros && fill != Fill::ones;
                 // Denoise corners: off, mid strength at the smallest radius, full at the largest.
                 for (auto [strength, radius] :
                      {std::pair{0.0f, 1}, std::pair{0.5f, 1}, std::pair{1.0f, 4}}) {
+                    if (strength > 0 && !denoise) continue;
                     for (bool linear : {false, true}) {
                         NormalizeParams p;
                         p.denoise_strength = strength;
@@ -97,18 +77,27 @@ TEST(NormalizeCpu, RgbaMatchesReference) {
                         PlanarFrame ref, out;
                         ASSERT_TRUE(normalize_ref(img.view(), p, ref).ok());
                         ASSERT_TRUE(fast.run(img.view(), p, out, pool).ok());
-                        const std::string what =
-                            fmt::format("{}x{} {} {} seed {} strength {} radius {} linear {}", w, h,
-                                        pixel_format_name(fmt), fill_name(fill), seed, strength,
-                                        radius, linear);
-                        ASSERT_EQ(ref.has_alpha(), out.has_alpha()) << what;
                         const float tol = (strength > 0 || linear) ? 1e-5f : 1e-6f;
-                        ASSERT_LE(max_diff(ref, out), tol) << what;
+                        ASSERT_TRUE(check::compare_frames(
+                            out, ref, {tol},
+                            fmt::format("normalize {}x{} {} {} strength {} radius {} linear {}{}",
+                                        s.width, s.height, pixel_format_name(fmt),
+                                        test::fill_name(fill), strength, radius, linear,
+                                        test::seed_note(seed))));
                     }
                 }
             }
         }
     }
+    if (!test::bench_enabled()) return;
+    const Image img = make_rgba(1920, 1080, PixelFormat::rgba8, Fill::random, test::case_seed(1));
+    NormalizeParams p;
+    p.denoise_strength = 0.5f;
+    PlanarFrame out;
+    test::bench_vs_ref(
+        "normalize rgba8 1920x1080 denoise 0.5 radius 2",
+        [&] { (void)normalize_ref(img.view(), p, out); },
+        [&] { (void)fast.run(img.view(), p, out, pool); }, 5);
 }
 
 // The RGBA8 decode divides by 255 with a corrected reciprocal on FMA targets: every byte value
@@ -119,6 +108,8 @@ TEST(NormalizeCpu, Rgba8EveryByteExact) {
     for (int w : {256, 263}) {
         const int h = 3;
         Image img = std::move(Image::create(w, h, PixelFormat::rgba8).value());
+        PlanarFrame want;
+        ASSERT_TRUE(want.ensure(w, h, true).ok());
         for (int y = 0; y < h; ++y) {
             uint8_t* p = img.view().row_as<uint8_t>(y);
             for (int x = 0; x < w; ++x) {
@@ -126,24 +117,14 @@ TEST(NormalizeCpu, Rgba8EveryByteExact) {
                 p[4 * x + 1] = static_cast<uint8_t>(255 - x);
                 p[4 * x + 2] = static_cast<uint8_t>(x * 7 + y);
                 p[4 * x + 3] = static_cast<uint8_t>(x * 3 + 2 * y);
+                for (int c = 0; c < 4; ++c) {
+                    check::plane(want, c).row(y)[x] = static_cast<float>(p[4 * x + c]) / 255.0f;
+                }
             }
         }
         PlanarFrame out;
         ASSERT_TRUE(fast.run(img.view(), NormalizeParams{}, out, pool).ok());
-        ASSERT_TRUE(out.has_alpha()) << "width " << w;
-        const Plane* planes[4] = {&out.r, &out.g, &out.b, &out.a};
-        for (int y = 0; y < h; ++y) {
-            const uint8_t* p = img.view().row_as<const uint8_t>(y);
-            for (int x = 0; x < w; ++x) {
-                for (int c = 0; c < 4; ++c) {
-                    const float want = static_cast<float>(p[4 * x + c]) / 255.0f;
-                    ASSERT_EQ(std::bit_cast<uint32_t>(want),
-                              std::bit_cast<uint32_t>(planes[c]->row(y)[x]))
-                        << "width " << w << " channel " << c << " byte " << int{p[4 * x + c]}
-                        << " at " << x << "," << y;
-                }
-            }
-        }
+        EXPECT_TRUE(check::compare_frames(out, want, {}, fmt::format("every byte, width {}", w)));
     }
 }
 
@@ -155,9 +136,10 @@ TEST(NormalizeCpu, Rgba8AlphaComesAndGoes) {
     NormalizeCpu fast;
     PlanarFrame out;
     const int w = 37, h = 19;
-    uint32_t seed = 900;
+    uint32_t salt = 900;
     for (int where : {-1, w - 1, -1, 5, 20, -1, -1, 3}) {
-        Image img = make_rgba(w, h, PixelFormat::rgba8, Fill::random, ++seed);
+        const uint32_t seed = test::case_seed(++salt);
+        Image img = check::make_image(w, h, PixelFormat::rgba8, Fill::random, seed);
         for (int y = 0; y < h; ++y) {
             uint8_t* p = img.view().row_as<uint8_t>(y);
             for (int x = 0; x < w; ++x) p[4 * x + 3] = 255;
@@ -166,9 +148,9 @@ TEST(NormalizeCpu, Rgba8AlphaComesAndGoes) {
         PlanarFrame ref;
         ASSERT_TRUE(normalize_ref(img.view(), NormalizeParams{}, ref).ok());
         ASSERT_TRUE(fast.run(img.view(), NormalizeParams{}, out, pool).ok());
-        const std::string what = fmt::format("{}x{} seed {} translucent at {}", w, h, seed, where);
-        ASSERT_EQ(ref.has_alpha(), out.has_alpha()) << what;
-        ASSERT_EQ(max_diff(ref, out), 0.0f) << what;
+        ASSERT_TRUE(check::compare_frames(
+            out, ref, {},
+            fmt::format("{}x{} translucent at {}{}", w, h, where, test::seed_note(seed))));
     }
 }
 
@@ -177,6 +159,8 @@ struct YuvBuffers {
     YuvView view;
 };
 
+// Planes of codes: `fill` in [0, max code], rounded; 10-bit samples of the random and wide fills
+// carry random junk in their top 6 bits, which must be ignored.
 YuvBuffers make_yuv(int w, int h, int bits, ChromaSubsampling sub, Fill fill, uint32_t seed) {
     YuvBuffers b;
     b.view.width = w;
@@ -190,18 +174,17 @@ YuvBuffers make_yuv(int w, int h, int bits, ChromaSubsampling sub, Fill fill, ui
     b.view.u_stride = b.view.v_stride = (cw + 5) * bps;
     std::mt19937 rng(seed);
     const int maxv = (1 << bits) - 1;
+    const bool junk = bps == 2 && (fill == Fill::random || fill == Fill::wide);
     auto fill_plane = [&](std::vector<uint8_t>& buf, ptrdiff_t stride, int rows) {
+        std::vector<float> v(static_cast<size_t>(stride) * rows / bps);
+        test::fill_values(v, fill, rng, 0.0f, static_cast<float>(maxv));
         buf.assign(static_cast<size_t>(stride) * rows, 0);
-        for (size_t i = 0; i < buf.size() / bps; ++i) {
-            const int v = fill == Fill::zeros ? 0
-                          : fill == Fill::max ? maxv
-                                              : static_cast<int>(rng() % (maxv + 1));
+        for (size_t i = 0; i < v.size(); ++i) {
+            const int code = std::clamp(static_cast<int>(std::lround(v[i])), 0, maxv);
             if (bps == 1) {
-                buf[i] = static_cast<uint8_t>(v);
+                buf[i] = static_cast<uint8_t>(code);
             } else {
-                // 10-bit: random junk in the top 6 bits must be ignored.
-                const uint16_t s =
-                    static_cast<uint16_t>(v | (fill == Fill::random ? (rng() & 0xfc00) : 0));
+                const uint16_t s = static_cast<uint16_t>(code | (junk ? (rng() & 0xfc00) : 0));
                 std::memcpy(&buf[2 * i], &s, 2);
             }
         }
@@ -218,7 +201,7 @@ YuvBuffers make_yuv(int w, int h, int bits, ChromaSubsampling sub, Fill fill, ui
 TEST(NormalizeCpu, YuvMatchesReference) {
     ThreadPool pool(2);
     NormalizeCpu fast;
-    uint32_t seed = 500;
+    uint32_t salt = 500;
     const ChromaSubsampling subs[] = {ChromaSubsampling::s420, ChromaSubsampling::s422,
                                       ChromaSubsampling::s444};
     const ColorMatrix mats[] = {ColorMatrix::bt601, ColorMatrix::bt709, ColorMatrix::bt2020_ncl,
@@ -231,28 +214,33 @@ TEST(NormalizeCpu, YuvMatchesReference) {
                 for (auto m : mats) {
                     for (auto range : {ColorRange::limited, ColorRange::full}) {
                         for (auto loc : locs) {
-                            YuvBuffers b = make_yuv(w, h, bits, sub, Fill::random, ++seed);
+                            const uint32_t seed = test::case_seed(++salt);
+                            YuvBuffers b = make_yuv(w, h, bits, sub, Fill::random, seed);
                             b.view.color.matrix = m;
                             b.view.color.range = range;
                             b.view.color.chroma_location = loc;
                             PlanarFrame ref, out;
                             ASSERT_TRUE(normalize_yuv_ref(b.view, NormalizeParams{}, ref).ok());
                             ASSERT_TRUE(fast.run_yuv(b.view, NormalizeParams{}, out, pool).ok());
-                            ASSERT_LE(max_diff(ref, out), 1e-6f) << fmt::format(
-                                "{}x{} bits {} sub {} matrix {} range {} loc {} seed {}", w, h,
-                                bits, static_cast<int>(sub), static_cast<int>(m),
-                                static_cast<int>(range), static_cast<int>(loc), seed);
+                            ASSERT_TRUE(check::compare_frames(
+                                out, ref, {1e-6f},
+                                fmt::format("yuv {}x{} bits {} sub {} matrix {} range {} loc {}{}",
+                                            w, h, bits, static_cast<int>(sub), static_cast<int>(m),
+                                            static_cast<int>(range), static_cast<int>(loc),
+                                            test::seed_note(seed))));
                         }
                     }
                 }
             }
         }
     }
-    // Bigger odd size, every fill, denoise and linear corners.
+    // Bigger odd size, the fills that differ for integer codes (wide would only clamp more
+    // often than random), denoise and linear corners.
     for (int bits : {8, 10}) {
-        for (Fill fill : {Fill::random, Fill::zeros, Fill::max}) {
+        for (Fill fill : {Fill::random, Fill::zeros, Fill::ones, Fill::extremes}) {
             for (auto sub : subs) {
-                YuvBuffers b = make_yuv(67, 43, bits, sub, fill, ++seed);
+                const uint32_t seed = test::case_seed(++salt);
+                YuvBuffers b = make_yuv(67, 43, bits, sub, fill, seed);
                 b.view.color.matrix = ColorMatrix::bt709;
                 b.view.color.chroma_location = ChromaLocation::center;
                 for (float strength : {0.0f, 1.0f}) {
@@ -264,9 +252,11 @@ TEST(NormalizeCpu, YuvMatchesReference) {
                         PlanarFrame ref, out;
                         ASSERT_TRUE(normalize_yuv_ref(b.view, p, ref).ok());
                         ASSERT_TRUE(fast.run_yuv(b.view, p, out, pool).ok());
-                        ASSERT_LE(max_diff(ref, out), 1e-5f) << fmt::format(
-                            "67x43 bits {} {} sub {} strength {} linear {} seed {}", bits,
-                            fill_name(fill), static_cast<int>(sub), strength, linear, seed);
+                        ASSERT_TRUE(check::compare_frames(
+                            out, ref, {1e-5f},
+                            fmt::format("yuv 67x43 bits {} {} sub {} strength {} linear {}{}", bits,
+                                        test::fill_name(fill), static_cast<int>(sub), strength,
+                                        linear, test::seed_note(seed))));
                     }
                 }
             }
@@ -275,7 +265,8 @@ TEST(NormalizeCpu, YuvMatchesReference) {
 }
 
 TEST(NormalizeCpu, DeterministicAcrossThreadCounts) {
-    const Image img = make_rgba(67, 43, PixelFormat::rgba8, Fill::random, 77);
+    const uint32_t seed = test::case_seed(77);
+    const Image img = make_rgba(67, 43, PixelFormat::rgba8, Fill::random, seed);
     NormalizeParams p;
     p.denoise_strength = 0.7f;
     p.denoise_radius = 3;
@@ -286,8 +277,8 @@ TEST(NormalizeCpu, DeterministicAcrossThreadCounts) {
     ASSERT_TRUE(a.run(img.view(), p, fa, one).ok());
     ASSERT_TRUE(b.run(img.view(), p, fb, two).ok());
     ASSERT_TRUE(b.run(img.view(), p, fb2, two).ok());
-    EXPECT_EQ(hash_frame(fa), hash_frame(fb)) << "seed 77";
-    EXPECT_EQ(hash_frame(fb), hash_frame(fb2)) << "seed 77, second run";
+    EXPECT_TRUE(check::compare_frames(fb, fa, {}, "2 threads against 1" + test::seed_note(seed)));
+    EXPECT_TRUE(check::compare_frames(fb2, fb, {}, "second run" + test::seed_note(seed)));
 }
 
 }  // namespace

@@ -1,17 +1,16 @@
-// Output packing: fast (SIMD + threads) against the reference, checkasm style. Exact (byte for
-// byte) without the sRGB encode; with it, within 1 code (RGBA8) or 1e-3 (RGBA16F, one half ulp
-// near 1) or 2e-4 (RGBA32F).
+// Output packing: fast (SIMD + threads) against the reference, checkasm style (stage_check.hpp).
+// Exact (byte for byte) without the sRGB encode; with it, within 1 code (RGBA8) or 1e-3
+// (RGBA16F, one half ulp near 1) or 2e-4 (RGBA32F). Inputs cover NaN and ±inf (which must pack
+// as the reference packs them) and values on and one ulp off the rounding ties of 8-bit codes.
 #include <gtest/gtest.h>
 
-#include <cmath>
-#include <cstring>
-#include <limits>
-#include <random>
 #include <string>
+#include <vector>
 
 #include <fmt/format.h>
 
-#include "core/half.hpp"
+#include "kernel_check.hpp"
+#include "stage_check.hpp"
 #include "stages/cpu/pack.hpp"
 #include "stages/cpu/thread_pool.hpp"
 #include "stages/planar.hpp"
@@ -20,108 +19,84 @@
 namespace kizuna::stages {
 namespace {
 
-enum class Fill { random, zeros, ones, wild };
+using check::Fill;
 
-PlanarFrame make_input(int w, int h, Fill fill, uint32_t seed, bool alpha) {
-    PlanarFrame f;
-    EXPECT_TRUE(f.ensure(w, h, alpha).ok());
-    std::mt19937 rng(seed);
-    std::uniform_real_distribution<float> u(0.0f, 1.0f), wide(-0.5f, 1.5f);
-    const float specials[] = {
-        std::numeric_limits<float>::quiet_NaN(), std::numeric_limits<float>::infinity(),
-        -std::numeric_limits<float>::infinity(), 0.5f / 255.0f, 1.5f / 255.0f};
-    Plane* planes[4] = {&f.r, &f.g, &f.b, &f.a};
-    for (int c = 0; c < (alpha ? 4 : 3); ++c) {
-        for (int y = 0; y < h; ++y) {
-            for (int x = 0; x < w; ++x) {
-                float v = 0.0f;
-                switch (fill) {
-                    case Fill::random:
-                        v = u(rng);
-                        break;
-                    case Fill::zeros:
-                        v = 0.0f;
-                        break;
-                    case Fill::ones:
-                        v = 1.0f;
-                        break;
-                    case Fill::wild:
-                        v = rng() % 7 == 0 ? specials[rng() % 5] : wide(rng);
-                        break;
-                }
-                planes[c]->row(y)[x] = v;
-            }
-        }
-    }
-    return f;
+// A fill and the range it is asked for.
+struct PackFill {
+    Fill fill;
+    float lo, hi;
+};
+
+constexpr PackFill kPackFills[] = {
+    {Fill::random, 0.0f, 1.0f},
+    {Fill::zeros, 0.0f, 1.0f},
+    {Fill::ones, 0.0f, 1.0f},
+    {Fill::extremes, 0.5f / 255.0f, 1.5f / 255.0f},  // 8-bit ties, 0, 1 and one ulp inside
+    {Fill::wide, -0.25f, 1.25f},
+    {Fill::nonfinite, -0.25f, 1.25f},
+};
+
+constexpr PixelFormat kFormats[] = {PixelFormat::rgba8, PixelFormat::rgba16f, PixelFormat::rgba32f};
+
+check::Tolerance pack_tolerance(PixelFormat format, bool encode) {
+    if (!encode) return {};
+    return {format == PixelFormat::rgba8 ? 1.0f : format == PixelFormat::rgba16f ? 1e-3f : 2e-4f};
 }
 
-void check(int w, int h, Fill fill, PixelFormat format, bool encode, bool alpha, uint32_t seed,
-           int threads) {
-    const PlanarFrame in = make_input(w, h, fill, seed, alpha);
-    // A tight stride (no padding) so that writing past the row end would hit the next row.
-    const size_t bpp = bytes_per_pixel(format);
-    const size_t row_bytes = bpp * static_cast<size_t>(w);
-    std::vector<std::byte> ref_buf(row_bytes * h + 64, std::byte{0xAB});
-    std::vector<std::byte> fast_buf(row_bytes * h + 64, std::byte{0xAB});
-    ImageView ref{ref_buf.data(), w, h, static_cast<ptrdiff_t>(row_bytes), format};
-    ImageView fast{fast_buf.data(), w, h, static_cast<ptrdiff_t>(row_bytes), format};
-    ASSERT_TRUE(pack_ref(in, encode, ref).ok());
-    ThreadPool pool(threads);
-    ASSERT_TRUE(pack_cpu(in, encode, fast, pool).ok());
-    const std::string what = fmt::format(
-        "size {}x{} fill {} format {} encode {} alpha {} threads {} seed {}", w, h,
-        static_cast<int>(fill), pixel_format_name(format), encode, alpha, threads, seed);
-    for (size_t i = row_bytes * h; i < ref_buf.size(); ++i) {
-        ASSERT_EQ(fast_buf[i], std::byte{0xAB}) << what << ": wrote past the image";
+// An image of w x h pixels with a tight stride (no padding), so that writing past a row end
+// would hit the next row, followed by 64 guard bytes.
+struct TightImage {
+    std::vector<std::byte> buf;
+    ImageView view;
+    TightImage(int w, int h, PixelFormat format) {
+        const size_t row_bytes = bytes_per_pixel(format) * static_cast<size_t>(w);
+        buf.assign(row_bytes * h + 64, kGuard);
+        view = {buf.data(), w, h, static_cast<ptrdiff_t>(row_bytes), format};
     }
-    if (!encode) {
-        ASSERT_EQ(0, std::memcmp(ref_buf.data(), fast_buf.data(), row_bytes * h)) << what;
-        return;
-    }
-    for (int y = 0; y < h; ++y) {
-        for (int i = 0; i < 4 * w; ++i) {
-            double a = 0, b = 0, tol = 0;
-            switch (format) {
-                case PixelFormat::rgba8:
-                    a = ref.row_as<uint8_t>(y)[i], b = fast.row_as<uint8_t>(y)[i], tol = 1;
-                    break;
-                case PixelFormat::rgba16f:
-                    a = half_to_float(ref.row_as<uint16_t>(y)[i]);
-                    b = half_to_float(fast.row_as<uint16_t>(y)[i]);
-                    tol = 1e-3;
-                    break;
-                case PixelFormat::rgba32f:
-                    a = ref.row_as<float>(y)[i], b = fast.row_as<float>(y)[i], tol = 2e-4;
-                    break;
-            }
-            ASSERT_NEAR(b, a, tol)
-                << what << " at x " << i / 4 << " channel " << i % 4 << " y " << y;
-        }
-    }
-}
+    std::span<const std::byte> guard() const { return std::span(buf).last(64); }
+    static constexpr std::byte kGuard{0xAB};
+};
 
 TEST(PackCpu, MatchesReference) {
-    const int sizes[][2] = {{67, 43}, {1, 1}, {15, 3}, {17, 2}, {33, 5}, {64, 4}};
-    uint32_t seed = 7;
-    for (const auto& s : sizes) {
-        for (PixelFormat format :
-             {PixelFormat::rgba8, PixelFormat::rgba16f, PixelFormat::rgba32f}) {
-            for (Fill fill : {Fill::random, Fill::zeros, Fill::ones, Fill::wild}) {
-                for (bool encode : {false, true}) {
-                    for (bool alpha : {false, true}) {
-                        check(s[0], s[1], fill, format, encode, alpha, seed, 1 + seed % 3);
-                        ++seed;
-                        if (HasFatalFailure()) return;
+    ThreadPool pools[3] = {ThreadPool(1), ThreadPool(2), ThreadPool(3)};
+    uint32_t salt = 7;
+    for (const check::Size& s : check::stage_sizes()) {
+        for (PixelFormat format : kFormats) {
+            for (const PackFill& f : kPackFills) {
+                for (bool alpha : {false, true}) {
+                    const uint32_t seed = test::case_seed(salt++);
+                    const PlanarFrame in =
+                        check::make_frame(s.width, s.height, alpha, f.fill, seed, f.lo, f.hi);
+                    for (bool encode : {false, true}) {
+                        ThreadPool& pool = pools[salt % 3];
+                        const std::string what = fmt::format(
+                            "pack {}x{} {} format {} encode {} alpha {} threads {}{}", s.width,
+                            s.height, test::fill_name(f.fill), pixel_format_name(format), encode,
+                            alpha, pool.size(), test::seed_note(seed));
+                        TightImage ref(s.width, s.height, format), fast(s.width, s.height, format);
+                        ASSERT_TRUE(pack_ref(in, encode, ref.view).ok()) << what;
+                        ASSERT_TRUE(pack_cpu(in, encode, fast.view, pool).ok()) << what;
+                        ASSERT_TRUE(check::untouched(fast.guard(), TightImage::kGuard, what));
+                        ASSERT_TRUE(check::compare_images(fast.view, ref.view,
+                                                          pack_tolerance(format, encode), what));
                     }
                 }
             }
         }
     }
+    if (!test::bench_enabled()) return;
+    const PlanarFrame in = check::make_frame(1920, 1080, false, Fill::random, test::case_seed(1));
+    for (PixelFormat format : kFormats) {
+        TightImage out(1920, 1080, format);
+        test::bench_vs_ref(
+            fmt::format("pack 1920x1080 encode {}", pixel_format_name(format)),
+            [&] { (void)pack_ref(in, true, out.view); },
+            [&] { (void)pack_cpu(in, true, out.view, pools[2]); }, 5);
+    }
 }
 
 TEST(PackCpu, RejectsWrongSize) {
-    const PlanarFrame in = make_input(8, 8, Fill::zeros, 1, false);
+    const PlanarFrame in = check::make_frame(8, 8, false, Fill::zeros, 1);
     std::vector<std::byte> buf(4 * 9 * 8);
     ThreadPool pool(1);
     EXPECT_FALSE(

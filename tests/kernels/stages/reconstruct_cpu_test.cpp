@@ -1,15 +1,17 @@
-// checkasm-style: ReconstructCpu against reconstruct_ref on random, blocky, all-zero and all-one
-// pictures, odd sizes, and the corners of both thresholds. Tolerance: gradients 1e-6, classes
-// identical (the fast path uses the same arithmetic in the same order).
+// checkasm-style (stage_check.hpp): ReconstructCpu against reconstruct_ref on every harness fill
+// and the blocky picture, odd sizes, and the corners of both thresholds. Tolerance: gradients
+// 1e-6, classes identical (the fast path uses the same arithmetic in the same order).
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cmath>
-#include <cstring>
-#include <random>
+#include <string>
+#include <vector>
 
 #include <fmt/format.h>
 
+#include "kernel_check.hpp"
+#include "stage_check.hpp"
 #include "stages/color.hpp"
 #include "stages/cpu/reconstruct.hpp"
 #include "stages/cpu/thread_pool.hpp"
@@ -19,86 +21,94 @@
 namespace kizuna::stages {
 namespace {
 
-enum class Fill { random, blocky, zeros, ones };
-const char* fill_name(Fill f) {
-    return f == Fill::random   ? "random"
-           : f == Fill::blocky ? "blocky"
-           : f == Fill::zeros  ? "zeros"
-                               : "ones";
+constexpr check::Tolerance kGradientTol{1e-6f};
+
+std::vector<uint8_t> class_bytes(const FeatureMap& f) {
+    std::vector<uint8_t> v;
+    for (int y = 0; y < f.height(); ++y) v.insert(v.end(), f.cls_row(y), f.cls_row(y) + f.width());
+    return v;
 }
 
-PlanarFrame make_frame(int w, int h, Fill fill, uint32_t seed) {
-    PlanarFrame fr;
-    EXPECT_TRUE(fr.ensure(w, h, false).ok());
-    std::mt19937 rng(seed);
-    std::uniform_real_distribution<float> u(0.0f, 1.0f);
-    const float block[4] = {u(rng), u(rng), u(rng), u(rng)};
-    for (Plane* p : {&fr.r, &fr.g, &fr.b})
-        for (int y = 0; y < h; ++y)
-            for (int x = 0; x < w; ++x) {
-                float v = 0.0f;
-                switch (fill) {
-                    case Fill::random:
-                        v = u(rng);
-                        break;
-                    case Fill::blocky:
-                        v = (x == y / 2 + 3) ? 0.05f : block[((x / 5) + (y / 4)) & 3];
-                        break;
-                    case Fill::zeros:
-                        v = 0.0f;
-                        break;
-                    case Fill::ones:
-                        v = 1.0f;
-                        break;
-                }
-                p->row(y)[x] = v;
-            }
-    return fr;
+::testing::AssertionResult classes_match(const FeatureMap& got, const FeatureMap& ref,
+                                         const std::string& what) {
+    auto r = test::compare_bytes(class_bytes(got), class_bytes(ref), 0, {ref.width(), ref.height()},
+                                 what + " classes");
+    if (r) return r;
+    // The gradients at the first differing class, to tell a tie decided otherwise from an error.
+    for (int y = 0; y < ref.height(); ++y) {
+        for (int x = 0; x < ref.width(); ++x) {
+            if (got.cls_row(y)[x] == ref.cls_row(y)[x]) continue;
+            return r << fmt::format(
+                       "; first at x {} y {}: mag {:a} vs {:a} gx {:a} vs {:a} gy {:a} "
+                       "vs {:a}",
+                       x, y, got.magnitude.row(y)[x], ref.magnitude.row(y)[x], got.gx.row(y)[x],
+                       ref.gx.row(y)[x], got.gy.row(y)[x], ref.gy.row(y)[x]);
+        }
+    }
+    return r;
+}
+
+// Gradients within `tol` (the magnitude too when `magnitude`), classes identical.
+::testing::AssertionResult features_match(const FeatureMap& got, const FeatureMap& ref,
+                                          check::Tolerance tol, bool magnitude,
+                                          const std::string& what) {
+    if (got.width() != ref.width() || got.height() != ref.height()) {
+        return ::testing::AssertionFailure() << what << ": size differs";
+    }
+    if (auto r = check::compare_planes(got.gx, ref.gx, tol, what + " gx"); !r) return r;
+    if (auto r = check::compare_planes(got.gy, ref.gy, tol, what + " gy"); !r) return r;
+    if (magnitude) {
+        auto r = check::compare_planes(got.magnitude, ref.magnitude, tol, what + " magnitude");
+        if (!r) return r;
+    }
+    return classes_match(got, ref, what);
 }
 
 TEST(ReconstructCpu, MatchesReference) {
     ThreadPool pool(2);
     ReconstructCpu fast;
-    uint32_t seed = 1;
-    // 131x70 and 64x40: several bands of rows per thread (band edges recompute their ring
-    // rows), a width that is a whole number of vectors and one that is not.
-    for (auto [w, h] : {std::pair{67, 43}, std::pair{1, 1}, std::pair{2, 3}, std::pair{17, 5},
-                        std::pair{3, 29}, std::pair{131, 70}, std::pair{64, 40}}) {
-        for (Fill fill : {Fill::random, Fill::blocky, Fill::zeros, Fill::ones}) {
-            const PlanarFrame fr = make_frame(w, h, fill, ++seed);
+    uint32_t salt = 1;
+    // stage_sizes(), a tall narrow frame, and 131x70 and 64x40: several bands of rows per thread
+    // (band edges recompute their ring rows), a width that is a whole number of vectors and one
+    // that is not.
+    std::vector<check::Size> sizes(check::stage_sizes().begin(), check::stage_sizes().end());
+    sizes.insert(sizes.end(), {{3, 29}, {131, 70}, {64, 40}});
+    for (const check::Size& s : sizes) {
+        for (const check::Input& input : check::all_inputs()) {
+            const uint32_t seed = test::case_seed(++salt);
+            const PlanarFrame fr = check::make_input(s.width, s.height, false, input, seed);
+            // A constant picture has no gradient: the default thresholds suffice.
+            const bool flat = !input.blocky &&
+                              (input.fill == check::Fill::zeros || input.fill == check::Fill::ones);
             for (float et : {0.0f, 0.06f, 1.0f}) {
                 for (float lt : {0.0f, 0.04f, 1.0f}) {
+                    if (flat && (et != 0.06f || lt != 0.04f)) continue;
                     ReconstructParams p;
                     p.edge_threshold = et;
                     p.line_threshold = lt;
                     FeatureMap ref, out;
                     ASSERT_TRUE(reconstruct_ref(fr, p, ref).ok());
                     ASSERT_TRUE(fast.run(fr, p, out, pool).ok());
-                    const std::string what = fmt::format("{}x{} {} seed {} edge {} line {}", w, h,
-                                                         fill_name(fill), seed, et, lt);
-                    for (int y = 0; y < h; ++y)
-                        for (int x = 0; x < w; ++x) {
-                            ASSERT_NEAR(ref.gx.row(y)[x], out.gx.row(y)[x], 1e-6f)
-                                << what << " at " << x << "," << y;
-                            ASSERT_NEAR(ref.gy.row(y)[x], out.gy.row(y)[x], 1e-6f) << what;
-                            ASSERT_NEAR(ref.magnitude.row(y)[x], out.magnitude.row(y)[x], 1e-6f)
-                                << what;
-                            ASSERT_EQ(ref.cls_row(y)[x], out.cls_row(y)[x])
-                                << what << " at " << x << "," << y
-                                << fmt::format(" mag {:a} vs {:a} gx {:a} vs {:a} gy {:a} vs {:a}",
-                                               ref.magnitude.row(y)[x], out.magnitude.row(y)[x],
-                                               ref.gx.row(y)[x], out.gx.row(y)[x], ref.gy.row(y)[x],
-                                               out.gy.row(y)[x]);
-                        }
+                    ASSERT_TRUE(features_match(
+                        out, ref, kGradientTol, true,
+                        fmt::format("reconstruct {}x{} {} edge {} line {}{}", s.width, s.height,
+                                    input.name(), et, lt, test::seed_note(seed))));
                 }
             }
         }
     }
+    if (!test::bench_enabled()) return;
+    const PlanarFrame fr = check::make_blocky(1920, 1080, false, test::case_seed(1));
+    FeatureMap out;
+    test::bench_vs_ref(
+        "reconstruct 1920x1080", [&] { (void)reconstruct_ref(fr, ReconstructParams{}, out); },
+        [&] { (void)fast.run(fr, ReconstructParams{}, out, pool); }, 5);
 }
 
 TEST(ReconstructCpu, DeterministicAcrossThreadCounts) {
     const int w = 67, h = 83;
-    const PlanarFrame fr = make_frame(w, h, Fill::random, 9);
+    const uint32_t seed = test::case_seed(9);
+    const PlanarFrame fr = check::make_frame(w, h, false, check::Fill::random, seed);
     ThreadPool one(1);
     ReconstructCpu a;
     FeatureMap fa;
@@ -108,17 +118,9 @@ TEST(ReconstructCpu, DeterministicAcrossThreadCounts) {
         ReconstructCpu b;
         FeatureMap fb;
         ASSERT_TRUE(b.run(fr, ReconstructParams{}, fb, pool).ok());
-        for (int y = 0; y < h; ++y) {
-            const size_t bytes = w * sizeof(float);
-            ASSERT_EQ(std::memcmp(fa.gx.row(y), fb.gx.row(y), bytes), 0)
-                << "seed 9 threads " << threads << " row " << y;
-            ASSERT_EQ(std::memcmp(fa.gy.row(y), fb.gy.row(y), bytes), 0)
-                << "seed 9 threads " << threads << " row " << y;
-            ASSERT_EQ(std::memcmp(fa.magnitude.row(y), fb.magnitude.row(y), bytes), 0)
-                << "seed 9 threads " << threads << " row " << y;
-            ASSERT_EQ(std::memcmp(fa.cls_row(y), fb.cls_row(y), w), 0)
-                << "seed 9 threads " << threads << " row " << y;
-        }
+        const std::string what =
+            fmt::format("{}x{} threads {} against 1{}", w, h, threads, test::seed_note(seed));
+        ASSERT_TRUE(features_match(fb, fa, {}, true, what));
     }
 }
 
@@ -128,24 +130,26 @@ TEST(ReconstructCpu, WithoutMagnitudeStore) {
     ThreadPool pool(2);
     ReconstructCpu fast;
     fast.set_store_magnitude(false);
-    uint32_t seed = 300;
+    uint32_t salt = 300;
     for (auto [w, h] : {std::pair{67, 43}, std::pair{131, 70}, std::pair{2, 3}}) {
-        for (Fill fill : {Fill::random, Fill::blocky}) {
-            const PlanarFrame fr = make_frame(w, h, fill, ++seed);
-            const std::string what = fmt::format("{}x{} {} seed {}", w, h, fill_name(fill), seed);
+        for (const check::Input input :
+             {check::Input{check::Fill::random}, check::Input{{}, true}}) {
+            const uint32_t seed = test::case_seed(++salt);
+            const PlanarFrame fr = check::make_input(w, h, false, input, seed);
+            const std::string what =
+                fmt::format("{}x{} {}{}", w, h, input.name(), test::seed_note(seed));
             FeatureMap ref, out;
             ASSERT_TRUE(reconstruct_ref(fr, ReconstructParams{}, ref).ok());
             ASSERT_TRUE(out.ensure(w, h).ok());
-            for (int y = 0; y < h; ++y) std::fill_n(out.magnitude.row(y), w, -7.0f);
+            Plane sentinel = std::move(Plane::create(w, h).value());
+            for (int y = 0; y < h; ++y) {
+                std::fill_n(out.magnitude.row(y), w, -7.0f);
+                std::fill_n(sentinel.row(y), w, -7.0f);
+            }
             ASSERT_TRUE(fast.run(fr, ReconstructParams{}, out, pool).ok());
-            for (int y = 0; y < h; ++y)
-                for (int x = 0; x < w; ++x) {
-                    ASSERT_EQ(out.magnitude.row(y)[x], -7.0f) << what << " at " << x << "," << y;
-                    ASSERT_NEAR(ref.gx.row(y)[x], out.gx.row(y)[x], 1e-6f) << what;
-                    ASSERT_NEAR(ref.gy.row(y)[x], out.gy.row(y)[x], 1e-6f) << what;
-                    ASSERT_EQ(ref.cls_row(y)[x], out.cls_row(y)[x])
-                        << what << " at " << x << "," << y;
-                }
+            ASSERT_TRUE(check::compare_planes(out.magnitude, sentinel, {},
+                                              what + " magnitude (must stay untouched)"));
+            ASSERT_TRUE(features_match(out, ref, kGradientTol, false, what));
         }
     }
 }
@@ -195,10 +199,7 @@ TEST(ReconstructCpu, TextureTieTakesTheRoot) {
         const bool want_texture = d > 0.0f;
         ASSERT_EQ(ref.cls_row(2)[4] == static_cast<uint8_t>(PixelClass::texture), want_texture)
             << "d " << d << ": the fixture does not make the intended tie";
-        for (int y = 0; y < 5; ++y)
-            for (int x = 0; x < 9; ++x)
-                ASSERT_EQ(ref.cls_row(y)[x], out.cls_row(y)[x])
-                    << "tie fixture d " << d << " at " << x << "," << y;
+        EXPECT_TRUE(classes_match(out, ref, fmt::format("tie fixture d {:a}", d)));
     }
 }
 
