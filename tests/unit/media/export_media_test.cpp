@@ -241,11 +241,10 @@ TEST(TempOutput, CommitDiscardAndPartial) {
 
 TEST(VideoSource, PicturesInOrderAndEveryOtherPacketHandedOut) {
     TempDir dir;
-    const fs::path file = dir / "av.mkv";
-    ffmpeg(
+    const fs::path file = ffmpeg_to(
+        dir / "av.mkv",
         "-f lavfi -i testsrc2=size=64x48:rate=24 -f lavfi -i sine=sample_rate=48000 -t 0.5 "
-        "-c:v libx264 -preset ultrafast -bf 2 -c:a flac '" +
-        file.string() + "'");
+        "-c:v libx264 -preset ultrafast -bf 2 -c:a flac");
     auto src = media::VideoSource::open(file, {});
     ASSERT_TRUE(src.ok()) << src.error().message;
     ASSERT_EQ(src->streams().size(), 2u);
@@ -288,11 +287,10 @@ TEST(VideoSource, PicturesInOrderAndEveryOtherPacketHandedOut) {
 
 TEST(VerifyOutput, AMismatchIsAnErrorNamingIt) {
     TempDir dir;
-    const fs::path file = dir / "v.mkv";
-    ffmpeg(
+    const fs::path file = ffmpeg_to(
+        dir / "v.mkv",
         "-f lavfi -i testsrc2=size=64x48:rate=24 -f lavfi -i sine=sample_rate=48000 -t 0.5 "
-        "-c:v libx264 -preset ultrafast -c:a flac '" +
-        file.string() + "'");
+        "-c:v libx264 -preset ultrafast -c:a flac");
     media::VerifyExpectation e;
     e.video_stream = 0;
     e.video_frames = 12;
