@@ -6,7 +6,6 @@
 
 #include <cstdlib>
 #include <string>
-#include <vector>
 
 #include "cli_runner.hpp"
 #include "png_fixtures.hpp"
@@ -33,8 +32,8 @@ void expect_budget_refusal(const MeasuredRun& m, const std::string& file,
 
 // Writes `png` as `name` in `dir` and upscales it to o.png there with the shader-only profile and
 // `options`, measured.
-MeasuredRun upscale_png(const TempDir& dir, const std::string& name,
-                        const std::vector<uint8_t>& png, const std::string& options) {
+MeasuredRun upscale_png(const TempDir& dir, const std::string& name, const std::string& png,
+                        const std::string& options) {
     const std::string in = dir / name;
     write_bytes(in, png);
     return run_cli_measured("upscale -p performance '" + in + "' -o '" + (dir / "o.png") + "' " +

@@ -165,11 +165,11 @@ struct ColourCase {
     SourceTags in;
     int out_height;
     bool subsampled;
-    std::optional<AVColorSpace> matrix;
-    std::optional<AVColorRange> range;
-    std::optional<AVColorPrimaries> primaries;
-    std::optional<AVColorTransferCharacteristic> transfer;
-    std::optional<AVChromaLocation> chroma;
+    std::optional<AVColorSpace> matrix = std::nullopt;
+    std::optional<AVColorRange> range = std::nullopt;
+    std::optional<AVColorPrimaries> primaries = std::nullopt;
+    std::optional<AVColorTransferCharacteristic> transfer = std::nullopt;
+    std::optional<AVChromaLocation> chroma = std::nullopt;
 };
 
 TEST(ExportOutputColour, TheRuleForTagsAndUntaggedSources) {
