@@ -30,16 +30,18 @@
 #include "kizuna/log.hpp"
 #include "kizuna/media.hpp"
 #include "kizuna/profile.hpp"
+#include "stats.hpp"
 
 namespace fs = std::filesystem;
 using namespace kizuna;
 
 namespace {
 
-// The clip at `size` ("" = its own 288x504), rendered once by scripts/render-clip.sh.
+// The clip at `size` ("" = its own 288x504), rendered once by scripts/render-clip.sh; "" (said on
+// stderr) when the script fails.
 std::string clip(const std::string& size) {
-    std::string cmd = std::string(KIZUNA_SOURCE_DIR) + "/scripts/render-clip.sh";
-    if (!size.empty()) cmd += " --size " + size;
+    const std::string script = "scripts/render-clip.sh" + (size.empty() ? "" : " --size " + size);
+    const std::string cmd = std::string(KIZUNA_SOURCE_DIR) + "/" + script;
     std::string last;
     if (FILE* p = ::popen(cmd.c_str(), "r")) {
         char buf[4096];
@@ -47,18 +49,12 @@ std::string clip(const std::string& size) {
         if (::pclose(p) != 0) last.clear();
     }
     while (!last.empty() && (last.back() == '\n' || last.back() == '\r')) last.pop_back();
+    if (last.empty()) std::fprintf(stderr, "bench_export: %s failed\n", script.c_str());
     return last;
 }
 
-struct Stats {
-    double median = 0, min = 0, max = 0;
-};
-
-Stats stats(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    if (v.empty()) return {};
-    return {v[v.size() / 2], v.front(), v.back()};
-}
+using bench::Stats;
+using bench::stats;
 
 std::string share_line(const ExportStageTimes& b) {
     const double t = b.total();
@@ -127,10 +123,7 @@ int main(int argc, char** argv) {
 
     if (balanced) {
         const std::string in = clip("");
-        if (in.empty()) {
-            std::fprintf(stderr, "bench_export: scripts/render-clip.sh failed\n");
-            return 1;
-        }
+        if (in.empty()) return 1;
         ExportOptions o;
         o.profile = *builtin_profile("balanced");
         const auto all = export_runs(in, tmp / "balanced.mkv", o, runs);
@@ -158,10 +151,7 @@ int main(int argc, char** argv) {
 
     if (hd) {
         const std::string in = clip("1920x1080");
-        if (in.empty()) {
-            std::fprintf(stderr, "bench_export: scripts/render-clip.sh --size 1920x1080 failed\n");
-            return 1;
-        }
+        if (in.empty()) return 1;
         ExportOptions o;
         o.profile = *builtin_profile("performance");
         o.profile.output.preset = "ultrafast";

@@ -36,6 +36,7 @@
 
 #include "kizuna/profile.hpp"
 #include "kizuna/shaders.hpp"
+#include "stats.hpp"
 
 namespace {
 
@@ -50,19 +51,8 @@ struct Options {
     int frames = 5, warmup = 2;
 };
 
-struct Stats {
-    double median = 0, min = 0, max = 0;
-};
-
-Stats stats_of(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    Stats s;
-    if (v.empty()) return s;
-    s.median = v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
-    s.min = v.front();
-    s.max = v.back();
-    return s;
-}
+using kizuna::bench::Stats;
+using kizuna::bench::stats;
 
 std::string quote(const std::string& s) {
     std::string q = "'";
@@ -202,7 +192,7 @@ int main(int argc, char** argv) {
             ++failures;
             continue;
         }
-        r.s = stats_of(ms);
+        r.s = stats(ms);
         fmt::print("{:<44} median {:9.1f} ms  min {:9.1f}  max {:9.1f}  ({:.2f} fps)\n", r.name,
                    r.s.median, r.s.min, r.s.max, 1000.0 / r.s.median);
     }

@@ -44,24 +44,20 @@ extern "C" {
 #include "stages/cpu/temporal.hpp"
 #include "stages/cpu/thread_pool.hpp"
 #include "stages/planar.hpp"
+#include "stats.hpp"
 
 namespace {
 
 using Clock = std::chrono::steady_clock;
 
-struct Stats {
-    double median = 0, min = 0, max = 0;
-    double cpu_median = 0;  // process CPU time (all threads) per call, median
+// Wall time per call (ms), with the median process CPU time per call (all threads; 0: not
+// measured).
+struct Timing : kizuna::bench::Stats {
+    double cpu_median = 0;
 };
 
-Stats stats_of(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    Stats s;
-    if (v.empty()) return s;
-    s.median = v.size() % 2 ? v[v.size() / 2] : 0.5 * (v[v.size() / 2 - 1] + v[v.size() / 2]);
-    s.min = v.front();
-    s.max = v.back();
-    return s;
+Timing timing_of(const std::vector<double>& ms) {
+    return {kizuna::bench::stats(ms)};
 }
 
 // CPU time of the whole process (every thread), in ms.
@@ -74,7 +70,7 @@ double process_cpu_ms() {
 // Warm-up then timed calls of fn(i), i counting over all calls. Also records the process CPU
 // time per call: on a shared machine it varies much less than the wall time when other jobs
 // take cores, so A/B comparisons of kernels can use it.
-Stats time_it(int warmup, int frames, const std::function<void(int)>& fn) {
+Timing time_it(int warmup, int frames, const std::function<void(int)>& fn) {
     std::vector<double> ms, cpu;
     for (int i = 0; i < warmup + frames; ++i) {
         const auto t0 = Clock::now();
@@ -86,12 +82,12 @@ Stats time_it(int warmup, int frames, const std::function<void(int)>& fn) {
             cpu.push_back(process_cpu_ms() - c0);
         }
     }
-    Stats s = stats_of(ms);
-    s.cpu_median = stats_of(cpu).median;
+    Timing s = timing_of(ms);
+    s.cpu_median = kizuna::bench::stats(cpu).median;
     return s;
 }
 
-void print(const char* what, const Stats& s) {
+void print(const char* what, const Timing& s) {
     std::printf("  %-34s median_ms=%8.2f min_ms=%8.2f max_ms=%8.2f fps=%7.1f", what, s.median,
                 s.min, s.max, s.median > 0 ? 1000.0 / s.median : 0.0);
     if (s.cpu_median > 0) std::printf(" cpu_ms=%8.2f", s.cpu_median);
@@ -266,7 +262,7 @@ int main(int argc, char** argv) {
         }
         kizuna::Image out;
         std::vector<double> st[4];
-        const Stats cpu = time_it(3, frames, [&](int i) {
+        const Timing cpu = time_it(3, frames, [&](int i) {
             if (!preview->process(input_of(i).view(), out)) std::abort();
             const kizuna::PreviewTimings t = preview->last_timings();
             if (i >= 3) {
@@ -277,10 +273,10 @@ int main(int argc, char** argv) {
             }
         });
         print("cpu preview (5 stages + pack)", cpu);
-        print("  1 normalize", stats_of(st[0]));
-        print("  2 reconstruct", stats_of(st[1]));
-        print("  3 upscale (set-up; rows fused)", stats_of(st[2]));
-        print("  3 rows+4+5+pack fused", stats_of(st[3]));
+        print("  1 normalize", timing_of(st[0]));
+        print("  2 reconstruct", timing_of(st[1]));
+        print("  3 upscale (set-up; rows fused)", timing_of(st[2]));
+        print("  3 rows+4+5+pack fused", timing_of(st[3]));
         if (breakdown) {
             // The fused pass with one of stages 4 and 5 switched off (wall ms of that pass).
             for (int variant = 0; variant < 2; ++variant) {
@@ -295,7 +291,7 @@ int main(int argc, char** argv) {
                 });
                 print(variant == 0 ? "  3+5+pack fused (enhance off)"
                                    : "  3+4+pack fused (temporal off)",
-                      stats_of(fused));
+                      timing_of(fused));
             }
         }
 
@@ -357,7 +353,7 @@ int main(int argc, char** argv) {
         if (!dst) return 1;
         FrameRef src_ref, dst_ref;
         wrap(dst_ref, *dst);
-        const Stats sw = time_it(3, frames, [&](int i) {
+        const Timing sw = time_it(3, frames, [&](int i) {
             wrap(src_ref, input_of(i));
             if (sws_scale_frame(sws.ctx, dst_ref.f, src_ref.f) < 0) std::abort();
         });
@@ -373,7 +369,7 @@ int main(int argc, char** argv) {
             } else {
                 const int vk_frames = vk_is_cpu ? 3 : frames;
                 kizuna::Image vk_out;
-                const Stats v = time_it(vk_is_cpu ? 1 : 3, vk_frames, [&](int i) {
+                const Timing v = time_it(vk_is_cpu ? 1 : 3, vk_frames, [&](int i) {
                     if (!vk->process(input_of(i).view(), vk_out)) std::abort();
                 });
                 print(vk_is_cpu ? "vulkan on lavapipe (NOT a speed figure)" : "vulkan preview", v);

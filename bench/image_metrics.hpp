@@ -1,6 +1,6 @@
 // Picture comparisons for the benchmarks: PSNR (RGB, whole picture or a border band / interior),
-// SSIM (luma), edge overshoot, and the median / min / max of timings. Header-only; pure
-// functions of their arguments.
+// SSIM (luma) and edge overshoot; with stats.hpp, the median / min / max of timings.
+// Header-only; pure functions of their arguments.
 #pragma once
 
 #include <algorithm>
@@ -8,19 +8,9 @@
 #include <vector>
 
 #include "rgb_image.hpp"
+#include "stats.hpp"
 
 namespace kizuna::bench {
-
-struct Stats {
-    double median = 0, min = 0, max = 0;
-};
-// Of a non-empty sample (an even count: the mean of the two middle values).
-inline Stats stats(std::vector<double> v) {
-    std::sort(v.begin(), v.end());
-    const size_t n = v.size();
-    const double median = n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-    return {median, v.front(), v.back()};
-}
 
 // Which pixels a PSNR counts.
 enum class Region {

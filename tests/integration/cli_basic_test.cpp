@@ -91,10 +91,8 @@ TEST(Cli, ProfilesCheckSuggestsTheNearestKey) {
 }
 
 TEST(Cli, ProfilesCheckOfAMissingFileSaysSo) {
-    auto r = run_cli("profiles check /nonexistent/profile.json");
-    EXPECT_EQ(r.exit_code, 1);
-    EXPECT_EQ(count_lines(r.err), 1) << r.err;
-    EXPECT_NE(r.err.find("/nonexistent/profile.json"), std::string::npos) << r.err;
+    expect_one_line_error(run_cli("profiles check /nonexistent/profile.json"),
+                          "/nonexistent/profile.json");
 }
 
 }  // namespace

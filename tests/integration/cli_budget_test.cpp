@@ -17,11 +17,6 @@ namespace {
 // far above the program itself (about 40-90 MB).
 constexpr long kRefusedRssKb = 300 * 1024;
 
-bool models_installed() {
-    auto r = run_cli("models");
-    return r.exit_code == 0 && r.out.find("not installed") == std::string::npos;
-}
-
 void expect_budget_refusal(const MeasuredRun& m, const std::string& file,
                            const std::string& budget_text) {
     const CliResult& r = m.result;
@@ -35,13 +30,22 @@ void expect_budget_refusal(const MeasuredRun& m, const std::string& file,
     EXPECT_LT(m.seconds, 5.0) << "took long to refuse";
 }
 
+// Writes `png` as `name` in `dir` and upscales it to o.png there with the shader-only profile and
+// `options`, measured.
+MeasuredRun upscale_png(const TempDir& dir, const std::string& name, const std::string& png,
+                        const std::string& options) {
+    const std::string in = dir / name;
+    write_bytes(in, png);
+    return run_cli_measured("upscale -p performance '" + in + "' -o '" + (dir / "o.png") + "' " +
+                            options);
+}
+
 // A 31 KB PNG claiming 16000 x 16000 1-bit grey, with a valid zlib stream of zeros for all of it.
 TEST(CliBudget, DecompressionBombIsRefusedFromItsHeader) {
     TempDir dir;
-    const std::string bomb = dir / "bomb.png";
-    write_bytes(bomb, png_file(16000, 16000, 1, 0, png_raw_bytes(16000, 16000, 1)));
-    const auto m = run_cli_measured("upscale -p performance '" + bomb + "' -o '" + (dir / "o.png") +
-                                    "' --memory 2G");
+    const auto m =
+        upscale_png(dir, "bomb.png", png_file(16000, 16000, 1, 0, png_raw_bytes(16000, 16000, 1)),
+                    "--memory 2G");
     expect_budget_refusal(m, "bomb.png", "2.0 GiB (--memory)");
     EXPECT_NE(m.result.err.find("16000x16000"), std::string::npos) << m.result.err;
     EXPECT_FALSE(std::filesystem::exists(dir / "o.png"));
@@ -50,20 +54,16 @@ TEST(CliBudget, DecompressionBombIsRefusedFromItsHeader) {
 // 70 bytes: a header claiming 16000 x 16000 16-bit RGBA and almost no data.
 TEST(CliBudget, DeepBombHeaderIsRefusedBeforeDecoding) {
     TempDir dir;
-    const std::string bomb = dir / "deep.png";
-    write_bytes(bomb, png_file(16000, 16000, 16, 6, 16));
-    const auto m = run_cli_measured("upscale -p performance '" + bomb + "' -o '" + (dir / "o.png") +
-                                    "' --memory 4G");
+    const auto m = upscale_png(dir, "deep.png", png_file(16000, 16000, 16, 6, 16), "--memory 4G");
     expect_budget_refusal(m, "deep.png", "4.0 GiB (--memory)");
 }
 
 // --scale 8 on a 4000 x 4000 picture: the decode is small, the output (32000^2) is not.
 TEST(CliBudget, LargeScaleIsCostedBeforeDecoding) {
     TempDir dir;
-    const std::string in = dir / "big.png";
-    write_bytes(in, png_file(4000, 4000, 8, 2, png_raw_bytes(4000, 4000, 24)));
-    const auto m = run_cli_measured("upscale -p performance '" + in + "' -o '" + (dir / "o.png") +
-                                    "' --scale 8 --memory 2G");
+    const auto m =
+        upscale_png(dir, "big.png", png_file(4000, 4000, 8, 2, png_raw_bytes(4000, 4000, 24)),
+                    "--scale 8 --memory 2G");
     expect_budget_refusal(m, "big.png", "2.0 GiB (--memory)");
     EXPECT_NE(m.result.err.find("32000x32000"), std::string::npos) << m.result.err;
 }
@@ -116,8 +116,7 @@ TEST(CliBudget, WholeImageModelRunIsRefusedAtOnce) {
 TEST(CliBudget, SmallJobsRunWithinASmallBudget) {
     TempDir dir;
     const std::string in = dir / "in.png";
-    ASSERT_EQ(shell("ffmpeg -v error -f lavfi -i testsrc2=size=64x48 -frames:v 1 -y '" + in + "'"),
-              0);
+    ASSERT_TRUE(make_test_still(in, "64x48"));
     auto r = run_cli("-q upscale -p performance '" + in + "' -o '" + (dir / "o.png") +
                      "' --memory 256M");
     EXPECT_EQ(r.exit_code, 0) << r.err;

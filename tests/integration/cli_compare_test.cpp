@@ -102,12 +102,9 @@ int differing_pixels(const Image& cmp, int width, int band) {
     return n;
 }
 
-class Compare : public ::testing::Test {
+class Compare : public StillInputTest {
 protected:
-    void SetUp() override {
-        input_ = dir_ / "in.png";
-        ASSERT_TRUE(make_test_still(input_, "64x48")) << "ffmpeg could not make the fixture";
-    }
+    Compare() : StillInputTest("64x48") {}
     // The shader-only chain of the profile, through `kizuna upscale`.
     Image shader_reference(const std::string& args) {
         const std::string ref = dir_ / "shader-ref.png";
@@ -115,8 +112,6 @@ protected:
         EXPECT_EQ(r.exit_code, 0) << r.err;
         return load(ref);
     }
-    TempDir dir_;
-    std::string input_;
 };
 
 TEST_F(Compare, HalvesAreTheShaderOnlyAndTheAiOutputs) {

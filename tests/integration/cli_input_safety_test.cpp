@@ -14,11 +14,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-bool models_installed() {
-    auto r = run_cli("models");
-    return r.exit_code == 0 && r.out.find("not installed") == std::string::npos;
-}
-
 // True when `s` holds a byte a terminal acts on: C0 controls but newline, and DEL.
 bool has_raw_control(const std::string& s) {
     for (unsigned char c : s) {
@@ -27,17 +22,19 @@ bool has_raw_control(const std::string& s) {
     return false;
 }
 
-class InputSafety : public ::testing::Test {
+class InputSafety : public StillInputTest {
 protected:
-    void SetUp() override {
-        input_ = dir_ / "in.png";
-        ASSERT_TRUE(make_test_still(input_, "32x24"));
-    }
+    InputSafety() : StillInputTest("32x24") {}
     // The shader-only profile unless `extra` names one: these checks are about input, not AI.
     CliResult upscale(const std::string& extra, const std::string& out = "o.png") {
+        return upscale_from(input_, out, extra);
+    }
+    // The same for the input file `in`, writing `out` in the test's folder.
+    CliResult upscale_from(const std::string& in, const std::string& out,
+                           const std::string& extra = "") {
         const bool profile =
             extra.find("--profile") != std::string::npos || extra.find("-p ") != std::string::npos;
-        return run_cli("upscale " + std::string(profile ? "" : "-p performance ") + "'" + input_ +
+        return run_cli("upscale " + std::string(profile ? "" : "-p performance ") + "'" + in +
                        "' -o '" + (dir_ / out) + "' " + extra);
     }
     void expect_option_error(const CliResult& r, const std::string& text) {
@@ -47,8 +44,6 @@ protected:
                                                        << r.err;
         EXPECT_FALSE(fs::exists(dir_ / "o.png")) << "an output was written";
     }
-    TempDir dir_;
-    std::string input_;
 };
 
 TEST_F(InputSafety, SizesThatWrapAt2To32AreRefused) {
@@ -134,11 +129,8 @@ TEST_F(InputSafety, ProfileTextNeverReachesTheTerminalRaw) {
 
 TEST_F(InputSafety, AnimatedWebpErrorSaysWhy) {
     const std::string webp = dir_ / "anim.webp";
-    ASSERT_EQ(shell("ffmpeg -v error -f lavfi -i testsrc2=size=32x24:rate=5 -frames:v 3 -loop 0 "
-                    "-y '" +
-                    webp + "'"),
-              0);
-    auto r = run_cli("upscale -p performance '" + webp + "' -o '" + (dir_ / "o.png") + "'");
+    ASSERT_TRUE(ffmpeg_to(webp, "-f lavfi -i testsrc2=size=32x24:rate=5 -frames:v 3 -loop 0"));
+    auto r = upscale_from(webp, "o.png");
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_EQ(count_lines(r.err), 1) << r.err;
     EXPECT_NE(r.err.find("ANIM"), std::string::npos) << "FFmpeg's reason is missing: " << r.err;
@@ -147,7 +139,7 @@ TEST_F(InputSafety, AnimatedWebpErrorSaysWhy) {
 TEST_F(InputSafety, ImpossibleSizeErrorSaysWhy) {
     const std::string huge = dir_ / "huge.png";
     write_bytes(huge, png_file(65535, 65535, 8, 2, 16));
-    auto r = run_cli("upscale -p performance '" + huge + "' -o '" + (dir_ / "o.png") + "'");
+    auto r = upscale_from(huge, "o.png");
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_EQ(count_lines(r.err), 1) << r.err;
     EXPECT_NE(r.err.find("65535x65535 is invalid"), std::string::npos) << r.err;
@@ -158,20 +150,16 @@ TEST_F(InputSafety, ImpossibleSizeErrorSaysWhy) {
 TEST_F(InputSafety, AnimationsAndVideosToOneImageNeedTheFrameChosen) {
     const std::string gif = dir_ / "anim.gif";
     const std::string mp4 = dir_ / "clip.mp4";
-    ASSERT_EQ(shell("ffmpeg -v error -f lavfi -i testsrc2=size=32x24:rate=5 -frames:v 4 -y '" +
-                    gif + "'"),
-              0);
-    ASSERT_EQ(shell("ffmpeg -v error -f lavfi -i testsrc2=size=32x24:rate=5 -frames:v 6 "
-                    "-pix_fmt yuv420p -y '" +
-                    mp4 + "'"),
-              0);
+    ASSERT_TRUE(ffmpeg_to(gif, "-f lavfi -i testsrc2=size=32x24:rate=5 -frames:v 4"));
+    ASSERT_TRUE(
+        ffmpeg_to(mp4, "-f lavfi -i testsrc2=size=32x24:rate=5 -frames:v 6 -pix_fmt yuv420p"));
     for (const std::string& in : {gif, mp4}) {
-        auto r = run_cli("upscale '" + in + "' -o '" + (dir_ / "o.png") + "' -p performance");
+        auto r = upscale_from(in, "o.png");
         EXPECT_EQ(r.exit_code, 1) << r.err;
         EXPECT_EQ(count_lines(r.err), 1) << r.err;
         EXPECT_NE(r.err.find("--at TIME"), std::string::npos) << r.err;
         EXPECT_FALSE(fs::exists(dir_ / "o.png"));
-        r = run_cli("upscale '" + in + "' -o '" + (dir_ / "o.png") + "' -p performance --at 0.4");
+        r = upscale_from(in, "o.png", "--at 0.4");
         EXPECT_EQ(r.exit_code, 0) << r.err;
         EXPECT_TRUE(fs::exists(dir_ / "o.png"));
         fs::remove(dir_ / "o.png");
@@ -180,18 +168,17 @@ TEST_F(InputSafety, AnimationsAndVideosToOneImageNeedTheFrameChosen) {
 
 TEST_F(InputSafety, TransparencyIntoJpegGivesANoticeOrFailsUnderStrict) {
     const std::string rgba = dir_ / "alpha.png";
-    ASSERT_EQ(shell("ffmpeg -v error -f lavfi -i testsrc2=size=32x24 -vf "
-                    "format=rgba,colorchannelmixer=aa=0.5 -frames:v 1 -y '" +
-                    rgba + "'"),
-              0);
-    auto r = run_cli("upscale -p performance '" + rgba + "' -o '" + (dir_ / "o.jpg") + "'");
+    ASSERT_TRUE(ffmpeg_to(rgba,
+                          "-f lavfi -i testsrc2=size=32x24 -vf "
+                          "format=rgba,colorchannelmixer=aa=0.5 -frames:v 1"));
+    auto r = upscale_from(rgba, "o.jpg");
     EXPECT_EQ(r.exit_code, 0) << r.err;
     EXPECT_NE(r.err.find("transparency is lost"), std::string::npos) << r.err;
-    r = run_cli("upscale -p performance '" + rgba + "' -o '" + (dir_ / "s.jpg") + "' --strict");
+    r = upscale_from(rgba, "s.jpg", "--strict");
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_FALSE(fs::exists(dir_ / "s.jpg"));
     // Into PNG, transparency is kept: no notice.
-    r = run_cli("upscale -p performance '" + rgba + "' -o '" + (dir_ / "o.png") + "'");
+    r = upscale_from(rgba, "o.png");
     EXPECT_EQ(r.exit_code, 0) << r.err;
     EXPECT_EQ(r.err.find("notice"), std::string::npos) << r.err;
     // An opaque picture into JPEG loses nothing: no notice.
@@ -215,15 +202,11 @@ TEST_F(InputSafety, BitsTheFormatCannotHoldGiveANotice) {
     }
     // A 16-bit source written with 8 bits.
     const std::string deep = dir_ / "deep.png";
-    ASSERT_EQ(shell("ffmpeg -v error -f lavfi -i testsrc2=size=32x24 -pix_fmt rgb48be "
-                    "-frames:v 1 -y '" +
-                    deep + "'"),
-              0);
-    auto r = run_cli("upscale -p performance '" + deep + "' -o '" + (dir_ / "d.png") + "'");
+    ASSERT_TRUE(ffmpeg_to(deep, "-f lavfi -i testsrc2=size=32x24 -pix_fmt rgb48be -frames:v 1"));
+    auto r = upscale_from(deep, "d.png");
     EXPECT_EQ(r.exit_code, 0) << r.err;
     EXPECT_NE(r.err.find("has 16 bits per channel"), std::string::npos) << r.err;
-    r = run_cli("upscale -p performance '" + deep + "' -o '" + (dir_ / "d16.png") +
-                "' --set output.image_bit_depth=16");
+    r = upscale_from(deep, "d16.png", "--set output.image_bit_depth=16");
     EXPECT_EQ(r.err.find("notice"), std::string::npos) << r.err;
 }
 

@@ -15,11 +15,6 @@ std::string last_line(const std::string& s) {
     return nl == std::string::npos ? t : t.substr(nl + 1);
 }
 
-bool models_installed() {
-    auto r = run_cli("models");
-    return r.exit_code == 0 && r.out.find("not installed") == std::string::npos;
-}
-
 TEST(CliModels, ListsEveryModelWithItsFigures) {
     auto r = run_cli("models");
     ASSERT_EQ(r.exit_code, 0) << r.err;

@@ -23,16 +23,11 @@ namespace {
 
 namespace fs = std::filesystem;
 
-bool models_installed() {
-    auto r = run_cli("models");
-    return r.exit_code == 0 && r.out.find("not installed") == std::string::npos;
-}
-
-class OutputSafety : public ::testing::Test {
+class OutputSafety : public StillInputTest {
 protected:
+    OutputSafety() : StillInputTest("32x24") {}
     void SetUp() override {
-        input_ = dir_ / "in.png";
-        ASSERT_TRUE(make_test_still(input_, "32x24"));
+        StillInputTest::SetUp();
         before_ = read_file(input_);
     }
     void expect_refused_and_input_intact(const CliResult& r, const std::string& must_contain) {
@@ -41,8 +36,6 @@ protected:
         EXPECT_NE(r.err.find(must_contain), std::string::npos) << r.err;
         EXPECT_EQ(read_file(input_), before_) << "the input was changed";
     }
-    TempDir dir_;
-    std::string input_;
     std::string before_;
 };
 

@@ -12,6 +12,7 @@
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <utility>
 
 #include <gtest/gtest.h>
 
@@ -104,10 +105,36 @@ inline std::string probe_size(const std::string& path) {
     return s;
 }
 
+// Runs the ffmpeg tool with `args` (inputs and options) writing `path`; true on success.
+inline bool ffmpeg_to(const std::string& path, const std::string& args) {
+    return shell("ffmpeg -v error " + args + " -y '" + path + "'") == 0;
+}
+
 // Draws FFmpeg's testsrc2 pattern at `size` ("WxH") into the still `path`; true on success.
 inline bool make_test_still(const std::string& path, const std::string& size) {
-    return shell("ffmpeg -v error -f lavfi -i testsrc2=size=" + size + " -frames:v 1 -y '" + path +
-                 "'") == 0;
+    return ffmpeg_to(path, "-f lavfi -i testsrc2=size=" + size + " -frames:v 1");
+}
+
+// A test with its own folder, dir_, holding FFmpeg's testsrc2 pattern as the still input_
+// (in.png) at the size the derived fixture gives ("WxH").
+class StillInputTest : public ::testing::Test {
+protected:
+    explicit StillInputTest(std::string size) : size_(std::move(size)) {}
+    void SetUp() override {
+        input_ = dir_ / "in.png";
+        ASSERT_TRUE(make_test_still(input_, size_)) << "ffmpeg could not make the fixture";
+    }
+    TempDir dir_;
+    std::string input_;
+
+private:
+    std::string size_;
+};
+
+// True when `kizuna models` lists every model as installed.
+inline bool models_installed() {
+    auto r = run_cli("models");
+    return r.exit_code == 0 && r.out.find("not installed") == std::string::npos;
 }
 
 // What the CLI must do with bad input: exit 1 with one line on stderr that names the culprit.

@@ -14,20 +14,15 @@ namespace {
 
 namespace fs = std::filesystem;
 
-class Upscale : public ::testing::Test {
+class Upscale : public StillInputTest {
 protected:
-    void SetUp() override {
-        input_ = dir_ / "in.png";
-        ASSERT_TRUE(make_test_still(input_, "96x64")) << "ffmpeg could not make the fixture";
-    }
+    Upscale() : StillInputTest("96x64") {}
     // Writes `content` to name and returns the path.
     std::string write(const std::string& name, const std::string& content) {
         const std::string p = dir_ / name;
         std::ofstream(p, std::ios::binary) << content;
         return p;
     }
-    TempDir dir_;
-    std::string input_;
 };
 
 TEST_F(Upscale, DoublesTheSizeAndLeavesNoTemporaryFile) {

@@ -59,32 +59,29 @@ bool rows_equal(const Image& a, const Image& b) {
     return true;
 }
 
-TEST(Convert, Rgba8RoundTripThroughFp32IsBitExact) {
+// Every size of kSizes, filled by `fill` with seed `seed_base` + w * 31 + h, goes to planar fp32
+// (alpha aside) and back bit-exactly.
+void expect_round_trip_bit_exact(PixelFormat format, uint32_t seed_base,
+                                 void (*fill)(Image&, uint32_t)) {
     for (auto [w, h] : kSizes) {
-        const uint32_t seed = 1000u + w * 31u + h;
-        Image src = make_image(w, h, PixelFormat::rgba8);
-        fill_rgba8(src, seed);
+        const uint32_t seed = seed_base + w * 31u + h;
+        Image src = make_image(w, h, format);
+        fill(src, seed);
         Tensor t = Tensor::create(3, h, w).value();
         std::vector<float> alpha(static_cast<size_t>(w) * h);
         ASSERT_TRUE(image_to_tensor(src.view(), t.view(), alpha.data()).ok());
-        Image back = make_image(w, h, PixelFormat::rgba8);
+        Image back = make_image(w, h, format);
         ASSERT_TRUE(tensor_to_image(t.view(), back.view(), alpha.data()).ok());
         EXPECT_TRUE(rows_equal(src, back)) << "size " << w << "x" << h << " seed " << seed;
     }
 }
 
+TEST(Convert, Rgba8RoundTripThroughFp32IsBitExact) {
+    expect_round_trip_bit_exact(PixelFormat::rgba8, 1000u, fill_rgba8);
+}
+
 TEST(Convert, Rgba16fRoundTripThroughFp32IsBitExact) {
-    for (auto [w, h] : kSizes) {
-        const uint32_t seed = 2000u + w * 31u + h;
-        Image src = make_image(w, h, PixelFormat::rgba16f);
-        fill_rgba16f(src, seed);
-        Tensor t = Tensor::create(3, h, w).value();
-        std::vector<float> alpha(static_cast<size_t>(w) * h);
-        ASSERT_TRUE(image_to_tensor(src.view(), t.view(), alpha.data()).ok());
-        Image back = make_image(w, h, PixelFormat::rgba16f);
-        ASSERT_TRUE(tensor_to_image(t.view(), back.view(), alpha.data()).ok());
-        EXPECT_TRUE(rows_equal(src, back)) << "size " << w << "x" << h << " seed " << seed;
-    }
+    expect_round_trip_bit_exact(PixelFormat::rgba16f, 2000u, fill_rgba16f);
 }
 
 TEST(Convert, TensorIsPlanarRgbWithValuesInUnitRange) {

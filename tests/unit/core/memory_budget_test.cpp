@@ -37,9 +37,25 @@ public:
         fs::create_directories(p.parent_path());
         std::ofstream(p) << text;
     }
+    void write(const std::string& rel, uint64_t value) { write(rel, std::to_string(value) + "\n"); }
+    // /proc/meminfo with only a MemAvailable line of `bytes` (a multiple of 1 KiB).
+    void write_mem_available(uint64_t bytes) {
+        write("proc/meminfo", "MemAvailable:   " + std::to_string(bytes / 1024) + " kB\n");
+    }
+    // The limit and usage files of the cgroup folder `dir` (a path below the fake mount point):
+    // memory.max and memory.current in v2, memory.limit_in_bytes and memory.usage_in_bytes in v1.
+    void write_cgroup_v2(const std::string& dir, uint64_t max, uint64_t current) {
+        write(dir + "/memory.max", max);
+        write(dir + "/memory.current", current);
+    }
+    void write_cgroup_v1(const std::string& dir, uint64_t limit, uint64_t usage) {
+        write(dir + "/memory.limit_in_bytes", limit);
+        write(dir + "/memory.usage_in_bytes", usage);
+    }
     core::MemoryProbeSources sources() const {
         return {root_ / "proc", root_ / "cgroup", /*rlimits=*/false, 1};
     }
+    MemoryAvailability probe() const { return core::probe_available_memory(sources()); }
 
 private:
     fs::path root_;
@@ -55,30 +71,28 @@ const MemoryLimit* find(const MemoryAvailability& a, const std::string& source) 
 TEST(MemoryProbe, MemAvailableAloneIsTheLimit) {
     FakeSystem sys;
     sys.write("proc/meminfo", "MemTotal:       32000000 kB\nMemAvailable:    8388608 kB\n");
-    const auto a = core::probe_available_memory(sys.sources());
+    const auto a = sys.probe();
     EXPECT_EQ(a.bytes, 8 * kGiB);
     EXPECT_EQ(a.source, "MemAvailable");
 }
 
 TEST(MemoryProbe, CgroupV2LimitOfTheProcessAndItsParentsApplies) {
     FakeSystem sys;
-    sys.write("proc/meminfo", "MemAvailable:   33554432 kB\n");  // 32 GiB
+    sys.write_mem_available(32 * kGiB);
     sys.write("proc/self/cgroup", "0::/jobs/kizuna\n");
     sys.write("cgroup/cgroup.controllers", "cpu memory\n");
     // The job's own cgroup: 4 GiB, 1 GiB used of which 256 MiB is reclaimable file cache.
-    sys.write("cgroup/jobs/kizuna/memory.max", std::to_string(4 * kGiB) + "\n");
-    sys.write("cgroup/jobs/kizuna/memory.current", std::to_string(kGiB) + "\n");
+    sys.write_cgroup_v2("cgroup/jobs/kizuna", 4 * kGiB, kGiB);
     sys.write("cgroup/jobs/kizuna/memory.stat",
               "anon 1\ninactive_file " + std::to_string(256 * kMiB) + "\n");
     // The parent: no limit.
     sys.write("cgroup/jobs/memory.max", "max\n");
-    auto a = core::probe_available_memory(sys.sources());
+    auto a = sys.probe();
     EXPECT_EQ(a.source, "cgroup v2 memory.max");
     EXPECT_EQ(a.bytes, 4 * kGiB - kGiB + 256 * kMiB);
     // A tighter parent wins.
-    sys.write("cgroup/jobs/memory.max", std::to_string(2 * kGiB) + "\n");
-    sys.write("cgroup/jobs/memory.current", std::to_string(kGiB) + "\n");
-    a = core::probe_available_memory(sys.sources());
+    sys.write_cgroup_v2("cgroup/jobs", 2 * kGiB, kGiB);
+    a = sys.probe();
     EXPECT_EQ(a.bytes, kGiB);
     ASSERT_NE(find(a, "MemAvailable"), nullptr);
     EXPECT_EQ(find(a, "MemAvailable")->bytes, 32 * kGiB);
@@ -86,45 +100,42 @@ TEST(MemoryProbe, CgroupV2LimitOfTheProcessAndItsParentsApplies) {
 
 TEST(MemoryProbe, CgroupV2UnderTheHybridUnifiedMount) {
     FakeSystem sys;
-    sys.write("proc/meminfo", "MemAvailable:   33554432 kB\n");
+    sys.write_mem_available(32 * kGiB);
     sys.write("proc/self/cgroup", "4:memory:/\n0::/box\n");
     sys.write("cgroup/unified/cgroup.controllers", "memory\n");
-    sys.write("cgroup/unified/box/memory.max", std::to_string(3 * kGiB) + "\n");
-    sys.write("cgroup/unified/box/memory.current", "0\n");
-    const auto a = core::probe_available_memory(sys.sources());
+    sys.write_cgroup_v2("cgroup/unified/box", 3 * kGiB, 0);
+    const auto a = sys.probe();
     EXPECT_EQ(a.bytes, 3 * kGiB);
     EXPECT_EQ(a.source, "cgroup v2 memory.max");
 }
 
 TEST(MemoryProbe, CgroupV1LimitAndItsUnlimitedValue) {
     FakeSystem sys;
-    sys.write("proc/meminfo", "MemAvailable:   33554432 kB\n");
+    sys.write_mem_available(32 * kGiB);
     sys.write("proc/self/cgroup", "7:cpu,cpuacct:/\n4:memory:/docker/abc\n0::/\n");
-    sys.write("cgroup/memory/docker/abc/memory.limit_in_bytes", std::to_string(6 * kGiB) + "\n");
-    sys.write("cgroup/memory/docker/abc/memory.usage_in_bytes", std::to_string(2 * kGiB) + "\n");
+    sys.write_cgroup_v1("cgroup/memory/docker/abc", 6 * kGiB, 2 * kGiB);
     sys.write("cgroup/memory/docker/abc/memory.stat",
               "cache 5\ntotal_inactive_file " + std::to_string(kGiB) + "\n");
-    auto a = core::probe_available_memory(sys.sources());
+    auto a = sys.probe();
     EXPECT_EQ(a.source, "cgroup v1 memory.limit_in_bytes");
     EXPECT_EQ(a.bytes, 5 * kGiB);
     sys.write("cgroup/memory/docker/abc/memory.limit_in_bytes", "9223372036854771712\n");
-    a = core::probe_available_memory(sys.sources());
+    a = sys.probe();
     EXPECT_EQ(a.source, "MemAvailable");
 }
 
 TEST(MemoryProbe, AContainerSeesItsOwnCgroupAtTheMountPoint) {
     FakeSystem sys;
-    sys.write("proc/meminfo", "MemAvailable:   33554432 kB\n");
+    sys.write_mem_available(32 * kGiB);
     sys.write("proc/self/cgroup", "4:memory:/host/path/not/visible\n");
-    sys.write("cgroup/memory/memory.limit_in_bytes", std::to_string(kGiB) + "\n");
-    sys.write("cgroup/memory/memory.usage_in_bytes", "0\n");
-    const auto a = core::probe_available_memory(sys.sources());
+    sys.write_cgroup_v1("cgroup/memory", kGiB, 0);
+    const auto a = sys.probe();
     EXPECT_EQ(a.bytes, kGiB);
 }
 
 TEST(MemoryProbe, NothingReadableSaysSo) {
     FakeSystem sys;
-    const auto a = core::probe_available_memory(sys.sources());
+    const auto a = sys.probe();
     EXPECT_EQ(a.bytes, 0u);
     EXPECT_TRUE(a.limits.empty());
     EXPECT_FALSE(a.source.empty());

@@ -108,6 +108,13 @@ TEST(ProfileBuiltins, UnknownNameSuggestsTheNearest) {
               "performance, balanced, quality");
 }
 
+// The error of loading `file`; fails the test (and gives an empty error) when it loaded.
+Error load_error(const fs::path& file) {
+    auto p = load_profile(file);
+    EXPECT_FALSE(p.ok()) << file << " loaded";
+    return p.ok() ? Error{} : p.error();
+}
+
 TEST(ProfileFiles, LoadsAFileAndNamesItAfterTheFile) {
     TempDir dir;
     const fs::path file =
@@ -121,18 +128,16 @@ TEST(ProfileFiles, LoadsAFileAndNamesItAfterTheFile) {
 TEST(ProfileFiles, MissingFileIsNotFound) {
     TempDir dir;
     const fs::path file = dir.path() / "absent.json";
-    auto p = load_profile(file);
-    ASSERT_FALSE(p.ok());
-    EXPECT_EQ(p.error().code, Errc::not_found);
-    EXPECT_EQ(p.error().message, file.string() + ": no such file");
+    const Error e = load_error(file);
+    EXPECT_EQ(e.code, Errc::not_found);
+    EXPECT_EQ(e.message, file.string() + ": no such file");
 }
 
 TEST(ProfileFiles, DirectoryIsNotAProfile) {
     TempDir dir;
-    auto p = load_profile(dir.path());
-    ASSERT_FALSE(p.ok());
-    EXPECT_EQ(p.error().code, Errc::io_error);
-    EXPECT_EQ(p.error().message, dir.path().string() + ": is a directory, not a profile file");
+    const Error e = load_error(dir.path());
+    EXPECT_EQ(e.code, Errc::io_error);
+    EXPECT_EQ(e.message, dir.path().string() + ": is a directory, not a profile file");
 }
 
 TEST(ProfileFiles, UnreadableFileSaysWhy) {
@@ -140,42 +145,36 @@ TEST(ProfileFiles, UnreadableFileSaysWhy) {
     TempDir dir;
     const fs::path file = dir.write("locked.json", R"({"schema": 1})");
     fs::permissions(file, fs::perms::none);
-    auto p = load_profile(file);
-    ASSERT_FALSE(p.ok());
-    EXPECT_EQ(p.error().code, Errc::io_error);
-    EXPECT_EQ(p.error().message.rfind(file.string() + ": cannot open (", 0), 0u)
-        << p.error().message;
+    const Error e = load_error(file);
+    EXPECT_EQ(e.code, Errc::io_error);
+    EXPECT_EQ(e.message.rfind(file.string() + ": cannot open (", 0), 0u) << e.message;
 }
 
 TEST(ProfileFiles, OversizedFileIsRejectedBeforeParsing) {
     TempDir dir;
     const fs::path file = dir.write(
         "huge.json", "{\"schema\": 1, \"description\": \"" + std::string(1100000, 'a') + "\"}");
-    auto p = load_profile(file);
-    ASSERT_FALSE(p.ok());
-    EXPECT_EQ(p.error().code, Errc::io_error);
-    EXPECT_NE(p.error().message.find("huge.json: larger than 1048576 bytes"), std::string::npos)
-        << p.error().message;
+    const Error e = load_error(file);
+    EXPECT_EQ(e.code, Errc::io_error);
+    EXPECT_NE(e.message.find("huge.json: larger than 1048576 bytes"), std::string::npos)
+        << e.message;
 }
 
 TEST(ProfileFiles, SyntaxErrorNamesTheFileLineAndColumn) {
     TempDir dir;
     const fs::path file = dir.write("my.json", "{\n  \"schema\": 1,\n  \"ai\": {\"scale\": }\n}\n");
-    auto p = load_profile(file);
-    ASSERT_FALSE(p.ok());
-    EXPECT_EQ(p.error().code, Errc::invalid_argument);
-    EXPECT_EQ(p.error().message.rfind(file.string() + ": line 3, column 19: syntax error", 0), 0u)
-        << p.error().message;
+    const Error e = load_error(file);
+    EXPECT_EQ(e.code, Errc::invalid_argument);
+    EXPECT_EQ(e.message.rfind(file.string() + ": line 3, column 19: syntax error", 0), 0u)
+        << e.message;
 }
 
 TEST(ProfileFiles, ValidationErrorsNameTheFile) {
     TempDir dir;
     const fs::path file =
         dir.write("balanced.json", R"({"schema": 1, "stages": {"enhance": {"saturation": 3.5}}})");
-    auto p = load_profile(file);
-    ASSERT_FALSE(p.ok());
-    EXPECT_EQ(p.error().message,
-              file.string() + ": stages.enhance.saturation: 3.5 is outside [0, 2]");
+    const Error e = load_error(file);
+    EXPECT_EQ(e.message, file.string() + ": stages.enhance.saturation: 3.5 is outside [0, 2]");
 }
 
 TEST(ProfileResolve, BuiltinNameOrFilePath) {

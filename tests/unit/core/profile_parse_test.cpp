@@ -3,6 +3,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <initializer_list>
 #include <limits>
 #include <string>
 #include <vector>
@@ -33,6 +34,16 @@ std::string error_of(const std::string& json) {
     EXPECT_EQ(r.error().code, Errc::invalid_argument) << r.error().message;
     EXPECT_EQ(r.error().message.find('\n'), std::string::npos) << "not one line";
     return r.error().message;
+}
+
+// A document and the exact message it is rejected with.
+struct Rejection {
+    std::string json;
+    std::string message;
+};
+
+void expect_rejections(std::initializer_list<Rejection> cases) {
+    for (const Rejection& c : cases) EXPECT_EQ(error_of(c.json), c.message) << c.json;
 }
 
 TEST(ProfileParse, OnlySchemaGivesTheDefaultsAndTheFileName) {
@@ -195,16 +206,17 @@ TEST(ProfileParse, EmptyRequiredStringsAreRejected) {
 }
 
 TEST(ProfileParse, UnknownKeysSuggestTheNearestValidKey) {
-    EXPECT_EQ(error_of(R"({"schema": 1, "stages": {"enhnce": {}}})"),
-              "my.json: stages.enhnce: unknown key (did you mean \"enhance\"?)");
-    EXPECT_EQ(error_of(R"({"schema": 1, "stage": {}})"),
-              "my.json: stage: unknown key (did you mean \"stages\"?)");
-    EXPECT_EQ(error_of(R"({"schema": 1, "stages": {"enhance": {"saturaton": 1}}})"),
-              "my.json: stages.enhance.saturaton: unknown key (did you mean \"saturation\"?)");
-    EXPECT_EQ(error_of(R"({"schema": 1, "ai": {"Backend": "cpu"}})"),
-              "my.json: ai.Backend: unknown key (did you mean \"backend\"?)");
-    EXPECT_EQ(error_of(R"({"schema": 1, "ai": {"tilesize": 64}})"),
-              "my.json: ai.tilesize: unknown key (did you mean \"tile_size\"?)");
+    expect_rejections({
+        {R"({"schema": 1, "stages": {"enhnce": {}}})",
+         "my.json: stages.enhnce: unknown key (did you mean \"enhance\"?)"},
+        {R"({"schema": 1, "stage": {}})", "my.json: stage: unknown key (did you mean \"stages\"?)"},
+        {R"({"schema": 1, "stages": {"enhance": {"saturaton": 1}}})",
+         "my.json: stages.enhance.saturaton: unknown key (did you mean \"saturation\"?)"},
+        {R"({"schema": 1, "ai": {"Backend": "cpu"}})",
+         "my.json: ai.Backend: unknown key (did you mean \"backend\"?)"},
+        {R"({"schema": 1, "ai": {"tilesize": 64}})",
+         "my.json: ai.tilesize: unknown key (did you mean \"tile_size\"?)"},
+    });
 }
 
 TEST(ProfileParse, UnknownKeyWithNothingCloseListsTheAllowedKeys) {
@@ -237,12 +249,11 @@ TEST(ProfileParse, BadEnumStringsListTheAllowedValues) {
 }
 
 TEST(ProfileParse, SchemaVersionIsRequiredAndMustBeOne) {
-    EXPECT_EQ(error_of(R"({"name": "x"})"),
-              "my.json: \"schema\" is missing (add \"schema\": 1 at the top level)");
-    EXPECT_EQ(error_of(R"({"schema": 2})"),
-              "my.json: schema: 2 is not supported (this version reads schema 1)");
-    EXPECT_EQ(error_of(R"({"schema": "1"})"),
-              "my.json: schema: expected an integer, got string \"1\"");
+    expect_rejections({
+        {R"({"name": "x"})", "my.json: \"schema\" is missing (add \"schema\": 1 at the top level)"},
+        {R"({"schema": 2})", "my.json: schema: 2 is not supported (this version reads schema 1)"},
+        {R"({"schema": "1"})", "my.json: schema: expected an integer, got string \"1\""},
+    });
 }
 
 TEST(ProfileParse, MalformedJsonGivesLineAndColumn) {
@@ -260,15 +271,17 @@ TEST(ProfileParse, MalformedJsonGivesLineAndColumn) {
 }
 
 TEST(ProfileParse, NonObjectDocumentsAreRejected) {
-    EXPECT_EQ(error_of("[1, 2]"), "my.json: expected a JSON object at the top level, got array");
-    EXPECT_EQ(error_of("42"), "my.json: expected a JSON object at the top level, got number 42");
+    expect_rejections({
+        {"[1, 2]", "my.json: expected a JSON object at the top level, got array"},
+        {"42", "my.json: expected a JSON object at the top level, got number 42"},
+    });
 }
 
 TEST(ProfileParse, AKeyGivenTwiceIsReported) {
-    EXPECT_EQ(error_of(R"({"schema": 1, "ai": {"scale": 2, "scale": 4}})"),
-              "my.json: ai.scale: key given twice");
-    EXPECT_EQ(error_of(R"({"schema": 1, "stages": {}, "stages": {}})"),
-              "my.json: stages: key given twice");
+    expect_rejections({
+        {R"({"schema": 1, "ai": {"scale": 2, "scale": 4}})", "my.json: ai.scale: key given twice"},
+        {R"({"schema": 1, "stages": {}, "stages": {}})", "my.json: stages: key given twice"},
+    });
 }
 
 TEST(ProfileParse, HugeNumbersAreReportedNotInfinite) {

@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <optional>
 #include <string>
 
 extern "C" {
@@ -148,64 +149,99 @@ TEST(YuvPacker, AFrameStillHeldByTheEncoderIsNotOverwritten) {
     EXPECT_EQ((*frame)->data[0][0], 16);  // the slot got the new picture
 }
 
-AVCodecParameters params(AVColorSpace matrix, AVColorRange range, AVColorPrimaries pri,
-                         AVColorTransferCharacteristic trc, int height, AVPixelFormat fmt) {
-    AVCodecParameters p{};
-    p.color_space = matrix;
-    p.color_range = range;
-    p.color_primaries = pri;
-    p.color_trc = trc;
-    p.height = height;
-    p.format = fmt;
-    return p;
-}
+// The tags of a source stream as the colour rule reads them.
+struct SourceTags {
+    AVColorSpace matrix = AVCOL_SPC_UNSPECIFIED;
+    AVColorRange range = AVCOL_RANGE_UNSPECIFIED;
+    AVColorPrimaries primaries = AVCOL_PRI_UNSPECIFIED;
+    AVColorTransferCharacteristic transfer = AVCOL_TRC_UNSPECIFIED;
+    int height = 0;
+    AVPixelFormat format = AV_PIX_FMT_YUV420P;
+};
+
+// One source, the output it becomes, and the output tags checked (unset: not checked here).
+struct ColourCase {
+    const char* what;
+    SourceTags in;
+    int out_height;
+    bool subsampled;
+    std::optional<AVColorSpace> matrix = std::nullopt;
+    std::optional<AVColorRange> range = std::nullopt;
+    std::optional<AVColorPrimaries> primaries = std::nullopt;
+    std::optional<AVColorTransferCharacteristic> transfer = std::nullopt;
+    std::optional<AVChromaLocation> chroma = std::nullopt;
+};
 
 TEST(ExportOutputColour, TheRuleForTagsAndUntaggedSources) {
-    using media::export_output_color;
-    // Untagged SD staying SD: BT.601 throughout (525-line primaries up to 480 lines).
-    auto c = export_output_color(
-        params(AVCOL_SPC_UNSPECIFIED, AVCOL_RANGE_UNSPECIFIED, AVCOL_PRI_UNSPECIFIED,
-               AVCOL_TRC_UNSPECIFIED, 480, AV_PIX_FMT_YUV420P),
-        480, true);
-    EXPECT_EQ(c.matrix, AVCOL_SPC_SMPTE170M);
-    EXPECT_EQ(c.range, AVCOL_RANGE_MPEG);
-    EXPECT_EQ(c.primaries, AVCOL_PRI_SMPTE170M);
-    EXPECT_EQ(c.transfer, AVCOL_TRC_BT709);
-    EXPECT_EQ(c.chroma, AVCHROMA_LOC_LEFT);
-    // 576 lines: 625-line primaries; upscaled to 1152 lines: the BT.709 matrix.
-    c = export_output_color(
-        params(AVCOL_SPC_UNSPECIFIED, AVCOL_RANGE_UNSPECIFIED, AVCOL_PRI_UNSPECIFIED,
-               AVCOL_TRC_UNSPECIFIED, 576, AV_PIX_FMT_YUV420P),
-        1152, true);
-    EXPECT_EQ(c.matrix, AVCOL_SPC_BT709);
-    EXPECT_EQ(c.primaries, AVCOL_PRI_BT470BG);
-    // Tagged BT.601 (bt470bg) staying SD keeps its own code point; its tags are kept.
-    c = export_output_color(params(AVCOL_SPC_BT470BG, AVCOL_RANGE_MPEG, AVCOL_PRI_BT470BG,
-                                   AVCOL_TRC_GAMMA28, 576, AV_PIX_FMT_YUV420P),
-                            576, true);
-    EXPECT_EQ(c.matrix, AVCOL_SPC_BT470BG);
-    EXPECT_EQ(c.transfer, AVCOL_TRC_GAMMA28);
-    // BT.2020 stays BT.2020 at any size; full range stays full; 4:4:4 has no siting.
-    c = export_output_color(params(AVCOL_SPC_BT2020_NCL, AVCOL_RANGE_JPEG, AVCOL_PRI_BT2020,
-                                   AVCOL_TRC_SMPTE2084, 2160, AV_PIX_FMT_YUV420P10LE),
-                            480, false);
-    EXPECT_EQ(c.matrix, AVCOL_SPC_BT2020_NCL);
-    EXPECT_EQ(c.range, AVCOL_RANGE_JPEG);
-    EXPECT_EQ(c.primaries, AVCOL_PRI_BT2020);
-    EXPECT_EQ(c.transfer, AVCOL_TRC_SMPTE2084);
-    EXPECT_EQ(c.chroma, AVCHROMA_LOC_UNSPECIFIED);
-    // yuvj is full range; RGB sources become limited.
-    EXPECT_EQ(export_output_color(
-                  params(AVCOL_SPC_UNSPECIFIED, AVCOL_RANGE_UNSPECIFIED, AVCOL_PRI_UNSPECIFIED,
-                         AVCOL_TRC_UNSPECIFIED, 720, AV_PIX_FMT_YUVJ420P),
-                  720, true)
-                  .range,
-              AVCOL_RANGE_JPEG);
-    EXPECT_EQ(export_output_color(params(AVCOL_SPC_RGB, AVCOL_RANGE_JPEG, AVCOL_PRI_BT709,
-                                         AVCOL_TRC_IEC61966_2_1, 720, AV_PIX_FMT_RGB24),
-                                  1440, true)
-                  .range,
-              AVCOL_RANGE_MPEG);
+    const ColourCase cases[] = {
+        {.what = "untagged SD staying SD: BT.601 throughout (525-line primaries up to 480 lines)",
+         .in = {.height = 480},
+         .out_height = 480,
+         .subsampled = true,
+         .matrix = AVCOL_SPC_SMPTE170M,
+         .range = AVCOL_RANGE_MPEG,
+         .primaries = AVCOL_PRI_SMPTE170M,
+         .transfer = AVCOL_TRC_BT709,
+         .chroma = AVCHROMA_LOC_LEFT},
+        {.what = "576 lines: 625-line primaries; upscaled to 1152 lines: the BT.709 matrix",
+         .in = {.height = 576},
+         .out_height = 1152,
+         .subsampled = true,
+         .matrix = AVCOL_SPC_BT709,
+         .primaries = AVCOL_PRI_BT470BG},
+        {.what = "tagged BT.601 (bt470bg) staying SD keeps its own code point; its tags are kept",
+         .in = {AVCOL_SPC_BT470BG, AVCOL_RANGE_MPEG, AVCOL_PRI_BT470BG, AVCOL_TRC_GAMMA28, 576},
+         .out_height = 576,
+         .subsampled = true,
+         .matrix = AVCOL_SPC_BT470BG,
+         .transfer = AVCOL_TRC_GAMMA28},
+        {.what = "BT.2020 stays BT.2020 at any size; full range stays full; 4:4:4 has no siting",
+         .in = {AVCOL_SPC_BT2020_NCL, AVCOL_RANGE_JPEG, AVCOL_PRI_BT2020, AVCOL_TRC_SMPTE2084, 2160,
+                AV_PIX_FMT_YUV420P10LE},
+         .out_height = 480,
+         .subsampled = false,
+         .matrix = AVCOL_SPC_BT2020_NCL,
+         .range = AVCOL_RANGE_JPEG,
+         .primaries = AVCOL_PRI_BT2020,
+         .transfer = AVCOL_TRC_SMPTE2084,
+         .chroma = AVCHROMA_LOC_UNSPECIFIED},
+        {.what = "yuvj is full range",
+         .in = {.height = 720, .format = AV_PIX_FMT_YUVJ420P},
+         .out_height = 720,
+         .subsampled = true,
+         .range = AVCOL_RANGE_JPEG},
+        {.what = "RGB sources become limited",
+         .in = {AVCOL_SPC_RGB, AVCOL_RANGE_JPEG, AVCOL_PRI_BT709, AVCOL_TRC_IEC61966_2_1, 720,
+                AV_PIX_FMT_RGB24},
+         .out_height = 1440,
+         .subsampled = true,
+         .range = AVCOL_RANGE_MPEG},
+    };
+    for (const ColourCase& c : cases) {
+        AVCodecParameters p{};
+        p.color_space = c.in.matrix;
+        p.color_range = c.in.range;
+        p.color_primaries = c.in.primaries;
+        p.color_trc = c.in.transfer;
+        p.height = c.in.height;
+        p.format = c.in.format;
+        const auto got = media::export_output_color(p, c.out_height, c.subsampled);
+        if (c.matrix) {
+            EXPECT_EQ(got.matrix, *c.matrix) << c.what;
+        }
+        if (c.range) {
+            EXPECT_EQ(got.range, *c.range) << c.what;
+        }
+        if (c.primaries) {
+            EXPECT_EQ(got.primaries, *c.primaries) << c.what;
+        }
+        if (c.transfer) {
+            EXPECT_EQ(got.transfer, *c.transfer) << c.what;
+        }
+        if (c.chroma) {
+            EXPECT_EQ(got.chroma, *c.chroma) << c.what;
+        }
+    }
 }
 
 TEST(TempOutput, CommitDiscardAndPartial) {
@@ -241,11 +277,10 @@ TEST(TempOutput, CommitDiscardAndPartial) {
 
 TEST(VideoSource, PicturesInOrderAndEveryOtherPacketHandedOut) {
     TempDir dir;
-    const fs::path file = dir / "av.mkv";
-    ffmpeg(
+    const fs::path file = ffmpeg_to(
+        dir / "av.mkv",
         "-f lavfi -i testsrc2=size=64x48:rate=24 -f lavfi -i sine=sample_rate=48000 -t 0.5 "
-        "-c:v libx264 -preset ultrafast -bf 2 -c:a flac '" +
-        file.string() + "'");
+        "-c:v libx264 -preset ultrafast -bf 2 -c:a flac");
     auto src = media::VideoSource::open(file, {});
     ASSERT_TRUE(src.ok()) << src.error().message;
     ASSERT_EQ(src->streams().size(), 2u);
@@ -288,11 +323,10 @@ TEST(VideoSource, PicturesInOrderAndEveryOtherPacketHandedOut) {
 
 TEST(VerifyOutput, AMismatchIsAnErrorNamingIt) {
     TempDir dir;
-    const fs::path file = dir / "v.mkv";
-    ffmpeg(
+    const fs::path file = ffmpeg_to(
+        dir / "v.mkv",
         "-f lavfi -i testsrc2=size=64x48:rate=24 -f lavfi -i sine=sample_rate=48000 -t 0.5 "
-        "-c:v libx264 -preset ultrafast -c:a flac '" +
-        file.string() + "'");
+        "-c:v libx264 -preset ultrafast -c:a flac");
     media::VerifyExpectation e;
     e.video_stream = 0;
     e.video_frames = 12;

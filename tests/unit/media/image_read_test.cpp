@@ -29,8 +29,7 @@ class LosslessRead : public ::testing::TestWithParam<LosslessCase> {};
 TEST_P(LosslessRead, MatchesFfmpegDecodeExactly) {
     const LosslessCase& c = GetParam();
     TempDir dir;
-    const fs::path file = dir / (std::string("in.") + c.ext);
-    ffmpeg(kTestsrc + c.ffmpeg_args + " '" + file.string() + "'");
+    const fs::path file = ffmpeg_to(dir / (std::string("in.") + c.ext), kTestsrc + c.ffmpeg_args);
     auto img = read_image(file);
     ASSERT_TRUE(img.ok()) << img.error().message;
     EXPECT_EQ(img->width(), 67);
@@ -178,20 +177,27 @@ TEST(ReadImage, JpegSolidColourUsesFullRangeBt601) {
     }
 }
 
+// Has the ffmpeg tool encode the RGBA8 picture `src` (given to it as raw pixels) with
+// `encode_args` into the file `name` in `dir`; returns that file.
+fs::path ffmpeg_encode(const TempDir& dir, const Image& src, const std::string& encode_args,
+                       const std::string& name) {
+    std::vector<uint8_t> raw;
+    for (int y = 0; y < src.height(); ++y) {
+        const uint8_t* p = src.view().row_as<const uint8_t>(y);
+        raw.insert(raw.end(), p, p + src.width() * 4);
+    }
+    write_bytes(dir / "in.rgba", raw);
+    const std::string size = std::to_string(src.width()) + "x" + std::to_string(src.height());
+    return ffmpeg_to(dir / name, "-f rawvideo -pix_fmt rgba -s " + size + " -i '" +
+                                     (dir / "in.rgba").string() + "' -frames:v 1 " + encode_args);
+}
+
 // A 4:2:0 JPEG of a smooth picture decodes close to the picture. Even size: the ffmpeg tool's
 // own RGB -> 4:2:0 conversion misplaces the chroma of an odd last column.
 TEST(ReadImage, Yuvj420JpegIsCloseToItsSource) {
     TempDir dir;
     Image src = gradient_rgba8(66, 42);
-    std::vector<uint8_t> raw;
-    for (int y = 0; y < 42; ++y) {
-        const uint8_t* p = src.view().row_as<const uint8_t>(y);
-        raw.insert(raw.end(), p, p + 66 * 4);
-    }
-    write_bytes(dir / "in.rgba", raw);
-    ffmpeg("-f rawvideo -pix_fmt rgba -s 66x42 -i '" + (dir / "in.rgba").string() +
-           "' -frames:v 1 -pix_fmt yuvj420p -q:v 2 '" + (dir / "g.jpg").string() + "'");
-    auto img = read_image(dir / "g.jpg");
+    auto img = read_image(ffmpeg_encode(dir, src, "-pix_fmt yuvj420p -q:v 2", "g.jpg"));
     ASSERT_TRUE(img.ok()) << img.error().message;
     EXPECT_LE(max_abs_diff(img->view(), src.view()), 6.0f / 255);
 }
@@ -199,15 +205,7 @@ TEST(ReadImage, Yuvj420JpegIsCloseToItsSource) {
 TEST(ReadImage, LossyWebpIsCloseToItsSource) {
     TempDir dir;
     Image src = gradient_rgba8(67, 43);
-    std::vector<uint8_t> raw;
-    for (int y = 0; y < 43; ++y) {
-        const uint8_t* p = src.view().row_as<const uint8_t>(y);
-        raw.insert(raw.end(), p, p + 67 * 4);
-    }
-    write_bytes(dir / "in.rgba", raw);
-    ffmpeg("-f rawvideo -pix_fmt rgba -s 67x43 -i '" + (dir / "in.rgba").string() +
-           "' -frames:v 1 -c:v libwebp -quality 95 '" + (dir / "g.webp").string() + "'");
-    auto img = read_image(dir / "g.webp");
+    auto img = read_image(ffmpeg_encode(dir, src, "-c:v libwebp -quality 95", "g.webp"));
     ASSERT_TRUE(img.ok()) << img.error().message;
     EXPECT_LE(max_abs_diff(img->view(), src.view()), 8.0f / 255);
 }

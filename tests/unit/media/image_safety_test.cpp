@@ -45,8 +45,8 @@ TEST(ReadImageAdmission, SeesTheHeaderBeforeThePictureIsAllocated) {
 
 TEST(ReadImageAdmission, AdmittedPicturesDecodeAndReportTheirHeader) {
     TempDir dir;
-    const fs::path p = dir / "deep.png";
-    ffmpeg("-f lavfi -i testsrc2=size=40x30 -pix_fmt rgba64be -frames:v 1 '" + p.string() + "'");
+    const fs::path p = ffmpeg_to(dir / "deep.png",
+                                 "-f lavfi -i testsrc2=size=40x30 -pix_fmt rgba64be -frames:v 1");
     int calls = 0;
     ImageReadOptions opts;
     opts.admit = [&](const ImageHeader&) -> Result<void> {
@@ -66,8 +66,7 @@ TEST(ReadImageAdmission, AdmittedPicturesDecodeAndReportTheirHeader) {
 
 TEST(ReadImageAdmission, MaxPixelsIsPassedToTheDecoder) {
     TempDir dir;
-    const fs::path p = dir / "in.png";
-    ffmpeg("-f lavfi -i testsrc2=size=40x30 -frames:v 1 '" + p.string() + "'");
+    const fs::path p = ffmpeg_to(dir / "in.png", "-f lavfi -i testsrc2=size=40x30 -frames:v 1");
     ImageReadOptions opts;
     opts.max_pixels = 40 * 30 / 2;
     EXPECT_FALSE(read_image(p, opts));
@@ -87,8 +86,8 @@ TEST(ReadImageReason, FfmpegsOwnReasonEndsTheMessage) {
     EXPECT_EQ(r.error().message.find('\n'), std::string::npos);
     EXPECT_NE(r.error().message.find("Picture size 65535x65535 is invalid"), std::string::npos)
         << r.error().message;
-    const fs::path anim = dir / "anim.webp";
-    ffmpeg("-f lavfi -i testsrc2=size=32x24:rate=5 -frames:v 3 -loop 0 '" + anim.string() + "'");
+    const fs::path anim =
+        ffmpeg_to(dir / "anim.webp", "-f lavfi -i testsrc2=size=32x24:rate=5 -frames:v 3 -loop 0");
     auto w = read_image(anim);
     ASSERT_FALSE(w);
     EXPECT_NE(w.error().message.find("unsupported chunk: ANIM"), std::string::npos)
@@ -149,7 +148,9 @@ TEST(WriteImageLinks, WritesThroughALinkAndKeepsTheMode) {
 
 TEST(WriteImageLinks, NamesAtTheLimitGetAShortenedTemporaryName) {
     TempDir dir;
-    const fs::path p = dir / (std::string(251, 'x') + ".png");
+    // Built by append: GCC 12 reports a bogus -Warray-bounds on `std::string(251, 'x') + ".png"`
+    // in this file (GCC bug 105329).
+    const fs::path p = dir / std::string(251, 'x').append(".png");
     Image img = random_rgba8(8, 6, 2, false);
     auto r = write_image(p, img.view());
     ASSERT_TRUE(r) << r.error().message;

@@ -26,6 +26,14 @@ bool leftover_temp_files(const fs::path& dir) {
     return false;
 }
 
+// Writes `src` to `file` with `options` (the write must succeed) and reads the file back.
+Result<Image> write_and_read(const fs::path& file, ConstImageView src,
+                             const ImageWriteOptions& options = {}) {
+    auto w = write_image(file, src, options);
+    EXPECT_TRUE(w.ok()) << file << ": " << w.error().message;
+    return read_image(file);
+}
+
 TEST(WriteImage, Png8RoundTripIsExactWithAlpha) {
     TempDir dir;
     Image src = random_rgba8(67, 43, 7, /*alpha=*/true);
@@ -44,8 +52,7 @@ TEST(WriteImage, Png8RoundTripIsExactWithAlpha) {
 TEST(WriteImage, OpaqueImageStaysOpaque) {
     TempDir dir;
     Image src = random_rgba8(33, 17, 8, /*alpha=*/false);
-    ASSERT_TRUE(write_image(dir / "o.png", src.view()).ok());
-    auto back = read_image(dir / "o.png");
+    auto back = write_and_read(dir / "o.png", src.view());
     ASSERT_TRUE(back.ok()) << back.error().message;
     EXPECT_TRUE(equals_raw_rgba8(back->view(), packed_rgba8(src.view())));
 }
@@ -61,9 +68,7 @@ TEST(WriteImage, SixteenBitRoundTripIsExact) {
             float* p = src.view().row_as<float>(y);
             for (int i = 0; i < w * 4; ++i) p[i] = static_cast<float>(rng() % 65536) / 65535.0f;
         }
-        auto wr = write_image(dir / name, src.view(), ImageWriteOptions{.bit_depth = 16});
-        ASSERT_TRUE(wr.ok()) << wr.error().message;
-        auto back = read_image(dir / name);
+        auto back = write_and_read(dir / name, src.view(), ImageWriteOptions{.bit_depth = 16});
         ASSERT_TRUE(back.ok()) << back.error().message;
         ASSERT_EQ(back->format(), PixelFormat::rgba32f) << name;
         for (int y = 0; y < h; ++y) {
@@ -81,8 +86,7 @@ TEST(WriteImage, SixteenBitRoundTripIsExact) {
 TEST(WriteImage, Tiff8RoundTripIsExact) {
     TempDir dir;
     Image src = random_rgba8(67, 43, 11, /*alpha=*/true);
-    ASSERT_TRUE(write_image(dir / "a.tif", src.view()).ok());
-    auto back = read_image(dir / "a.tif");
+    auto back = write_and_read(dir / "a.tif", src.view());
     ASSERT_TRUE(back.ok()) << back.error().message;
     EXPECT_TRUE(equals_raw_rgba8(back->view(), packed_rgba8(src.view()))) << "seed 11";
 }
@@ -92,9 +96,7 @@ TEST(WriteImage, Tiff8RoundTripIsExact) {
 TEST(WriteImage, WebpLosslessRoundTripIsExact) {
     TempDir dir;
     Image src = random_rgba8(67, 43, 12, /*alpha=*/true);
-    auto wr = write_image(dir / "l.webp", src.view(), ImageWriteOptions{.lossless = true});
-    ASSERT_TRUE(wr.ok()) << wr.error().message;
-    auto back = read_image(dir / "l.webp");
+    auto back = write_and_read(dir / "l.webp", src.view(), ImageWriteOptions{.lossless = true});
     ASSERT_TRUE(back.ok()) << back.error().message;
     for (int y = 0; y < 43; ++y) {
         const auto* a = src.view().row_as<const uint8_t>(y);
@@ -145,8 +147,7 @@ TEST(WriteImage, AcceptsHalfFloatAndClampsFloats) {
     float* p = src.view().row_as<float>(0);
     const float values[12] = {-1, 0.5f, 2, 1, NAN, 1, 0, 1, 0.25f, 0.75f, 1.5f, 1};
     std::copy(values, values + 12, p);
-    ASSERT_TRUE(write_image(dir / "c.png", src.view()).ok());
-    auto back = read_image(dir / "c.png");
+    auto back = write_and_read(dir / "c.png", src.view());
     ASSERT_TRUE(back.ok()) << back.error().message;
     const uint8_t want[12] = {0, 128, 255, 255, 0, 255, 0, 255, 64, 191, 255, 255};
     EXPECT_TRUE(equals_raw_rgba8(back->view(), std::vector<uint8_t>(want, want + 12)));
@@ -154,8 +155,7 @@ TEST(WriteImage, AcceptsHalfFloatAndClampsFloats) {
     Image half = std::move(*Image::create(1, 1, PixelFormat::rgba16f));
     const uint16_t h[4] = {0x3800, 0x3C00, 0x0000, 0x3C00};  // 0.5, 1, 0, 1
     std::memcpy(half.data(), h, sizeof h);
-    ASSERT_TRUE(write_image(dir / "h.png", half.view()).ok());
-    auto hb = read_image(dir / "h.png");
+    auto hb = write_and_read(dir / "h.png", half.view());
     ASSERT_TRUE(hb.ok());
     const uint8_t hw[4] = {128, 255, 0, 255};
     EXPECT_TRUE(equals_raw_rgba8(hb->view(), std::vector<uint8_t>(hw, hw + 4)));
@@ -165,8 +165,7 @@ TEST(WriteImage, ReplacesAnExistingFile) {
     TempDir dir;
     write_bytes(dir / "x.png", {1, 2, 3});
     Image src = random_rgba8(5, 4, 3, false);
-    ASSERT_TRUE(write_image(dir / "x.png", src.view()).ok());
-    auto back = read_image(dir / "x.png");
+    auto back = write_and_read(dir / "x.png", src.view());
     ASSERT_TRUE(back.ok()) << back.error().message;
     EXPECT_TRUE(equals_raw_rgba8(back->view(), packed_rgba8(src.view())));
     EXPECT_FALSE(leftover_temp_files(dir.path()));

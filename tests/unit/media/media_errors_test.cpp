@@ -70,8 +70,7 @@ TEST(MediaErrors, TextFileIsNotAnImage) {
 
 TEST(MediaErrors, AudioFileHasNoImage) {
     TempDir dir;
-    const fs::path p = dir / "tone.wav";
-    ffmpeg("-f lavfi -i sine=frequency=440:duration=0.1 '" + p.string() + "'");
+    const fs::path p = ffmpeg_to(dir / "tone.wav", "-f lavfi -i sine=frequency=440:duration=0.1");
     EXPECT_TRUE(is_error(error_of(read_image(p)), Errc::unsupported, p, "no image"));
     EXPECT_TRUE(is_error(error_of(VideoReader::open(p)), Errc::unsupported, p, "no video stream"));
 }
@@ -97,8 +96,8 @@ TEST(MediaErrors, TruncatedPng) {
 TEST(MediaErrors, TruncatedJpegAndWebp) {
     TempDir dir;
     for (const char* name : {"full.jpg", "full.webp"}) {
-        const fs::path full_path = dir / name;
-        ffmpeg("-f lavfi -i testsrc2=size=64x48 -frames:v 1 '" + full_path.string() + "'");
+        const fs::path full_path =
+            ffmpeg_to(dir / name, "-f lavfi -i testsrc2=size=64x48 -frames:v 1");
         const auto full = read_bytes(full_path);
         ASSERT_GT(full.size(), 400u);
         const fs::path p = dir / (std::string("cut-") + name);

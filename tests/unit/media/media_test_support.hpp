@@ -49,6 +49,12 @@ inline void ffmpeg(const std::string& args) {
     ASSERT_EQ(rc, 0) << "fixture command failed: " << cmd;
 }
 
+// Runs the ffmpeg tool with `args` (inputs and options) writing `file`; returns `file`.
+inline fs::path ffmpeg_to(const fs::path& file, const std::string& args) {
+    ffmpeg(args + " '" + file.string() + "'");
+    return file;
+}
+
 inline std::vector<uint8_t> read_bytes(const fs::path& p) {
     std::ifstream f(p, std::ios::binary);
     return {std::istreambuf_iterator<char>(f), std::istreambuf_iterator<char>()};

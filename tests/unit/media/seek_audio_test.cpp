@@ -16,10 +16,10 @@ namespace {
 
 TEST(VideoReaderSeek, LandsOnThePictureShownAtTheTime) {
     TempDir dir;
-    const fs::path file = dir / "seek.mkv";
     // A key frame every 10 pictures: seeks land between key frames and must decode forward.
-    ffmpeg("-f lavfi -i testsrc2=size=64x48:rate=10 -t 4 -pix_fmt yuv420p -c:v libx264 -g 10 '" +
-           file.string() + "'");
+    const fs::path file = ffmpeg_to(
+        dir / "seek.mkv",
+        "-f lavfi -i testsrc2=size=64x48:rate=10 -t 4 -pix_fmt yuv420p -c:v libx264 -g 10");
     auto reader = VideoReader::open(file);
     ASSERT_TRUE(reader.ok()) << reader.error().message;
     Image frame;
@@ -52,11 +52,10 @@ TEST(VideoReaderSeek, LandsOnThePictureShownAtTheTime) {
 
 TEST(AudioReader, ResamplesToTheRateAskedAndSeeks) {
     TempDir dir;
-    const fs::path file = dir / "tone.mkv";
-    ffmpeg(
-        "-f lavfi -i testsrc2=size=64x48:rate=10 -f lavfi -i "
-        "sine=frequency=1000:sample_rate=44100 -t 2 -c:v libx264 -c:a flac -ac 1 '" +
-        file.string() + "'");
+    const fs::path file =
+        ffmpeg_to(dir / "tone.mkv",
+                  "-f lavfi -i testsrc2=size=64x48:rate=10 -f lavfi -i "
+                  "sine=frequency=1000:sample_rate=44100 -t 2 -c:v libx264 -c:a flac -ac 1");
     auto reader = AudioReader::open(file, 48000, 2);
     ASSERT_TRUE(reader.ok()) << reader.error().message;
     EXPECT_EQ(reader->info().source_sample_rate, 44100);
@@ -97,8 +96,8 @@ TEST(AudioReader, ResamplesToTheRateAskedAndSeeks) {
 
     auto none = AudioReader::open(dir / "tone.mkv", 1000, 2);
     EXPECT_EQ(none.error().code, Errc::invalid_argument);
-    const fs::path silent = dir / "silent.mkv";
-    ffmpeg("-f lavfi -i testsrc2=size=64x48:rate=10 -t 1 -c:v libx264 '" + silent.string() + "'");
+    const fs::path silent =
+        ffmpeg_to(dir / "silent.mkv", "-f lavfi -i testsrc2=size=64x48:rate=10 -t 1 -c:v libx264");
     auto no_audio = AudioReader::open(silent, 48000, 2);
     ASSERT_FALSE(no_audio.ok());
     EXPECT_EQ(no_audio.error().code, Errc::not_found);

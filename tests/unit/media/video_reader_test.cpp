@@ -16,9 +16,9 @@ namespace {
 
 TEST(VideoReader, Mp4FrameCountTimestampsAndInfo) {
     TempDir dir;
-    const fs::path file = dir / "x.mp4";
-    ffmpeg("-f lavfi -i testsrc2=size=64x48:rate=10 -t 1 -pix_fmt yuv420p -c:v libx264 '" +
-           file.string() + "'");
+    const fs::path file =
+        ffmpeg_to(dir / "x.mp4",
+                  "-f lavfi -i testsrc2=size=64x48:rate=10 -t 1 -pix_fmt yuv420p -c:v libx264");
     auto reader = VideoReader::open(file);
     ASSERT_TRUE(reader.ok()) << reader.error().message;
     const VideoInfo& info = reader->info();
@@ -158,10 +158,11 @@ TEST_P(SolidVideo, DecodesToTheTaggedMatrixAndRange) {
     write_bytes(dir / "in.yuv", raw);
     const std::string pix = c.bits == 8 ? "yuv420p" : "yuv420p10le";
     const std::string range = c.full ? "pc" : "tv";
-    const fs::path file = dir / (std::string("solid.") + c.ext);
-    ffmpeg("-f rawvideo -pix_fmt " + pix + " -s 64x48 -r 10 -color_range " + range +
-           " -colorspace " + c.colorspace + " -i '" + (dir / "in.yuv").string() + "' " + c.codec +
-           " -color_range " + range + " -colorspace " + c.colorspace + " '" + file.string() + "'");
+    const fs::path file =
+        ffmpeg_to(dir / (std::string("solid.") + c.ext),
+                  "-f rawvideo -pix_fmt " + pix + " -s 64x48 -r 10 -color_range " + range +
+                      " -colorspace " + c.colorspace + " -i '" + (dir / "in.yuv").string() + "' " +
+                      c.codec + " -color_range " + range + " -colorspace " + c.colorspace);
     auto reader = VideoReader::open(file);
     ASSERT_TRUE(reader.ok()) << reader.error().message;
     EXPECT_EQ(reader->info().color.matrix, c.matrix) << c.name;
@@ -205,10 +206,10 @@ TEST(VideoReader, GrayVideoHonoursItsRange) {
             write_bytes(dir / "in.raw", raw);
             const std::string range = full ? "pc" : "tv";
             const std::string pix = bits == 8 ? "gray" : "gray10le";
-            const fs::path file = dir / "gray.mkv";
-            ffmpeg("-f rawvideo -pix_fmt " + pix + " -s 32x16 -r 10 -color_range " + range +
-                   " -i '" + (dir / "in.raw").string() + "' -c:v ffv1 -color_range " + range +
-                   " '" + file.string() + "'");
+            const fs::path file = ffmpeg_to(
+                dir / "gray.mkv", "-f rawvideo -pix_fmt " + pix + " -s 32x16 -r 10 -color_range " +
+                                      range + " -i '" + (dir / "in.raw").string() +
+                                      "' -c:v ffv1 -color_range " + range);
             auto reader = VideoReader::open(file);
             ASSERT_TRUE(reader.ok()) << reader.error().message;
             const std::string what = pix + (full ? " full" : " limited");
@@ -229,9 +230,8 @@ TEST(VideoReader, GrayVideoHonoursItsRange) {
 // After the first frames, decoding reuses the output image and allocates nothing of ours.
 TEST(VideoReader, SteadyStateReusesTheOutputImage) {
     TempDir dir;
-    const fs::path file = dir / "x.mkv";
-    ffmpeg("-f lavfi -i testsrc2=size=64x48:rate=10 -t 1 -pix_fmt yuv420p -c:v ffv1 '" +
-           file.string() + "'");
+    const fs::path file = ffmpeg_to(
+        dir / "x.mkv", "-f lavfi -i testsrc2=size=64x48:rate=10 -t 1 -pix_fmt yuv420p -c:v ffv1");
     auto reader = VideoReader::open(file);
     ASSERT_TRUE(reader.ok()) << reader.error().message;
     Image out;
@@ -250,8 +250,8 @@ TEST(VideoReader, SteadyStateReusesTheOutputImage) {
 
 TEST(VideoReader, MovedReaderKeepsDecoding) {
     TempDir dir;
-    const fs::path file = dir / "x.mkv";
-    ffmpeg("-f lavfi -i testsrc2=size=32x16:rate=5 -t 1 -c:v ffv1 '" + file.string() + "'");
+    const fs::path file =
+        ffmpeg_to(dir / "x.mkv", "-f lavfi -i testsrc2=size=32x16:rate=5 -t 1 -c:v ffv1");
     auto opened = VideoReader::open(file);
     ASSERT_TRUE(opened.ok()) << opened.error().message;
     VideoReader a = std::move(*opened);

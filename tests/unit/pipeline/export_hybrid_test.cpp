@@ -10,6 +10,7 @@
 #include <fstream>
 #include <string>
 
+#include "ai_model_test.hpp"
 #include "kizuna/export.hpp"
 #include "kizuna/models.hpp"
 #include "kizuna/profile.hpp"
@@ -20,7 +21,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-constexpr const char* kModel = "realesr-animevideov3-x2";
+constexpr const char* kModel = test::kAiTestModel;
 
 using Dir = test::TempDir;
 using test::capture;
@@ -49,13 +50,7 @@ ExportOptions ai_options() {
     return o;
 }
 
-class ExportHybrid : public ::testing::Test {
-protected:
-    void SetUp() override {
-        if (!resolve_model(kModel).ok())
-            GTEST_SKIP() << kModel << " is not installed (scripts/setup.sh installs it)";
-    }
-};
+using ExportHybrid = test::AiModelTest;
 
 TEST_F(ExportHybrid, EveryFrameHoldsTheModelsPictureAndKeepsItsTimestamp) {
     Dir dir;

@@ -99,11 +99,16 @@ TEST(PreviewApi, OutputBufferIsReusedAcrossFramesOfOneSize) {
     EXPECT_EQ(out.data(), first) << "output reallocated for a frame of the same size";
 }
 
-TEST(PreviewApi, CpuMatchesReferenceThroughThePublicApi) {
+// A x2 preview of the balanced profile on `backend`, with temporal stabilization on or off.
+Result<Preview> balanced_x2(PreviewBackendKind backend, bool temporal) {
     Profile p = builtin_profile("balanced").value();
-    p.temporal.enabled = false;
-    auto ref = Preview::create(p, {.backend = PreviewBackendKind::reference, .scale = 2.0f});
-    auto cpu = Preview::create(p, {.backend = PreviewBackendKind::cpu, .scale = 2.0f});
+    p.temporal.enabled = temporal;
+    return Preview::create(p, {.backend = backend, .scale = 2.0f});
+}
+
+TEST(PreviewApi, CpuMatchesReferenceThroughThePublicApi) {
+    auto ref = balanced_x2(PreviewBackendKind::reference, /*temporal=*/false);
+    auto cpu = balanced_x2(PreviewBackendKind::cpu, /*temporal=*/false);
     ASSERT_TRUE(ref.ok() && cpu.ok());
     Image in = cartoon(45, 31, 7);
     Image a, b;
@@ -120,10 +125,8 @@ TEST(PreviewApi, CpuMatchesReferenceThroughThePublicApi) {
 }
 
 TEST(PreviewApi, ResetHistoryMakesTheNextFrameIndependentOfThePast) {
-    Profile p = builtin_profile("balanced").value();
-    p.temporal.enabled = true;
-    auto prev = Preview::create(p, {.backend = PreviewBackendKind::cpu, .scale = 2.0f});
-    auto fresh = Preview::create(p, {.backend = PreviewBackendKind::cpu, .scale = 2.0f});
+    auto prev = balanced_x2(PreviewBackendKind::cpu, /*temporal=*/true);
+    auto fresh = balanced_x2(PreviewBackendKind::cpu, /*temporal=*/true);
     ASSERT_TRUE(prev.ok() && fresh.ok());
     Image f1 = cartoon(48, 32, 1), f2 = cartoon(48, 32, 2);
     Image out, expect;

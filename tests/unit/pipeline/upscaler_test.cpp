@@ -13,6 +13,7 @@
 #include <fstream>
 #include <string>
 
+#include "ai_model_test.hpp"
 #include "core/alloc_fault.hpp"
 #include "kizuna/convert.hpp"
 #include "kizuna/models.hpp"
@@ -23,7 +24,7 @@
 namespace kizuna {
 namespace {
 
-constexpr const char* kModel = "realesr-animevideov3-x2";
+constexpr const char* kModel = test::kAiTestModel;
 
 // A flat-shaded picture with dark outlines, as anime is drawn; alpha varies when asked.
 Image drawing(int w, int h, bool varying_alpha = false) {
@@ -136,12 +137,8 @@ Image model_alone(const Image& in) {
     return out;
 }
 
-class UpscalerTest : public ::testing::Test {
+class UpscalerTest : public test::AiModelTest {
 protected:
-    void SetUp() override {
-        if (!resolve_model(kModel).ok())
-            GTEST_SKIP() << kModel << " is not installed (scripts/setup.sh installs it)";
-    }
     void TearDown() override { detail::clear_allocation_faults(); }
 };
 
@@ -278,13 +275,18 @@ TEST_F(UpscalerTest, AiBackendVulkanRunsTheModelOnTheVulkanBackend) {
     EXPECT_LE(max_channel_difference(out, want), 1);
 }
 
-TEST_F(UpscalerTest, AScaleThatIsNotTheModelsIsRefused) {
-    Profile p = ai_only_profile(1.0f);
-    p.ai.scale = 4;
+// Upscaler::create refuses `p` as an invalid argument, with a message that holds `words`.
+void expect_refused(const Profile& p, const std::string& words) {
     auto up = Upscaler::create(p, cpu_options());
     ASSERT_FALSE(up.ok());
     EXPECT_EQ(up.error().code, Errc::invalid_argument);
-    EXPECT_NE(up.error().message.find("ai.scale"), std::string::npos) << up.error().message;
+    EXPECT_NE(up.error().message.find(words), std::string::npos) << up.error().message;
+}
+
+TEST_F(UpscalerTest, AScaleThatIsNotTheModelsIsRefused) {
+    Profile p = ai_only_profile(1.0f);
+    p.ai.scale = 4;
+    expect_refused(p, "ai.scale");
 }
 
 TEST_F(UpscalerTest, OutOfMemoryEverywhereEndsInShaderOnlyWithNotices) {
@@ -356,11 +358,7 @@ TEST_F(UpscalerTest, APassedDeadlineGivesTheShaderOnlyFrameAndTheNextFrameTriesA
 TEST_F(UpscalerTest, ATileTooSmallForTheOverlapIsRefusedUpFront) {
     Profile p = ai_only_profile(1.0f);
     p.ai.tile_size = 32;
-    auto up = Upscaler::create(p, cpu_options());
-    ASSERT_FALSE(up.ok());
-    EXPECT_EQ(up.error().code, Errc::invalid_argument);
-    EXPECT_NE(up.error().message.find("tile size 32 is too small"), std::string::npos)
-        << up.error().message;
+    expect_refused(p, "tile size 32 is too small");
 }
 
 TEST_F(UpscalerTest, CancelStopsTheFrame) {
