@@ -45,6 +45,16 @@ Result<std::unique_ptr<Backend>> make_backend(NnBackendKind kind, int threads,
 #endif
 }
 
+Result<PooledBackend> make_pooled_backend(NnBackendKind kind, int threads) {
+    auto pool = ThreadPool::create(resolve_thread_count(threads));
+    KZ_TRY(pool);
+    PooledBackend made{std::make_shared<ThreadPool>(std::move(*pool)), nullptr};
+    auto backend = make_backend(kind, threads, made.pool);
+    KZ_TRY(backend);
+    made.backend = std::move(*backend);
+    return made;
+}
+
 Result<void> Backend::run(const Graph& graph, ConstTensorView input, Tensor& output) {
     auto shape = prepare(graph, input.channels, input.height, input.width);
     KZ_TRY(shape);

@@ -101,4 +101,13 @@ Result<std::unique_ptr<Backend>> make_vulkan_backend();
 Result<std::unique_ptr<Backend>> make_backend(NnBackendKind kind, int threads,
                                               std::shared_ptr<ThreadPool> pool = {});
 
+// A backend of `kind` on a new pool of `threads` threads (<= 0: all hardware threads), and that
+// pool, for owners that make more backends on it (Session, Tiler). Errors: those of
+// ThreadPool::create and make_backend.
+struct PooledBackend {
+    std::shared_ptr<ThreadPool> pool;
+    std::unique_ptr<Backend> backend;
+};
+Result<PooledBackend> make_pooled_backend(NnBackendKind kind, int threads);
+
 }  // namespace kizuna::nn

@@ -12,10 +12,24 @@
 // Callers check direct::available() first.
 #include <immintrin.h>
 
-#include "nn/direct/direct_conv_kernel.hpp"
+#include "nn/direct/direct_conv_block-inl.hpp"
 
 namespace kizuna::nn::direct {
 namespace {
+
+struct Avx2 {
+    using Vec = __m256;
+    static constexpr int kWidth = 8;
+    static inline __attribute__((always_inline)) Vec load(const float* p) {
+        return _mm256_loadu_ps(p);
+    }
+    static inline __attribute__((always_inline)) Vec broadcast(const float* p) {
+        return _mm256_broadcast_ss(p);
+    }
+    static inline __attribute__((always_inline)) Vec fma(Vec x, Vec w, Vec acc) {
+        return _mm256_fmadd_ps(x, w, acc);
+    }
+};
 
 // Lane mask of the first n (1..8) lanes, for _mm256_maskstore_ps.
 inline __m256i first_lanes(int n) {
@@ -37,39 +51,7 @@ inline __attribute__((always_inline)) void conv_block(const KernelArgs& a, int o
 #pragma GCC unroll 16
         for (int p = 0; p < NP; ++p) acc[p][v] = b;
     }
-    const size_t tap_stride = static_cast<size_t>(a.in_c) * lanes;
-    for (int ky = 0; ky < a.kernel_h; ++ky) {
-        const int iy = oy * a.stride_h - a.pad_top + ky * a.dilation_h;
-        if (iy < 0 || iy >= a.in_h) continue;
-        for (int kx = 0; kx < a.kernel_w; ++kx) {
-            const float* wk = wg + static_cast<size_t>(ky * a.kernel_w + kx) * tap_stride;
-            for (int s = 0; s < a.n_seg; ++s) {
-                const int sc = a.seg_c[s];
-                const float* row = a.seg_in[s] + static_cast<size_t>(iy) * a.in_w * sc;
-                const float* src[NP];
-#pragma GCC unroll 16
-                for (int p = 0; p < NP; ++p) {
-                    const int ix = (x0 + p) * a.stride_w - a.pad_left + kx * a.dilation_w;
-                    src[p] =
-                        (ix >= 0 && ix < a.in_w) ? row + static_cast<size_t>(ix) * sc : a.zeros;
-                }
-                for (int i = 0; i < sc; ++i) {
-                    __m256 w[NV];
-#pragma GCC unroll 2
-                    for (int v = 0; v < NV; ++v) w[v] = _mm256_loadu_ps(wk + 8 * v);
-                    wk += lanes;
-#pragma GCC unroll 16
-                    for (int p = 0; p < NP; ++p) {
-                        const __m256 x = _mm256_broadcast_ss(src[p] + i);
-#pragma GCC unroll 2
-                        for (int v = 0; v < NV; ++v) {
-                            acc[p][v] = _mm256_fmadd_ps(x, w[v], acc[p][v]);
-                        }
-                    }
-                }
-            }
-        }
-    }
+    accumulate<Avx2, NV, NP>(a, oy, x0, wg, lanes, acc);
     // Epilogue and store.
     const __m256 zero = _mm256_setzero_ps();
     const __m256 lo = _mm256_set1_ps(a.lo);
@@ -114,10 +96,12 @@ inline void conv_tail(const KernelArgs& a, int oy, int x0, int n, const float* w
     }
 }
 
-// Output row `oy` for `channels` (1..16) channels starting at lane `lane0` of the group.
+// Output row `oy` for the `channels` (1..16) channels of one slice of the group. Kept out of
+// conv_row_avx2: inlined there, GCC 12 reloads pointers from the stack in the inner loop.
 template <int NV>
-void conv_slice(const KernelArgs& a, int oy, const float* wg, size_t lanes, const float* bg,
-                const float* sg, float* dst, int channels) {
+__attribute__((noinline)) void conv_slice(const KernelArgs& a, int oy, const float* wg,
+                                          size_t lanes, const float* bg, const float* sg,
+                                          float* dst, int channels) {
     constexpr int NP = block_pixels<NV>();
     const int last = channels - (NV - 1) * 8;
     int x = 0;
@@ -134,20 +118,14 @@ void conv_slice(const KernelArgs& a, int oy, const float* wg, size_t lanes, cons
 }  // namespace
 
 void conv_row_avx2(const KernelArgs& a, int oy, int group) {
-    int channels = a.out_c - group * 64;
-    if (channels > 64) channels = 64;
-    const size_t lanes = static_cast<size_t>(channels + 15) / 16 * 16;
-    const size_t taps = static_cast<size_t>(a.kernel_h) * a.kernel_w;
-    const float* wg = a.weights + static_cast<size_t>(group) * taps * a.in_c * 64;
-    const float* bg = a.bias + static_cast<size_t>(group) * 64;
-    const float* sg = a.slope + static_cast<size_t>(group) * 64;
-    float* dst = a.out + static_cast<size_t>(oy) * a.out_w * a.out_c + group * 64;
-    for (int c0 = 0; c0 < channels; c0 += 16) {
-        const int n = channels - c0 < 16 ? channels - c0 : 16;
+    const GroupRow g = group_row(a, oy, group);
+    const size_t lanes = static_cast<size_t>(g.channels + 15) / 16 * 16;
+    for (int c0 = 0; c0 < g.channels; c0 += 16) {
+        const int n = g.channels - c0 < 16 ? g.channels - c0 : 16;
         if (n > 8) {
-            conv_slice<2>(a, oy, wg + c0, lanes, bg + c0, sg + c0, dst + c0, n);
+            conv_slice<2>(a, oy, g.weights + c0, lanes, g.bias + c0, g.slope + c0, g.out + c0, n);
         } else {
-            conv_slice<1>(a, oy, wg + c0, lanes, bg + c0, sg + c0, dst + c0, n);
+            conv_slice<1>(a, oy, g.weights + c0, lanes, g.bias + c0, g.slope + c0, g.out + c0, n);
         }
     }
 }

@@ -14,10 +14,24 @@
 #endif
 #include <immintrin.h>
 
-#include "nn/direct/direct_conv_kernel.hpp"
+#include "nn/direct/direct_conv_block-inl.hpp"
 
 namespace kizuna::nn::direct {
 namespace {
+
+struct Avx512 {
+    using Vec = __m512;
+    static constexpr int kWidth = 16;
+    static inline __attribute__((always_inline)) Vec load(const float* p) {
+        return _mm512_load_ps(p);
+    }
+    static inline __attribute__((always_inline)) Vec broadcast(const float* p) {
+        return _mm512_set1_ps(*p);
+    }
+    static inline __attribute__((always_inline)) Vec fma(Vec x, Vec w, Vec acc) {
+        return _mm512_fmadd_ps(x, w, acc);
+    }
+};
 
 template <int NV, int NP>
 inline __attribute__((always_inline)) void conv_block(const KernelArgs& a, int oy, int x0,
@@ -30,41 +44,7 @@ inline __attribute__((always_inline)) void conv_block(const KernelArgs& a, int o
 #pragma GCC unroll 32
         for (int p = 0; p < NP; ++p) acc[p][v] = b;
     }
-    const size_t lanes = static_cast<size_t>(NV) * 16;
-    const size_t tap_stride = static_cast<size_t>(a.in_c) * lanes;
-    for (int ky = 0; ky < a.kernel_h; ++ky) {
-        const int iy = oy * a.stride_h - a.pad_top + ky * a.dilation_h;
-        if (iy < 0 || iy >= a.in_h) continue;
-        for (int kx = 0; kx < a.kernel_w; ++kx) {
-            // Weights of this tap: [input channel][lanes], segments in channel order.
-            const float* wk = wg + static_cast<size_t>(ky * a.kernel_w + kx) * tap_stride;
-            for (int s = 0; s < a.n_seg; ++s) {
-                const int sc = a.seg_c[s];
-                const float* row = a.seg_in[s] + static_cast<size_t>(iy) * a.in_w * sc;
-                const float* src[NP];
-#pragma GCC unroll 32
-                for (int p = 0; p < NP; ++p) {
-                    const int ix = (x0 + p) * a.stride_w - a.pad_left + kx * a.dilation_w;
-                    src[p] =
-                        (ix >= 0 && ix < a.in_w) ? row + static_cast<size_t>(ix) * sc : a.zeros;
-                }
-                for (int i = 0; i < sc; ++i) {
-                    __m512 w[NV];
-#pragma GCC unroll 4
-                    for (int v = 0; v < NV; ++v) w[v] = _mm512_load_ps(wk + 16 * v);
-                    wk += lanes;
-#pragma GCC unroll 32
-                    for (int p = 0; p < NP; ++p) {
-                        const __m512 x = _mm512_set1_ps(src[p][i]);
-#pragma GCC unroll 4
-                        for (int v = 0; v < NV; ++v) {
-                            acc[p][v] = _mm512_fmadd_ps(x, w[v], acc[p][v]);
-                        }
-                    }
-                }
-            }
-        }
-    }
+    accumulate<Avx512, NV, NP>(a, oy, x0, wg, static_cast<size_t>(NV) * 16, acc);
     // Epilogue and store.
     const __m512 zero = _mm512_setzero_ps();
     const __m512 lo = _mm512_set1_ps(a.lo);
@@ -97,54 +77,49 @@ constexpr int block_pixels() {
 }
 
 template <int NV, int NP>
-inline void conv_tail(const KernelArgs& a, int oy, int x0, int n, const float* wg, const float* bg,
-                      const float* sg, float* dst, __mmask16 mask) {
+inline void conv_tail(const KernelArgs& a, int oy, int x0, int n, const GroupRow& g, float* dst,
+                      __mmask16 mask) {
     if constexpr (NP > 0) {
         if (n == NP) {
-            conv_block<NV, NP>(a, oy, x0, wg, bg, sg, dst, mask);
+            conv_block<NV, NP>(a, oy, x0, g.weights, g.bias, g.slope, dst, mask);
         } else {
-            conv_tail<NV, NP - 1>(a, oy, x0, n, wg, bg, sg, dst, mask);
+            conv_tail<NV, NP - 1>(a, oy, x0, n, g, dst, mask);
         }
     }
 }
 
 template <int NV>
-void conv_row(const KernelArgs& a, int oy, int group, int channels) {
+void conv_row(const KernelArgs& a, int oy, const GroupRow& g) {
     constexpr int NP = block_pixels<NV>();
-    const size_t taps = static_cast<size_t>(a.kernel_h) * a.kernel_w;
-    const float* wg = a.weights + static_cast<size_t>(group) * taps * a.in_c * 64;
-    const float* bg = a.bias + static_cast<size_t>(group) * 64;
-    const float* sg = a.slope + static_cast<size_t>(group) * 64;
-    const int rem = channels - (NV - 1) * 16;
+    const int rem = g.channels - (NV - 1) * 16;
     const __mmask16 mask = static_cast<__mmask16>((1u << rem) - 1u);
-    float* dst = a.out + static_cast<size_t>(oy) * a.out_w * a.out_c + group * 64;
     int x = 0;
     for (; x + NP <= a.out_w; x += NP) {
-        conv_block<NV, NP>(a, oy, x, wg, bg, sg, dst + static_cast<size_t>(x) * a.out_c, mask);
+        conv_block<NV, NP>(a, oy, x, g.weights, g.bias, g.slope,
+                           g.out + static_cast<size_t>(x) * a.out_c, mask);
     }
     if (x < a.out_w) {
-        conv_tail<NV, NP - 1>(a, oy, x, a.out_w - x, wg, bg, sg,
-                              dst + static_cast<size_t>(x) * a.out_c, mask);
+        conv_tail<NV, NP - 1>(a, oy, x, a.out_w - x, g, g.out + static_cast<size_t>(x) * a.out_c,
+                              mask);
     }
 }
 
 }  // namespace
 
 void conv_row_avx512(const KernelArgs& a, int oy, int group) {
-    int channels = a.out_c - group * 64;
-    if (channels > 64) channels = 64;
-    switch ((channels + 15) / 16) {
+    const GroupRow g = group_row(a, oy, group);
+    switch ((g.channels + 15) / 16) {
         case 1:
-            conv_row<1>(a, oy, group, channels);
+            conv_row<1>(a, oy, g);
             break;
         case 2:
-            conv_row<2>(a, oy, group, channels);
+            conv_row<2>(a, oy, g);
             break;
         case 3:
-            conv_row<3>(a, oy, group, channels);
+            conv_row<3>(a, oy, g);
             break;
         default:
-            conv_row<4>(a, oy, group, channels);
+            conv_row<4>(a, oy, g);
             break;
     }
 }

@@ -36,7 +36,7 @@ extern const LayerDef kActivationLayer{
     .name = "activation",
     .ncnn = kForms,
     .flops = elementwise_flops,
-    .reference = [](const ref::Args& a) { ref::activation(a.layer, a.in(), a.out); },
+    .reference = ref::forward<ref::activation>,
     .xnnpack = xnn::make_activation_step,
 };
 

@@ -47,7 +47,7 @@ extern const LayerDef kBinaryOpLayer{
     .ncnn = kForms,
     .shape = shape,
     .flops = elementwise_flops,
-    .reference = [](const ref::Args& a) { ref::binary_op(a.layer, a.in(), a.second(), a.out); },
+    .reference = ref::forward<ref::binary_op>,
     .xnnpack = xnn::make_binary_op_step,
 };
 

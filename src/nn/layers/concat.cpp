@@ -54,7 +54,7 @@ extern const LayerDef kConcatLayer{
     .name = "concat",
     .ncnn = kForms,
     .shape = shape,
-    .reference = [](const ref::Args& a) { ref::concat(a.layer, a.inputs, a.out); },
+    .reference = ref::forward<ref::concat>,
     .xnnpack = xnn::make_concat_step,
 };
 

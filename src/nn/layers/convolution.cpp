@@ -204,7 +204,7 @@ extern const LayerDef kConvolutionLayer{
     .flops = conv_flops,
     .receptive = conv_receptive,
     .windows_exact = conv_windows_exact,
-    .reference = [](const ref::Args& a) { ref::convolution(a.layer, a.in(), a.out, a.pool); },
+    .reference = ref::forward<ref::convolution>,
     .xnnpack = xnn::make_conv_step,
 };
 
@@ -215,10 +215,7 @@ extern const LayerDef kDeconvolutionLayer{
     .shape = deconv_shape,
     .flops = deconv_flops,
     .receptive = deconv_receptive,
-    .reference =
-        [](const ref::Args& a) {
-            ref::deconvolution(a.layer, a.in(), a.out, a.scratch.full, a.pool);
-        },
+    .reference = ref::forward<ref::deconvolution>,
     .xnnpack = xnn::make_deconv_step,
 };
 

@@ -125,7 +125,7 @@ extern const LayerDef kCropLayer{
     .name = "crop",
     .ncnn = kForms,
     .shape = shape,
-    .reference = [](const ref::Args& a) { ref::crop(a.layer, a.in(), a.out); },
+    .reference = ref::forward<ref::crop>,
     .xnnpack = xnn::make_crop_step,
 };
 

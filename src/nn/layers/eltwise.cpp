@@ -45,7 +45,7 @@ extern const LayerDef kEltwiseLayer{
     .ncnn = kForms,
     .shape = shape,
     .flops = elementwise_flops,
-    .reference = [](const ref::Args& a) { ref::eltwise(a.layer, a.inputs, a.out); },
+    .reference = ref::forward<ref::eltwise>,
     .xnnpack = xnn::make_eltwise_step,
 };
 

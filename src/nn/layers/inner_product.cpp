@@ -63,7 +63,7 @@ extern const LayerDef kInnerProductLayer{
             s.spatial = false;
             s.global = true;
         },
-    .reference = [](const ref::Args& a) { ref::inner_product(a.layer, a.in(), a.out); },
+    .reference = ref::forward<ref::inner_product>,
     .xnnpack = xnn::make_inner_product_step,
 };
 

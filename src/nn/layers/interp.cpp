@@ -73,7 +73,7 @@ extern const LayerDef kInterpLayer{
     .shape = shape,
     .flops = flops,
     .receptive = receptive,
-    .reference = [](const ref::Args& a) { ref::interp(a.layer, a.in(), a.out, a.scratch); },
+    .reference = ref::forward<ref::interp>,
     .xnnpack = xnn::make_interp_step,
 };
 

@@ -40,7 +40,7 @@ extern const LayerDef kPixelShuffleLayer{
     .ncnn = kForms,
     .shape = shape,
     .receptive = [](const Layer& l, FieldState& s) { s.pitch /= l.get<P>()->upscale_factor; },
-    .reference = [](const ref::Args& a) { ref::pixel_shuffle(a.layer, a.in(), a.out); },
+    .reference = ref::forward<ref::pixel_shuffle>,
     .xnnpack = xnn::make_pixel_shuffle_step,
 };
 

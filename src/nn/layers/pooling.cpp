@@ -98,7 +98,7 @@ extern const LayerDef kPoolingLayer{
         },
     .receptive = receptive,
     .windows_exact = windows_exact,
-    .reference = [](const ref::Args& a) { ref::pooling(a.layer, a.in(), a.out); },
+    .reference = ref::forward<ref::pooling>,
     .xnnpack = xnn::make_pooling_step,
 };
 

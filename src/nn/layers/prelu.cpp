@@ -39,7 +39,7 @@ extern const LayerDef kPReluLayer{
     .ncnn = kForms,
     .shape = shape,
     .flops = elementwise_flops,
-    .reference = [](const ref::Args& a) { ref::prelu(a.layer, a.in(), a.out); },
+    .reference = ref::forward<ref::prelu>,
     .xnnpack = xnn::make_prelu_step,
 };
 

@@ -73,7 +73,8 @@ struct LayerDef {
     // True when the layer's strided windows cover its padded input exactly at this input
     // shape, so the output stays on the input's pixel grid. nullptr = always.
     bool (*windows_exact)(const Layer&, const Shape& in) = nullptr;
-    // The reference forward (ref/ref_kernels.hpp). nullptr = nothing to compute.
+    // The reference forward (ref/ref_kernels.hpp: ref::forward<kernel>). nullptr = nothing to
+    // compute.
     void (*reference)(const ref::Args&) = nullptr;
     // The XNNPACK backend's step: nullptr result (with `why`) when it cannot run this layer's
     // parameters, which then run on the reference forward. nullptr hook = never.

@@ -50,7 +50,7 @@ extern const LayerDef kScaleLayer{
     .ncnn = kForms,
     .shape = shape,
     .flops = elementwise_flops,
-    .reference = [](const ref::Args& a) { ref::scale(a.layer, a.in(), a.second(), a.out); },
+    .reference = ref::forward<ref::scale>,
     .xnnpack = xnn::make_scale_step,
 };
 

@@ -140,12 +140,10 @@ Result<Session> Session::create(const Model& model, const SessionOptions& option
     auto impl = std::make_unique<Impl>();
     impl->model = nn::ModelAccess::impl(model);
     impl->options = options;
-    auto pool = nn::ThreadPool::create(nn::resolve_thread_count(options.threads));
-    KZ_TRY(pool);
-    impl->pool = std::make_shared<nn::ThreadPool>(std::move(*pool));
-    auto backend = nn::make_backend(options.backend, options.threads, impl->pool);
-    KZ_TRY(backend);
-    impl->spare = std::move(*backend);
+    auto made = nn::make_pooled_backend(options.backend, options.threads);
+    KZ_TRY(made);
+    impl->pool = std::move(made->pool);
+    impl->spare = std::move(made->backend);
     impl->slots.reserve(static_cast<size_t>(options.max_sizes));
     return Session(std::move(impl));
 }

@@ -88,8 +88,7 @@ void convolution(const Layer& l, In in, Out out, pthreadpool_t pool) {
     });
 }
 
-void deconvolution(const Layer& l, In in, Out out, std::vector<float>& full_planes,
-                   pthreadpool_t pool) {
+void deconvolution(const Layer& l, In in, Out out, Scratch& scratch, pthreadpool_t pool) {
     const ConvolutionParams& p = *l.get<ConvolutionParams>();
     const int iw = in.shape.w, ih = in.shape.h;
     const int fw = (iw - 1) * p.stride_w + p.dilation_w * (p.kernel_w - 1) + 1 + p.output_pad_right;
@@ -102,6 +101,7 @@ void deconvolution(const Layer& l, In in, Out out, std::vector<float>& full_plan
     const int out_per_group = p.num_output / p.group;
     const size_t plane_in = static_cast<size_t>(ih) * iw;
     const size_t plane_full = static_cast<size_t>(fh) * fw;
+    std::vector<float>& full_planes = scratch.full;
     full_planes.resize(plane_full * p.num_output);
 
     parallel_for(pool, static_cast<size_t>(p.num_output), [&](size_t o) {

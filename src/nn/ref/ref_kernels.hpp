@@ -9,6 +9,7 @@
 #include <pthreadpool.h>
 
 #include <span>
+#include <type_traits>
 #include <vector>
 
 #include "nn/graph/graph.hpp"
@@ -53,8 +54,8 @@ void activate(const ActivationParams& a, float* data, size_t n);
 void activation(const Layer& l, In in, Out out);
 
 void convolution(const Layer& l, In in, Out out, pthreadpool_t pool);
-// `full` holds the uncropped output; resized as needed.
-void deconvolution(const Layer& l, In in, Out out, std::vector<float>& full, pthreadpool_t pool);
+// scratch.full holds the uncropped output; resized as needed.
+void deconvolution(const Layer& l, In in, Out out, Scratch& scratch, pthreadpool_t pool);
 void inner_product(const Layer& l, In in, Out out);
 
 void prelu(const Layer& l, In in, Out out);
@@ -66,5 +67,28 @@ void concat(const Layer& l, std::span<const In> ins, Out out);
 void crop(const Layer& l, In in, Out out);
 void pooling(const Layer& l, In in, Out out);
 void scale(const Layer& l, In in, const In* scale_blob, Out out);
+
+// The reference forward (LayerDef::reference) of `Kernel`, one of the kernels above: it passes
+// the kernel what its signature asks of `a` (the layer; the first input, the optional second
+// or all of them; the output; then the scratch buffers and the pool).
+template <auto Kernel>
+void forward(const Args& a) {
+    using K = decltype(Kernel);
+    if constexpr (std::is_invocable_v<K, const Layer&, In, Out>)
+        Kernel(a.layer, a.in(), a.out);
+    else if constexpr (std::is_invocable_v<K, const Layer&, In, const In*, Out>)
+        Kernel(a.layer, a.in(), a.second(), a.out);
+    else if constexpr (std::is_invocable_v<K, const Layer&, std::span<const In>, Out>)
+        Kernel(a.layer, a.inputs, a.out);
+    else if constexpr (std::is_invocable_v<K, const Layer&, In, Out, pthreadpool_t>)
+        Kernel(a.layer, a.in(), a.out, a.pool);
+    else if constexpr (std::is_invocable_v<K, const Layer&, In, Out, Scratch&>)
+        Kernel(a.layer, a.in(), a.out, a.scratch);
+    else if constexpr (std::is_invocable_v<K, const Layer&, In, Out, Scratch&, pthreadpool_t>)
+        Kernel(a.layer, a.in(), a.out, a.scratch, a.pool);
+    else
+        static_assert(!std::is_same_v<K, K>,
+                      "a reference kernel signature forward() does not know");
+}
 
 }  // namespace kizuna::nn::ref

@@ -343,12 +343,10 @@ Result<Tiler> Tiler::create(const Model& model, const SessionOptions& session,
                                           "input pixels here, so they need at least {}",
                                           mi.id, settings.tile_size, overlap, smallest));
     }
-    auto pool = nn::ThreadPool::create(nn::resolve_thread_count(session.threads));
-    KZ_TRY(pool);
-    impl->pool = std::make_shared<nn::ThreadPool>(std::move(*pool));
-    auto backend = nn::make_backend(session.backend, session.threads, impl->pool);
-    KZ_TRY(backend);
-    impl->backend = std::move(*backend);
+    auto made = nn::make_pooled_backend(session.backend, session.threads);
+    KZ_TRY(made);
+    impl->pool = std::move(made->pool);
+    impl->backend = std::move(made->backend);
     impl->pools = nn::tile::find_global_pools(impl->graph(), &impl->unsupported_pools);
     return Tiler(std::move(impl));
 }

@@ -8,6 +8,17 @@
 #include "nn/thread_pool.hpp"
 
 namespace kizuna::nn::xnn {
+namespace {
+
+// fn(y, x) for every pixel of `dst`, its rows split over `pool`.
+template <class Fn>
+void for_each_pixel(const NhwcView& dst, pthreadpool_t pool, Fn&& fn) {
+    parallel_for(pool, static_cast<size_t>(dst.height), [&](size_t y) {
+        for (int x = 0; x < dst.width; ++x) fn(static_cast<int>(y), x);
+    });
+}
+
+}  // namespace
 
 void nchw_to_nhwc(const float* src, size_t plane_stride, const NhwcView& dst, pthreadpool_t pool) {
     const int c_n = dst.channels;
@@ -106,17 +117,14 @@ void paste(const NhwcView& src, const NhwcView& dst, int y0, int x0, int c0, pth
 void weighted_sum(const NhwcView* srcs, const float* coeffs, int n, const NhwcView& dst,
                   pthreadpool_t pool) {
     const int c_n = dst.channels;
-    parallel_for(pool, static_cast<size_t>(dst.height), [&](size_t yy) {
-        const int y = static_cast<int>(yy);
-        for (int x = 0; x < dst.width; ++x) {
-            float* out = dst.pixel(y, x);
-            // Accumulate in input order, so the result does not depend on threads.
-            const float* a = srcs[0].pixel(y, x);
-            for (int c = 0; c < c_n; ++c) out[c] = coeffs[0] * a[c];
-            for (int k = 1; k < n; ++k) {
-                const float* b = srcs[k].pixel(y, x);
-                for (int c = 0; c < c_n; ++c) out[c] += coeffs[k] * b[c];
-            }
+    for_each_pixel(dst, pool, [&](int y, int x) {
+        float* out = dst.pixel(y, x);
+        // Accumulate in input order, so the result does not depend on threads.
+        const float* a = srcs[0].pixel(y, x);
+        for (int c = 0; c < c_n; ++c) out[c] = coeffs[0] * a[c];
+        for (int k = 1; k < n; ++k) {
+            const float* b = srcs[k].pixel(y, x);
+            for (int c = 0; c < c_n; ++c) out[c] += coeffs[k] * b[c];
         }
     });
 }
@@ -124,44 +132,41 @@ void weighted_sum(const NhwcView* srcs, const float* coeffs, int n, const NhwcVi
 bool binary_scalar(const NhwcView& src, int op, float b, const NhwcView& dst, pthreadpool_t pool) {
     if (op < 0 || op > 8 || op == 6) return false;
     const int c_n = dst.channels;
-    parallel_for(pool, static_cast<size_t>(dst.height), [&](size_t yy) {
-        const int y = static_cast<int>(yy);
-        for (int x = 0; x < dst.width; ++x) {
-            const float* in = src.pixel(y, x);
-            float* out = dst.pixel(y, x);
-            for (int c = 0; c < c_n; ++c) {
-                const float a = in[c];
-                float v = a;
-                switch (op) {
-                    case 0:
-                        v = a + b;
-                        break;
-                    case 1:
-                        v = a - b;
-                        break;
-                    case 2:
-                        v = a * b;
-                        break;
-                    case 3:
-                        v = a / b;
-                        break;
-                    case 4:
-                        v = std::max(a, b);
-                        break;
-                    case 5:
-                        v = std::min(a, b);
-                        break;
-                    case 7:
-                        v = b - a;
-                        break;
-                    case 8:
-                        v = b / a;
-                        break;
-                    default:
-                        break;
-                }
-                out[c] = v;
+    for_each_pixel(dst, pool, [&](int y, int x) {
+        const float* in = src.pixel(y, x);
+        float* out = dst.pixel(y, x);
+        for (int c = 0; c < c_n; ++c) {
+            const float a = in[c];
+            float v = a;
+            switch (op) {
+                case 0:
+                    v = a + b;
+                    break;
+                case 1:
+                    v = a - b;
+                    break;
+                case 2:
+                    v = a * b;
+                    break;
+                case 3:
+                    v = a / b;
+                    break;
+                case 4:
+                    v = std::max(a, b);
+                    break;
+                case 5:
+                    v = std::min(a, b);
+                    break;
+                case 7:
+                    v = b - a;
+                    break;
+                case 8:
+                    v = b / a;
+                    break;
+                default:
+                    break;
             }
+            out[c] = v;
         }
     });
     return true;
@@ -170,21 +175,17 @@ bool binary_scalar(const NhwcView& src, int op, float b, const NhwcView& dst, pt
 void resize_4tap(const NhwcView& src, const NhwcView& dst, const int* xi, const float* xw,
                  const int* yi, const float* yw, pthreadpool_t pool) {
     const int c_n = dst.channels;
-    parallel_for(pool, static_cast<size_t>(dst.height), [&](size_t yy) {
-        const int y = static_cast<int>(yy);
-        for (int x = 0; x < dst.width; ++x) {
-            float* out = dst.pixel(y, x);
-            for (int c = 0; c < c_n; ++c) {
-                float v = 0.f;
-                for (int t = 0; t < 4; ++t) {
-                    const int sy = yi[4 * y + t];
-                    float h = 0.f;
-                    for (int k = 0; k < 4; ++k)
-                        h += xw[4 * x + k] * src.pixel(sy, xi[4 * x + k])[c];
-                    v += yw[4 * y + t] * h;
-                }
-                out[c] = v;
+    for_each_pixel(dst, pool, [&](int y, int x) {
+        float* out = dst.pixel(y, x);
+        for (int c = 0; c < c_n; ++c) {
+            float v = 0.f;
+            for (int t = 0; t < 4; ++t) {
+                const int sy = yi[4 * y + t];
+                float h = 0.f;
+                for (int k = 0; k < 4; ++k) h += xw[4 * x + k] * src.pixel(sy, xi[4 * x + k])[c];
+                v += yw[4 * y + t] * h;
             }
+            out[c] = v;
         }
     });
 }
@@ -214,16 +215,13 @@ void bicubic_table(int n, int out_n, bool align_corner, int* idx, float* wt) {
 void scale_channels(const NhwcView& src, const float* scale, const float* bias, const NhwcView& dst,
                     pthreadpool_t pool) {
     const int c_n = dst.channels;
-    parallel_for(pool, static_cast<size_t>(dst.height), [&](size_t yy) {
-        const int y = static_cast<int>(yy);
-        for (int x = 0; x < dst.width; ++x) {
-            const float* in = src.pixel(y, x);
-            float* out = dst.pixel(y, x);
-            if (bias != nullptr) {
-                for (int c = 0; c < c_n; ++c) out[c] = in[c] * scale[c] + bias[c];
-            } else {
-                for (int c = 0; c < c_n; ++c) out[c] = in[c] * scale[c];
-            }
+    for_each_pixel(dst, pool, [&](int y, int x) {
+        const float* in = src.pixel(y, x);
+        float* out = dst.pixel(y, x);
+        if (bias != nullptr) {
+            for (int c = 0; c < c_n; ++c) out[c] = in[c] * scale[c] + bias[c];
+        } else {
+            for (int c = 0; c < c_n; ++c) out[c] = in[c] * scale[c];
         }
     });
 }

@@ -63,16 +63,11 @@ Graph make_graph(const ConvCase& c, std::mt19937& rng) {
     const int conv = b.add(conv_layer(LayerType::convolution, p, rng, c.co % 2 == 1), {0});
     int out = conv;
     if (c.prelu_slopes > 0) {
-        Layer l;
-        l.type = LayerType::prelu;
-        l.params = PReluParams{c.prelu_slopes};
+        Layer l = layer_of(LayerType::prelu, PReluParams{c.prelu_slopes});
         l.weights = random_values(static_cast<size_t>(c.prelu_slopes), rng, -0.5f, 0.5f);
         out = b.add(l, {conv});
         if (c.second_reader) {
-            Layer sum;
-            sum.type = LayerType::binary_op;
-            sum.params = BinaryOpParams{};
-            out = b.add(sum, {out, conv});
+            out = b.add(layer_of(LayerType::binary_op, BinaryOpParams{}), {out, conv});
         }
     }
     return b.finish(out);
@@ -211,12 +206,7 @@ TEST_F(DirectConv, ElidedConcatDenseBlock) {
             p.activation = act;
             return conv_layer(LayerType::convolution, p, rng);
         };
-        auto concat = [] {
-            Layer l;
-            l.type = LayerType::concat;
-            l.params = ConcatParams{0};
-            return l;
-        };
+        auto concat = [] { return layer_of(LayerType::concat, ConcatParams{0}); };
         GraphBuilder b;
         const int x = b.add(conv(3, 16, {}), {0});
         const int x1 = b.add(conv(16, 8, leaky), {x});
@@ -225,19 +215,14 @@ TEST_F(DirectConv, ElidedConcatDenseBlock) {
         const int c2 = b.add(concat(), {x, x1, x2});
         const int x3 = b.add(conv(32, 16, {}), {c2});
         const int x4 = b.add(conv(24, 16, {}), {c1});  // c1 read again, after c2
-        Layer sum;
-        sum.type = LayerType::eltwise;
-        sum.params = EltwiseParams{EltwiseOp::sum, {}};
+        const Layer sum = layer_of(LayerType::eltwise, EltwiseParams{EltwiseOp::sum, {}});
         int out = b.add(sum, {x3, x4, x});
         if (extra_reader) {
             // c2 is also read by a pooling layer: it must be materialised.
-            Layer pool;
-            pool.type = LayerType::pooling;
             PoolingParams pp;
             pp.type = PoolingType::max;
             pp.kernel_w = pp.kernel_h = 1;
-            pool.params = pp;
-            const int pooled = b.add(pool, {c2});
+            const int pooled = b.add(layer_of(LayerType::pooling, pp), {c2});
             const int y = b.add(conv(32, 16, {}), {pooled});
             out = b.add(sum, {out, y});
         }

@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cmath>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -171,14 +172,26 @@ TEST(Tiler, CunetWithSharedStatisticsMatchesWholeFrame) {
     check_model("waifu2x-cunet-x2", 90, 101, {110}, {Pattern::checkerboard, Pattern::anime});
 }
 
-TEST(Tiler, ForcedSmallOverlapIsBlendedNotCut) {
-    auto model = Model::load("realesr-animevideov3-x2");
-    if (!model) GTEST_SKIP() << model.error().message;
+// The tests below run realesr-animevideov3-x2 (skipped when it is not installed).
+class TilerAnimeVideoV3 : public ::testing::Test {
+protected:
+    void SetUp() override {
+        auto loaded = Model::load("realesr-animevideov3-x2");
+        if (!loaded) GTEST_SKIP() << loaded.error().message;
+        model_.emplace(std::move(*loaded));
+    }
+    const Model& model() const { return *model_; }
+
+private:
+    std::optional<Model> model_;
+};
+
+TEST_F(TilerAnimeVideoV3, ForcedSmallOverlapIsBlendedNotCut) {
     const Tensor in = make_picture(Pattern::anime, 80, 120);
-    Tiler whole = make_tiler(*model, 0);
+    Tiler whole = make_tiler(model(), 0);
     const Tensor ref = run(whole, in);
     // Overlap 8 < 2 x receptive radius: tiles see zero padding near their inner edges.
-    Tiler small = make_tiler(*model, 64, 8);
+    Tiler small = make_tiler(model(), 64, 8);
     const Tensor got = run(small, in);
     ASSERT_TRUE(small.last_report().tiled());
     // Beyond the receptive radius (19 input pixels) of a seam the tiles are exact again.
@@ -190,23 +203,21 @@ TEST(Tiler, ForcedSmallOverlapIsBlendedNotCut) {
     EXPECT_LE(e.elsewhere, kTolerance);
 }
 
-TEST(Tiler, BudgetPicksTilesAndWholeFrameWhenItFits) {
-    auto model = Model::load("realesr-animevideov3-x2");
-    if (!model) GTEST_SKIP() << model.error().message;
-    Tiler unlimited = make_tiler(*model, 0, -1, 0);
+TEST_F(TilerAnimeVideoV3, BudgetPicksTilesAndWholeFrameWhenItFits) {
+    Tiler unlimited = make_tiler(model(), 0, -1, 0);
     auto whole = unlimited.plan(300, 400);
     ASSERT_TRUE(whole) << whole.error().message;
     EXPECT_FALSE(whole->tiled());
-    Tiler fits = make_tiler(*model, 0, -1, whole->working_bytes);
+    Tiler fits = make_tiler(model(), 0, -1, whole->working_bytes);
     auto same = fits.plan(300, 400);
     ASSERT_TRUE(same);
     EXPECT_FALSE(same->tiled());
-    Tiler tight = make_tiler(*model, 0, -1, whole->working_bytes / 5);
+    Tiler tight = make_tiler(model(), 0, -1, whole->working_bytes / 5);
     auto tiled = tight.plan(300, 400);
     ASSERT_TRUE(tiled) << tiled.error().message;
     EXPECT_TRUE(tiled->tiled());
     EXPECT_LE(tiled->working_bytes, whole->working_bytes / 5);
-    Tiler tiny = make_tiler(*model, 0, -1, 1 << 20);
+    Tiler tiny = make_tiler(model(), 0, -1, 1 << 20);
     auto refused = tiny.plan(300, 400);
     ASSERT_FALSE(refused);
     EXPECT_EQ(refused.error().code, Errc::out_of_memory);
@@ -214,14 +225,12 @@ TEST(Tiler, BudgetPicksTilesAndWholeFrameWhenItFits) {
         << refused.error().message;
 }
 
-TEST(Tiler, OutOfMemoryHalvesTheTileAndGivesTheSameOutput) {
-    auto model = Model::load("realesr-animevideov3-x2");
-    if (!model) GTEST_SKIP() << model.error().message;
+TEST_F(TilerAnimeVideoV3, OutOfMemoryHalvesTheTileAndGivesTheSameOutput) {
     const Tensor in = make_picture(Pattern::gradient, 150, 170);
-    Tiler whole = make_tiler(*model, 0);
+    Tiler whole = make_tiler(model(), 0);
     const Tensor ref = run(whole, in);
     const uint64_t whole_bytes = whole.last_report().working_bytes;
-    Tiler t = make_tiler(*model, 0);
+    Tiler t = make_tiler(model(), 0);
     Tensor out = std::move(*Tensor::create(3, 300, 340));
     // From now on every allocation above a share of the whole frame's working memory fails, so
     // that the whole frame's activation arena does not fit and a half-size tile's (about a third
@@ -240,11 +249,9 @@ TEST(Tiler, OutOfMemoryHalvesTheTileAndGivesTheSameOutput) {
     EXPECT_LE(compare(out, ref, rep, 8).overall(), kTolerance);
 }
 
-TEST(Tiler, OutOfMemoryAtTheFloorIsAnError) {
-    auto model = Model::load("realesr-animevideov3-x2");
-    if (!model) GTEST_SKIP() << model.error().message;
+TEST_F(TilerAnimeVideoV3, OutOfMemoryAtTheFloorIsAnError) {
     const Tensor in = make_picture(Pattern::gradient, 150, 170);
-    Tiler t = make_tiler(*model, 0);
+    Tiler t = make_tiler(model(), 0);
     Tensor out = std::move(*Tensor::create(3, 300, 340));
     detail::fail_allocations_above(64 * 1024);
     auto r = t.run(in.view(), out.view());

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <random>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "kernel_check.hpp"
@@ -70,16 +71,30 @@ inline std::vector<float> random_values(size_t n, std::mt19937& rng, float lo, f
     return v;
 }
 
-// Convolution / deconvolution layer with random weights (and bias when `bias`).
-inline Layer conv_layer(LayerType type, ConvolutionParams p, std::mt19937& rng, bool bias = true) {
+// A layer of `type` with `params` (the alternative `type` names) and no weights.
+inline Layer layer_of(LayerType type, LayerParams params = {}) {
     Layer l;
     l.type = type;
+    l.params = std::move(params);
+    return l;
+}
+
+// Global pooling of `type` over each channel: C x H x W -> C x 1 x 1.
+inline Layer global_pooling(PoolingType type) {
+    PoolingParams p;
+    p.type = type;
+    p.global = true;
+    return layer_of(LayerType::pooling, p);
+}
+
+// Convolution / deconvolution layer with random weights (and bias when `bias`).
+inline Layer conv_layer(LayerType type, ConvolutionParams p, std::mt19937& rng, bool bias = true) {
+    Layer l = layer_of(type, p);
     const size_t n =
         static_cast<size_t>(p.num_output) * (p.num_input / p.group) * p.kernel_h * p.kernel_w;
     const float s = 1.f / std::sqrt(static_cast<float>(n / p.num_output));
     l.weights = random_values(n, rng, -s, s);
     if (bias) l.bias = random_values(static_cast<size_t>(p.num_output), rng, -0.5f, 0.5f);
-    l.params = p;
     return l;
 }
 

@@ -141,9 +141,7 @@ TEST(XnnpackLayers, Deconvolution) {
 TEST(XnnpackLayers, PReluPerChannelAndShared) {
     for (int slopes : {13, 1}) {
         std::mt19937 rng(case_seed(300 + slopes));
-        Layer l;
-        l.type = LayerType::prelu;
-        l.params = PReluParams{slopes};
+        Layer l = layer_of(LayerType::prelu, PReluParams{slopes});
         l.weights = random_values(static_cast<size_t>(slopes), rng, -0.5f, 0.5f);
         GraphBuilder b;
         const int out = b.add(l, {0});
@@ -169,10 +167,8 @@ TEST(XnnpackLayers, PixelShuffle) {
                     blob = b.add(conv_layer(LayerType::convolution, p, rng), {0});
                     c_in = 5;
                 }
-                Layer ps;
-                ps.type = LayerType::pixel_shuffle;
-                ps.params = PixelShuffleParams{r, mode};
-                const int out = b.add(ps, {blob});
+                const int out =
+                    b.add(layer_of(LayerType::pixel_shuffle, PixelShuffleParams{r, mode}), {blob});
                 check_graph(b.finish(out), c_in, 9, 7,
                             "pixel shuffle r " + std::to_string(r) + " mode " +
                                 std::to_string(mode) + (after_conv ? " after conv" : " on input"),
@@ -210,11 +206,8 @@ TEST(XnnpackLayers, Interp) {
         p.output_h = c.oh;
         p.output_w = c.ow;
         p.align_corner = c.align;
-        Layer l;
-        l.type = LayerType::interp;
-        l.params = p;
         GraphBuilder b;
-        const int out = b.add(l, {0});
+        const int out = b.add(layer_of(LayerType::interp, p), {0});
         std::vector<std::string> fallbacks;
         const std::string what = "interp mode " + std::to_string(static_cast<int>(c.mode)) +
                                  " scale " + std::to_string(c.sy) + " out " + std::to_string(c.oh) +
@@ -238,21 +231,13 @@ TEST(XnnpackLayers, BinaryOpBroadcastAndScalar) {
             ConvolutionParams p = conv_params(7, 7, 1, 1, 1, 0, 1);
             int other = b.add(conv_layer(LayerType::convolution, p, rng), {0});
             if (form == 1) {
-                PoolingParams pp;
-                pp.type = PoolingType::average;
-                pp.global = true;
-                Layer pool;
-                pool.type = LayerType::pooling;
-                pool.params = pp;
-                other = b.add(pool, {other});
+                other = b.add(global_pooling(PoolingType::average), {other});
             }
             BinaryOpParams bp;
             bp.op = op;
             bp.with_scalar = form == 2;
             bp.scalar = 0.75f;
-            Layer l;
-            l.type = LayerType::binary_op;
-            l.params = bp;
+            const Layer l = layer_of(LayerType::binary_op, bp);
             const int out = form == 2 ? b.add(l, {0}) : b.add(l, {0, other});
             Graph g = b.finish(out);
             if (form == 2) g.blobs[1].consumers.clear();  // the convolution output is unused
@@ -281,9 +266,7 @@ TEST(XnnpackLayers, EltwiseConcatCrop) {
     // Three branches of the input: identity, a 3x3 conv, a 1x1 conv -> eltwise / concat.
     for (int kind = 0; kind < 6; ++kind) {
         GraphBuilder b;
-        Layer split;
-        split.type = LayerType::split;
-        const int s0 = b.add(split, {0}, 3);
+        const int s0 = b.add(layer_of(LayerType::split), {0}, 3);
         const int s1 = s0 + 1;
         const int s2 = s0 + 2;
         const int c1 =
@@ -296,12 +279,10 @@ TEST(XnnpackLayers, EltwiseConcatCrop) {
             EltwiseParams ep;
             ep.op = kind == 0 ? EltwiseOp::sum : kind == 1 ? EltwiseOp::prod : EltwiseOp::max;
             if (kind == 0) ep.coefficients = {0.2f, 1.f, -0.5f};
-            l.type = LayerType::eltwise;
-            l.params = ep;
+            l = layer_of(LayerType::eltwise, ep);
             what = "eltwise op " + std::to_string(kind);
         } else {
-            l.type = LayerType::concat;
-            l.params = ConcatParams{kind - 3};
+            l = layer_of(LayerType::concat, ConcatParams{kind - 3});
             what = "concat axis " + std::to_string(kind - 3);
         }
         const int out = b.add(l, {s0, c1, c2});
@@ -322,11 +303,8 @@ TEST(XnnpackLayers, EltwiseConcatCrop) {
             cp.ends = {-4, -4};
             cp.axes = {1, 2};
         }
-        Layer l;
-        l.type = LayerType::crop;
-        l.params = cp;
         GraphBuilder b;
-        const int out = b.add(l, {0});
+        const int out = b.add(layer_of(LayerType::crop, cp), {0});
         check_graph(b.finish(out), 5, 17, 13, "crop form " + std::to_string(form), 710 + form);
     }
 }
@@ -337,24 +315,14 @@ TEST(XnnpackLayers, SqueezeExcitationPath) {
     // C x H x W input (NHWC flattening must match ncnn's C, H, W order).
     std::mt19937 rng(case_seed(800));
     GraphBuilder b;
-    Layer split;
-    split.type = LayerType::split;
-    const int s0 = b.add(split, {0}, 2);
-    PoolingParams pp;
-    pp.type = PoolingType::average;
-    pp.global = true;
-    Layer pool;
-    pool.type = LayerType::pooling;
-    pool.params = pp;
-    const int gap = b.add(pool, {s0});
+    const int s0 = b.add(layer_of(LayerType::split), {0}, 2);
+    const int gap = b.add(global_pooling(PoolingType::average), {s0});
     auto ip = [&](int ni, int no, ActivationType act) {
         InnerProductParams p;
         p.num_input = ni;
         p.num_output = no;
         p.activation.type = act;
-        Layer l;
-        l.type = LayerType::inner_product;
-        l.params = p;
+        Layer l = layer_of(LayerType::inner_product, p);
         l.weights = random_values(static_cast<size_t>(ni) * no, rng, -0.5f, 0.5f);
         l.bias = random_values(static_cast<size_t>(no), rng, -0.5f, 0.5f);
         return l;
@@ -363,15 +331,10 @@ TEST(XnnpackLayers, SqueezeExcitationPath) {
     const int fc2 = b.add(ip(5, 24, ActivationType::sigmoid), {fc1});
     ScaleParams sp;
     sp.from_input = true;
-    Layer scale;
-    scale.type = LayerType::scale;
-    scale.params = sp;
-    const int se = b.add(scale, {s0 + 1, fc2});
+    const int se = b.add(layer_of(LayerType::scale, sp), {s0 + 1, fc2});
     ScaleParams sw;
     sw.scale_data_size = 24;
-    Layer scale2;
-    scale2.type = LayerType::scale;
-    scale2.params = sw;
+    Layer scale2 = layer_of(LayerType::scale, sw);
     scale2.weights = random_values(24, rng, -1.f, 1.f);
     scale2.bias = random_values(24, rng, -1.f, 1.f);
     const int sc = b.add(scale2, {se});
@@ -385,13 +348,8 @@ TEST(XnnpackLayers, SqueezeExcitationPath) {
 TEST(XnnpackLayers, FallbackIsListed) {
     // Global max pooling has no XNNPACK mapping here: it must run on the reference backend,
     // agree with it, and be reported by name.
-    PoolingParams pp;
-    pp.type = PoolingType::max;
-    pp.global = true;
-    Layer l;
-    l.type = LayerType::pooling;
+    Layer l = global_pooling(PoolingType::max);
     l.name = "gmax";
-    l.params = pp;
     GraphBuilder b;
     const int out = b.add(l, {0});
     std::vector<std::string> fallbacks;

@@ -117,12 +117,6 @@ TEST(BufferPlan, ShippedModelsReuseMemoryWithoutOverlap) {
     if (checked == 0) GTEST_SKIP() << "no models installed in " << models_directory();
 }
 
-}  // namespace
-}  // namespace kizuna::nn::test
-
-namespace kizuna::nn::test {
-namespace {
-
 // make_plan's in_place option: a PReLU flagged in place shares its input's memory only when that
 // input has no other reader; everything else keeps disjoint memory while alive.
 TEST(BufferPlan, InPlaceLayerSharesOnlyAnUnsharedInput) {
@@ -157,12 +151,6 @@ TEST(BufferPlan, InPlaceLayerSharesOnlyAnUnsharedInput) {
     ASSERT_TRUE(plain.ok());
     EXPECT_NE(plain->offsets[blob("a")], plain->offsets[blob("b")]);
 }
-
-}  // namespace
-}  // namespace kizuna::nn::test
-
-namespace kizuna::nn::test {
-namespace {
 
 // An elided concat's inputs stay alive until the concat's readers ran, even when layers between
 // the concat and its reader write new blobs; without elision they could be reused there.

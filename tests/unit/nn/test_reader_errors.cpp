@@ -2,6 +2,7 @@
 #include <cmath>
 #include <limits>
 #include <random>
+#include <string_view>
 
 #include <gtest/gtest.h>
 
@@ -32,6 +33,13 @@ Error read_error(const std::string& param, const std::vector<uint8_t>& bin) {
     return g.ok() ? Error{} : std::move(g).error();
 }
 
+// The error of reading the good model with the first `from` in its .param replaced by `to`.
+Error edited_error(std::string_view from, std::string_view to) {
+    std::string p = kGoodParam;
+    p.replace(p.find(from), from.size(), to);
+    return read_error(p, good_bin());
+}
+
 bool contains(const std::string& s, const std::string& part) {
     return s.find(part) != std::string::npos;
 }
@@ -58,26 +66,18 @@ TEST(ReaderErrors, BadMagic) {
 }
 
 TEST(ReaderErrors, LayerCountLargerThanTheFile) {
-    std::string p = kGoodParam;
-    p.replace(p.find("3 3"), 3, "4 3");
-    const Error e = read_error(p, good_bin());
+    const Error e = edited_error("3 3", "4 3");
     EXPECT_TRUE(contains(e.message, "ends after 3 layers")) << e.message;
 }
 
 TEST(ReaderErrors, LayerCountSmallerThanTheFile) {
-    std::string p = kGoodParam;
-    p.replace(p.find("3 3"), 3, "2 3");
-    const Error e = read_error(p, good_bin());
+    const Error e = edited_error("3 3", "2 3");
     EXPECT_TRUE(contains(e.message, "unexpected text")) << e.message;
 }
 
 TEST(ReaderErrors, BlobCountThatLies) {
-    std::string p = kGoodParam;
-    p.replace(p.find("3 3"), 3, "3 7");
-    EXPECT_TRUE(contains(read_error(p, good_bin()).message, "declares 7 blobs"));
-    p = kGoodParam;
-    p.replace(p.find("3 3"), 3, "3 2");
-    EXPECT_TRUE(contains(read_error(p, good_bin()).message, "more blobs"));
+    EXPECT_TRUE(contains(edited_error("3 3", "3 7").message, "declares 7 blobs"));
+    EXPECT_TRUE(contains(edited_error("3 3", "3 2").message, "more blobs"));
 }
 
 TEST(ReaderErrors, HugeCountsAreRejectedBeforeAllocating) {
@@ -91,9 +91,7 @@ TEST(ReaderErrors, HugeCountsAreRejectedBeforeAllocating) {
 }
 
 TEST(ReaderErrors, UnknownLayerNamesTypeNameAndLine) {
-    std::string p = kGoodParam;
-    p.replace(p.find("PReLU pr"), 8, "Swishy pr");
-    const Error e = read_error(p, good_bin());
+    const Error e = edited_error("PReLU pr", "Swishy pr");
     EXPECT_EQ(e.code, Errc::unsupported);
     EXPECT_TRUE(contains(e.message, "Swishy")) << e.message;
     EXPECT_TRUE(contains(e.message, "'pr'")) << e.message;
@@ -101,17 +99,13 @@ TEST(ReaderErrors, UnknownLayerNamesTypeNameAndLine) {
 }
 
 TEST(ReaderErrors, UndefinedInputBlob) {
-    std::string p = kGoodParam;
-    p.replace(p.find("1 1 a out"), 9, "1 1 zz out");
-    const Error e = read_error(p, good_bin());
+    const Error e = edited_error("1 1 a out", "1 1 zz out");
     EXPECT_TRUE(contains(e.message, "'zz'")) << e.message;
     EXPECT_TRUE(contains(e.message, "m.param:5")) << e.message;
 }
 
 TEST(ReaderErrors, InconsistentWeightSize) {
-    std::string p = kGoodParam;
-    p.replace(p.find("6=18"), 4, "6=17");
-    const Error e = read_error(p, good_bin());
+    const Error e = edited_error("6=18", "6=17");
     EXPECT_TRUE(contains(e.message, "weight_data_size 17")) << e.message;
     EXPECT_TRUE(contains(e.message, "'conv'")) << e.message;
 }
@@ -177,9 +171,7 @@ TEST(ReaderErrors, NonFiniteWeightsAreRefusedNamingTheLayer) {
 TEST(ReaderErrors, MalformedParameters) {
     for (const char* bad : {"0=", "=3", "0=1.2.3", "x=1", "0=1e999", "-23310=2,1", "-23310=1,1,2",
                             "-23310=a,1", "99=1", "0=2 0=3"}) {
-        std::string p = kGoodParam;
-        p.replace(p.find("0=2 1=3"), 3, std::string(bad));
-        const Error e = read_error(p, good_bin());
+        const Error e = edited_error("0=2", bad);
         EXPECT_TRUE(contains(e.message, "m.param:4")) << bad << ": " << e.message;
     }
 }
