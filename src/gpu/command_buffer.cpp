@@ -114,8 +114,12 @@ void CommandBuffer::reset_timestamps(TimestampPool& pool) {
 }
 
 Result<uint64_t> CommandBuffer::submit() {
+    return submit(SubmitSync{});
+}
+
+Result<uint64_t> CommandBuffer::submit(const SubmitSync& sync) {
     KZ_VK_CHECK(vkEndCommandBuffer(buffer_));
-    auto serial = context_->submit(buffer_);
+    auto serial = context_->submit(buffer_, sync);
     if (!serial) return std::move(serial).error();
     last_serial_ = *serial;
     return last_serial_;

@@ -18,6 +18,7 @@ class Buffer;
 class ComputePipeline;
 class DescriptorSet;
 class TimestampPool;
+struct SubmitSync;
 
 // Move-only. Must not outlive its Context.
 class CommandBuffer {
@@ -46,8 +47,10 @@ public:
     void barrier_transfer_to_host();
     void write_timestamp(TimestampPool& pool, uint32_t index);
     void reset_timestamps(TimestampPool& pool);
-    // Ends and submits; returns the submission serial (see Context::submit).
+    // Ends and submits (with the semaphores of sync); returns the submission serial (see
+    // Context::submit).
     Result<uint64_t> submit();
+    Result<uint64_t> submit(const SubmitSync& sync);
     // Waits for the last submission of this buffer.
     Result<void> wait();
 

@@ -13,15 +13,41 @@ void retire_handle(Context& context, DestroyFn destroy, uint64_t raw, uint64_t a
     context.retire(destroy, raw, aux);
 }
 
+namespace {
+
+// The first family of d with compute for which params.queue_filter holds (families with
+// graphics first: they are the ones that present); -1 when none.
+int filtered_queue_family(const PhysicalDeviceCaps& d, const ContextParams& params) {
+    uint32_t count = 0;
+    vkGetPhysicalDeviceQueueFamilyProperties(d.device, &count, nullptr);
+    std::vector<VkQueueFamilyProperties> families(count);
+    vkGetPhysicalDeviceQueueFamilyProperties(d.device, &count, families.data());
+    for (int pass = 0; pass < 2; ++pass) {
+        for (uint32_t i = 0; i < count; ++i) {
+            const VkQueueFlags f = families[i].queueFlags;
+            if (!(f & VK_QUEUE_COMPUTE_BIT) || families[i].queueCount == 0) continue;
+            if (pass == 0 && !(f & VK_QUEUE_GRAPHICS_BIT)) continue;
+            if (params.queue_filter(d.device, i)) return static_cast<int>(i);
+        }
+    }
+    return -1;
+}
+
+}  // namespace
+
 Result<std::unique_ptr<Context>> Context::create(const ContextParams& params) {
-    auto instance = Instance::create();
-    if (!instance) return std::move(instance).error();
+    std::shared_ptr<Instance> instance = params.instance;
+    if (!instance) {
+        auto own = Instance::create();
+        if (!own) return std::move(own).error();
+        instance = std::make_shared<Instance>(std::move(*own));
+    }
     auto devices = enumerate_devices(*instance);
     if (!devices) return std::move(devices).error();
 
     const PhysicalDeviceCaps* chosen = nullptr;
     std::string rejected;
-    for (const auto& d : *devices) {
+    for (auto& d : *devices) {
         if (!d.usable) {
             rejected += fmt::format(" '{}' (Vulkan {}, {})", d.info.name, d.info.api_version,
                                     d.compute_queue_family < 0 ? "no compute queue" : "< 1.1");
@@ -30,6 +56,29 @@ Result<std::unique_ptr<Context>> Context::create(const ContextParams& params) {
         if (d.info.type == GpuDeviceType::cpu && !params.allow_cpu_device) {
             rejected += fmt::format(" '{}' (software device not allowed)", d.info.name);
             continue;
+        }
+        const auto missing = std::find_if(
+            params.device_extensions.begin(), params.device_extensions.end(),
+            [&](const std::string& e) { return !device_has_extension(d.device, e.c_str()); });
+        if (missing != params.device_extensions.end()) {
+            rejected += fmt::format(" '{}' (no {})", d.info.name, *missing);
+            continue;
+        }
+        if (params.queue_filter) {
+            const int family = filtered_queue_family(d, params);
+            if (family < 0) {
+                rejected += fmt::format(" '{}' (no compute queue that can present)", d.info.name);
+                continue;
+            }
+            if (family != d.compute_queue_family) {
+                uint32_t count = 0;
+                vkGetPhysicalDeviceQueueFamilyProperties(d.device, &count, nullptr);
+                std::vector<VkQueueFamilyProperties> families(count);
+                vkGetPhysicalDeviceQueueFamilyProperties(d.device, &count, families.data());
+                d.compute_queue_family = family;
+                d.timestamp_valid_bits = families[family].timestampValidBits;
+                d.info.timestamps = d.timestamp_valid_bits > 0 && d.timestamp_period_ns > 0;
+            }
         }
         chosen = &d;
         break;
@@ -40,7 +89,7 @@ Result<std::unique_ptr<Context>> Context::create(const ContextParams& params) {
     }
 
     std::unique_ptr<Context> ctx(new Context());
-    ctx->instance_ = std::move(*instance);
+    ctx->instance_ = std::move(instance);
     ctx->caps_ = *chosen;
     ctx->fp16_enabled_ = params.use_fp16 && chosen->info.fp16_storage;
 
@@ -58,9 +107,13 @@ Result<std::unique_ptr<Context>> Context::create(const ContextParams& params) {
     features.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2;
     features.pNext = &storage16;
 
+    std::vector<const char*> extensions;
+    for (const std::string& e : params.device_extensions) extensions.push_back(e.c_str());
     VkDeviceCreateInfo device_info{};
     device_info.sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO;
     device_info.pNext = &features;
+    device_info.enabledExtensionCount = static_cast<uint32_t>(extensions.size());
+    device_info.ppEnabledExtensionNames = extensions.data();
     device_info.queueCreateInfoCount = 1;
     device_info.pQueueCreateInfos = &queue_info;
     KZ_VK_CHECK(vkCreateDevice(chosen->device, &device_info, nullptr, &ctx->device_));
@@ -99,7 +152,7 @@ Result<uint32_t> Context::find_memory_type(uint32_t type_bits, VkMemoryPropertyF
                                   required, type_bits));
 }
 
-Result<uint64_t> Context::submit(VkCommandBuffer command_buffer) {
+Result<uint64_t> Context::submit(VkCommandBuffer command_buffer, const SubmitSync& sync) {
     poll();
     DeviceHandle<VkFence> fence;
     if (!free_fences_.empty()) {
@@ -116,6 +169,15 @@ Result<uint64_t> Context::submit(VkCommandBuffer command_buffer) {
     submit.sType = VK_STRUCTURE_TYPE_SUBMIT_INFO;
     submit.commandBufferCount = 1;
     submit.pCommandBuffers = &command_buffer;
+    if (sync.wait != VK_NULL_HANDLE) {
+        submit.waitSemaphoreCount = 1;
+        submit.pWaitSemaphores = &sync.wait;
+        submit.pWaitDstStageMask = &sync.wait_stage;
+    }
+    if (sync.signal != VK_NULL_HANDLE) {
+        submit.signalSemaphoreCount = 1;
+        submit.pSignalSemaphores = &sync.signal;
+    }
     const VkResult r = vkQueueSubmit(queue_, 1, &submit, fence.get());
     if (r < 0) {
         free_fences_.push_back(std::move(fence));  // unsignalled, reusable

@@ -6,7 +6,9 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <memory>
+#include <string>
 #include <vector>
 
 #include "gpu/handle.hpp"
@@ -18,6 +20,22 @@ namespace kizuna::gpu {
 struct ContextParams {
     bool allow_cpu_device = true;  // accept a software device (lavapipe) when no GPU exists
     bool use_fp16 = true;          // enable 16-bit storage when the device supports it
+    // The instance to use (e.g. one created with a window system's surface extensions, shared
+    // with the surface made on it); null: the context creates its own.
+    std::shared_ptr<Instance> instance;
+    // Device extensions to enable (e.g. VK_KHR_swapchain); a device lacking one is rejected.
+    std::vector<std::string> device_extensions;
+    // When set, the queue must be of a family for which this returns true (e.g. one that can
+    // present to a surface); a device with no such compute family is rejected. Called from
+    // create() only.
+    std::function<bool(VkPhysicalDevice, uint32_t family)> queue_filter;
+};
+
+// Wait and signal semaphores of one submission (VK_NULL_HANDLE: none).
+struct SubmitSync {
+    VkSemaphore wait = VK_NULL_HANDLE;
+    VkPipelineStageFlags wait_stage = VK_PIPELINE_STAGE_ALL_COMMANDS_BIT;
+    VkSemaphore signal = VK_NULL_HANDLE;
 };
 
 class Context {
@@ -29,6 +47,7 @@ public:
     Context(const Context&) = delete;
     Context& operator=(const Context&) = delete;
 
+    VkInstance instance() const noexcept { return instance_->get(); }
     VkDevice device() const noexcept { return device_; }
     VkPhysicalDevice physical_device() const noexcept { return caps_.device; }
     VkQueue queue() const noexcept { return queue_; }
@@ -47,7 +66,7 @@ public:
 
     // Submits one recorded command buffer. Returns its serial (1, 2, ...): a submission
     // completes after every earlier one.
-    Result<uint64_t> submit(VkCommandBuffer command_buffer);
+    Result<uint64_t> submit(VkCommandBuffer command_buffer, const SubmitSync& sync = {});
     // Blocks until the submission with this serial completed (timeout in nanoseconds).
     Result<void> wait(uint64_t serial, uint64_t timeout_ns = UINT64_MAX);
     // Waits for everything submitted so far.
@@ -76,7 +95,7 @@ private:
         uint64_t raw, aux;
     };
 
-    Instance instance_;
+    std::shared_ptr<Instance> instance_;
     PhysicalDeviceCaps caps_;
     VkDevice device_ = VK_NULL_HANDLE;
     VkQueue queue_ = VK_NULL_HANDLE;

@@ -36,6 +36,7 @@ KZ_GPU_HANDLE_TRAITS(VkDescriptorPool, vkDestroyDescriptorPool)
 KZ_GPU_HANDLE_TRAITS(VkCommandPool, vkDestroyCommandPool)
 KZ_GPU_HANDLE_TRAITS(VkFence, vkDestroyFence)
 KZ_GPU_HANDLE_TRAITS(VkQueryPool, vkDestroyQueryPool)
+KZ_GPU_HANDLE_TRAITS(VkSemaphore, vkDestroySemaphore)
 #undef KZ_GPU_HANDLE_TRAITS
 
 template <>

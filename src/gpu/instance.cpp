@@ -9,7 +9,9 @@
 
 namespace kizuna::gpu {
 
-Result<Instance> Instance::create() {
+Result<Instance> Instance::create(std::span<const std::string> extensions) {
+    std::vector<const char*> names;
+    for (const std::string& e : extensions) names.push_back(e.c_str());
     VkApplicationInfo app{};
     app.sType = VK_STRUCTURE_TYPE_APPLICATION_INFO;
     app.pApplicationName = "KizunaSR";
@@ -18,6 +20,8 @@ Result<Instance> Instance::create() {
     VkInstanceCreateInfo info{};
     info.sType = VK_STRUCTURE_TYPE_INSTANCE_CREATE_INFO;
     info.pApplicationInfo = &app;
+    info.enabledExtensionCount = static_cast<uint32_t>(names.size());
+    info.ppEnabledExtensionNames = names.data();
     Instance out;
     const VkResult r = vkCreateInstance(&info, nullptr, &out.instance_);
     if (r == VK_ERROR_INCOMPATIBLE_DRIVER) {
@@ -25,6 +29,12 @@ Result<Instance> Instance::create() {
             Errc::unsupported,
             "Vulkan: vkCreateInstance found no driver (VK_ERROR_INCOMPATIBLE_DRIVER); "
             "install a Vulkan driver (e.g. mesa-vulkan-drivers for lavapipe)");
+    }
+    if (r == VK_ERROR_EXTENSION_NOT_PRESENT) {
+        std::string list;
+        for (const std::string& e : extensions) list += (list.empty() ? "" : ", ") + e;
+        return make_error(Errc::unsupported,
+                          fmt::format("Vulkan: the instance lacks an extension among {}", list));
     }
     KZ_VK_CHECK(r);
     return out;
@@ -82,7 +92,9 @@ int type_rank(GpuDeviceType t) {
     }
 }
 
-bool has_extension(VkPhysicalDevice device, const char* name) {
+}  // namespace
+
+bool device_has_extension(VkPhysicalDevice device, const char* name) {
     uint32_t count = 0;
     if (vkEnumerateDeviceExtensionProperties(device, nullptr, &count, nullptr) != VK_SUCCESS) {
         return false;
@@ -95,6 +107,8 @@ bool has_extension(VkPhysicalDevice device, const char* name) {
         return std::string_view(e.extensionName) == name;
     });
 }
+
+namespace {
 
 PhysicalDeviceCaps query_caps(VkPhysicalDevice device) {
     PhysicalDeviceCaps caps;
@@ -112,7 +126,7 @@ PhysicalDeviceCaps query_caps(VkPhysicalDevice device) {
 
     const bool v11 = props.apiVersion >= VK_API_VERSION_1_1;
     if (v11 && (props.apiVersion >= VK_API_VERSION_1_2 ||
-                has_extension(device, VK_KHR_DRIVER_PROPERTIES_EXTENSION_NAME))) {
+                device_has_extension(device, VK_KHR_DRIVER_PROPERTIES_EXTENSION_NAME))) {
         VkPhysicalDeviceDriverProperties driver{};
         driver.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_DRIVER_PROPERTIES;
         VkPhysicalDeviceProperties2 props2{};

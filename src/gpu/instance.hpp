@@ -5,6 +5,7 @@
 #include <vulkan/vulkan.h>
 
 #include <cstdint>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -16,8 +17,9 @@ namespace kizuna::gpu {
 // Owns a VkInstance. Move-only.
 class Instance {
 public:
-    // Fails with a message saying why when the loader finds no driver.
-    static Result<Instance> create();
+    // Fails with a message saying why when the loader finds no driver, or (unsupported) when an
+    // instance extension in `extensions` (e.g. a window system's surface extensions) is missing.
+    static Result<Instance> create(std::span<const std::string> extensions = {});
     Instance() = default;
     ~Instance();
     Instance(Instance&& other) noexcept;
@@ -48,6 +50,9 @@ struct PhysicalDeviceCaps {
 // Every physical device, best first: discrete, integrated, virtual, cpu, other; among equals,
 // enumeration order. Fails when none exists.
 Result<std::vector<PhysicalDeviceCaps>> enumerate_devices(const Instance& instance);
+
+// True when `device` offers the device extension `name`.
+bool device_has_extension(VkPhysicalDevice device, const char* name);
 
 // "1.3.230" from a VK_MAKE_API_VERSION value.
 std::string api_version_string(uint32_t version);

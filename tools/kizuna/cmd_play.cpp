@@ -28,6 +28,7 @@ struct PlayArgs {
     CLI::Option* compare_at_option = nullptr;
     std::string save_dir = ".";
     bool no_audio = false;
+    std::string display = "auto";
 };
 
 int run_play(const PlayArgs& a) {
@@ -53,6 +54,17 @@ int run_play(const PlayArgs& a) {
     }
     s.save_dir = a.save_dir;
     s.no_audio = a.no_audio;
+    if (a.display == "auto") {
+        s.display = DisplayMode::auto_select;
+    } else if (a.display == "vulkan") {
+        s.display = DisplayMode::vulkan;
+    } else if (a.display == "texture") {
+        s.display = DisplayMode::texture;
+    } else {
+        return fail(
+            make_error(Errc::invalid_argument,
+                       fmt::format("--display {}: use auto, vulkan or texture", a.display)));
+    }
     auto kind = probe_media_kind(s.input);
     if (!kind) return fail(kind.error());
     if (*kind != MediaKind::video) {
@@ -84,6 +96,11 @@ void register_play(CLI::App& app, Action& run) {
     cmd->add_option("--save-dir", a->save_dir, "Folder where s saves the view as PNG")
         ->capture_default_str();
     cmd->add_flag("--no-audio", a->no_audio, "Play without sound (video on the wall clock)");
+    cmd->add_option("--display", a->display,
+                    "How frames reach the window: auto (a Vulkan swapchain when the stages run "
+                    "on a real GPU, else an SDL texture), vulkan (the swapchain on any Vulkan "
+                    "device, lavapipe included) or texture")
+        ->capture_default_str();
     cmd->callback([&run, a] { run = [a] { return run_play(*a); }; });
 }
 

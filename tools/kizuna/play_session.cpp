@@ -6,14 +6,17 @@
 #include <atomic>
 #include <chrono>
 #include <deque>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include <fmt/format.h>
 
 #include "console.hpp"
+#include "kizuna/display.hpp"
 #include "kizuna/log.hpp"
 #include "kizuna/media.hpp"
+#include "kizuna/probe.hpp"
 #include "play_ai.hpp"
 #include "play_audio.hpp"
 #include "play_clock.hpp"
@@ -53,15 +56,80 @@ fs::path save_name(const fs::path& dir, const fs::path& input, double t, bool co
     return p;
 }
 
+// Which path shows the frames (--display), decided before any window opens.
+struct DisplayChoice {
+    bool swapchain = false;         // try the Vulkan swapchain
+    bool allow_cpu_device = false;  // on a software Vulkan device too (--display vulkan)
+    PreviewOptions texture_stages;  // the preview's options for the texture path
+    std::string why;                // why the texture path, when it is chosen
+    std::string error;              // an impossible combination
+};
+
+DisplayChoice choose_display(const PlaySettings& s) {
+    DisplayChoice c;
+    c.texture_stages = s.preview;
+    const PreviewBackendKind asked = s.preview.backend;
+    switch (s.display) {
+        case DisplayMode::texture:
+            c.why = "--display texture";
+            return c;
+        case DisplayMode::vulkan:
+            if (asked == PreviewBackendKind::cpu || asked == PreviewBackendKind::reference) {
+                c.error = fmt::format(
+                    "--display vulkan shows the Vulkan stages' pictures: it "
+                    "cannot be used with -b {}",
+                    preview_backend_kind_name(asked));
+                return c;
+            }
+            c.swapchain = true;
+            c.allow_cpu_device = true;
+            // The fallback keeps the Vulkan stages the user asked for through --display.
+            c.texture_stages.backend = PreviewBackendKind::vulkan;
+            return c;
+        case DisplayMode::auto_select:
+            break;
+    }
+    if (preview_backend_for(asked) != PreviewBackendKind::vulkan) {
+        c.why = "the stages run on the CPU";
+        return c;
+    }
+    auto devices = probe_vulkan_devices();
+    const bool gpu = devices && std::any_of(devices->begin(), devices->end(), [](const auto& d) {
+                         return d.type != GpuDeviceType::cpu;
+                     });
+    if (!gpu) {
+        c.why = "the Vulkan device is a software rasterizer; --display vulkan uses it anyway";
+        return c;
+    }
+    c.swapchain = true;
+    return c;
+}
+
+// The library's Vulkan display on the window's surface (SDL makes it).
+Result<DisplayPreview> open_display(const PlaySettings& s, const PlayWindow& w,
+                                    bool allow_cpu_device) {
+    auto extensions = w.vulkan_instance_extensions();
+    if (!extensions) return std::move(extensions).error();
+    DisplaySurface surface;
+    surface.instance_extensions = std::move(*extensions);
+    surface.create_surface = [&w](void* instance) { return w.create_vulkan_surface(instance); };
+    surface.pixel_size = [&w](int& width, int& height) { w.drawable_size(width, height); };
+    DisplayOptions opts;
+    opts.allow_cpu_device = allow_cpu_device;
+    opts.slots = VideoPipeline::kSlots;
+    return DisplayPreview::create(s.profile, s.preview, surface, opts);
+}
+
 struct Player {
     Player(const PlaySettings& settings, VideoPipeline& v, AudioOutput& au, PlayClock& c,
-           AiWorker& worker, PlayWindow& w, std::atomic<bool>& play)
+           AiWorker& worker, PlayWindow& w, DisplayPreview* d, std::atomic<bool>& play)
         : s(settings),
           video(v),
           audio(au),
           clock(c),
           ai(worker),
           window(w),
+          display(d),
           playing(play),
           ai_off(ai_disabled_reason(settings.profile)) {}
 
@@ -71,6 +139,8 @@ struct Player {
     PlayClock& clock;
     AiWorker& ai;
     PlayWindow& window;
+    DisplayPreview* display;    // the Vulkan swapchain path; null: the texture path
+    std::string display_label;  // for the overlay: which path shows the frames
     std::atomic<bool>& playing;
     const std::string ai_off;
     double duration = 0;
@@ -91,6 +161,12 @@ struct Player {
     uint64_t display_drops = 0;
     std::deque<Clock::time_point> recent;  // when the last second's pictures were shown
     Image canvas;
+    // Swapchain path: what the device holds, so the AI picture and the text layers are uploaded
+    // only when they change.
+    uint64_t ai_on_device = 0;  // shown_tag of the AI picture uploaded (0 none)
+    std::string layers_on_device;
+    bool layers_set = false;
+    bool window_changed = false;  // resized, exposed, full screen: draw again
     bool quit = false;
     std::string error;
 
@@ -217,6 +293,13 @@ struct Player {
     }
 
     void save() {
+        if (display != nullptr && have_current) {
+            // The picture on the device, read back on demand.
+            if (auto r = display->read_shown(canvas); !r) {
+                say("cannot save: " + r.error().message);
+                return;
+            }
+        }
         if (canvas.empty()) return;
         const fs::path p = save_name(s.save_dir, s.input, current.t, compare);
         if (auto r = write_image(p, canvas.view()); !r) {
@@ -262,6 +345,7 @@ struct Player {
                         video.dropped() + display_drops),
             fmt::format("{} {}x{} -> {}x{}  {} clock", video.backend(), in_w, in_h, ow, oh,
                         clock.audio_master() ? "audio" : "wall"),
+            "display: " + display_label,
             fmt::format("ms: norm {:.1f} recon {:.1f} up {:.1f}", tm.normalize_ms,
                         tm.reconstruct_ms, tm.upscale_ms),
             fmt::format("ms: enh {:.1f} temp {:.1f} total {:.1f}", tm.enhance_ms, tm.temporal_ms,
@@ -310,11 +394,13 @@ struct Player {
         if (!have_current) return {};
         ViewContent v;
         v.frame = current.shown.view();
+        const Image* ai_picture = nullptr;
         std::string label;
         if (compare && ai_ready_for_current(&label)) {
             uint64_t tag = 0;
             std::string l;
-            v.ai = ai.result(tag, l)->view();
+            ai_picture = ai.result(tag, l);
+            v.ai = ai_picture->view();
             v.compare = true;
             v.divider = divider;
             v.left_label = fmt::format("shader-only ({})", video.backend());
@@ -327,8 +413,39 @@ struct Player {
         } else if (Clock::now() < message_until) {
             v.message = message;
         }
+        if (display != nullptr) return draw_on_device(v, ai_picture);
         KZ_TRY(compose_view(v, canvas));
         return window.present(canvas.view());
+    }
+
+    // The swapchain path: the frame is on the device already; the AI picture goes up once per
+    // frame compared, the text layers when their text changes.
+    Result<void> draw_on_device(const ViewContent& v, const Image* ai_picture) {
+        int ow = 0, oh = 0;
+        video.output_size(ow, oh);
+        if (ai_picture != nullptr && ai_on_device != shown_tag) {
+            KZ_TRY(display->set_ai_picture(ai_picture->view()));
+            ai_on_device = shown_tag;
+        }
+        std::string key =
+            fmt::format("{}\n{}\n{}\n{}", v.compare, v.left_label, v.right_label, v.message);
+        for (const std::string& l : v.overlay) key += "\n" + l;
+        if (!layers_set || key != layers_on_device) {
+            auto layers = view_layers(v, ow, oh);
+            if (!layers) return std::move(layers).error();
+            std::vector<DisplayLayer> dl;
+            for (const ViewLayer& l : *layers) dl.push_back({l.pixels.view(), l.x, l.y});
+            KZ_TRY(display->set_layers(dl));
+            layers_on_device = std::move(key);
+            layers_set = true;
+        }
+        const ViewSplit split = view_split(v, ow, oh);
+        DisplayCompose c;
+        c.slot = current.slot;
+        c.compare = split.split_x < ow;
+        c.split_x = split.split_x;
+        c.divider_width = split.divider_width;
+        return display->present(c);
     }
 
     void events() {
@@ -340,6 +457,12 @@ struct Player {
                     break;
                 case SDL_KEYDOWN:
                     key(e.key.keysym);
+                    break;
+                case SDL_WINDOWEVENT:
+                    if (e.window.event == SDL_WINDOWEVENT_SIZE_CHANGED ||
+                        e.window.event == SDL_WINDOWEVENT_EXPOSED) {
+                        window_changed = true;
+                    }
                     break;
                 case SDL_MOUSEBUTTONDOWN:
                     if (e.button.button == SDL_BUTTON_LEFT && compare) {
@@ -380,7 +503,8 @@ struct Player {
                 break;
             }
             dirty = dirty || compare != last_compare || overlay != last_overlay ||
-                    divider != last_divider;
+                    divider != last_divider || window_changed;
+            window_changed = false;
             const bool live = overlay || Clock::now() < message_until ||
                               ai.state() == AiWorker::State::loading ||
                               ai.state() == AiWorker::State::running ||
@@ -434,15 +558,47 @@ int run_player(const PlaySettings& s) {
                                          s.input.string(), end));
         }
     }
-    auto preview = Preview::create(s.profile, s.preview);
-    if (!preview) return fail_with(preview.error().message);
     int ow = 0, oh = 0;
-    preview->output_size(info.width, info.height, ow, oh);
+    preview_output_size(s.profile, s.preview, info.width, info.height, ow, oh);
+    const std::string title = fmt::format("kizuna play: {}", s.input.filename().string());
 
     SdlScope sdl;
-    auto window =
-        PlayWindow::create(fmt::format("kizuna play: {}", s.input.filename().string()), ow, oh);
-    if (!window) return fail_with(window.error().message);
+    // The window outlives the display, whose surface is made on it.
+    std::optional<PlayWindow> window;
+    std::optional<DisplayPreview> display;
+    std::string display_label = "sdl texture";
+    const DisplayChoice choice = choose_display(s);
+    if (!choice.error.empty()) return fail_with(choice.error);
+    if (choice.swapchain) {
+        auto w = PlayWindow::create(title, ow, oh, true);
+        Result<DisplayPreview> d = w ? Result<DisplayPreview>(make_error(Errc::internal, ""))
+                                     : Result<DisplayPreview>(std::move(w).error());
+        if (w) {
+            window.emplace(std::move(*w));  // in place: the display's callbacks point at it
+            d = open_display(s, *window, choice.allow_cpu_device);
+        }
+        if (d) {
+            display.emplace(std::move(*d));
+            display_label = display->describe();
+        } else {
+            window.reset();
+            log(LogLevel::warn, fmt::format("no Vulkan swapchain ({}): frames are shown through "
+                                            "an SDL texture",
+                                            d.error().message));
+            display_label = "sdl texture (no swapchain)";
+        }
+    } else if (!choice.why.empty()) {
+        log(LogLevel::debug, "display: sdl texture (" + choice.why + ")");
+    }
+    std::optional<Preview> preview;
+    if (!display) {
+        auto p = Preview::create(s.profile, choice.texture_stages);
+        if (!p) return fail_with(p.error().message);
+        preview.emplace(std::move(*p));
+        auto w = PlayWindow::create(title, ow, oh);
+        if (!w) return fail_with(w.error().message);
+        window.emplace(std::move(*w));
+    }
     AudioOutput audio;
     if (s.no_audio) {
         log(LogLevel::info, "audio off (--no-audio): video runs on the wall clock");
@@ -464,21 +620,28 @@ int run_player(const PlaySettings& s) {
     uopts.stages = s.preview;
     uopts.require_ai = s.require_ai;
     PlayClock clock(audio.active() ? &audio : nullptr);
-    VideoPipeline video(std::move(*reader), std::move(*preview), origin, s.input);
+    std::optional<VideoPipeline> video_pipeline;
+    if (display) {
+        video_pipeline.emplace(std::move(*reader), *display, origin, s.input);
+    } else {
+        video_pipeline.emplace(std::move(*reader), std::move(*preview), origin, s.input);
+    }
+    VideoPipeline& video = *video_pipeline;
     if (auto kind = std::string(video.backend()); kind.starts_with("vulkan") || kind == "cpu") {
         uopts.stages.backend =
             kind.starts_with("vulkan") ? PreviewBackendKind::vulkan : PreviewBackendKind::cpu;
     }
     AiWorker ai(s.profile, uopts, playing);
-    Player p(s, video, audio, clock, ai, *window, playing);
+    Player p(s, video, audio, clock, ai, *window, display ? &*display : nullptr, playing);
+    p.display_label = display_label;
     p.duration = duration > 0 ? duration : 0;
     p.in_w = info.width;
     p.in_h = info.height;
     const double start = s.compare_at.value_or(0.0);
     p.seek_to(start);
     log(LogLevel::info,
-        fmt::format("playing {}: {}x{} -> {}x{}, profile {}, {} backend{}", s.input.string(),
-                    info.width, info.height, ow, oh, s.profile.name, video.backend(),
+        fmt::format("playing {}: {}x{} -> {}x{}, profile {}, {} backend, {}{}", s.input.string(),
+                    info.width, info.height, ow, oh, s.profile.name, video.backend(), display_label,
                     s.compare_at ? fmt::format(", paused at {:.3f} s", start) : ""));
     return p.loop();
 }

@@ -19,9 +19,26 @@ VideoPipeline::VideoPipeline(VideoReader reader, Preview preview, double origin_
       preview_(std::move(preview)),
       origin_s_(origin_s),
       path_(path),
-      backend_(preview_.backend_name()) {
+      backend_(preview_->backend_name()) {
     const VideoInfo& info = reader_.info();
-    preview_.output_size(info.width, info.height, out_w_, out_h_);
+    preview_->output_size(info.width, info.height, out_w_, out_h_);
+    start();
+}
+
+VideoPipeline::VideoPipeline(VideoReader reader, DisplayPreview& display, double origin_s,
+                             const std::filesystem::path& path)
+    : reader_(std::move(reader)),
+      display_(&display),
+      origin_s_(origin_s),
+      path_(path),
+      backend_(display.backend_name()) {
+    const VideoInfo& info = reader_.info();
+    display.output_size(info.width, info.height, out_w_, out_h_);
+    start();
+}
+
+void VideoPipeline::start() {
+    const VideoInfo& info = reader_.info();
     const double rate = info.frame_rate.to_double();
     frame_s_ = rate > 0 ? 1.0 / rate : 1.0 / 25;
     thread_ = std::thread([this] { run(); });
@@ -80,6 +97,28 @@ std::string VideoPipeline::error() {
     return error_;
 }
 
+Result<void> VideoPipeline::process(PlayFrame& f) {
+    if (display_ != nullptr) {
+        if (f.slot < 0) {
+            if (next_slot_ >= kSlots) {
+                return make_error(Errc::internal, "play: more frames alive than display slots");
+            }
+            f.slot = next_slot_++;
+        }
+        KZ_TRY(display_->process(f.source.view(), f.slot));
+        f.timings = display_->last_timings();
+        return {};
+    }
+    if (f.shown.empty() || f.shown.width() != out_w_ || f.shown.height() != out_h_) {
+        auto img = Image::create(out_w_, out_h_, PixelFormat::rgba8);
+        if (!img) return std::move(img).error();
+        f.shown = std::move(*img);
+    }
+    KZ_TRY(preview_->process(f.source.view(), f.shown));
+    f.timings = preview_->last_timings();
+    return {};
+}
+
 void VideoPipeline::run() {
     std::unique_lock lock(mutex_);
     bool fresh = true;  // the next frame is the first after a seek (or the start): always shown
@@ -89,7 +128,11 @@ void VideoPipeline::run() {
             seek_to_.reset();
             lock.unlock();
             auto r = reader_.seek(origin_s_ + t);
-            preview_.reset_history();
+            if (display_ != nullptr) {
+                display_->reset_history();
+            } else {
+                preview_->reset_history();
+            }
             lock.lock();
             if (!r) {
                 error_ = r.error().message;
@@ -130,24 +173,15 @@ void VideoPipeline::run() {
             } else {
                 dropped_in_row_ = 0;
                 fresh = false;
-                if (f.shown.empty() || f.shown.width() != out_w_ || f.shown.height() != out_h_) {
-                    auto img = Image::create(out_w_, out_h_, PixelFormat::rgba8);
-                    if (!img) {
-                        processed = std::move(img).error();
-                    } else {
-                        f.shown = std::move(*img);
-                    }
-                }
+                const auto t0 = std::chrono::steady_clock::now();
+                processed = process(f);
                 if (processed) {
-                    const auto t0 = std::chrono::steady_clock::now();
-                    processed = preview_.process(f.source.view(), f.shown);
                     const double ms = std::chrono::duration<double, std::milli>(
                                           std::chrono::steady_clock::now() - t0)
                                           .count();
                     process_ms_ = process_ms_ == 0 ? ms : 0.8 * process_ms_ + 0.2 * ms;
                     processed_.fetch_add(1);
                     process_us_.fetch_add(static_cast<uint64_t>(ms * 1000));
-                    f.timings = preview_.last_timings();
                 }
             }
         }

@@ -1,6 +1,8 @@
 // The video side of `kizuna play`: a thread that decodes the file (kizuna::VideoReader), drops
 // the frames that would be shown late, runs the real-time preview (kizuna::Preview) on the rest
-// and hands them to the player's main thread through a short queue.
+// and hands them to the player's main thread through a short queue. With the Vulkan display
+// (kizuna::DisplayPreview) the preview's pictures stay on the device: each frame names the
+// display slot it was processed into.
 #pragma once
 
 #include <atomic>
@@ -14,6 +16,7 @@
 #include <thread>
 #include <vector>
 
+#include "kizuna/display.hpp"
 #include "kizuna/error.hpp"
 #include "kizuna/image.hpp"
 #include "kizuna/media.hpp"
@@ -24,7 +27,8 @@ namespace kizuna::cli {
 // One processed frame.
 struct PlayFrame {
     Image source;         // the decoded picture (RGBA), the AI's input
-    Image shown;          // the preview's output (RGBA8)
+    Image shown;          // the preview's output (RGBA8); empty with the Vulkan display
+    int slot = -1;        // with the Vulkan display: the slot holding the preview's output
     double t = 0;         // media time (seconds from the first picture)
     double duration = 0;  // until the next picture (1 / frame rate)
     int64_t index = 0;    // as VideoFrameInfo::index
@@ -38,6 +42,13 @@ public:
     // and the preview. Starts the thread. Not copyable or movable.
     VideoPipeline(VideoReader reader, Preview preview, double origin_s,
                   const std::filesystem::path& path);
+    // The same with the preview of `display` (which must outlive the pipeline); frames carry a
+    // slot, each PlayFrame object keeping its own (the display needs kSlots).
+    VideoPipeline(VideoReader reader, DisplayPreview& display, double origin_s,
+                  const std::filesystem::path& path);
+    // Frames alive at once: the queue, the one being processed, the one shown, and the player's
+    // first (empty) frame, which comes back to the spares once swapped out.
+    static constexpr int kSlots = 6;
     ~VideoPipeline();
     VideoPipeline(const VideoPipeline&) = delete;
     VideoPipeline& operator=(const VideoPipeline&) = delete;
@@ -73,10 +84,15 @@ public:
     void output_size(int& w, int& h) const noexcept { w = out_w_, h = out_h_; }
 
 private:
+    void start();
     void run();
+    // Runs the preview on f.source into f.shown (texture) or f's slot (Vulkan display).
+    Result<void> process(PlayFrame& f);
 
     VideoReader reader_;
-    Preview preview_;
+    std::optional<Preview> preview_;
+    DisplayPreview* display_ = nullptr;
+    int next_slot_ = 0;
     double origin_s_;
     std::filesystem::path path_;
     std::string backend_;

@@ -14,25 +14,85 @@ constexpr Rgba8 kBand{0, 0, 0, 160};
 constexpr Rgba8 kText{255, 255, 255, 255};
 constexpr Rgba8 kDivider{255, 255, 255, 255};
 
-// A translucent band with lines of text, its top-left corner at (x, y); returns its height.
-int draw_band(ImageView img, int x, int y, const std::vector<std::string>& lines, int scale) {
-    if (lines.empty()) return 0;
+// A translucent band with lines of text, its top-left corner at (x, y).
+Result<ViewLayer> band(int x, int y, const std::vector<std::string>& lines, int scale) {
     const int pad = 2 * scale;
     const int line_h = BitmapFont::line_height * scale;
     int w = 0;
     for (const std::string& l : lines) w = std::max(w, text_width(l, scale));
     const int h = 2 * pad + static_cast<int>(lines.size()) * line_h - scale;
-    fill_rect(img, x, y, w + 2 * pad, h, kBand);
+    auto img = Image::create(w + 2 * pad, h, PixelFormat::rgba8);
+    if (!img) return std::move(img).error();
+    ImageView v = img->view();
+    for (int r = 0; r < v.height; ++r) std::memset(v.row(r), 0, static_cast<size_t>(v.width) * 4);
+    fill_rect(v, 0, 0, v.width, v.height, kBand);
     for (size_t i = 0; i < lines.size(); ++i) {
-        draw_text(img, x + pad, y + pad + static_cast<int>(i) * line_h, lines[i], scale, kText);
+        draw_text(v, pad, pad + static_cast<int>(i) * line_h, lines[i], scale, kText);
     }
-    return h;
+    return ViewLayer{std::move(*img), x, y};
+}
+
+bool shows_split(const ViewContent& c, int width, int height) {
+    return c.compare && !c.ai.empty() && c.ai.width == width && c.ai.height == height &&
+           c.ai.format == PixelFormat::rgba8;
 }
 
 }  // namespace
 
 int view_text_scale(int width) noexcept {
     return std::clamp(width / 640, 1, 4);
+}
+
+ViewSplit view_split(const ViewContent& c, int width, int height) noexcept {
+    if (!shows_split(c, width, height)) return {width, 0};
+    return {static_cast<int>(std::lround(std::clamp(c.divider, 0.0, 1.0) * width)),
+            view_text_scale(width)};
+}
+
+Result<std::vector<ViewLayer>> view_layers(const ViewContent& c, int width, int height) {
+    std::vector<ViewLayer> out;
+    const int scale = view_text_scale(width);
+    int top = 0;
+    if (shows_split(c, width, height)) {
+        auto left = band(0, 0, {c.left_label}, scale);
+        if (!left) return std::move(left).error();
+        top = left->pixels.height();
+        out.push_back(std::move(*left));
+        const int rw = text_width(c.right_label, scale) + 4 * scale;
+        auto right = band(width - rw, 0, {c.right_label}, scale);
+        if (!right) return std::move(right).error();
+        out.push_back(std::move(*right));
+    }
+    if (!c.overlay.empty()) {
+        auto o = band(0, top, c.overlay, scale);
+        if (!o) return std::move(o).error();
+        out.push_back(std::move(*o));
+    }
+    if (!c.message.empty()) {
+        const int h = 4 * scale + BitmapFont::line_height * scale - scale;
+        auto m = band(0, height - h, {c.message}, scale);
+        if (!m) return std::move(m).error();
+        out.push_back(std::move(*m));
+    }
+    return out;
+}
+
+void blend_layer(ImageView img, const ViewLayer& layer) {
+    const ConstImageView l = layer.pixels.view();
+    for (int y = std::max(0, -layer.y); y < l.height && layer.y + y < img.height; ++y) {
+        const auto* src = reinterpret_cast<const uint8_t*>(l.row(y));
+        auto* dst = reinterpret_cast<uint8_t*>(img.row(layer.y + y));
+        for (int x = std::max(0, -layer.x); x < l.width && layer.x + x < img.width; ++x) {
+            const uint8_t* s = src + 4 * x;
+            uint8_t* d = dst + 4 * (layer.x + x);
+            const unsigned a = s[3];
+            if (a == 0) continue;
+            for (int ch = 0; ch < 3; ++ch) {
+                d[ch] = static_cast<uint8_t>((s[ch] * a + d[ch] * (255u - a) + 127u) / 255u);
+            }
+            d[3] = static_cast<uint8_t>(a + (d[3] * (255u - a) + 127u) / 255u);
+        }
+    }
 }
 
 Result<void> compose_view(const ViewContent& c, Image& canvas) {
@@ -47,10 +107,8 @@ Result<void> compose_view(const ViewContent& c, Image& canvas) {
         canvas = std::move(*img);
     }
     ImageView out = canvas.view();
-    const bool split = c.compare && !c.ai.empty() && c.ai.width == f.width &&
-                       c.ai.height == f.height && c.ai.format == PixelFormat::rgba8;
-    const int split_x =
-        split ? static_cast<int>(std::lround(std::clamp(c.divider, 0.0, 1.0) * f.width)) : f.width;
+    const ViewSplit split = view_split(c, f.width, f.height);
+    const int split_x = split.split_x;
     for (int y = 0; y < f.height; ++y) {
         std::memcpy(out.row(y), f.row(y), static_cast<size_t>(split_x) * 4);
         if (split_x < f.width) {
@@ -58,21 +116,13 @@ Result<void> compose_view(const ViewContent& c, Image& canvas) {
                         static_cast<size_t>(f.width - split_x) * 4);
         }
     }
-    const int scale = view_text_scale(f.width);
-    int top = 0;
-    if (split) {
+    if (split.divider_width > 0) {
         // The divider: one line, two pixels wide at larger sizes, on the AI side of the split.
-        fill_rect(out, std::min(split_x, f.width - 1), 0, scale, f.height, kDivider);
-        const int lh = draw_band(out, 0, 0, {c.left_label}, scale);
-        const int rw = text_width(c.right_label, scale) + 4 * scale;
-        draw_band(out, f.width - rw, 0, {c.right_label}, scale);
-        top = lh;
+        fill_rect(out, std::min(split_x, f.width - 1), 0, split.divider_width, f.height, kDivider);
     }
-    draw_band(out, 0, top, c.overlay, scale);
-    if (!c.message.empty()) {
-        const int h = 4 * scale + BitmapFont::line_height * scale - scale;
-        draw_band(out, 0, f.height - h, {c.message}, scale);
-    }
+    auto layers = view_layers(c, f.width, f.height);
+    if (!layers) return std::move(layers).error();
+    for (const ViewLayer& l : *layers) blend_layer(out, l);
     return {};
 }
 

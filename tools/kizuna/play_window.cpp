@@ -1,8 +1,10 @@
 #include "play_window.hpp"
 
 #include <SDL.h>
+#include <SDL_vulkan.h>
 
 #include <algorithm>
+#include <bit>
 #include <utility>
 
 #include <fmt/format.h>
@@ -34,6 +36,7 @@ PlayWindow& PlayWindow::operator=(PlayWindow&& other) noexcept {
     width_ = other.width_;
     height_ = other.height_;
     fullscreen_ = other.fullscreen_;
+    windowed_ = other.windowed_;
     return *this;
 }
 
@@ -50,7 +53,8 @@ void PlayWindow::release() noexcept {
     window_ = nullptr;
 }
 
-Result<PlayWindow> PlayWindow::create(const std::string& title, int width, int height) {
+Result<PlayWindow> PlayWindow::create(const std::string& title, int width, int height,
+                                      bool vulkan) {
     if (SDL_InitSubSystem(SDL_INIT_VIDEO) != 0) {
         return make_error(Errc::unsupported,
                           fmt::format("cannot open a window: {}", SDL_GetError()));
@@ -77,11 +81,12 @@ Result<PlayWindow> PlayWindow::create(const std::string& title, int width, int h
     w.width_ = width;
     w.height_ = height;
     w.window_ = SDL_CreateWindow(title.c_str(), SDL_WINDOWPOS_CENTERED, SDL_WINDOWPOS_CENTERED, ww,
-                                 wh, SDL_WINDOW_RESIZABLE);
+                                 wh, SDL_WINDOW_RESIZABLE | (vulkan ? SDL_WINDOW_VULKAN : 0));
     if (w.window_ == nullptr) {
-        return make_error(Errc::unsupported,
-                          fmt::format("cannot open a window: {}", SDL_GetError()));
+        return make_error(Errc::unsupported, fmt::format("cannot open a {}window: {}",
+                                                         vulkan ? "Vulkan " : "", SDL_GetError()));
     }
+    if (vulkan) return w;
     // Smooth scaling when the window is not the picture's size; 1:1 copies pixels as they are.
     SDL_SetHint(SDL_HINT_RENDER_SCALE_QUALITY, "linear");
     w.renderer_ = SDL_CreateRenderer(w.window_, -1, 0);
@@ -100,7 +105,41 @@ Result<PlayWindow> PlayWindow::create(const std::string& title, int width, int h
     return w;
 }
 
+Result<std::vector<std::string>> PlayWindow::vulkan_instance_extensions() const {
+    unsigned n = 0;
+    if (!SDL_Vulkan_GetInstanceExtensions(window_, &n, nullptr)) {
+        return make_error(Errc::unsupported,
+                          fmt::format("SDL has no Vulkan surface extensions: {}", SDL_GetError()));
+    }
+    std::vector<const char*> names(n);
+    if (!SDL_Vulkan_GetInstanceExtensions(window_, &n, names.data())) {
+        return make_error(Errc::unsupported,
+                          fmt::format("SDL has no Vulkan surface extensions: {}", SDL_GetError()));
+    }
+    return std::vector<std::string>(names.begin(), names.begin() + n);
+}
+
+Result<uint64_t> PlayWindow::create_vulkan_surface(void* instance) const {
+    VkSurfaceKHR surface{};
+    if (!SDL_Vulkan_CreateSurface(window_, static_cast<VkInstance>(instance), &surface)) {
+        return make_error(Errc::unsupported,
+                          fmt::format("SDL made no Vulkan surface: {}", SDL_GetError()));
+    }
+    return std::bit_cast<uint64_t>(surface);
+}
+
+void PlayWindow::drawable_size(int& w, int& h) const {
+    if (renderer_ != nullptr) {
+        SDL_GetRendererOutputSize(renderer_, &w, &h);
+    } else {
+        SDL_Vulkan_GetDrawableSize(window_, &w, &h);
+    }
+}
+
 Result<void> PlayWindow::present(ConstImageView picture) {
+    if (renderer_ == nullptr) {
+        return make_error(Errc::internal, "PlayWindow::present: a Vulkan window has no renderer");
+    }
     if (picture.width != width_ || picture.height != height_ ||
         picture.format != PixelFormat::rgba8) {
         return make_error(Errc::internal, "PlayWindow::present: picture of the wrong size");
@@ -120,7 +159,27 @@ Result<void> PlayWindow::present(ConstImageView picture) {
 
 void PlayWindow::toggle_fullscreen() {
     fullscreen_ = !fullscreen_;
-    SDL_SetWindowFullscreen(window_, fullscreen_ ? SDL_WINDOW_FULLSCREEN_DESKTOP : 0);
+    // The window is also given the display's bounds, borderless, by hand: X servers without a
+    // window manager (Xvfb, kiosks) ignore the full-screen request SDL sends to the manager.
+    if (fullscreen_) {
+        SDL_GetWindowPosition(window_, &windowed_.x, &windowed_.y);
+        SDL_GetWindowSize(window_, &windowed_.w, &windowed_.h);
+        SDL_Rect bounds{};
+        const int display = SDL_GetWindowDisplayIndex(window_);
+        if (SDL_GetDisplayBounds(display < 0 ? 0 : display, &bounds) == 0) {
+            SDL_SetWindowBordered(window_, SDL_FALSE);
+            SDL_SetWindowPosition(window_, bounds.x, bounds.y);
+            SDL_SetWindowSize(window_, bounds.w, bounds.h);
+        }
+        SDL_SetWindowFullscreen(window_, SDL_WINDOW_FULLSCREEN_DESKTOP);
+    } else {
+        SDL_SetWindowFullscreen(window_, 0);
+        SDL_SetWindowBordered(window_, SDL_TRUE);
+        if (windowed_.w > 0) {
+            SDL_SetWindowSize(window_, windowed_.w, windowed_.h);
+            SDL_SetWindowPosition(window_, windowed_.x, windowed_.y);
+        }
+    }
 }
 
 double PlayWindow::picture_fraction_x(int x) const {

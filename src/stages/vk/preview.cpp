@@ -89,10 +89,15 @@ class VulkanPreview final : public vk::VkPreviewBackend {
 public:
     static Result<std::unique_ptr<vk::VkPreviewBackend>> create(
         const vk::VkPreviewOptions& options) {
-        auto context = gpu::Context::create(options.context);
-        if (!context) return std::move(context).error();
         std::unique_ptr<VulkanPreview> p(new VulkanPreview());
-        p->context_ = std::move(*context);
+        if (options.shared_context != nullptr) {
+            p->context_ = options.shared_context;
+        } else {
+            auto context = gpu::Context::create(options.context);
+            if (!context) return std::move(context).error();
+            p->owned_context_ = std::move(*context);
+            p->context_ = p->owned_context_.get();
+        }
         const auto precision =
             p->context_->fp16_enabled() ? gpu::StoragePrecision::f16 : gpu::StoragePrecision::f32;
         auto kernels = VkKernels::create(*p->context_, precision);
@@ -114,7 +119,7 @@ public:
 
     ~VulkanPreview() override {
         // Stage buffers and sets die before the context (members are destroyed in reverse order,
-        // and context_ is declared first); wait so nothing is pending.
+        // and owned_context_ is declared first); wait so nothing is pending.
         if (context_) (void)context_->wait_idle();
     }
 
@@ -128,6 +133,20 @@ public:
                              const PreviewParams& params) override {
         KZ_TRY(check_preview_out(out, params));
         return whole_frame(Source{nullptr, &in}, out, params);
+    }
+
+    Result<void> process_to_device(ConstImageView in, const gpu::Buffer& target,
+                                   const PreviewParams& params) override {
+        KZ_TRY(check_rgba_input(in));
+        const int ow = params.upscale.out_width, oh = params.upscale.out_height;
+        if (ow < 1 || oh < 1 || !target ||
+            target.size() < vk::packed_bytes(ow, oh, PixelFormat::rgba8)) {
+            return make_error(Errc::invalid_argument,
+                              "preview: the device target is smaller than the output picture");
+        }
+        ImageView none;
+        none.format = PixelFormat::rgba8;
+        return whole_frame(Source{&in, nullptr}, none, params, &target);
     }
 
     Result<void> hybrid_begin(ConstImageView in, TensorView model_input,
@@ -165,8 +184,10 @@ public:
 private:
     VulkanPreview() = default;
 
-    // process() and process_yuv(): the whole chain in one command buffer.
-    Result<void> whole_frame(const Source& src, ImageView out, const PreviewParams& params) {
+    // process(), process_yuv() and process_to_device() (device_out set: the packed output is
+    // copied there, out only gives the format): the whole chain in one command buffer.
+    Result<void> whole_frame(const Source& src, ImageView out, const PreviewParams& params,
+                             const gpu::Buffer* device_out = nullptr) {
         hybrid_.forget();
         // Phase 1: allocation (size changes only), table uploads and the input's staging copy.
         KZ_TRY(prepare_front(src, params));
@@ -177,9 +198,13 @@ private:
         stamps.start();
         kernels_->record_uploads(cmd_);
         KZ_TRY(record_front(src, params, stamps));
-        KZ_TRY(record_back({}, 0.0f, out.format, params, stamps));
+        KZ_TRY(record_back({}, 0.0f, out.format, params, stamps, device_out));
         KZ_TRY(submit_and_wait());
         timings_ = {};
+        if (device_out != nullptr) {
+            if (params.temporal_enabled) temporal_.commit();
+            return stamps.add_to(timings_);
+        }
         return finish_frame(out, params, stamps);
     }
 
@@ -275,7 +300,8 @@ private:
 
     // Phase 2 of the same.
     Result<void> record_back(ConstTensorView ai, float strength, PixelFormat out_format,
-                             const PreviewParams& params, Stamps& stamps) {
+                             const PreviewParams& params, Stamps& stamps,
+                             const gpu::Buffer* device_out = nullptr) {
         VkKernels& k = *kernels_;
         const bool linear = chain_is_linear(params);
         if (hybrid_uses_ai(ai, strength)) {
@@ -313,8 +339,12 @@ private:
         KZ_TRY(pack_.record(k, cmd_, *cur, linear, out_format));
         cmd_.barrier_compute_to_transfer();
         const VkBufferCopy down{0, 0, vk::packed_bytes(cur->width, cur->height, out_format)};
-        vkCmdCopyBuffer(cmd_.get(), pack_.raw.get(), download_.get(), 1, &down);
-        cmd_.barrier_transfer_to_host();
+        if (device_out != nullptr) {
+            vkCmdCopyBuffer(cmd_.get(), pack_.raw.get(), device_out->get(), 1, &down);
+        } else {
+            vkCmdCopyBuffer(cmd_.get(), pack_.raw.get(), download_.get(), 1, &down);
+            cmd_.barrier_transfer_to_host();
+        }
         stamps.mark(&StageTimings::download_ms);  // packing + readback
         return {};
     }
@@ -339,7 +369,8 @@ private:
         return stamps.add_to(timings_);
     }
 
-    std::unique_ptr<gpu::Context> context_;  // first: destroyed last
+    std::unique_ptr<gpu::Context> owned_context_;  // first: destroyed last (null when shared)
+    gpu::Context* context_ = nullptr;
     std::unique_ptr<VkKernels> kernels_;
     gpu::CommandBuffer cmd_;
     gpu::TimestampPool timestamps_;

@@ -11,6 +11,9 @@ namespace kizuna::stages::vk {
 
 struct VkPreviewOptions {
     gpu::ContextParams context;  // device choice; context.use_fp16 false forces fp32 storage
+    // Run on this context instead of creating one from `context` (not owned: it must outlive
+    // the backend and be used by one thread at a time, the backend included).
+    gpu::Context* shared_context = nullptr;
 };
 
 struct VkPreviewStats {
@@ -23,6 +26,12 @@ struct VkPreviewStats {
 class VkPreviewBackend : public PreviewBackend {
 public:
     virtual VkPreviewStats stats() const = 0;
+    // process() whose RGBA8 output stays on the device: packed (R in the low byte of each
+    // 32-bit word, tight rows) into `target`, a device buffer of at least out_width *
+    // out_height * 4 bytes. Nothing is read back; the work has completed when this returns, and
+    // a later submission reading `target` needs a transfer-to-compute barrier.
+    virtual Result<void> process_to_device(ConstImageView in, const gpu::Buffer& target,
+                                           const PreviewParams& params) = 0;
 };
 
 // Fails when no Vulkan device can be used (the error says why).
