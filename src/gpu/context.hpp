@@ -2,7 +2,7 @@
 // Not thread safe: one thread uses a Context (and everything made from it) at a time.
 #pragma once
 
-#include <vulkan/vulkan.h>
+#include "gpu/vk_api.hpp"
 
 #include <cstdint>
 #include <deque>

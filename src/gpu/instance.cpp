@@ -10,6 +10,7 @@
 namespace kizuna::gpu {
 
 Result<Instance> Instance::create() {
+    KZ_TRY(load_vulkan_loader());
     VkApplicationInfo app{};
     app.sType = VK_STRUCTURE_TYPE_APPLICATION_INFO;
     app.pApplicationName = "KizunaSR";
@@ -27,6 +28,7 @@ Result<Instance> Instance::create() {
             "install a Vulkan driver (e.g. mesa-vulkan-drivers for lavapipe)");
     }
     KZ_VK_CHECK(r);
+    KZ_TRY(load_vulkan_instance_functions(out.instance_));
     return out;
 }
 

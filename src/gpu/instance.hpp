@@ -2,7 +2,7 @@
 // and by probe_vulkan_devices() (to list them).
 #pragma once
 
-#include <vulkan/vulkan.h>
+#include "gpu/vk_api.hpp"
 
 #include <cstdint>
 #include <string>
@@ -16,7 +16,8 @@ namespace kizuna::gpu {
 // Owns a VkInstance. Move-only.
 class Instance {
 public:
-    // Fails with a message saying why when the loader finds no driver.
+    // Opens the Vulkan loader first (vk_api.hpp). Fails with a message saying why when there is
+    // no loader ("no Vulkan loader (...)") or the loader finds no driver.
     static Result<Instance> create();
     Instance() = default;
     ~Instance();
