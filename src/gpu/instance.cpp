@@ -154,6 +154,7 @@ PhysicalDeviceCaps query_caps(VkPhysicalDevice device) {
     }
     caps.info.timestamps = caps.timestamp_valid_bits > 0 && caps.timestamp_period_ns > 0;
     caps.usable = v11 && caps.compute_queue_family >= 0;
+    caps.info.usable = caps.usable;
     return caps;
 }
 
