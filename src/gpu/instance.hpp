@@ -43,7 +43,8 @@ struct PhysicalDeviceCaps {
     uint32_t max_workgroup_invocations = 0;
     uint32_t max_push_constants_size = 0;
     uint64_t max_storage_buffer_range = 0;
-    bool usable = false;  // Vulkan >= 1.1 and a compute queue
+    bool usable = false;             // Vulkan >= 1.1 and a compute queue
+    bool memory_budget_ext = false;  // VK_EXT_memory_budget (Context enables it)
 };
 
 // Every physical device, best first: discrete, integrated, virtual, cpu, other; among equals,

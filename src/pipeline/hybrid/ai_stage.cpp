@@ -170,7 +170,9 @@ Result<AiStage::Outcome> AiStage::run(ConstTensorView input, TensorView output,
     while (tiler_) {
         auto r = tiler_->run(input, output, tc);
         const TileReport& rep = tiler_->last_report();
-        for (const std::string& e : rep.events) log(LogLevel::info, e);
+        // Out-of-memory halvings: notices, so that the job's summary lists them.
+        for (const std::string& e : rep.events)
+            notices_->add(fmt::format("AI on {}: {}", tiler_->backend_name(), e));
         if (tiles) *tiles = rep;
         if (r) {
             out.used = true;
