@@ -26,7 +26,8 @@ enum class PreviewBackendKind {
     auto_select,  // vulkan when a real GPU exists; cpu when the only Vulkan device is a CPU
                   // (lavapipe/llvmpipe) or there is none
     cpu,          // SIMD + threads
-    vulkan,       // Vulkan compute (fails at create() when no device is usable)
+    vulkan,       // Vulkan compute on the best device, a software one included; when it cannot
+                  // start (no loader, no usable device) create() logs why and uses cpu
     reference,    // plain C++, single thread: the definition of correct output; slow
 };
 
@@ -66,8 +67,9 @@ struct PreviewTimings {
 class Preview {
 public:
     // Checks the profile (validate_profile) and the options, and starts the backend (threads,
-    // Vulkan device). Errors: invalid_argument (profile or option out of range), and for the
-    // vulkan backend whatever make_vulkan_preview reports (no usable device, driver failure).
+    // Vulkan device; a Vulkan backend that cannot start is replaced by cpu, with a warning in
+    // the log saying why, and backend_name() tells which runs). Errors: invalid_argument
+    // (profile or option out of range), and what the CPU backend reports.
     static Result<Preview> create(const Profile& profile, const PreviewOptions& opts = {});
 
     Preview(Preview&&) noexcept;

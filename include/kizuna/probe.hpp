@@ -56,6 +56,7 @@ struct GpuDeviceInfo {
     std::string driver;                         // driver name and info, e.g. "llvmpipe Mesa 22.3.6"
     bool fp16_storage = false;                  // VK_KHR_16bit_storage storageBuffer16BitAccess
     bool timestamps = false;                    // compute queue supports timestamp queries
+    bool usable = false;  // Vulkan >= 1.1 and a compute queue: KizunaSR can run on it
 };
 
 const char* gpu_device_type_name(GpuDeviceType type) noexcept;

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "gpu/context.hpp"
+#include "gpu/device_alloc_fault.hpp"
 #include "gpu/vk_check.hpp"
 
 namespace kizuna::gpu {
@@ -53,6 +54,8 @@ Result<Buffer> Buffer::create(Context& context, const BufferParams& params) {
     alloc.allocationSize = req.size;
     alloc.memoryTypeIndex = *type;
     VkDeviceMemory memory = VK_NULL_HANDLE;
+    if (params.kind == BufferKind::device && device_allocation_should_fail(req.size))
+        return vk_error(VK_ERROR_OUT_OF_DEVICE_MEMORY, "vkAllocateMemory (injected by a test)");
     KZ_VK_CHECK(vkAllocateMemory(context.device(), &alloc, nullptr, &memory));
     out.memory_ = DeviceHandle<VkDeviceMemory>(context, memory);
     KZ_VK_CHECK(vkBindBufferMemory(context.device(), raw, memory, 0));

@@ -2,7 +2,7 @@
 // persistently mapped for staging uploads and downloads.
 #pragma once
 
-#include <vulkan/vulkan.h>
+#include "gpu/vk_api.hpp"
 
 #include <cstddef>
 #include <cstdint>

@@ -3,7 +3,7 @@
 // (if any), so a caller never overwrites commands the GPU is still running.
 #pragma once
 
-#include <vulkan/vulkan.h>
+#include "gpu/vk_api.hpp"
 
 #include <cstdint>
 #include <span>

@@ -8,7 +8,7 @@
 // fills ids 2, 3, ...
 #pragma once
 
-#include <vulkan/vulkan.h>
+#include "gpu/vk_api.hpp"
 
 #include <cstdint>
 #include <span>

@@ -109,6 +109,8 @@ Result<std::unique_ptr<Context>> Context::create(const ContextParams& params) {
 
     std::vector<const char*> extensions;
     for (const std::string& e : params.device_extensions) extensions.push_back(e.c_str());
+    if (chosen->memory_budget_ext) extensions.push_back(VK_EXT_MEMORY_BUDGET_EXTENSION_NAME);
+
     VkDeviceCreateInfo device_info{};
     device_info.sType = VK_STRUCTURE_TYPE_DEVICE_CREATE_INFO;
     device_info.pNext = &features;
@@ -116,6 +118,8 @@ Result<std::unique_ptr<Context>> Context::create(const ContextParams& params) {
     device_info.ppEnabledExtensionNames = extensions.data();
     device_info.queueCreateInfoCount = 1;
     device_info.pQueueCreateInfos = &queue_info;
+    device_info.enabledExtensionCount = static_cast<uint32_t>(extensions.size());
+    device_info.ppEnabledExtensionNames = extensions.data();
     KZ_VK_CHECK(vkCreateDevice(chosen->device, &device_info, nullptr, &ctx->device_));
     vkGetDeviceQueue(ctx->device_, ctx->queue_family(), 0, &ctx->queue_);
     vkGetPhysicalDeviceMemoryProperties(chosen->device, &ctx->memory_);
@@ -134,6 +138,34 @@ Context::~Context() {
     for (const auto& d : deferred_) d.destroy(device_, d.raw, d.aux);
     deferred_.clear();
     vkDestroyDevice(device_, nullptr);
+}
+
+DeviceMemoryBudget Context::memory_budget() const {
+    VkPhysicalDeviceMemoryBudgetPropertiesEXT budget{};
+    budget.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_MEMORY_BUDGET_PROPERTIES_EXT;
+    VkPhysicalDeviceMemoryProperties2 props{};
+    props.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_MEMORY_PROPERTIES_2;
+    if (caps_.memory_budget_ext) props.pNext = &budget;
+    vkGetPhysicalDeviceMemoryProperties2(caps_.device, &props);
+    const VkPhysicalDeviceMemoryProperties& m = props.memoryProperties;
+    int heap = -1;
+    for (uint32_t i = 0; i < m.memoryHeapCount; ++i) {
+        if (!(m.memoryHeaps[i].flags & VK_MEMORY_HEAP_DEVICE_LOCAL_BIT)) continue;
+        if (heap < 0 || m.memoryHeaps[i].size > m.memoryHeaps[heap].size)
+            heap = static_cast<int>(i);
+    }
+    if (heap < 0) heap = 0;  // no device-local heap (not allowed by the spec): the first one
+    DeviceMemoryBudget out;
+    out.heap_bytes = m.memoryHeaps[heap].size;
+    if (caps_.memory_budget_ext && budget.heapBudget[heap] > 0) {
+        const uint64_t b = budget.heapBudget[heap], used = budget.heapUsage[heap];
+        out.bytes = b > used ? b - used : 0;
+        out.source = "VK_EXT_memory_budget";
+    } else {
+        out.bytes = out.heap_bytes / kDeviceHeapShareDivisor;
+        out.source = "1/2 of the device-local heap";
+    }
+    return out;
 }
 
 Result<uint32_t> Context::find_memory_type(uint32_t type_bits, VkMemoryPropertyFlags required,

@@ -2,7 +2,7 @@
 // Not thread safe: one thread uses a Context (and everything made from it) at a time.
 #pragma once
 
-#include <vulkan/vulkan.h>
+#include "gpu/vk_api.hpp"
 
 #include <cstdint>
 #include <deque>
@@ -16,6 +16,15 @@
 #include "kizuna/error.hpp"
 
 namespace kizuna::gpu {
+
+// Device-local memory this process may still allocate (Context::memory_budget()).
+struct DeviceMemoryBudget {
+    uint64_t bytes = 0;       // what may be allocated now
+    uint64_t heap_bytes = 0;  // size of the largest device-local heap
+    // How `bytes` was found: "VK_EXT_memory_budget" (the driver's budget for this process
+    // minus its usage), or "1/2 of the device-local heap" without the extension.
+    const char* source = "";
+};
 
 struct ContextParams {
     bool allow_cpu_device = true;  // accept a software device (lavapipe) when no GPU exists
@@ -58,6 +67,13 @@ public:
     // True when 16-bit storage buffers were enabled on the device (shaders may use the fp16
     // variant).
     bool fp16_enabled() const noexcept { return fp16_enabled_; }
+
+    // The largest device-local heap's budget: with VK_EXT_memory_budget the driver's budget for
+    // this process minus what it already uses there; without it, kDeviceHeapShare of the heap's
+    // size (the driver, the display and other programs share the rest; our own allocations are
+    // not subtracted). Queried afresh on each call.
+    DeviceMemoryBudget memory_budget() const;
+    static constexpr uint64_t kDeviceHeapShareDivisor = 2;  // kDeviceHeapShare = 1/2
 
     // A memory type index with all of required (and, if possible, all of preferred) among
     // type_bits. Fails when none has the required flags.

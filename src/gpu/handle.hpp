@@ -4,7 +4,7 @@
 // freed under it. Owners must not outlive the Context that made them.
 #pragma once
 
-#include <vulkan/vulkan.h>
+#include "gpu/vk_api.hpp"
 
 #include <bit>
 #include <cstdint>

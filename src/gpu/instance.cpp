@@ -10,6 +10,7 @@
 namespace kizuna::gpu {
 
 Result<Instance> Instance::create(std::span<const std::string> extensions) {
+    KZ_TRY(load_vulkan_loader());
     std::vector<const char*> names;
     for (const std::string& e : extensions) names.push_back(e.c_str());
     VkApplicationInfo app{};
@@ -37,6 +38,7 @@ Result<Instance> Instance::create(std::span<const std::string> extensions) {
                           fmt::format("Vulkan: the instance lacks an extension among {}", list));
     }
     KZ_VK_CHECK(r);
+    KZ_TRY(load_vulkan_instance_functions(out.instance_));
     return out;
 }
 
@@ -166,6 +168,8 @@ PhysicalDeviceCaps query_caps(VkPhysicalDevice device) {
     }
     caps.info.timestamps = caps.timestamp_valid_bits > 0 && caps.timestamp_period_ns > 0;
     caps.usable = v11 && caps.compute_queue_family >= 0;
+    caps.info.usable = caps.usable;
+    caps.memory_budget_ext = v11 && has_extension(device, VK_EXT_MEMORY_BUDGET_EXTENSION_NAME);
     return caps;
 }
 

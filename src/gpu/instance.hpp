@@ -2,7 +2,7 @@
 // and by probe_vulkan_devices() (to list them).
 #pragma once
 
-#include <vulkan/vulkan.h>
+#include "gpu/vk_api.hpp"
 
 #include <cstdint>
 #include <span>
@@ -17,8 +17,10 @@ namespace kizuna::gpu {
 // Owns a VkInstance. Move-only.
 class Instance {
 public:
-    // Fails with a message saying why when the loader finds no driver, or (unsupported) when an
-    // instance extension in `extensions` (e.g. a window system's surface extensions) is missing.
+    // Opens the Vulkan loader first (vk_api.hpp). Fails with a message saying why when there is
+    // no loader ("no Vulkan loader (...)") or the loader finds no driver, or (unsupported) when
+    // an instance extension in `extensions` (e.g. a window system's surface extensions) is
+    // missing.
     static Result<Instance> create(std::span<const std::string> extensions = {});
     Instance() = default;
     ~Instance();
@@ -44,7 +46,8 @@ struct PhysicalDeviceCaps {
     uint32_t max_workgroup_invocations = 0;
     uint32_t max_push_constants_size = 0;
     uint64_t max_storage_buffer_range = 0;
-    bool usable = false;  // Vulkan >= 1.1 and a compute queue
+    bool usable = false;             // Vulkan >= 1.1 and a compute queue
+    bool memory_budget_ext = false;  // VK_EXT_memory_budget (Context enables it)
 };
 
 // Every physical device, best first: discrete, integrated, virtual, cpu, other; among equals,

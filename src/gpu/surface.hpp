@@ -5,7 +5,7 @@
 // the core Vulkan functions are linked.
 #pragma once
 
-#include <vulkan/vulkan.h>
+#include "gpu/vk_api.hpp"
 
 #include <memory>
 #include <vector>

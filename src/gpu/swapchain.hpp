@@ -3,7 +3,7 @@
 // reports it out of date. Not thread safe (as the Context it belongs to).
 #pragma once
 
-#include <vulkan/vulkan.h>
+#include "gpu/vk_api.hpp"
 
 #include <cstdint>
 #include <memory>

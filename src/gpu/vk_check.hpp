@@ -3,7 +3,7 @@
 // from the enclosing function (whose return type must be Result<...>).
 #pragma once
 
-#include <vulkan/vulkan.h>
+#include "gpu/vk_api.hpp"
 
 #include "kizuna/error.hpp"
 

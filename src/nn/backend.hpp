@@ -62,6 +62,18 @@ public:
     virtual Result<void> sum_blob(int blob, int y0, int y1, int x0, int x1,
                                   std::span<double> sums) const = 0;
 
+    // Device memory: a backend whose working memory lives on a device (Vulkan) returns the bytes
+    // it may use there, fixed when it was created; 0 = it runs in host memory, which the caller's
+    // own budget covers. device_bytes() is what an input of channels x height x width would
+    // take there (weights included; UINT64_MAX when the device cannot address it at all); 0
+    // from host backends. The tiler picks tiles that fit both.
+    virtual uint64_t device_budget() const noexcept { return 0; }
+    virtual Result<uint64_t> device_bytes(const Graph& graph, int channels, int height,
+                                          int width) const {
+        (void)graph, (void)channels, (void)height, (void)width;
+        return uint64_t{0};
+    }
+
     // Convenience for tests and tools: prepares, re-creates `output` when its shape differs
     // from the output shape, and runs.
     Result<void> run(const Graph& graph, ConstTensorView input, Tensor& output);

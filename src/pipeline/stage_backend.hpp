@@ -10,9 +10,10 @@
 
 namespace kizuna::pipeline {
 
-// auto_select takes Vulkan when a real GPU exists (preview_backend_for) and falls back to the
-// CPU backend, logging why, when its Vulkan device cannot start. threads: the CPU backend's,
-// 0 = all hardware threads. Errors: the Vulkan backend's when asked for explicitly.
+// auto_select takes Vulkan when a real GPU exists (preview_backend_for). Vulkan, chosen or asked
+// for, falls back to the CPU backend when it cannot start (no loader, no usable device),
+// logging why. threads: the CPU backend's, 0 = all hardware threads. Errors: the CPU or
+// reference backend's.
 Result<std::unique_ptr<stages::PreviewBackend>> make_stage_backend(PreviewBackendKind kind,
                                                                    int threads);
 

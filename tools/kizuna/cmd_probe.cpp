@@ -3,9 +3,11 @@
 
 #include <cstdio>
 #include <string>
+#include <vector>
 
 #include "commands.hpp"
 #include "kizuna/models.hpp"
+#include "kizuna/nn_backend_choice.hpp"
 #include "kizuna/probe.hpp"
 #include "kizuna/text.hpp"
 
@@ -34,9 +36,8 @@ void print_cpu() {
     std::printf("\n");
 }
 
-void print_vulkan() {
+void print_vulkan(const Result<std::vector<GpuDeviceInfo>>& devices) {
     std::printf("\nVulkan devices\n");
-    auto devices = probe_vulkan_devices();
     if (!devices) {
         std::printf("  none: %s\n", escape_for_terminal(devices.error().message).c_str());
         return;
@@ -50,12 +51,20 @@ void print_vulkan() {
             i, escape_for_terminal(d.name).c_str(), gpu_device_type_name(d.type),
             d.api_version.c_str(), escape_for_terminal(d.driver).c_str(), yes_no(d.fp16_storage),
             yes_no(d.timestamps));
+        if (!d.usable) std::printf("      (not usable: needs Vulkan 1.1 and a compute queue)\n");
         if (d.type == GpuDeviceType::cpu) {
             std::printf(
                 "      (a software device: usable for correctness, slower than the CPU "
                 "backend)\n");
         }
     }
+}
+
+// Where `ai.backend: auto` runs the model on this machine, and why.
+void print_nn_choice(const Result<std::vector<GpuDeviceInfo>>& devices) {
+    const NnBackendChoice c = choose_auto_nn_backend(devices);
+    std::printf("\nNN backend (auto): %s \xe2\x80\x94 %s\n", escape_for_terminal(c.label).c_str(),
+                escape_for_terminal(c.reason).c_str());
 }
 
 void print_models() {
@@ -89,7 +98,9 @@ void register_probe(CLI::App& app, Action& run) {
     cmd->callback([&run] {
         run = [] {
             print_cpu();
-            print_vulkan();
+            const auto devices = probe_vulkan_devices();
+            print_vulkan(devices);
+            print_nn_choice(devices);
             print_models();
             print_media();
             return 0;

@@ -79,8 +79,8 @@ Result<uint64_t> Tiler::Impl::working_bytes(int tile_w, int tile_h) const {
 }
 
 // The tile side to use for a picture: the whole canonical frame when it fits (or no budget), else
-// the largest accepted size whose working memory fits. tile_limit (from out-of-memory halving)
-// caps it.
+// the largest accepted size whose working memory fits the host budget and, on a device backend,
+// the device's (Backend::device_budget). tile_limit (from out-of-memory halving) caps it.
 Result<int> Tiler::Impl::choose_tile(int h, int w) const {
     const int lx = nn::tile::canonical_length(geo, w);
     const int ly = nn::tile::canonical_length(geo, h);
@@ -89,11 +89,29 @@ Result<int> Tiler::Impl::choose_tile(int h, int w) const {
     if (settings.tile_size > 0) cap = std::min(cap, geo.accepted_at_most(settings.tile_size));
     cap = std::min(cap, whole);
     const uint64_t budget = settings.memory_bytes;
+    const uint64_t device_budget = backend->device_budget();
+    // Host and device bytes of a tile of side t.
+    auto needs = [&](int t) -> Result<std::pair<uint64_t, uint64_t>> {
+        const int tw = std::min(t, lx), th = std::min(t, ly);
+        uint64_t host = 0, device = 0;
+        if (budget > 0) {
+            auto bytes = working_bytes(tw, th);
+            KZ_TRY(bytes);
+            host = *bytes;
+        }
+        if (device_budget > 0) {
+            auto bytes = backend->device_bytes(graph(), info().input_channels, th, tw);
+            KZ_TRY(bytes);
+            device = *bytes;
+        }
+        return std::pair{host, device};
+    };
     auto fits = [&](int t) -> Result<bool> {
-        if (budget == 0) return true;
-        auto bytes = working_bytes(std::min(t, lx), std::min(t, ly));
-        KZ_TRY(bytes);
-        return *bytes <= budget;
+        if (budget == 0 && device_budget == 0) return true;
+        auto n = needs(t);
+        KZ_TRY(n);
+        return (budget == 0 || n->first <= budget) &&
+               (device_budget == 0 || n->second <= device_budget);
     };
     auto cap_fits = fits(cap);
     KZ_TRY(cap_fits);
@@ -102,13 +120,23 @@ Result<int> Tiler::Impl::choose_tile(int h, int w) const {
     auto lo_fits = fits(lo_tile);
     KZ_TRY(lo_fits);
     if (!*lo_fits) {
-        auto need = working_bytes(std::min(lo_tile, lx), std::min(lo_tile, ly));
-        KZ_TRY(need);
+        auto n = needs(lo_tile);
+        KZ_TRY(n);
+        if (budget > 0 && n->first > budget)
+            return make_error(
+                Errc::out_of_memory,
+                fmt::format("{}: the smallest tile ({}x{}) needs {} of working memory, "
+                            "more than the {} allowed",
+                            info().id, lo_tile, lo_tile, format_bytes(n->first),
+                            format_bytes(budget)));
         return make_error(
             Errc::out_of_memory,
-            fmt::format("{}: the smallest tile ({}x{}) needs {} of working memory, "
-                        "more than the {} allowed",
-                        info().id, lo_tile, lo_tile, format_bytes(*need), format_bytes(budget)));
+            fmt::format("{}: the smallest tile ({}x{}) needs {} of device memory on {}, more "
+                        "than its budget of {}",
+                        info().id, lo_tile, lo_tile,
+                        n->second == UINT64_MAX ? std::string("more than the device addresses")
+                                                : format_bytes(n->second),
+                        backend->name(), format_bytes(device_budget)));
     }
     // Binary search over accepted sizes lo_tile + k * step.
     const int step = geo.input_multiple;
@@ -423,19 +451,21 @@ Result<void> Tiler::run(ConstTensorView input, TensorView output, const TileCont
         KZ_TRY(tile);
         auto r = m.run_once(input, output, control);
         if (r || r.error().code != Errc::out_of_memory) return r;
-        // Out of memory: halve the tile and start the frame again, down to the floor.
+        // Out of memory: halve the tile and start the frame again, down to the floor. The tile
+        // named is the one tried (the report's may be older when preparing it failed).
         const int floor = std::min(m.floor_tile(), *tile);
         const int next = std::max(m.geo.accepted_at_most(*tile / 2), floor);
+        const int tw = std::min(*tile, nn::tile::canonical_length(m.geo, input.width));
+        const int th = std::min(*tile, nn::tile::canonical_length(m.geo, input.height));
         if (next >= *tile) {
             m.report.events.push_back(
-                fmt::format("out of memory with {}x{} tiles ({}); no smaller tile is possible",
-                            m.report.tile_width, m.report.tile_height, r.error().message));
+                fmt::format("out of memory with {}x{} tiles ({}); no smaller tile is possible", tw,
+                            th, r.error().message));
             return r;
         }
         m.report.events.push_back(
-            fmt::format("out of memory with {}x{} tiles ({}): retrying with "
-                        "{}x{}",
-                        m.report.tile_width, m.report.tile_height, r.error().message, next, next));
+            fmt::format("out of memory with {}x{} tiles ({}): retrying with {}x{}", tw, th,
+                        r.error().message, std::min(next, tw), std::min(next, th)));
         m.tile_limit = next;
         m.ax.tiles.clear();  // force a new layout
         m.height = m.width = 0;

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "core/logging.hpp"
+#include "kizuna/memory_budget.hpp"
 
 namespace kizuna::nn {
 
@@ -29,7 +30,24 @@ Result<std::unique_ptr<VulkanBackend>> VulkanBackend::create(const VulkanBackend
         b->timestamps_ = std::move(*ts);
         b->have_timestamps_ = true;
     }
+    b->budget_ = b->context_->memory_budget();
+    KZ_LOG_INFO("Vulkan NN: {} of device memory for tiles on '{}' ({}; heap {})",
+                format_bytes(b->budget_.bytes), b->device_name(), b->budget_.source,
+                format_bytes(b->budget_.heap_bytes));
     return b;
+}
+
+Result<uint64_t> VulkanBackend::device_bytes(const Graph& graph, int channels, int height,
+                                             int width) const {
+    const std::vector<Placement> placement = vk::preferred_placement(graph);
+    auto plan = make_plan(graph, channels, height, width, &placement);
+    KZ_TRY(plan);
+    if (plan->arena_bytes / sizeof(float) > 0x7fffffffu ||
+        plan->arena_bytes > context_->caps().max_storage_buffer_range)
+        return UINT64_MAX;
+    const uint64_t input = sizeof(float) * static_cast<uint64_t>(channels) * height * width;
+    const uint64_t weights = sizeof(float) * static_cast<uint64_t>(graph.parameter_count());
+    return weights + 2 * uint64_t{plan->arena_bytes} + input;
 }
 
 const std::string& VulkanBackend::device_name() const noexcept {

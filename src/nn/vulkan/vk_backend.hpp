@@ -40,6 +40,12 @@ public:
                      const RunControl& control) override;
     Result<void> sum_blob(int blob, int y0, int y1, int x0, int x1,
                           std::span<double> sums) const override;
+    // The device's memory budget when the backend was created (gpu::Context::memory_budget()).
+    uint64_t device_budget() const noexcept override { return budget_.bytes; }
+    // Weights, the activation arena, and the staging buffers (the input; the download buffer
+    // is arena-sized): all counted, since on integrated GPUs and lavapipe they share one heap.
+    Result<uint64_t> device_bytes(const Graph& graph, int channels, int height,
+                                  int width) const override;
 
     // Drops what was prepared for the last graph (weights, plan), so that the next prepare()
     // starts afresh: for a caller that destroys a graph and may build another at its address
@@ -67,6 +73,7 @@ private:
     gpu::CommandBuffer cmd_;
     gpu::TimestampPool timestamps_;  // empty when the device has none
     bool have_timestamps_ = false;
+    gpu::DeviceMemoryBudget budget_;  // at create()
 
     const Graph* graph_ = nullptr;
     uint64_t fingerprint_ = 0;

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "kizuna/log.hpp"
+#include "kizuna/nn_backend_choice.hpp"
 #include "kizuna/text.hpp"
 
 namespace kizuna::pipeline {
@@ -61,7 +62,17 @@ Result<AiStage> AiStage::create(const Profile& profile, bool require_ai, Notices
             // included), then the CPU when it cannot start or runs out of memory.
             s.backends_ = {NnBackendKind::vulkan, NnBackendKind::xnnpack};
             break;
-        case BackendPreference::auto_select:
+        case BackendPreference::auto_select: {
+            // A real GPU takes the Vulkan backend (then the CPU); a software device never does.
+            const NnBackendChoice choice = auto_nn_backend();
+            log(LogLevel::info, fmt::format("ai.backend auto: {} ({})", choice.label,
+                                            escape_for_terminal(choice.reason)));
+            if (choice.backend == NnBackendKind::vulkan)
+                s.backends_ = {NnBackendKind::vulkan, NnBackendKind::xnnpack};
+            else
+                s.backends_ = {NnBackendKind::xnnpack};
+            break;
+        }
         case BackendPreference::cpu:
             s.backends_ = {NnBackendKind::xnnpack};
             break;
@@ -159,7 +170,9 @@ Result<AiStage::Outcome> AiStage::run(ConstTensorView input, TensorView output,
     while (tiler_) {
         auto r = tiler_->run(input, output, tc);
         const TileReport& rep = tiler_->last_report();
-        for (const std::string& e : rep.events) log(LogLevel::info, e);
+        // Out-of-memory halvings: notices, so that the job's summary lists them.
+        for (const std::string& e : rep.events)
+            notices_->add(fmt::format("AI on {}: {}", tiler_->backend_name(), e));
         if (tiles) *tiles = rep;
         if (r) {
             out.used = true;
