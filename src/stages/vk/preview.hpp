@@ -4,6 +4,7 @@
 
 #include <memory>
 
+#include "gpu/buffer.hpp"
 #include "gpu/context.hpp"
 #include "stages/preview_backend.hpp"
 
