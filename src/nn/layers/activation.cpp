@@ -3,6 +3,7 @@
 #include "nn/layers/registry.hpp"
 #include "nn/ncnn/param_table.hpp"
 #include "nn/ref/ref_kernels.hpp"
+#include "nn/vulkan/vk_step_builders.hpp"
 #include "nn/xnnpack/xnnpack_step.hpp"
 
 namespace kizuna::nn {
@@ -38,6 +39,7 @@ extern const LayerDef kActivationLayer{
     .flops = elementwise_flops,
     .reference = ref::forward<ref::activation>,
     .xnnpack = xnn::make_activation_step,
+    .vulkan = vk::elementwise_steps,
 };
 
 }  // namespace kizuna::nn

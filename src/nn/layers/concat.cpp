@@ -6,6 +6,7 @@
 #include "nn/layers/registry.hpp"
 #include "nn/ncnn/param_table.hpp"
 #include "nn/ref/ref_kernels.hpp"
+#include "nn/vulkan/vk_step_builders.hpp"
 #include "nn/xnnpack/xnnpack_step.hpp"
 
 namespace kizuna::nn {
@@ -56,6 +57,7 @@ extern const LayerDef kConcatLayer{
     .shape = shape,
     .reference = ref::forward<ref::concat>,
     .xnnpack = xnn::make_concat_step,
+    .vulkan = vk::concat_steps,
 };
 
 }  // namespace kizuna::nn

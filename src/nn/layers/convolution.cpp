@@ -8,6 +8,7 @@
 #include "nn/layers/registry.hpp"
 #include "nn/ncnn/param_table.hpp"
 #include "nn/ref/ref_kernels.hpp"
+#include "nn/vulkan/vk_step_builders.hpp"
 #include "nn/xnnpack/xnnpack_step.hpp"
 
 namespace kizuna::nn {
@@ -206,6 +207,7 @@ extern const LayerDef kConvolutionLayer{
     .windows_exact = conv_windows_exact,
     .reference = ref::forward<ref::convolution>,
     .xnnpack = xnn::make_conv_step,
+    .vulkan = vk::conv_steps,
 };
 
 extern const LayerDef kDeconvolutionLayer{
@@ -217,6 +219,7 @@ extern const LayerDef kDeconvolutionLayer{
     .receptive = deconv_receptive,
     .reference = ref::forward<ref::deconvolution>,
     .xnnpack = xnn::make_deconv_step,
+    .vulkan = vk::deconv_steps,
 };
 
 }  // namespace kizuna::nn

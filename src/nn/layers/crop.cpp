@@ -8,6 +8,7 @@
 #include "nn/layers/registry.hpp"
 #include "nn/ncnn/param_table.hpp"
 #include "nn/ref/ref_kernels.hpp"
+#include "nn/vulkan/vk_step_builders.hpp"
 #include "nn/xnnpack/xnnpack_step.hpp"
 
 namespace kizuna::nn {
@@ -127,6 +128,7 @@ extern const LayerDef kCropLayer{
     .shape = shape,
     .reference = ref::forward<ref::crop>,
     .xnnpack = xnn::make_crop_step,
+    .vulkan = vk::crop_steps,
 };
 
 }  // namespace kizuna::nn

@@ -5,6 +5,7 @@
 #include "nn/layers/registry.hpp"
 #include "nn/ncnn/param_table.hpp"
 #include "nn/ref/ref_kernels.hpp"
+#include "nn/vulkan/vk_step_builders.hpp"
 #include "nn/xnnpack/xnnpack_step.hpp"
 
 namespace kizuna::nn {
@@ -47,6 +48,7 @@ extern const LayerDef kEltwiseLayer{
     .flops = elementwise_flops,
     .reference = ref::forward<ref::eltwise>,
     .xnnpack = xnn::make_eltwise_step,
+    .vulkan = vk::elementwise_steps,
 };
 
 }  // namespace kizuna::nn

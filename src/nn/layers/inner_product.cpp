@@ -4,6 +4,7 @@
 #include "nn/layers/registry.hpp"
 #include "nn/ncnn/param_table.hpp"
 #include "nn/ref/ref_kernels.hpp"
+#include "nn/vulkan/vk_step_builders.hpp"
 #include "nn/xnnpack/xnnpack_step.hpp"
 
 namespace kizuna::nn {
@@ -65,6 +66,7 @@ extern const LayerDef kInnerProductLayer{
         },
     .reference = ref::forward<ref::inner_product>,
     .xnnpack = xnn::make_inner_product_step,
+    .vulkan = vk::inner_product_steps,
 };
 
 }  // namespace kizuna::nn

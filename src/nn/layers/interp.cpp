@@ -8,6 +8,7 @@
 #include "nn/layers/registry.hpp"
 #include "nn/ncnn/param_table.hpp"
 #include "nn/ref/ref_kernels.hpp"
+#include "nn/vulkan/vk_step_builders.hpp"
 #include "nn/xnnpack/xnnpack_step.hpp"
 
 namespace kizuna::nn {
@@ -75,6 +76,7 @@ extern const LayerDef kInterpLayer{
     .receptive = receptive,
     .reference = ref::forward<ref::interp>,
     .xnnpack = xnn::make_interp_step,
+    .vulkan = vk::interp_steps,
 };
 
 }  // namespace kizuna::nn

@@ -6,6 +6,7 @@
 #include "nn/layers/registry.hpp"
 #include "nn/ncnn/param_table.hpp"
 #include "nn/ref/ref_kernels.hpp"
+#include "nn/vulkan/vk_step_builders.hpp"
 #include "nn/xnnpack/xnnpack_step.hpp"
 
 namespace kizuna::nn {
@@ -42,6 +43,7 @@ extern const LayerDef kPixelShuffleLayer{
     .receptive = [](const Layer& l, FieldState& s) { s.pitch /= l.get<P>()->upscale_factor; },
     .reference = ref::forward<ref::pixel_shuffle>,
     .xnnpack = xnn::make_pixel_shuffle_step,
+    .vulkan = vk::pixel_shuffle_steps,
 };
 
 }  // namespace kizuna::nn

@@ -6,6 +6,7 @@
 #include "nn/layers/registry.hpp"
 #include "nn/ncnn/param_table.hpp"
 #include "nn/ref/ref_kernels.hpp"
+#include "nn/vulkan/vk_step_builders.hpp"
 #include "nn/xnnpack/xnnpack_step.hpp"
 
 namespace kizuna::nn {
@@ -100,6 +101,7 @@ extern const LayerDef kPoolingLayer{
     .windows_exact = windows_exact,
     .reference = ref::forward<ref::pooling>,
     .xnnpack = xnn::make_pooling_step,
+    .vulkan = vk::pooling_steps,
 };
 
 }  // namespace kizuna::nn

@@ -4,6 +4,7 @@
 #include "nn/layers/registry.hpp"
 #include "nn/ncnn/param_table.hpp"
 #include "nn/ref/ref_kernels.hpp"
+#include "nn/vulkan/vk_step_builders.hpp"
 #include "nn/xnnpack/xnnpack_step.hpp"
 
 namespace kizuna::nn {
@@ -41,6 +42,7 @@ extern const LayerDef kPReluLayer{
     .flops = elementwise_flops,
     .reference = ref::forward<ref::prelu>,
     .xnnpack = xnn::make_prelu_step,
+    .vulkan = vk::elementwise_steps,
 };
 
 }  // namespace kizuna::nn

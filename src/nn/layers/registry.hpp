@@ -30,6 +30,10 @@ namespace xnn {
 class Step;
 struct StepArgs;
 }  // namespace xnn
+namespace vk {
+struct Step;
+struct StepContext;
+}  // namespace vk
 
 // What a shape rule sees: the layer, the shapes inferred so far (per blob) and the network
 // input's shape (for the Input layer).
@@ -79,6 +83,10 @@ struct LayerDef {
     // The XNNPACK backend's step: nullptr result (with `why`) when it cannot run this layer's
     // parameters, which then run on the reference forward. nullptr hook = never.
     Result<std::unique_ptr<xnn::Step>> (*xnnpack)(const xnn::StepArgs&, std::string& why) = nullptr;
+    // The Vulkan backend's recorder of the layer's dispatches (nn/vulkan/vk_step_builders.hpp).
+    // nullptr: the backend records nothing for a layer with nothing to compute (no reference)
+    // and refuses any other.
+    void (*vulkan)(const vk::StepContext&, int layer, std::vector<vk::Step>& out) = nullptr;
 };
 
 // The entry of `type`. Every LayerType has one.

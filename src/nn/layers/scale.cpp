@@ -5,6 +5,7 @@
 #include "nn/layers/registry.hpp"
 #include "nn/ncnn/param_table.hpp"
 #include "nn/ref/ref_kernels.hpp"
+#include "nn/vulkan/vk_step_builders.hpp"
 #include "nn/xnnpack/xnnpack_step.hpp"
 
 namespace kizuna::nn {
@@ -52,6 +53,7 @@ extern const LayerDef kScaleLayer{
     .flops = elementwise_flops,
     .reference = ref::forward<ref::scale>,
     .xnnpack = xnn::make_scale_step,
+    .vulkan = vk::elementwise_steps,
 };
 
 }  // namespace kizuna::nn

@@ -4,6 +4,9 @@
 
 #include <cstring>
 
+#include "nn/layers/registry.hpp"
+#include "nn/vulkan/vk_step_builders.hpp"
+
 namespace kizuna::nn::vk {
 namespace {
 
@@ -21,24 +24,6 @@ Step make_step(Kernel k, const P& push, uint32_t gx, uint32_t gy, uint32_t gz = 
 uint32_t groups_for(size_t n, uint32_t local) {
     return static_cast<uint32_t>((n + local - 1) / local);
 }
-
-struct Ctx {
-    const Graph& graph;
-    const Plan& plan;
-    const PackedWeights& weights;
-    const std::vector<int>& fused;
-
-    int32_t off(int blob) const {
-        return static_cast<int32_t>(plan.offsets[static_cast<size_t>(blob)] / sizeof(float));
-    }
-    const Shape& shape(int blob) const { return plan.shapes[static_cast<size_t>(blob)]; }
-    int32_t w(int layer) const {
-        return static_cast<int32_t>(weights.layers[static_cast<size_t>(layer)].weights);
-    }
-    int32_t b(int layer) const {
-        return static_cast<int32_t>(weights.layers[static_cast<size_t>(layer)].bias);
-    }
-};
 
 // Strides of a blob read with broadcast to the output (0 where its dimension is 1).
 void strides(const Shape& s, int32_t& sc, int32_t& sy, int32_t& sx) {
@@ -66,7 +51,9 @@ Step eltwise_step(const Shape& os, const EltwisePush& q) {
                      static_cast<uint32_t>(os.c));
 }
 
-void conv(const Ctx& c, int i, std::vector<Step>& out) {
+}  // namespace
+
+void conv_steps(const StepContext& c, int i, std::vector<Step>& out) {
     const Layer& l = c.graph.layers[static_cast<size_t>(i)];
     const ConvolutionParams& p = *l.get<ConvolutionParams>();
     const Shape& is = c.shape(l.inputs[0]);
@@ -138,7 +125,7 @@ void conv(const Ctx& c, int i, std::vector<Step>& out) {
     }
 }
 
-void deconv(const Ctx& c, int i, std::vector<Step>& out) {
+void deconv_steps(const StepContext& c, int i, std::vector<Step>& out) {
     const Layer& l = c.graph.layers[static_cast<size_t>(i)];
     const ConvolutionParams& p = *l.get<ConvolutionParams>();
     const Shape& is = c.shape(l.inputs[0]);
@@ -174,7 +161,7 @@ void deconv(const Ctx& c, int i, std::vector<Step>& out) {
                             static_cast<uint32_t>(os.c)));
 }
 
-void elementwise(const Ctx& c, int i, std::vector<Step>& out) {
+void elementwise_steps(const StepContext& c, int i, std::vector<Step>& out) {
     const Layer& l = c.graph.layers[static_cast<size_t>(i)];
     const Shape& os = c.shape(l.outputs[0]);
     EltwisePush q = eltwise_base(os, c.off(l.outputs[0]));
@@ -257,8 +244,8 @@ void elementwise(const Ctx& c, int i, std::vector<Step>& out) {
     }
 }
 
-Step copy_step(const Ctx& c, int src, int dst, int sc, int sy, int sx, int dc, int dy, int dx,
-               const Shape& box) {
+Step copy_step(const StepContext& c, int src, int dst, int sc, int sy, int sx, int dc, int dy,
+               int dx, const Shape& box) {
     const Shape& s = c.shape(src);
     const Shape& d = c.shape(dst);
     CopyPush q{c.off(src), s.h, s.w, sc, sy, sx, c.off(dst), d.h, d.w, dc, dy, dx, box.h, box.w};
@@ -267,7 +254,7 @@ Step copy_step(const Ctx& c, int src, int dst, int sc, int sy, int sx, int dc, i
                      static_cast<uint32_t>(box.c));
 }
 
-void concat(const Ctx& c, int i, std::vector<Step>& out) {
+void concat_steps(const StepContext& c, int i, std::vector<Step>& out) {
     const Layer& l = c.graph.layers[static_cast<size_t>(i)];
     const int axis = l.get<ConcatParams>()->axis;
     int pos = 0;
@@ -282,14 +269,14 @@ void concat(const Ctx& c, int i, std::vector<Step>& out) {
     out.back().barrier_after = true;
 }
 
-void crop(const Ctx& c, int i, std::vector<Step>& out) {
+void crop_steps(const StepContext& c, int i, std::vector<Step>& out) {
     const Layer& l = c.graph.layers[static_cast<size_t>(i)];
     const CropOffsets o = crop_offsets(*l.get<CropParams>(), c.shape(l.inputs[0]));
     out.push_back(
         copy_step(c, l.inputs[0], l.outputs[0], o.c, o.h, o.w, 0, 0, 0, c.shape(l.outputs[0])));
 }
 
-void pixel_shuffle(const Ctx& c, int i, std::vector<Step>& out) {
+void pixel_shuffle_steps(const StepContext& c, int i, std::vector<Step>& out) {
     const Layer& l = c.graph.layers[static_cast<size_t>(i)];
     const PixelShuffleParams& p = *l.get<PixelShuffleParams>();
     const Shape& os = c.shape(l.outputs[0]);
@@ -300,7 +287,7 @@ void pixel_shuffle(const Ctx& c, int i, std::vector<Step>& out) {
                             static_cast<uint32_t>(os.c)));
 }
 
-void interp(const Ctx& c, int i, std::vector<Step>& out) {
+void interp_steps(const StepContext& c, int i, std::vector<Step>& out) {
     const Layer& l = c.graph.layers[static_cast<size_t>(i)];
     const InterpParams& p = *l.get<InterpParams>();
     const Shape& is = c.shape(l.inputs[0]);
@@ -322,7 +309,7 @@ void interp(const Ctx& c, int i, std::vector<Step>& out) {
                             static_cast<uint32_t>(os.c)));
 }
 
-void pooling(const Ctx& c, int i, std::vector<Step>& out) {
+void pooling_steps(const StepContext& c, int i, std::vector<Step>& out) {
     const Layer& l = c.graph.layers[static_cast<size_t>(i)];
     const PoolingParams& p = *l.get<PoolingParams>();
     const Shape& is = c.shape(l.inputs[0]);
@@ -353,7 +340,7 @@ void pooling(const Ctx& c, int i, std::vector<Step>& out) {
     out.push_back(make_step(Kernel::pooling, q, gx, static_cast<uint32_t>(os.c)));
 }
 
-void inner_product(const Ctx& c, int i, std::vector<Step>& out) {
+void inner_product_steps(const StepContext& c, int i, std::vector<Step>& out) {
     const Layer& l = c.graph.layers[static_cast<size_t>(i)];
     const InnerProductParams& p = *l.get<InnerProductParams>();
     InnerProductPush q{c.off(l.inputs[0]),
@@ -368,8 +355,6 @@ void inner_product(const Ctx& c, int i, std::vector<Step>& out) {
     out.push_back(make_step(Kernel::inner_product, q,
                             groups_for(static_cast<size_t>(p.num_output), kInnerProductLocal), 1));
 }
-
-}  // namespace
 
 std::vector<Placement> preferred_placement(const Graph& graph) {
     std::vector<Placement> placement(graph.layers.size(), Placement::own);
@@ -404,7 +389,7 @@ std::vector<int> fused_prelus(const Graph& graph, const Plan& plan) {
 Result<std::vector<std::vector<Step>>> build_steps(const Graph& graph, const Plan& plan,
                                                    const PackedWeights& weights,
                                                    const std::vector<int>& fused) {
-    const Ctx c{graph, plan, weights, fused};
+    const StepContext c{graph, plan, weights, fused};
     std::vector<bool> absorbed(graph.layers.size(), false);
     for (int f : fused)
         if (f >= 0) absorbed[static_cast<size_t>(f)] = true;
@@ -414,41 +399,13 @@ Result<std::vector<std::vector<Step>>> build_steps(const Graph& graph, const Pla
         const int li = static_cast<int>(i);
         if (absorbed[i] || l.outputs.empty()) continue;
         std::vector<Step>& out = steps[i];
-        switch (l.type) {
-            case LayerType::input:
-            case LayerType::split:
-                break;
-            case LayerType::convolution:
-                conv(c, li, out);
-                break;
-            case LayerType::deconvolution:
-                deconv(c, li, out);
-                break;
-            case LayerType::prelu:
-            case LayerType::binary_op:
-            case LayerType::eltwise:
-            case LayerType::scale:
-            case LayerType::activation:
-                elementwise(c, li, out);
-                break;
-            case LayerType::concat:
-                concat(c, li, out);
-                break;
-            case LayerType::crop:
-                crop(c, li, out);
-                break;
-            case LayerType::pixel_shuffle:
-                pixel_shuffle(c, li, out);
-                break;
-            case LayerType::interp:
-                interp(c, li, out);
-                break;
-            case LayerType::pooling:
-                pooling(c, li, out);
-                break;
-            case LayerType::inner_product:
-                inner_product(c, li, out);
-                break;
+        const LayerDef& def = layer_def(l.type);
+        if (def.vulkan) {
+            def.vulkan(c, li, out);
+        } else if (def.reference) {
+            return make_error(Errc::unsupported,
+                              fmt::format("vulkan backend: no shader for layer '{}' ({}, line {})",
+                                          l.name, layer_type_name(l.type), l.line));
         }
         if (l.outputs.size() > 1 && l.type != LayerType::split)
             return make_error(
