@@ -169,7 +169,8 @@ PhysicalDeviceCaps query_caps(VkPhysicalDevice device) {
     caps.info.timestamps = caps.timestamp_valid_bits > 0 && caps.timestamp_period_ns > 0;
     caps.usable = v11 && caps.compute_queue_family >= 0;
     caps.info.usable = caps.usable;
-    caps.memory_budget_ext = v11 && device_has_extension(device, VK_EXT_MEMORY_BUDGET_EXTENSION_NAME);
+    caps.memory_budget_ext =
+        v11 && device_has_extension(device, VK_EXT_MEMORY_BUDGET_EXTENSION_NAME);
     return caps;
 }
 
