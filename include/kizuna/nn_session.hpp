@@ -31,7 +31,8 @@ struct SessionOptions {
     bool exact_size = true;
     // Input sizes kept prepared at once (>= 1). A run at a new size beyond this drops the state
     // of the size least recently run. Each kept size holds its own activation buffers and, on
-    // XNNPACK, its own operators (packed weights).
+    // XNNPACK, its own operators (packed weights); on Vulkan every size runs on the session's
+    // one device, where the weights are uploaded once.
     int max_sizes = 2;
 };
 

@@ -32,6 +32,10 @@
 
 namespace kizuna {
 
+namespace nn::tile {
+struct TilerAccess;  // internal (src/nn/tile/tiler_access.hpp)
+}
+
 struct TileSettings {
     // Input pixels per tile side; 0 = the largest that fits memory_bytes (whole frame when it
     // fits). Otherwise [32, 4096], rounded down to a size the model accepts; a frame smaller
@@ -125,6 +129,7 @@ public:
 
 private:
     struct Impl;
+    friend struct nn::tile::TilerAccess;
     explicit Tiler(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> impl_;
 };

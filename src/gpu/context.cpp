@@ -121,6 +121,7 @@ Result<std::unique_ptr<Context>> Context::create(const ContextParams& params) {
     device_info.enabledExtensionCount = static_cast<uint32_t>(extensions.size());
     device_info.ppEnabledExtensionNames = extensions.data();
     KZ_VK_CHECK(vkCreateDevice(chosen->device, &device_info, nullptr, &ctx->device_));
+    devices_created_.fetch_add(1, std::memory_order_relaxed);
     vkGetDeviceQueue(ctx->device_, ctx->queue_family(), 0, &ctx->queue_);
     vkGetPhysicalDeviceMemoryProperties(chosen->device, &ctx->memory_);
     KZ_LOG_INFO("Vulkan: using '{}' ({}, Vulkan {}, {}), fp16 storage {}", chosen->info.name,

@@ -4,6 +4,7 @@
 
 #include "gpu/vk_api.hpp"
 
+#include <atomic>
 #include <cstdint>
 #include <deque>
 #include <functional>
@@ -96,6 +97,12 @@ public:
     // Objects waiting for their work to finish (for tests).
     size_t pending_destructions() const noexcept { return deferred_.size(); }
 
+    // VkDevices created by Context::create in this process so far (for the tests that show a
+    // job runs on one device).
+    static uint64_t devices_created() noexcept {
+        return devices_created_.load(std::memory_order_relaxed);
+    }
+
 private:
     Context() = default;
     // Recycles fences of completed submissions and frees retired objects whose work is done.
@@ -122,6 +129,7 @@ private:
     std::deque<InFlight> in_flight_;
     std::vector<DeviceHandle<VkFence>> free_fences_;
     std::vector<Deferred> deferred_;
+    static inline std::atomic<uint64_t> devices_created_{0};
 };
 
 }  // namespace kizuna::gpu

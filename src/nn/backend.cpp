@@ -5,6 +5,8 @@
 
 #include <fmt/format.h>
 
+#include "nn/vulkan/vk_device.hpp"
+
 namespace kizuna {
 
 const char* nn_backend_name(NnBackendKind kind) noexcept {
@@ -29,12 +31,13 @@ bool parse_nn_backend(std::string_view name, NnBackendKind* kind) noexcept {
 namespace kizuna::nn {
 
 Result<std::unique_ptr<Backend>> make_backend(NnBackendKind kind, int threads,
-                                              std::shared_ptr<ThreadPool> pool) {
+                                              std::shared_ptr<ThreadPool> pool,
+                                              std::shared_ptr<VulkanDevice> device) {
     switch (kind) {
         case NnBackendKind::reference:
             return make_reference_backend(threads, std::move(pool));
         case NnBackendKind::vulkan:
-            return make_vulkan_backend();
+            return make_vulkan_backend(std::move(device));
         case NnBackendKind::xnnpack:
             break;
     }
@@ -45,11 +48,20 @@ Result<std::unique_ptr<Backend>> make_backend(NnBackendKind kind, int threads,
 #endif
 }
 
-Result<PooledBackend> make_pooled_backend(NnBackendKind kind, int threads) {
+Result<PooledBackend> make_pooled_backend(NnBackendKind kind, int threads,
+                                          std::shared_ptr<VulkanDevice> device) {
     auto pool = ThreadPool::create(resolve_thread_count(threads));
     KZ_TRY(pool);
-    PooledBackend made{std::make_shared<ThreadPool>(std::move(*pool)), nullptr};
-    auto backend = make_backend(kind, threads, made.pool);
+    PooledBackend made{std::make_shared<ThreadPool>(std::move(*pool)), nullptr, nullptr};
+    if (kind == NnBackendKind::vulkan) {
+        if (!device) {
+            auto own = VulkanDevice::create(nullptr);
+            KZ_TRY(own);
+            device = std::move(*own);
+        }
+        made.device = device;
+    }
+    auto backend = make_backend(kind, threads, made.pool, std::move(device));
     KZ_TRY(backend);
     made.backend = std::move(*backend);
     return made;

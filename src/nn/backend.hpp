@@ -12,6 +12,8 @@
 
 namespace kizuna::nn {
 
+class VulkanDevice;  // nn/vulkan/vk_device.hpp
+
 // Runs a graph on one input size at a time. A backend caches its per-graph and per-size state
 // (plan, buffers, operators) between calls, keyed on the Graph's address, its fingerprint and
 // the input size: the caller keeps the graph alive and unchanged while the backend may use it.
@@ -103,23 +105,30 @@ std::unique_ptr<Backend> make_reference_backend(int threads, std::shared_ptr<Thr
 Result<std::unique_ptr<Backend>> make_xnnpack_backend(int threads,
                                                       std::shared_ptr<ThreadPool> pool = {});
 
-// The Vulkan compute backend (vulkan/vk_backend.cpp) on the best Vulkan device, a software one
-// (lavapipe) included: make it only when the user named it. Errors: not_found / unsupported (no
-// usable Vulkan device, saying why), out_of_memory, device_error.
-Result<std::unique_ptr<Backend>> make_vulkan_backend();
+// The Vulkan compute backend (vulkan/vk_backend.cpp) on `device` (shared with other backends:
+// one VkDevice, the weights uploaded once), or when null on a device of its own, the best Vulkan
+// device, a software one (lavapipe) included: make it only when the user named it. Errors:
+// not_found / unsupported (no usable Vulkan device, saying why), out_of_memory, device_error.
+Result<std::unique_ptr<Backend>> make_vulkan_backend(std::shared_ptr<VulkanDevice> device = {});
 
 // The backend of `kind` (threads and pool as for make_reference_backend; the Vulkan backend
-// uses neither). Errors: unsupported (not part of this build), and those of the factories.
+// uses neither, and runs on `device` as make_vulkan_backend; other kinds ignore it). Errors:
+// unsupported (not part of this build), and those of the factories.
 Result<std::unique_ptr<Backend>> make_backend(NnBackendKind kind, int threads,
-                                              std::shared_ptr<ThreadPool> pool = {});
+                                              std::shared_ptr<ThreadPool> pool = {},
+                                              std::shared_ptr<VulkanDevice> device = {});
 
 // A backend of `kind` on a new pool of `threads` threads (<= 0: all hardware threads), and that
-// pool, for owners that make more backends on it (Session, Tiler). Errors: those of
-// ThreadPool::create and make_backend.
+// pool, for owners that make more backends on it (Session, Tiler). For the Vulkan kind, `device`
+// is the device to run on, or when null a new one (the best Vulkan device, software included):
+// either way it is returned, for the owner's further backends. Errors: those of
+// ThreadPool::create, VulkanDevice::create and make_backend.
 struct PooledBackend {
     std::shared_ptr<ThreadPool> pool;
     std::unique_ptr<Backend> backend;
+    std::shared_ptr<VulkanDevice> device;  // the Vulkan kind only
 };
-Result<PooledBackend> make_pooled_backend(NnBackendKind kind, int threads);
+Result<PooledBackend> make_pooled_backend(NnBackendKind kind, int threads,
+                                          std::shared_ptr<VulkanDevice> device = {});
 
 }  // namespace kizuna::nn

@@ -1,6 +1,7 @@
 // kizuna::Session: a backend and, per input size seen, everything prepared to run it again
 // without allocating (the backend's plan and operators, the padded input and the raw output of
-// exact-size runs, the edge-padding index tables).
+// exact-size runs, the edge-padding index tables). On Vulkan the slots' backends share one
+// device and the weights uploaded to it.
 #include "kizuna/nn_session.hpp"
 
 #include <algorithm>
@@ -51,6 +52,8 @@ struct Session::Impl {
     std::shared_ptr<const nn::ModelImpl> model;
     SessionOptions options;
     std::shared_ptr<nn::ThreadPool> pool;
+    // The Vulkan backend's device: every size slot runs on it, the weights uploaded once.
+    std::shared_ptr<nn::VulkanDevice> device;
     std::unique_ptr<nn::Backend> spare;  // made by create(), taken by the first slot
     std::vector<SessionSlot> slots;      // capacity options.max_sizes, reserved by create()
     uint64_t clock = 0;
@@ -84,7 +87,7 @@ Result<void> Session::Impl::prepare(SessionSlot& slot, int height, int width) {
     if (spare) {
         slot.backend = std::move(spare);
     } else {
-        auto backend = nn::make_backend(options.backend, options.threads, pool);
+        auto backend = nn::make_backend(options.backend, options.threads, pool, device);
         KZ_TRY(backend);
         slot.backend = std::move(*backend);
     }
@@ -143,6 +146,7 @@ Result<Session> Session::create(const Model& model, const SessionOptions& option
     auto made = nn::make_pooled_backend(options.backend, options.threads);
     KZ_TRY(made);
     impl->pool = std::move(made->pool);
+    impl->device = std::move(made->device);
     impl->spare = std::move(made->backend);
     impl->slots.reserve(static_cast<size_t>(options.max_sizes));
     return Session(std::move(impl));

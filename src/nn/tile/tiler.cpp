@@ -16,6 +16,7 @@
 #include "nn/thread_pool.hpp"
 #include "nn/tile/global_stats.hpp"
 #include "nn/tile/tile_grid.hpp"
+#include "nn/tile/tiler_access.hpp"
 #include "nn/xnnpack/xnnpack_memory.hpp"
 
 namespace kizuna {
@@ -339,6 +340,12 @@ Tiler::~Tiler() = default;
 
 Result<Tiler> Tiler::create(const Model& model, const SessionOptions& session,
                             const TileSettings& settings) {
+    return nn::tile::TilerAccess::create(model, session, settings, nullptr);
+}
+
+Result<Tiler> nn::tile::TilerAccess::create(const Model& model, const SessionOptions& session,
+                                            const TileSettings& settings,
+                                            std::shared_ptr<VulkanDevice> device) {
     const ModelInfo& mi = model.info();
     if (settings.tile_size != 0 && (settings.tile_size < 32 || settings.tile_size > 4096))
         return make_error(
@@ -356,7 +363,7 @@ Result<Tiler> Tiler::create(const Model& model, const SessionOptions& session,
         return make_error(
             Errc::invalid_argument,
             fmt::format("minimum tile size {} is outside [16, 4096]", settings.min_tile_size));
-    auto impl = std::make_unique<Impl>();
+    auto impl = std::make_unique<Tiler::Impl>();
     impl->model = nn::ModelAccess::impl(model);
     impl->session = session;
     impl->settings = settings;
@@ -371,7 +378,7 @@ Result<Tiler> Tiler::create(const Model& model, const SessionOptions& session,
                                           "input pixels here, so they need at least {}",
                                           mi.id, settings.tile_size, overlap, smallest));
     }
-    auto made = nn::make_pooled_backend(session.backend, session.threads);
+    auto made = nn::make_pooled_backend(session.backend, session.threads, std::move(device));
     KZ_TRY(made);
     impl->pool = std::move(made->pool);
     impl->backend = std::move(made->backend);

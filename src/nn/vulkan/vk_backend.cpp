@@ -16,12 +16,15 @@ VulkanBackend::~VulkanBackend() {
 Result<std::unique_ptr<VulkanBackend>> VulkanBackend::create(const VulkanBackendOptions& options) {
     std::unique_ptr<VulkanBackend> b(new VulkanBackend());
     b->options_ = options;
-    gpu::ContextParams cp;
-    cp.allow_cpu_device = options.allow_software_device;
-    cp.use_fp16 = false;
-    auto ctx = gpu::Context::create(cp);
-    KZ_TRY(ctx);
-    b->context_ = std::move(*ctx);
+    b->options_.device = nullptr;
+    if (options.device) {
+        b->device_ = options.device;
+    } else {
+        auto device = VulkanDevice::create(nullptr, options.allow_software_device);
+        KZ_TRY(device);
+        b->device_ = std::move(*device);
+    }
+    b->context_ = &b->device_->context();
     b->pipelines_ = vk::Pipelines(*b->context_, options.fault);
     auto cmd = gpu::CommandBuffer::create(*b->context_);
     KZ_TRY(cmd);
@@ -57,13 +60,10 @@ const std::string& VulkanBackend::device_name() const noexcept {
 Result<void> VulkanBackend::compile(const Graph& graph) {
     graph_ = nullptr;
     planned_ = false;
-    auto packed = vk::pack_weights(graph);
-    KZ_TRY(packed);
-    weights_ = std::move(*packed);
-    auto buffer = vk::upload_weights(*context_, cmd_, weights_.values);
-    KZ_TRY(buffer);
-    weight_buffer_ = std::move(*buffer);
-    weights_.values = {};  // on the device now; only the offsets are needed
+    weights_ = nullptr;
+    auto weights = device_->weights(graph, cmd_);
+    KZ_TRY(weights);
+    weights_ = std::move(*weights);
     graph_ = &graph;
     fingerprint_ = graph_fingerprint(graph);
     return {};
@@ -83,7 +83,8 @@ Result<void> VulkanBackend::plan(int channels, int height, int width) {
                                       "storage buffer on '{}' may address ({} MB)",
                                       graph_->source, plan_.arena_bytes >> 20, width, height,
                                       device_name(), limit >> 20));
-    auto steps = vk::build_steps(*graph_, plan_, weights_, vk::fused_prelus(*graph_, plan_));
+    auto steps =
+        vk::build_steps(*graph_, plan_, weights_->packed, vk::fused_prelus(*graph_, plan_));
     KZ_TRY(steps);
     steps_ = std::move(*steps);
     for (const std::vector<vk::Step>& layer : steps_)
@@ -96,7 +97,7 @@ Result<void> VulkanBackend::plan(int channels, int height, int width) {
                               sizeof(float) * static_cast<size_t>(channels) * height * width,
                               gpu::BufferKind::upload));
     if (arena_.get() != old_arena || !pipelines_.bound())
-        KZ_TRY(pipelines_.bind(arena_, weight_buffer_));
+        KZ_TRY(pipelines_.bind(arena_, weights_->buffer));
     planned_ = true;
     return {};
 }
@@ -105,7 +106,7 @@ Result<Shape> VulkanBackend::prepare(const Graph& graph, int channels, int heigh
     if (graph_ != &graph || fingerprint_ != graph_fingerprint(graph)) {
         KZ_TRY(compile(graph));
         // New weights: rebind every set once the arena exists.
-        if (arena_) KZ_TRY(pipelines_.bind(arena_, weight_buffer_));
+        if (arena_) KZ_TRY(pipelines_.bind(arena_, weights_->buffer));
     }
     if (!planned_ || plan_.input_channels != channels || plan_.input_height != height ||
         plan_.input_width != width)
@@ -240,8 +241,10 @@ Result<void> VulkanBackend::sum_blob(int b, int y0, int y1, int x0, int x1,
     return {};
 }
 
-Result<std::unique_ptr<Backend>> make_vulkan_backend() {
-    auto b = VulkanBackend::create(VulkanBackendOptions{});
+Result<std::unique_ptr<Backend>> make_vulkan_backend(std::shared_ptr<VulkanDevice> device) {
+    VulkanBackendOptions options;
+    options.device = std::move(device);
+    auto b = VulkanBackend::create(options);
     KZ_TRY(b);
     return std::unique_ptr<Backend>(std::move(*b));
 }

@@ -12,6 +12,7 @@
 #include "gpu/command_buffer.hpp"
 #include "gpu/context.hpp"
 #include "nn/backend.hpp"
+#include "nn/vulkan/vk_device.hpp"
 #include "nn/vulkan/vk_pipelines.hpp"
 #include "nn/vulkan/vk_steps.hpp"
 #include "nn/vulkan/vk_weights.hpp"
@@ -23,13 +24,16 @@ struct VulkanBackendOptions {
     // made when the user asked for it by name, so this is on by default; automatic choices
     // must not pick the Vulkan backend on a software device.
     bool allow_software_device = true;
+    // The device to run on, shared with other backends (and its weights with them); null: a
+    // device of the backend's own (allow_software_device applies then).
+    std::shared_ptr<VulkanDevice> device;
     vk::Fault fault = vk::Fault::none;  // tests only: a fault injected into a shader
 };
 
 class VulkanBackend final : public Backend {
 public:
-    // Creates the Vulkan device and the pipelines. Errors: not_found / unsupported (no usable
-    // Vulkan device, saying why), out_of_memory, device_error.
+    // Creates the Vulkan device (unless options.device gives one) and the pipelines. Errors:
+    // not_found / unsupported (no usable Vulkan device, saying why), out_of_memory, device_error.
     static Result<std::unique_ptr<VulkanBackend>> create(const VulkanBackendOptions& options);
     ~VulkanBackend() override;
 
@@ -51,6 +55,7 @@ public:
     // starts afresh: for a caller that destroys a graph and may build another at its address
     // with the same fingerprint (tests of one-layer graphs differing only in parameters).
     void forget_graph() noexcept {
+        if (graph_) device_->forget(*graph_);
         graph_ = nullptr;
         planned_ = false;
     }
@@ -68,7 +73,8 @@ private:
     void record_layer(size_t layer);
 
     VulkanBackendOptions options_;
-    std::unique_ptr<gpu::Context> context_;  // declared first: destroyed last
+    std::shared_ptr<VulkanDevice> device_;  // declared first: destroyed last
+    gpu::Context* context_ = nullptr;       // device_'s
     vk::Pipelines pipelines_;
     gpu::CommandBuffer cmd_;
     gpu::TimestampPool timestamps_;  // empty when the device has none
@@ -77,8 +83,7 @@ private:
 
     const Graph* graph_ = nullptr;
     uint64_t fingerprint_ = 0;
-    vk::PackedWeights weights_;
-    gpu::Buffer weight_buffer_;
+    std::shared_ptr<const VulkanWeights> weights_;  // of graph_, shared through device_
     bool planned_ = false;
     Plan plan_;
     std::vector<std::vector<vk::Step>> steps_;

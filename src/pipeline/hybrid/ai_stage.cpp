@@ -5,6 +5,8 @@
 #include "kizuna/log.hpp"
 #include "kizuna/nn_backend_choice.hpp"
 #include "kizuna/text.hpp"
+#include "nn/tile/tiler_access.hpp"
+#include "nn/vulkan/vk_device.hpp"
 
 namespace kizuna::pipeline {
 namespace {
@@ -38,9 +40,11 @@ void AiStage::set_memory_budget(uint64_t bytes) {
     if (tiler_) tiler_->set_memory_budget(bytes);
 }
 
-Result<AiStage> AiStage::create(const Profile& profile, bool require_ai, Notices& notices) {
+Result<AiStage> AiStage::create(const Profile& profile, bool require_ai, Notices& notices,
+                                std::shared_ptr<gpu::Context> vk_context) {
     AiStage s;
     s.require_ai_ = require_ai;
+    s.vk_context_ = std::move(vk_context);
     s.notices_ = &notices;
     const AiSettings& ai = profile.ai;
     if (!ai.enabled) return s;
@@ -108,7 +112,12 @@ Result<void> AiStage::start_backend(Notices& notices) {
         const NnBackendKind kind = backends_.front();
         backends_.erase(backends_.begin());
         session_.backend = kind;
-        auto t = Tiler::create(*model_, session_, settings_);
+        if (kind == NnBackendKind::vulkan && vk_context_ && !vk_device_) {
+            auto device = nn::VulkanDevice::create(vk_context_);
+            if (device) vk_device_ = std::move(*device);
+        }
+        auto t = nn::tile::TilerAccess::create(
+            *model_, session_, settings_, kind == NnBackendKind::vulkan ? vk_device_ : nullptr);
         if (t) {
             tiler_ = std::make_unique<Tiler>(std::move(*t));
             return {};
@@ -141,6 +150,7 @@ Result<void> AiStage::start_backend(Notices& notices) {
 Result<void> AiStage::step_down(const Error& why, Notices& notices) {
     const std::string from = tiler_ ? tiler_->backend_name() : "none";
     tiler_.reset();
+    vk_device_.reset();  // the Vulkan backend comes first in the list: its weights go now
     if (require_ai_) return why;
     if (backends_.empty()) {
         notices.add(

@@ -15,6 +15,13 @@
 #include "kizuna/upscaler.hpp"
 #include "pipeline/hybrid/notices.hpp"
 
+namespace kizuna::gpu {
+class Context;
+}
+namespace kizuna::nn {
+class VulkanDevice;
+}
+
 namespace kizuna::pipeline {
 
 class AiStage {
@@ -22,8 +29,11 @@ public:
     // Loads the profile's model when the profile asks for the AI (ai.enabled, ai.strength > 0,
     // ai.backend not "none"); a model that cannot be loaded or run is a notice and leaves the
     // stage inactive, or an error with require_ai. Errors also: invalid_argument when ai.scale is
-    // not the model's scale.
-    static Result<AiStage> create(const Profile& profile, bool require_ai, Notices& notices);
+    // not the model's scale. vk_context: the Vulkan stage backend's context, when the stages run
+    // on Vulkan; the Vulkan NN backend then runs on it (one device per job, used by the thread
+    // that runs the chain); null: that backend makes a device of its own.
+    static Result<AiStage> create(const Profile& profile, bool require_ai, Notices& notices,
+                                  std::shared_ptr<gpu::Context> vk_context = {});
 
     AiStage(AiStage&&) noexcept;
     AiStage& operator=(AiStage&&) noexcept;
@@ -60,9 +70,11 @@ private:
     bool require_ai_ = false;
     SessionOptions session_;
     TileSettings settings_;
-    std::vector<NnBackendKind> backends_;  // still to try, in order
-    std::unique_ptr<Tiler> tiler_;         // null: inactive
-    Notices* notices_ = nullptr;           // the owner's, for fallbacks during run()
+    std::vector<NnBackendKind> backends_;          // still to try, in order
+    std::shared_ptr<gpu::Context> vk_context_;     // the stages' context, or null
+    std::shared_ptr<nn::VulkanDevice> vk_device_;  // on vk_context_, made by start_backend
+    std::unique_ptr<Tiler> tiler_;                 // null: inactive
+    Notices* notices_ = nullptr;                   // the owner's, for fallbacks during run()
 };
 
 }  // namespace kizuna::pipeline

@@ -12,6 +12,7 @@
 #include "pipeline/preview_params.hpp"
 #include "pipeline/stage_backend.hpp"
 #include "stages/preview_backend.hpp"
+#include "stages/vk/preview.hpp"
 
 namespace kizuna {
 
@@ -148,7 +149,12 @@ Result<Upscaler> Upscaler::create(const Profile& profile, const UpscalerOptions&
     auto backend = pipeline::make_stage_backend(options.stages.backend, options.stages.threads);
     KZ_TRY(backend);
     impl->stages = std::move(*backend);
-    auto ai = pipeline::AiStage::create(profile, options.require_ai, impl->notices);
+    // Stages on Vulkan: the Vulkan NN backend runs on their device (one VkDevice per chain).
+    std::shared_ptr<gpu::Context> vk_context;
+    if (auto* vk = dynamic_cast<stages::vk::VkPreviewBackend*>(impl->stages.get()))
+        vk_context = vk->context();
+    auto ai = pipeline::AiStage::create(profile, options.require_ai, impl->notices,
+                                        std::move(vk_context));
     KZ_TRY(ai);
     impl->ai.emplace(std::move(*ai));
     return Upscaler(std::move(impl));

@@ -92,6 +92,9 @@ public:
         std::unique_ptr<VulkanPreview> p(new VulkanPreview());
         if (options.shared_context != nullptr) {
             p->context_ = options.shared_context;
+        } else if (options.owned_context) {
+            p->owned_context_ = options.owned_context;
+            p->context_ = p->owned_context_.get();
         } else {
             auto context = gpu::Context::create(options.context);
             if (!context) return std::move(context).error();
@@ -174,6 +177,7 @@ public:
     }
 
     void reset_history() override { temporal_.reset(); }
+    std::shared_ptr<gpu::Context> context() const override { return owned_context_; }
     std::string_view name() const override { return name_; }
     StageTimings last_timings() const override { return timings_; }
     vk::VkPreviewStats stats() const override {
@@ -369,7 +373,7 @@ private:
         return stamps.add_to(timings_);
     }
 
-    std::unique_ptr<gpu::Context> owned_context_;  // first: destroyed last (null when shared)
+    std::shared_ptr<gpu::Context> owned_context_;  // first: destroyed last (null when not owned)
     gpu::Context* context_ = nullptr;
     std::unique_ptr<VkKernels> kernels_;
     gpu::CommandBuffer cmd_;

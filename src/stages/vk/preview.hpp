@@ -15,6 +15,8 @@ struct VkPreviewOptions {
     // Run on this context instead of creating one from `context` (not owned: it must outlive
     // the backend and be used by one thread at a time, the backend included).
     gpu::Context* shared_context = nullptr;
+    // Run on this context, sharing its ownership (when shared_context is null).
+    std::shared_ptr<gpu::Context> owned_context;
 };
 
 struct VkPreviewStats {
@@ -27,6 +29,10 @@ struct VkPreviewStats {
 class VkPreviewBackend : public PreviewBackend {
 public:
     virtual VkPreviewStats stats() const = 0;
+    // The context the backend runs on, for others to share it (the hybrid chain's Vulkan NN
+    // backend): null when it runs on a VkPreviewOptions::shared_context it does not own. Every
+    // user of the context must be on the thread that uses this backend.
+    virtual std::shared_ptr<gpu::Context> context() const = 0;
     // process() whose RGBA8 output stays on the device: packed (R in the low byte of each
     // 32-bit word, tight rows) into `target`, a device buffer of at least out_width *
     // out_height * 4 bytes. Nothing is read back; the work has completed when this returns, and
