@@ -38,6 +38,7 @@ Result<Buffer> Buffer::create(Context& context, const BufferParams& params) {
     Buffer out;
     out.context_ = &context;
     out.size_ = params.size;
+    out.kind_ = params.kind;
     VkBuffer raw = VK_NULL_HANDLE;
     KZ_VK_CHECK(vkCreateBuffer(context.device(), &info, nullptr, &raw));
     out.buffer_ = DeviceHandle<VkBuffer>(context, raw);

@@ -33,6 +33,7 @@ public:
 
     VkBuffer get() const noexcept { return buffer_.get(); }
     size_t size() const noexcept { return size_; }
+    BufferKind kind() const noexcept { return kind_; }
     // Host pointer for upload/download buffers (nullptr for device buffers). For download
     // buffers call invalidate() after the GPU wrote and before reading.
     void* mapped() const noexcept { return mapped_; }
@@ -47,6 +48,7 @@ private:
     DeviceHandle<VkDeviceMemory> memory_;  // declared first: freed after the buffer
     DeviceHandle<VkBuffer> buffer_;
     size_t size_ = 0;
+    BufferKind kind_ = BufferKind::device;
     void* mapped_ = nullptr;
     bool coherent_ = true;
 };

@@ -67,11 +67,12 @@ void CommandBuffer::copy_region(const Buffer& src, size_t src_offset, const Buff
                                 size_t dst_offset, size_t bytes) {
     VkBufferCopy region{src_offset, dst_offset, bytes};
     vkCmdCopyBuffer(buffer_, src.get(), dst.get(), 1, &region);
+    Context::count_transfer(src.kind() == BufferKind::upload, dst.kind() == BufferKind::download,
+                            bytes);
 }
 
 void CommandBuffer::copy(const Buffer& src, const Buffer& dst, size_t bytes) {
-    VkBufferCopy region{0, 0, bytes};
-    vkCmdCopyBuffer(buffer_, src.get(), dst.get(), 1, &region);
+    copy_region(src, 0, dst, 0, bytes);
 }
 
 void CommandBuffer::barrier(VkPipelineStageFlags src_stage, VkAccessFlags src_access,

@@ -36,6 +36,8 @@ public:
     void dispatch_groups(const ComputePipeline& pipeline, const DescriptorSet& set,
                          std::span<const std::byte> push_constants, uint32_t groups_x,
                          uint32_t groups_y, uint32_t groups_z);
+    // Copies recorded from an upload buffer or into a download buffer are counted as the
+    // context's host <-> device transfers (Context::transfers()).
     void copy(const Buffer& src, const Buffer& dst, size_t bytes);
     // Copies bytes from src at src_offset to dst at dst_offset (byte offsets, in range).
     void copy_region(const Buffer& src, size_t src_offset, const Buffer& dst, size_t dst_offset,

@@ -15,6 +15,8 @@ void retire_handle(Context& context, DestroyFn destroy, uint64_t raw, uint64_t a
 
 namespace {
 
+std::atomic<uint64_t> uploads{0}, upload_bytes{0}, downloads{0}, download_bytes{0};
+
 // The first family of d with compute for which params.queue_filter holds (families with
 // graphics first: they are the ones that present); -1 when none.
 int filtered_queue_family(const PhysicalDeviceCaps& d, const ContextParams& params) {
@@ -139,6 +141,26 @@ Context::~Context() {
     for (const auto& d : deferred_) d.destroy(device_, d.raw, d.aux);
     deferred_.clear();
     vkDestroyDevice(device_, nullptr);
+}
+
+TransferStats Context::transfers() noexcept {
+    TransferStats t;
+    t.uploads = uploads.load(std::memory_order_relaxed);
+    t.upload_bytes = upload_bytes.load(std::memory_order_relaxed);
+    t.downloads = downloads.load(std::memory_order_relaxed);
+    t.download_bytes = download_bytes.load(std::memory_order_relaxed);
+    return t;
+}
+
+void Context::count_transfer(bool from_host, bool to_host, uint64_t bytes) noexcept {
+    if (from_host) {
+        uploads.fetch_add(1, std::memory_order_relaxed);
+        upload_bytes.fetch_add(bytes, std::memory_order_relaxed);
+    }
+    if (to_host) {
+        downloads.fetch_add(1, std::memory_order_relaxed);
+        download_bytes.fetch_add(bytes, std::memory_order_relaxed);
+    }
 }
 
 DeviceMemoryBudget Context::memory_budget() const {

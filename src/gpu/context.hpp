@@ -41,6 +41,14 @@ struct ContextParams {
     std::function<bool(VkPhysicalDevice, uint32_t family)> queue_filter;
 };
 
+// Host <-> device copies recorded on the command buffers of every context of the process
+// (CommandBuffer::copy and copy_region from an upload buffer or into a download buffer),
+// counted when recorded.
+struct TransferStats {
+    uint64_t uploads = 0, upload_bytes = 0;      // host -> device
+    uint64_t downloads = 0, download_bytes = 0;  // device -> host
+};
+
 // Wait and signal semaphores of one submission (VK_NULL_HANDLE: none).
 struct SubmitSync {
     VkSemaphore wait = VK_NULL_HANDLE;
@@ -96,6 +104,12 @@ public:
     void retire(DestroyFn destroy, uint64_t raw, uint64_t aux) noexcept;
     // Objects waiting for their work to finish (for tests).
     size_t pending_destructions() const noexcept { return deferred_.size(); }
+
+    // The host <-> device copies recorded in this process so far (for tests: take the
+    // difference of two snapshots).
+    static TransferStats transfers() noexcept;
+    // Called by CommandBuffer when it records a copy. Thread safe.
+    static void count_transfer(bool from_host, bool to_host, uint64_t bytes) noexcept;
 
     // VkDevices created by Context::create in this process so far (for the tests that show a
     // job runs on one device).

@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <cstring>
+#include <functional>
+#include <optional>
 #include <utility>
 
 #include <fmt/format.h>
@@ -14,9 +16,11 @@
 #include "nn/model/edge_padding.hpp"
 #include "nn/model/model_impl.hpp"
 #include "nn/thread_pool.hpp"
+#include "nn/tile/device_tiles.hpp"
 #include "nn/tile/global_stats.hpp"
 #include "nn/tile/tile_grid.hpp"
 #include "nn/tile/tiler_access.hpp"
+#include "nn/vulkan/vk_backend.hpp"
 #include "nn/xnnpack/xnnpack_memory.hpp"
 
 namespace kizuna {
@@ -44,6 +48,10 @@ struct Tiler::Impl {
     std::vector<nn::RunControl::Override> overrides;  // scratch, capacity = pools
     std::vector<double> sums;                         // scratch
     TileReport report;
+    // Device-resident runs (TilerAccess::run_device): the pixel moves on the device, made on
+    // the first such run; the layout its tables hold (layout_serial at set_layout).
+    std::optional<nn::tile::DeviceTiles> device_tiles;
+    uint64_t layout_serial = 0, device_layout = 0;
 
     const nn::Graph& graph() const { return model->graph; }
     const ModelInfo& info() const { return model->info; }
@@ -64,8 +72,16 @@ struct Tiler::Impl {
     Result<void> layout(int height, int width, int tile);
     Result<void> run_tile(ConstTensorView input, int ix, int iy, const nn::RunControl& control);
     void blend_tile(int ix, int iy, TensorView output);
-    Result<void> run_once(ConstTensorView input, TensorView output, const TileControl& control);
     struct FrameRun;
+    // One attempt at a frame of height x width: the layout, the statistics passes and the final
+    // pass, the tiles run and blended by frame.tile.
+    Result<void> run_tiles(int height, int width, FrameRun& frame);
+    Result<void> run_once(ConstTensorView input, TensorView output, const TileControl& control);
+    Result<void> run_once_device(const nn::tile::DevicePictures& p, const TileControl& control);
+    // Runs `once` (a callable giving Result<void>) for a frame of height x width, halving the
+    // tile on out-of-memory.
+    template <class Once>
+    Result<void> run_halving(int height, int width, const Once& once);
 };
 
 Result<uint64_t> Tiler::Impl::working_bytes(int tile_w, int tile_h) const {
@@ -227,6 +243,7 @@ Result<void> Tiler::Impl::layout(int h, int w, int tile) {
     }
     height = h;
     width = w;
+    ++layout_serial;
     return {};
 }
 
@@ -264,18 +281,18 @@ void Tiler::Impl::blend_tile(int ix, int iy, TensorView output) {
     });
 }
 
-// One run's tiles: loads and runs them, counts them, and stops for cancel or deadline.
+// One run's tiles: runs them through `tile` (final: the pass whose output is blended), counts
+// them, and stops for cancel or deadline.
 struct Tiler::Impl::FrameRun final : nn::tile::TileRunner {
     Tiler::Impl& m;
-    ConstTensorView input;
     const TileControl& control;
     TileProgress progress;
+    std::function<Result<void>(int ix, int iy, const nn::RunControl& c, bool final)> tile;
 
-    FrameRun(Tiler::Impl& impl, ConstTensorView in, const TileControl& ctl)
-        : m(impl), input(in), control(ctl) {}
+    FrameRun(Tiler::Impl& impl, const TileControl& ctl) : m(impl), control(ctl) {}
 
     Result<void> run_tile(int ix, int iy, const nn::RunControl& c) override {
-        return m.run_tile(input, ix, iy, c);
+        return tile(ix, iy, c, false);
     }
     Result<void> after_tile() override {
         ++progress.tiles_done;
@@ -290,15 +307,11 @@ struct Tiler::Impl::FrameRun final : nn::tile::TileRunner {
     }
 };
 
-Result<void> Tiler::Impl::run_once(ConstTensorView input, TensorView output,
-                                   const TileControl& control) {
-    auto tile = choose_tile(input.height, input.width);
+Result<void> Tiler::Impl::run_tiles(int h, int w, FrameRun& frame) {
+    auto tile = choose_tile(h, w);
     KZ_TRY(tile);
-    if (input.height != height || input.width != width || *tile != std::max(ax.tile, ay.tile) ||
-        ax.tiles.empty())
-        KZ_TRY(layout(input.height, input.width, *tile));
-
-    FrameRun frame(*this, input, control);
+    if (h != height || w != width || *tile != std::max(ax.tile, ay.tile) || ax.tiles.empty())
+        KZ_TRY(layout(h, w, *tile));
     frame.progress.tiles_total = report.passes * report.tiles_x * report.tiles_y;
     overrides.clear();
     if (report.tiled() && !pools.empty()) {
@@ -311,16 +324,33 @@ Result<void> Tiler::Impl::run_once(ConstTensorView input, TensorView output,
     }
     nn::RunControl final_control;
     final_control.overrides = overrides;
-    for (int c = 0; c < output.channels; ++c)
-        for (int y = 0; y < output.height; ++y)
-            std::memset(output.row(c, y), 0, sizeof(float) * static_cast<size_t>(output.width));
     for (int iy = 0; iy < report.tiles_y; ++iy) {
         for (int ix = 0; ix < report.tiles_x; ++ix) {
-            KZ_TRY(run_tile(input, ix, iy, final_control));
-            blend_tile(ix, iy, output);
+            KZ_TRY(frame.tile(ix, iy, final_control, true));
             KZ_TRY(frame.after_tile());
         }
     }
+    return {};
+}
+
+Result<void> Tiler::Impl::run_once(ConstTensorView input, TensorView output,
+                                   const TileControl& control) {
+    // The closures capture one pointer, so std::function keeps them without allocating.
+    struct Frame {
+        Impl* m;
+        ConstTensorView input;
+        TensorView output;
+    } f{this, input, output};
+    FrameRun frame(*this, control);
+    frame.tile = [&f](int ix, int iy, const nn::RunControl& c, bool final) -> Result<void> {
+        KZ_TRY(f.m->run_tile(f.input, ix, iy, c));
+        if (final) f.m->blend_tile(ix, iy, f.output);
+        return {};
+    };
+    for (int c = 0; c < output.channels; ++c)
+        for (int y = 0; y < output.height; ++y)
+            std::memset(output.row(c, y), 0, sizeof(float) * static_cast<size_t>(output.width));
+    KZ_TRY(run_tiles(input.height, input.width, frame));
     if (info().adds_nearest_input) {
         const int s = info().scale;
         for (int c = 0; c < output.channels; ++c)
@@ -331,6 +361,99 @@ Result<void> Tiler::Impl::run_once(ConstTensorView input, TensorView output,
             }
     }
     return {};
+}
+
+// The same on the device: each tile's input gathered from p.input and its output blended into
+// p.output inside the NN backend's command buffer (nn/tile/device_tiles.hpp).
+Result<void> Tiler::Impl::run_once_device(const nn::tile::DevicePictures& p,
+                                          const TileControl& control) {
+    auto* vk = dynamic_cast<nn::VulkanBackend*>(backend.get());
+    if (vk == nullptr)
+        return make_error(Errc::unsupported, fmt::format("{}: the {} backend cannot run tiles on "
+                                                         "the device",
+                                                         info().id, backend->name()));
+    if (!device_tiles) {
+        auto made = nn::tile::DeviceTiles::create(vk->device().context());
+        KZ_TRY(made);
+        device_tiles.emplace(std::move(*made));
+        device_layout = 0;
+    }
+    // One tile's state; every closure captures one pointer to it, so std::function keeps them
+    // without allocating.
+    struct TileRun {
+        Impl* m;
+        nn::VulkanBackend* vk;
+        nn::tile::DeviceTiles* dt;
+        const nn::tile::DevicePictures* p;
+        int ix = 0, iy = 0;
+        bool final = false, first = false, last = false;
+    } t{this, vk, &*device_tiles, &p};
+    nn::VulkanDeviceIo io;
+    io.write_input = [&t](gpu::CommandBuffer& cmd, const gpu::Buffer& arena,
+                          size_t offset) -> Result<void> {
+        t.dt->record_entry_barrier(cmd);
+        t.dt->record_tables(cmd);
+        if (t.first) t.dt->record_clear(cmd, *t.p);
+        return t.dt->record_gather(cmd, *t.p, arena, offset, t.ix, t.iy);
+    };
+    io.read_output = [&t](gpu::CommandBuffer& cmd, const gpu::Buffer& arena,
+                          size_t offset) -> Result<void> {
+        if (!t.final) return {};
+        KZ_TRY(t.dt->record_blend(cmd, *t.p, arena, offset, t.m->tile_out.width(),
+                                  t.m->tile_out.height(), t.ix, t.iy));
+        if (t.last && t.m->info().adds_nearest_input) KZ_TRY(t.dt->record_add_nearest(cmd, *t.p));
+        return {};
+    };
+    struct Frame {
+        TileRun* t;
+        const nn::VulkanDeviceIo* io;
+    } f{&t, &io};
+    FrameRun frame(*this, control);
+    frame.tile = [&f](int ix, int iy, const nn::RunControl& c, bool final) -> Result<void> {
+        TileRun& t = *f.t;
+        Impl& m = *t.m;
+        if (m.device_layout != m.layout_serial) {
+            KZ_TRY(t.dt->set_layout(m.ax, m.ay, m.row_src, m.col_src));
+            m.device_layout = m.layout_serial;
+        }
+        t.ix = ix;
+        t.iy = iy;
+        t.final = final;
+        t.first = final && ix == 0 && iy == 0;
+        t.last = final && ix + 1 == m.report.tiles_x && iy + 1 == m.report.tiles_y;
+        return t.vk->run_device(m.graph(), t.p->channels, m.ay.tile, m.ax.tile, *f.io, c);
+    };
+    return run_tiles(p.height, p.width, frame);
+}
+
+template <class Once>
+Result<void> Tiler::Impl::run_halving(int h, int w, const Once& once) {
+    report.events.clear();
+    for (;;) {
+        auto tile = choose_tile(h, w);
+        KZ_TRY(tile);
+        auto r = once();
+        if (r || r.error().code != Errc::out_of_memory) return r;
+        // Out of memory: halve the tile and start the frame again, down to the floor. The tile
+        // named is the one tried (the report's may be older when preparing it failed).
+        const int floor = std::min(floor_tile(), *tile);
+        const int next = std::max(geo.accepted_at_most(*tile / 2), floor);
+        const int tw = std::min(*tile, nn::tile::canonical_length(geo, w));
+        const int th = std::min(*tile, nn::tile::canonical_length(geo, h));
+        if (next >= *tile) {
+            report.events.push_back(
+                fmt::format("out of memory with {}x{} tiles ({}); no smaller tile is possible", tw,
+                            th, r.error().message));
+            return r;
+        }
+        report.events.push_back(
+            fmt::format("out of memory with {}x{} tiles ({}): retrying with "
+                        "{}x{}",
+                        tw, th, r.error().message, std::min(next, tw), std::min(next, th)));
+        tile_limit = next;
+        ax.tiles.clear();  // force a new layout
+        height = width = 0;
+    }
 }
 
 Tiler::Tiler(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
@@ -452,31 +575,27 @@ Result<void> Tiler::run(ConstTensorView input, TensorView output, const TileCont
             fmt::format("{}: output view is {}x{}x{}, the input {}x{} gives {}x{}x{}", mi.id,
                         output.channels, output.height, output.width, input.width, input.height,
                         mi.output_channels, input.height * mi.scale, input.width * mi.scale));
-    m.report.events.clear();
-    for (;;) {
-        auto tile = m.choose_tile(input.height, input.width);
-        KZ_TRY(tile);
-        auto r = m.run_once(input, output, control);
-        if (r || r.error().code != Errc::out_of_memory) return r;
-        // Out of memory: halve the tile and start the frame again, down to the floor. The tile
-        // named is the one tried (the report's may be older when preparing it failed).
-        const int floor = std::min(m.floor_tile(), *tile);
-        const int next = std::max(m.geo.accepted_at_most(*tile / 2), floor);
-        const int tw = std::min(*tile, nn::tile::canonical_length(m.geo, input.width));
-        const int th = std::min(*tile, nn::tile::canonical_length(m.geo, input.height));
-        if (next >= *tile) {
-            m.report.events.push_back(
-                fmt::format("out of memory with {}x{} tiles ({}); no smaller tile is possible", tw,
-                            th, r.error().message));
-            return r;
-        }
-        m.report.events.push_back(
-            fmt::format("out of memory with {}x{} tiles ({}): retrying with {}x{}", tw, th,
-                        r.error().message, std::min(next, tw), std::min(next, th)));
-        m.tile_limit = next;
-        m.ax.tiles.clear();  // force a new layout
-        m.height = m.width = 0;
-    }
+    return m.run_halving(input.height, input.width,
+                         [&] { return m.run_once(input, output, control); });
+}
+
+bool nn::tile::TilerAccess::runs_on(const Tiler& tiler, const gpu::Context& context) {
+    const auto* vk = dynamic_cast<const VulkanBackend*>(tiler.impl_->backend.get());
+    return vk != nullptr && &vk->device().context() == &context;
+}
+
+Result<void> nn::tile::TilerAccess::run_device(Tiler& tiler, const DevicePictures& p,
+                                               const TileControl& control) {
+    Tiler::Impl& m = *tiler.impl_;
+    const ModelInfo& mi = m.info();
+    const uint64_t in_bytes = uint64_t{4} * mi.input_channels * p.height * p.width;
+    if (p.input == nullptr || p.output == nullptr || p.channels != mi.input_channels ||
+        p.channels != mi.output_channels || p.scale != mi.scale || p.height < 1 || p.width < 1 ||
+        p.input->size() < in_bytes || p.output->size() < in_bytes * mi.scale * mi.scale)
+        return make_error(Errc::invalid_argument,
+                          fmt::format("{}: device pictures of {}x{}x{} (x{}) do not fit the model",
+                                      mi.id, p.channels, p.height, p.width, p.scale));
+    return m.run_halving(p.height, p.width, [&] { return m.run_once_device(p, control); });
 }
 
 }  // namespace kizuna

@@ -1,11 +1,16 @@
 // What the library reaches inside a kizuna::Tiler beyond its public API (friend of Tiler): making
-// one on a shared Vulkan device, for the hybrid chain whose stages run on that device.
+// one on a shared Vulkan device, and running it on pictures that stay on that device, for the
+// hybrid chain whose stages run on Vulkan.
 #pragma once
 
 #include <memory>
 
 #include "kizuna/nn_tiler.hpp"
+#include "nn/tile/device_tiles.hpp"
 
+namespace kizuna::gpu {
+class Context;
+}
 namespace kizuna::nn {
 class VulkanDevice;
 }
@@ -17,6 +22,20 @@ struct TilerAccess {
     // device of its own, as Tiler::create). Other backends ignore `device`.
     static Result<Tiler> create(const Model& model, const SessionOptions& session,
                                 const TileSettings& settings, std::shared_ptr<VulkanDevice> device);
+
+    // True when the tiler runs on the Vulkan backend on `context`, so run_device() can take
+    // pictures in that context's buffers.
+    static bool runs_on(const Tiler& tiler, const gpu::Context& context);
+
+    // Tiler::run with the pictures in device buffers of the context runs_on() names (fp32
+    // planes, tight; the model's input and output channels must both be p.channels): each
+    // tile's input is gathered and its output feather-blended on the device, with the CPU
+    // tiler's tables and weights; only the statistics of global pooling (tiled runs) come
+    // back to the host, as they do there. The output picture is complete when this returns.
+    // Out of memory halves the tile as run() does. Errors: those of run(); unsupported when
+    // the backend is not Vulkan.
+    static Result<void> run_device(Tiler& tiler, const DevicePictures& pictures,
+                                   const TileControl& control = {});
 };
 
 }  // namespace kizuna::nn::tile

@@ -125,51 +125,67 @@ void VulkanBackend::record_layer(size_t layer) {
 
 Result<void> VulkanBackend::run(const Graph& graph, ConstTensorView input, TensorView output,
                                 const RunControl& control) {
+    return run_any(graph, &input, &output, input.channels, input.height, input.width, nullptr,
+                   control);
+}
+
+Result<void> VulkanBackend::run_device(const Graph& graph, int channels, int height, int width,
+                                       const VulkanDeviceIo& io, const RunControl& control) {
+    return run_any(graph, nullptr, nullptr, channels, height, width, &io, control);
+}
+
+Result<void> VulkanBackend::run_any(const Graph& graph, const ConstTensorView* input,
+                                    TensorView* output, int channels, int height, int width,
+                                    const VulkanDeviceIo* io, const RunControl& control) {
     stopped_at_ = -1;
-    auto shape = prepare(graph, input.channels, input.height, input.width);
+    auto shape = prepare(graph, channels, height, width);
     KZ_TRY(shape);
     const Shape& os = *shape;
-    KZ_TRY(check_run_views("vulkan backend", input, plan_.input_channels, plan_.input_height,
-                           plan_.input_width, output, os));
+    if (input != nullptr)
+        KZ_TRY(check_run_views("vulkan backend", *input, plan_.input_channels, plan_.input_height,
+                               plan_.input_width, *output, os));
     KZ_TRY(check_run_control("vulkan backend", graph, control));
 
-    // Staging: the input planes, then every override's values.
-    const size_t in_plane = static_cast<size_t>(input.height) * input.width;
-    const size_t in_bytes = sizeof(float) * in_plane * input.channels;
-    size_t upload_bytes = in_bytes;
-    for (const RunControl::Override& o : control.overrides)
-        upload_bytes +=
-            sizeof(float) *
-            plan_.shapes[static_cast<size_t>(graph.layers[static_cast<size_t>(o.layer)].outputs[0])]
-                .elements();
-    KZ_TRY(cmd_.wait());  // the last run's copies are done with the staging buffer
-    KZ_TRY(gpu::ensure_buffer(*context_, &upload_, upload_bytes, gpu::BufferKind::upload));
-    auto* staging = static_cast<float*>(upload_.mapped());
-    for (int c = 0; c < input.channels; ++c)
-        std::memcpy(staging + c * in_plane, input.plane(c), sizeof(float) * in_plane);
+    // Staging: the input planes (host runs only), then every override's values.
+    const size_t in_plane = static_cast<size_t>(height) * width;
+    const size_t in_bytes = sizeof(float) * in_plane * channels;
+    const size_t staged_in = input != nullptr ? in_bytes : 0;
     // Override k sits after the input and overrides 0..k-1.
     auto override_bytes = [&](size_t k) {
         const int b = graph.layers[static_cast<size_t>(control.overrides[k].layer)].outputs[0];
         return sizeof(float) * plan_.shapes[static_cast<size_t>(b)].elements();
     };
     auto override_at = [&](size_t k) {
-        size_t at = in_bytes;
+        size_t at = staged_in;
         for (size_t j = 0; j < k; ++j) at += override_bytes(j);
         return at;
     };
-    for (size_t k = 0; k < control.overrides.size(); ++k)
-        std::memcpy(static_cast<std::byte*>(upload_.mapped()) + override_at(k),
-                    control.overrides[k].values, override_bytes(k));
-    KZ_TRY(upload_.flush());
+    const size_t upload_bytes = override_at(control.overrides.size());
+    KZ_TRY(cmd_.wait());  // the last run's copies are done with the staging buffer
+    if (upload_bytes > 0) {
+        KZ_TRY(gpu::ensure_buffer(*context_, &upload_, upload_bytes, gpu::BufferKind::upload));
+        auto* staging = static_cast<float*>(upload_.mapped());
+        for (int c = 0; input != nullptr && c < channels; ++c)
+            std::memcpy(staging + c * in_plane, input->plane(c), sizeof(float) * in_plane);
+        for (size_t k = 0; k < control.overrides.size(); ++k)
+            std::memcpy(static_cast<std::byte*>(upload_.mapped()) + override_at(k),
+                        control.overrides[k].values, override_bytes(k));
+        KZ_TRY(upload_.flush());
+    }
 
     KZ_TRY(cmd_.begin());
     if (have_timestamps_) {
         cmd_.reset_timestamps(timestamps_);
         cmd_.write_timestamp(timestamps_, 0);
     }
-    cmd_.copy_region(upload_, 0, arena_, plan_.offsets[static_cast<size_t>(graph.input_blob)],
-                     in_bytes);
-    cmd_.barrier_transfer_to_compute();
+    const size_t in_offset = plan_.offsets[static_cast<size_t>(graph.input_blob)];
+    if (io != nullptr) {
+        KZ_TRY(io->write_input(cmd_, arena_, in_offset));
+        cmd_.barrier_compute_to_compute();
+    } else {
+        cmd_.copy_region(upload_, 0, arena_, in_offset, in_bytes);
+        cmd_.barrier_transfer_to_compute();
+    }
     const size_t end =
         control.stop_before < 0 ? graph.layers.size() : static_cast<size_t>(control.stop_before);
     for (size_t i = 0; i < end; ++i) {
@@ -186,18 +202,24 @@ Result<void> VulkanBackend::run(const Graph& graph, ConstTensorView input, Tenso
                          override_bytes(k));
         cmd_.barrier_transfer_to_compute();
     }
-    cmd_.barrier_compute_to_transfer();
     auto bring_back = [&](int b) {
         const size_t off = plan_.offsets[static_cast<size_t>(b)];
         cmd_.copy_region(arena_, off, download_, off,
                          sizeof(float) * plan_.shapes[static_cast<size_t>(b)].elements());
     };
+    const size_t out_offset = plan_.offsets[static_cast<size_t>(graph.output_blob)];
     if (control.stop_before >= 0) {
+        cmd_.barrier_compute_to_transfer();
         for (int b : graph.layers[static_cast<size_t>(control.stop_before)].inputs) bring_back(b);
+        cmd_.barrier_transfer_to_host();
+    } else if (io != nullptr) {
+        cmd_.barrier_compute_to_compute();
+        KZ_TRY(io->read_output(cmd_, arena_, out_offset));
     } else {
+        cmd_.barrier_compute_to_transfer();
         bring_back(graph.output_blob);
+        cmd_.barrier_transfer_to_host();
     }
-    cmd_.barrier_transfer_to_host();
     if (have_timestamps_) cmd_.write_timestamp(timestamps_, 1);
     auto serial = cmd_.submit();
     KZ_TRY(serial);
@@ -212,12 +234,12 @@ Result<void> VulkanBackend::run(const Graph& graph, ConstTensorView input, Tenso
         stopped_at_ = control.stop_before;
         return {};
     }
-    const auto* result =
-        reinterpret_cast<const float*>(static_cast<const std::byte*>(download_.mapped()) +
-                                       plan_.offsets[static_cast<size_t>(graph.output_blob)]);
+    if (output == nullptr) return {};
+    const auto* result = reinterpret_cast<const float*>(
+        static_cast<const std::byte*>(download_.mapped()) + out_offset);
     const size_t out_plane = static_cast<size_t>(os.h) * os.w;
     for (int c = 0; c < os.c; ++c)
-        std::memcpy(output.plane(c), result + c * out_plane, sizeof(float) * out_plane);
+        std::memcpy(output->plane(c), result + c * out_plane, sizeof(float) * out_plane);
     return {};
 }
 

@@ -4,6 +4,7 @@
 // dependent dispatches and no CPU round trip between layers. fp32 storage and arithmetic.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -30,6 +31,20 @@ struct VulkanBackendOptions {
     vk::Fault fault = vk::Fault::none;  // tests only: a fault injected into a shader
 };
 
+// A run whose input and output stay on the device (the device-resident tiler): what replaces
+// the input's upload and the output's download in the run's one command buffer. Each hook
+// receives the command buffer being recorded, the activation arena and the byte offset of the
+// blob in it (fp32 planes, tight).
+struct VulkanDeviceIo {
+    // Records the writing of the input blob; recorded first, followed by a barrier to the layers.
+    std::function<Result<void>(gpu::CommandBuffer&, const gpu::Buffer& arena, size_t offset)>
+        write_input;
+    // Records the reading of the output blob, after a barrier behind the last layer (not called
+    // for a run stopped by RunControl::stop_before).
+    std::function<Result<void>(gpu::CommandBuffer&, const gpu::Buffer& arena, size_t offset)>
+        read_output;
+};
+
 class VulkanBackend final : public Backend {
 public:
     // Creates the Vulkan device (unless options.device gives one) and the pipelines. Errors:
@@ -51,6 +66,14 @@ public:
     Result<uint64_t> device_bytes(const Graph& graph, int channels, int height,
                                   int width) const override;
 
+    // A run of `graph` on an input of channels x height x width whose input blob io.write_input
+    // writes and whose output io.read_output reads, on the device; overrides (RunControl) are
+    // still uploaded and a stopped run's blobs still come back for sum_blob(). The work has
+    // completed when this returns. Errors as run().
+    Result<void> run_device(const Graph& graph, int channels, int height, int width,
+                            const VulkanDeviceIo& io, const RunControl& control);
+    const VulkanDevice& device() const noexcept { return *device_; }
+
     // Drops what was prepared for the last graph (weights, plan), so that the next prepare()
     // starts afresh: for a caller that destroys a graph and may build another at its address
     // with the same fingerprint (tests of one-layer graphs differing only in parameters).
@@ -71,6 +94,10 @@ private:
     Result<void> compile(const Graph& graph);
     Result<void> plan(int channels, int height, int width);
     void record_layer(size_t layer);
+    // run() (input and output given) and run_device() (io given).
+    Result<void> run_any(const Graph& graph, const ConstTensorView* input, TensorView* output,
+                         int channels, int height, int width, const VulkanDeviceIo* io,
+                         const RunControl& control);
 
     VulkanBackendOptions options_;
     std::shared_ptr<VulkanDevice> device_;  // declared first: destroyed last

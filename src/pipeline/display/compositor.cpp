@@ -5,7 +5,7 @@
 
 #include <fmt/format.h>
 
-#include "gpu/shader_library.hpp"
+#include "gpu/shader_pipeline.hpp"
 
 namespace kizuna::pipeline {
 
@@ -45,15 +45,7 @@ void pack_rgba8(ConstImageView v, uint32_t* out) {
 
 Result<gpu::ComputePipeline> make_pipeline(gpu::Context& context, const char* name,
                                            uint32_t buffers, uint32_t push_size) {
-    gpu::ComputePipelineParams p;
-    p.name = name;
-    p.spirv = gpu::shader_spirv(name, gpu::StoragePrecision::f32);
-    p.buffer_count = buffers;
-    p.push_constant_size = push_size;
-    p.local_x = kLocal;
-    p.local_y = kLocal;
-    p.max_sets = 64;
-    return gpu::ComputePipeline::create(context, p);
+    return gpu::make_shader_pipeline(context, name, buffers, push_size, kLocal, 64);
 }
 
 uint32_t groups(int n) {

@@ -170,37 +170,62 @@ void AiStage::disable(const std::string& reason, Notices& notices) {
     notices.add(fmt::format("AI disabled for the rest of the job: {}", reason));
 }
 
-Result<AiStage::Outcome> AiStage::run(ConstTensorView input, TensorView output,
-                                      const UpscaleControl& control, TileReport* tiles) {
-    Outcome out;
+TileControl AiStage::tile_control(const UpscaleControl& control) {
     TileControl tc;
     tc.cancel = control.cancel;
     tc.deadline = control.deadline;
     tc.on_progress = control.on_progress;
+    return tc;
+}
+
+Result<bool> AiStage::settle(const Result<void>& r, Outcome& out, TileReport* tiles) {
+    const TileReport& rep = tiler_->last_report();
+    // Out-of-memory halvings: notices, so that the job's summary lists them.
+    for (const std::string& e : rep.events)
+        notices_->add(fmt::format("AI on {}: {}", tiler_->backend_name(), e));
+    if (tiles) *tiles = rep;
+    if (r) {
+        out.used = true;
+        return true;
+    }
+    const Error& e = r.error();
+    if (e.code == Errc::cancelled) return e;
+    if (e.code == Errc::timeout) {
+        if (require_ai_) return e;
+        out.timed_out = true;
+        out.note = e.message;
+        return true;
+    }
+    // Out of memory at the smallest tile, or a failure of the backend: next backend, else
+    // shader-only; this frame is tried again on whatever is left.
+    KZ_TRY(step_down(e, *notices_));
+    return false;
+}
+
+Result<AiStage::Outcome> AiStage::run(ConstTensorView input, TensorView output,
+                                      const UpscaleControl& control, TileReport* tiles) {
+    Outcome out;
+    const TileControl tc = tile_control(control);
     while (tiler_) {
-        auto r = tiler_->run(input, output, tc);
-        const TileReport& rep = tiler_->last_report();
-        // Out-of-memory halvings: notices, so that the job's summary lists them.
-        for (const std::string& e : rep.events)
-            notices_->add(fmt::format("AI on {}: {}", tiler_->backend_name(), e));
-        if (tiles) *tiles = rep;
-        if (r) {
-            out.used = true;
-            return out;
-        }
-        const Error& e = r.error();
-        if (e.code == Errc::cancelled) return e;
-        if (e.code == Errc::timeout) {
-            if (require_ai_) return e;
-            out.timed_out = true;
-            out.note = e.message;
-            return out;
-        }
-        // Out of memory at the smallest tile, or a failure of the backend: next backend, else
-        // shader-only; this frame is tried again on whatever is left.
-        KZ_TRY(step_down(e, *notices_));
+        auto done = settle(tiler_->run(input, output, tc), out, tiles);
+        KZ_TRY(done);
+        if (*done) return out;
     }
     out.note = "the model is not running";
+    return out;
+}
+
+bool AiStage::runs_on(const gpu::Context& context) const {
+    return tiler_ && nn::tile::TilerAccess::runs_on(*tiler_, context);
+}
+
+Result<AiStage::Outcome> AiStage::run_device(const nn::tile::DevicePictures& pictures,
+                                             const UpscaleControl& control, TileReport* tiles) {
+    Outcome out;
+    auto done = settle(nn::tile::TilerAccess::run_device(*tiler_, pictures, tile_control(control)),
+                       out, tiles);
+    KZ_TRY(done);
+    out.left_device = !*done;
     return out;
 }
 

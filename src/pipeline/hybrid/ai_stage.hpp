@@ -13,6 +13,7 @@
 #include "kizuna/nn_tiler.hpp"
 #include "kizuna/profile.hpp"
 #include "kizuna/upscaler.hpp"
+#include "nn/tile/device_tiles.hpp"
 #include "pipeline/hybrid/notices.hpp"
 
 namespace kizuna::gpu {
@@ -49,6 +50,10 @@ public:
         bool used = false;       // output holds the model's picture
         bool timed_out = false;  // the deadline passed (the stage stays active)
         std::string note;        // why not used
+        // run_device only: the model left the device (out of memory at the smallest tile, or a
+        // failure: the next backend took over, a notice says so); the frame is to be run again
+        // on the host path.
+        bool left_device = false;
     };
     // Runs the model on input (3 x H x W) into output (3 x scale*H x scale*W). Out of memory and
     // other failures step down the fallback order (notices) and retry this frame; when nothing is
@@ -57,6 +62,14 @@ public:
     Result<Outcome> run(ConstTensorView input, TensorView output, const UpscaleControl& control,
                         TileReport* tiles);
 
+    // True when the model runs on the Vulkan backend on `context` (run_device may be used).
+    bool runs_on(const gpu::Context& context) const;
+    // run() with the pictures in device buffers of that context (TilerAccess::run_device). Out of
+    // memory halves the tile as run() does; when the Vulkan backend gives up, the fallback order
+    // steps down as in run() and the outcome says left_device.
+    Result<Outcome> run_device(const nn::tile::DevicePictures& pictures,
+                               const UpscaleControl& control, TileReport* tiles);
+
     // Stops using the model for good, with a notice.
     void disable(const std::string& reason, Notices& notices);
 
@@ -64,6 +77,12 @@ private:
     AiStage() = default;
     Result<void> start_backend(Notices& notices);
     Result<void> step_down(const Error& why, Notices& notices);
+    // After one tiler run: its halvings become notices and its report goes to tiles; true when
+    // `out` is this frame's outcome (used, or past the deadline), false after a step down of the
+    // fallback order (the frame is to be tried again on what is left). Errors: cancelled, and
+    // with require_ai every fallback.
+    Result<bool> settle(const Result<void>& r, Outcome& out, TileReport* tiles);
+    static TileControl tile_control(const UpscaleControl& control);
 
     std::optional<Model> model_;
     std::string model_id_;

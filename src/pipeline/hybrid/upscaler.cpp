@@ -1,5 +1,8 @@
 // kizuna::Upscaler: the hybrid chain of one job. Stages come from the stage backend's hybrid
-// entry points (stages/preview_backend.hpp), the model from AiStage.
+// entry points (stages/preview_backend.hpp), the model from AiStage. When the stages run on
+// Vulkan and the model on the Vulkan backend of the same device, the frame stays there from
+// stage 1 to packing (the _device entry points of stages/vk/preview.hpp and
+// TilerAccess::run_device); otherwise the model's input and picture pass through the host.
 #include "kizuna/upscaler.hpp"
 
 #include <algorithm>
@@ -7,8 +10,10 @@
 
 #include <fmt/format.h>
 
+#include "core/logging.hpp"
 #include "kizuna/memory_budget.hpp"
 #include "pipeline/hybrid/ai_stage.hpp"
+#include "pipeline/hybrid/gpu_resident.hpp"
 #include "pipeline/preview_params.hpp"
 #include "pipeline/stage_backend.hpp"
 #include "stages/preview_backend.hpp"
@@ -21,6 +26,8 @@ struct Upscaler::Impl {
     UpscalerOptions opts;
     stages::PreviewParams params;
     std::unique_ptr<stages::PreviewBackend> stages;
+    stages::vk::VkPreviewBackend* vk_stages = nullptr;  // `stages` when it runs on Vulkan
+    gpu::Context* vk_context = nullptr;                 // its context, when it owns one
     pipeline::Notices notices;
     std::optional<pipeline::AiStage> ai;
     Tensor model_input;                      // 3 x H x W
@@ -29,6 +36,9 @@ struct Upscaler::Impl {
 
     float strength() const { return profile.ai.strength; }
     Result<void> prepare_ai(int w, int h, int out_w, int out_h);
+    template <class Input>
+    Result<bool> run_on_device(const Input& in, int w, int h, Image& out,
+                               const UpscaleControl& control, UpscaleReport& r);
     template <class Input>
     Result<void> run(const Input& in, int w, int h, PixelFormat default_format, Image& out,
                      const UpscaleControl& control, UpscaleReport* report);
@@ -59,6 +69,14 @@ Result<void> begin(stages::PreviewBackend& b, ConstImageView in, TensorView t,
 Result<void> begin(stages::PreviewBackend& b, const YuvView& in, TensorView t,
                    const stages::PreviewParams& p) {
     return b.hybrid_begin_yuv(in, t, p);
+}
+Result<const gpu::Buffer*> begin_device(stages::vk::VkPreviewBackend& b, ConstImageView in,
+                                        const stages::PreviewParams& p) {
+    return b.hybrid_begin_device(in, p);
+}
+Result<const gpu::Buffer*> begin_device(stages::vk::VkPreviewBackend& b, const YuvView& in,
+                                        const stages::PreviewParams& p) {
+    return b.hybrid_begin_yuv_device(in, p);
 }
 Result<void> whole(stages::PreviewBackend& b, ConstImageView in, ImageView out,
                    const stages::PreviewParams& p) {
@@ -91,6 +109,47 @@ Result<void> Upscaler::Impl::prepare_ai(int w, int h, int out_w, int out_h) {
     return {};
 }
 
+// The frame on the device: stages 1-2 leave the model's input in a device buffer, the tiles run
+// on it and blend into the AI picture's device buffer, which stage 3's step takes as it is.
+// False (nothing written to out) when the model left the device during the frame: the caller
+// runs the frame again on the host path.
+template <class Input>
+Result<bool> Upscaler::Impl::run_on_device(const Input& in, int w, int h, Image& out,
+                                           const UpscaleControl& control, UpscaleReport& r) {
+    const auto t0 = Clock::now();
+    auto input = begin_device(*vk_stages, in, params);
+    KZ_TRY(input);
+    const int s = ai->scale();
+    auto target = vk_stages->hybrid_ai_target(s * w, s * h, params);
+    KZ_TRY(target);
+    const auto t1 = Clock::now();
+    const nn::tile::DevicePictures pictures{*input, 3, h, w, *target, s};
+    auto outcome = ai->run_device(pictures, control, &r.tiles);
+    KZ_TRY(outcome);
+    if (outcome->left_device) {
+        KZ_LOG_INFO(
+            "the model left the Vulkan device ({}): this frame runs again with its "
+            "pictures through the host",
+            ai->backend_name());
+        return false;
+    }
+    const auto t2 = Clock::now();
+    r.ai_used = outcome->used;
+    r.ai_timed_out = outcome->timed_out;
+    r.ai_note = outcome->note;
+    if (outcome->used && strength() > 0.0f) {
+        KZ_TRY(vk_stages->hybrid_finish_device(strength(), out.view(), params));
+    } else {
+        KZ_TRY(vk_stages->hybrid_finish(ConstTensorView{}, strength(), out.view(), params));
+    }
+    const auto t3 = Clock::now();
+    r.pre_ms = ms_between(t0, t1);
+    r.ai_ms = ms_between(t1, t2);
+    r.post_ms = ms_between(t2, t3);
+    r.total_ms = ms_between(t0, t3);
+    return true;
+}
+
 template <class Input>
 Result<void> Upscaler::Impl::run(const Input& in, int w, int h, PixelFormat default_format,
                                  Image& out, const UpscaleControl& control, UpscaleReport* report) {
@@ -114,6 +173,12 @@ Result<void> Upscaler::Impl::run(const Input& in, int w, int h, PixelFormat defa
         return {};
     }
     KZ_TRY(prepare_ai(w, h, ow, oh));
+    if (vk_context != nullptr && ai->runs_on(*vk_context) && pipeline::gpu_resident_frames()) {
+        auto done = run_on_device(in, w, h, out, control, r);
+        KZ_TRY(done);
+        if (*done) return {};
+        r = UpscaleReport{};
+    }
     KZ_TRY(begin(*stages, in, model_input.view(), params));
     const auto t1 = Clock::now();
     auto outcome = ai->run(std::as_const(model_input).view(), ai_output.view(), control,
@@ -151,8 +216,11 @@ Result<Upscaler> Upscaler::create(const Profile& profile, const UpscalerOptions&
     impl->stages = std::move(*backend);
     // Stages on Vulkan: the Vulkan NN backend runs on their device (one VkDevice per chain).
     std::shared_ptr<gpu::Context> vk_context;
-    if (auto* vk = dynamic_cast<stages::vk::VkPreviewBackend*>(impl->stages.get()))
+    if (auto* vk = dynamic_cast<stages::vk::VkPreviewBackend*>(impl->stages.get())) {
         vk_context = vk->context();
+        impl->vk_stages = vk;
+        impl->vk_context = vk_context.get();
+    }
     auto ai = pipeline::AiStage::create(profile, options.require_ai, impl->notices,
                                         std::move(vk_context));
     KZ_TRY(ai);

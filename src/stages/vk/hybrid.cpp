@@ -28,8 +28,7 @@ Result<void> VkModelInput::record(VkKernels& k, gpu::CommandBuffer& cmd, const G
 
 void VkModelInput::record_download(gpu::CommandBuffer& cmd) {
     cmd.barrier_compute_to_transfer();
-    const VkBufferCopy region{0, 0, 3 * static_cast<size_t>(width_) * height_ * sizeof(float)};
-    vkCmdCopyBuffer(cmd.get(), planes.get(), download.get(), 1, &region);
+    cmd.copy(planes, download, 3 * static_cast<size_t>(width_) * height_ * sizeof(float));
     cmd.barrier_transfer_to_host();
 }
 
@@ -41,29 +40,43 @@ Result<void> VkModelInput::read(TensorView t) {
     return {};
 }
 
-Result<void> VkAiPicture::prepare(VkKernels& k, ConstTensorView ai, int out_width, int out_height) {
-    const size_t n = static_cast<size_t>(ai.width) * ai.height;
-    bytes_ = 3 * n * sizeof(float);
-    KZ_TRY(k.ensure_buffer(staging, bytes_, gpu::BufferKind::upload));
+Result<void> VkAiPicture::size_for(VkKernels& k, int width, int height, int out_width,
+                                   int out_height) {
+    bytes_ = 3 * static_cast<size_t>(width) * height * sizeof(float);
     KZ_TRY(k.ensure_buffer(raw, bytes_, gpu::BufferKind::device));
-    KZ_TRY(k.ensure_frame(source, ai.width, ai.height));
-    resample_ = ai.width != out_width || ai.height != out_height;
+    KZ_TRY(k.ensure_frame(source, width, height));
+    resample_ = width != out_width || height != out_height;
     if (resample_) {
         KZ_TRY(k.ensure_frame(resampled, out_width, out_height));
-        KZ_TRY(ensure_resample_taps(k, h, ai.width, out_width, ResampleFilter::lanczos3));
-        KZ_TRY(ensure_resample_taps(k, v, ai.height, out_height, ResampleFilter::lanczos3));
-        const size_t mid_floats = 3 * static_cast<size_t>(ai.height) * out_width;
+        KZ_TRY(ensure_resample_taps(k, h, width, out_width, ResampleFilter::lanczos3));
+        KZ_TRY(ensure_resample_taps(k, v, height, out_height, ResampleFilter::lanczos3));
+        const size_t mid_floats = 3 * static_cast<size_t>(height) * out_width;
         KZ_TRY(k.ensure_buffer(mid, mid_floats * sizeof(float), gpu::BufferKind::device));
     }
+    return {};
+}
+
+Result<void> VkAiPicture::prepare_device(VkKernels& k, int width, int height, int out_width,
+                                         int out_height) {
+    return size_for(k, width, height, out_width, out_height);
+}
+
+Result<void> VkAiPicture::prepare(VkKernels& k, ConstTensorView ai, int out_width, int out_height) {
+    const size_t n = static_cast<size_t>(ai.width) * ai.height;
+    KZ_TRY(size_for(k, ai.width, ai.height, out_width, out_height));
+    KZ_TRY(k.ensure_buffer(staging, bytes_, gpu::BufferKind::upload));
     auto* dst = static_cast<float*>(staging.mapped());
     for (int c = 0; c < 3; ++c) std::memcpy(dst + c * n, ai.plane(c), n * sizeof(float));
     return staging.flush();
 }
 
 void VkAiPicture::record_upload(gpu::CommandBuffer& cmd) {
-    const VkBufferCopy region{0, 0, bytes_};
-    vkCmdCopyBuffer(cmd.get(), staging.get(), raw.get(), 1, &region);
+    cmd.copy(staging, raw, bytes_);
     cmd.barrier_transfer_to_compute();
+}
+
+void VkAiPicture::record_device_ready(gpu::CommandBuffer& cmd) {
+    cmd.barrier_compute_to_compute();
 }
 
 Result<void> VkAiPicture::record_resample(VkKernels& k, gpu::CommandBuffer& cmd,

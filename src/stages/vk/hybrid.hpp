@@ -32,7 +32,7 @@ private:
 // The AI picture (steps 1-4 of hybrid.hpp) over stage 3's frame.
 struct VkAiPicture {
     gpu::Buffer staging;   // host: the AI planes, fp32, tight, one after another
-    gpu::Buffer raw;       // device copy of staging
+    gpu::Buffer raw;       // device copy of staging, or written on the device by the model
     GpuFrame source;       // step 1: at the AI picture's size
     GpuFrame resampled;    // step 2: at the output size (only when the sizes differ)
     GpuResampleTaps h, v;  // step 2's taps
@@ -40,8 +40,14 @@ struct VkAiPicture {
     // Copies ai (check_ai_picture passed) into staging and sizes everything for an output of
     // out_width x out_height.
     Result<void> prepare(VkKernels& k, ConstTensorView ai, int out_width, int out_height);
+    // The same, sizing everything for a picture of width x height that the model writes into
+    // `raw` on the device (no staging).
+    Result<void> prepare_device(VkKernels& k, int width, int height, int out_width, int out_height);
     // The staging -> device copy.
     void record_upload(gpu::CommandBuffer& cmd);
+    // In place of record_upload when `raw` was written on the device by earlier submissions: a
+    // barrier behind them.
+    void record_device_ready(gpu::CommandBuffer& cmd);
     // Steps 1-2.
     Result<void> record_resample(VkKernels& k, gpu::CommandBuffer& cmd, float anti_ringing);
     // Steps 3-4, in place over frame's R, G, B (stage 3's output; its alpha is left as is).
@@ -51,6 +57,8 @@ struct VkAiPicture {
                               float strength, bool blend, bool linear);
 
 private:
+    Result<void> size_for(VkKernels& k, int width, int height, int out_width, int out_height);
+
     size_t bytes_ = 0;       // of the prepared picture in staging
     bool resample_ = false;  // its size differs from the output's
 };

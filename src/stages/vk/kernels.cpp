@@ -121,17 +121,14 @@ Result<void> VkKernels::queue_upload(std::span<const uint32_t> words, const gpu:
     if (!staging) return std::move(staging).error();
     std::memcpy(staging->mapped(), words.data(), words.size_bytes());
     KZ_TRY(staging->flush());
-    pending_.push_back({staging->get(), dst.get(), words.size_bytes()});
+    pending_.push_back({staging_.size(), &dst, words.size_bytes()});
     staging_.push_back(std::move(*staging));
     return {};
 }
 
 void VkKernels::record_uploads(gpu::CommandBuffer& cmd) {
     if (pending_.empty()) return;
-    for (const auto& p : pending_) {
-        VkBufferCopy region{0, 0, p.bytes};
-        vkCmdCopyBuffer(cmd.get(), p.staging, p.dst, 1, &region);
-    }
+    for (const auto& p : pending_) cmd.copy(staging_[p.staging], *p.dst, p.bytes);
     pending_.clear();
     cmd.barrier_transfer_to_compute();
 }

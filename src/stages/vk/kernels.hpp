@@ -119,7 +119,8 @@ private:
         auto operator<=>(const SetKey&) const = default;
     };
     struct PendingUpload {
-        VkBuffer staging, dst;
+        size_t staging;  // index into staging_
+        const gpu::Buffer* dst;
         size_t bytes;
     };
 

@@ -70,8 +70,7 @@ Result<void> VkNormalizeYuv::record(VkKernels& k, gpu::CommandBuffer& cmd,
         return make_error(Errc::internal,
                           "Vulkan normalize (Y'CbCr): record() without a matching prepare()");
     }
-    const VkBufferCopy region{0, 0, raw_bytes_};
-    vkCmdCopyBuffer(cmd.get(), staging.get(), raw.get(), 1, &region);
+    cmd.copy(staging, raw, raw_bytes_);
     cmd.barrier_transfer_to_compute();
 
     const int32_t transfer = !p.linear_light                           ? transfer_none

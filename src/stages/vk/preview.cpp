@@ -68,6 +68,16 @@ private:
     double StageTimings::*fields_[kMax] = {};
 };
 
+// The AI picture of a hybrid frame: given on the host (host.data non-null), or already in
+// VkAiPicture::raw on the device (device), or none.
+struct AiSource {
+    ConstTensorView host;
+    bool device = false;
+    bool used(float strength) const noexcept {
+        return device ? strength > 0.0f : hybrid_uses_ai(host, strength);
+    }
+};
+
 // One frame's input: exactly one of rgba, yuv.
 struct Source {
     const ConstImageView* rgba = nullptr;
@@ -155,25 +165,46 @@ public:
     Result<void> hybrid_begin(ConstImageView in, TensorView model_input,
                               const PreviewParams& params) override {
         KZ_TRY(check_rgba_input(in));
-        return begin(Source{&in, nullptr}, model_input, params);
+        return begin(Source{&in, nullptr}, &model_input, params);
     }
 
     Result<void> hybrid_begin_yuv(const YuvView& in, TensorView model_input,
                                   const PreviewParams& params) override {
-        return begin(Source{nullptr, &in}, model_input, params);
+        return begin(Source{nullptr, &in}, &model_input, params);
     }
 
     Result<void> hybrid_finish(ConstTensorView ai, float strength, ImageView out,
                                const PreviewParams& params) override {
         KZ_TRY(hybrid_.take(ai, strength, out, params));
-        KZ_TRY(prepare_back(ai, strength, out.format, params));
-        Stamps stamps(timestamps_, cmd_);
-        KZ_TRY(cmd_.begin());
-        stamps.start();
-        kernels_->record_uploads(cmd_);
-        KZ_TRY(record_back(ai, strength, out.format, params, stamps));
-        KZ_TRY(submit_and_wait());
-        return finish_frame(out, params, stamps);
+        return finish(AiSource{ai, false}, strength, out, params);
+    }
+
+    Result<const gpu::Buffer*> hybrid_begin_device(ConstImageView in,
+                                                   const PreviewParams& params) override {
+        KZ_TRY(check_rgba_input(in));
+        KZ_TRY(begin(Source{&in, nullptr}, nullptr, params));
+        return &model_input_.planes;
+    }
+
+    Result<const gpu::Buffer*> hybrid_begin_yuv_device(const YuvView& in,
+                                                       const PreviewParams& params) override {
+        KZ_TRY(begin(Source{nullptr, &in}, nullptr, params));
+        return &model_input_.planes;
+    }
+
+    Result<const gpu::Buffer*> hybrid_ai_target(int width, int height,
+                                                const PreviewParams& params) override {
+        if (width < 1 || height < 1)
+            return make_error(Errc::invalid_argument, "hybrid_ai_target: empty AI picture");
+        KZ_TRY(ai_.prepare_device(*kernels_, width, height, params.upscale.out_width,
+                                  params.upscale.out_height));
+        return &ai_.raw;
+    }
+
+    Result<void> hybrid_finish_device(float strength, ImageView out,
+                                      const PreviewParams& params) override {
+        KZ_TRY(hybrid_.take(ConstTensorView{}, strength, out, params));
+        return finish(AiSource{{}, true}, strength, out, params);
     }
 
     void reset_history() override { temporal_.reset(); }
@@ -195,14 +226,14 @@ private:
         hybrid_.forget();
         // Phase 1: allocation (size changes only), table uploads and the input's staging copy.
         KZ_TRY(prepare_front(src, params));
-        KZ_TRY(prepare_back({}, 0.0f, out.format, params));
+        KZ_TRY(prepare_back(AiSource{}, 0.0f, out.format, params));
         // Phase 2: one command buffer for the whole frame.
         Stamps stamps(timestamps_, cmd_);
         KZ_TRY(cmd_.begin());
         stamps.start();
         kernels_->record_uploads(cmd_);
         KZ_TRY(record_front(src, params, stamps));
-        KZ_TRY(record_back({}, 0.0f, out.format, params, stamps, device_out));
+        KZ_TRY(record_back(AiSource{}, 0.0f, out.format, params, stamps, device_out));
         KZ_TRY(submit_and_wait());
         timings_ = {};
         if (device_out != nullptr) {
@@ -212,9 +243,25 @@ private:
         return finish_frame(out, params, stamps);
     }
 
-    // hybrid_begin and hybrid_begin_yuv.
-    Result<void> begin(const Source& src, TensorView model_input, const PreviewParams& params) {
-        KZ_TRY(check_model_input(model_input, src.width(), src.height()));
+    // hybrid_finish and hybrid_finish_device, after the checks.
+    Result<void> finish(const AiSource& ai, float strength, ImageView out,
+                        const PreviewParams& params) {
+        KZ_TRY(prepare_back(ai, strength, out.format, params));
+        Stamps stamps(timestamps_, cmd_);
+        KZ_TRY(cmd_.begin());
+        stamps.start();
+        kernels_->record_uploads(cmd_);
+        KZ_TRY(record_back(ai, strength, out.format, params, stamps));
+        KZ_TRY(submit_and_wait());
+        return finish_frame(out, params, stamps);
+    }
+
+    // hybrid_begin and hybrid_begin_yuv (model_input given: the model's input is read back
+    // into it), and their _device forms (null: it stays in model_input_.planes).
+    Result<void> begin(const Source& src, const TensorView* model_input,
+                       const PreviewParams& params) {
+        if (model_input != nullptr)
+            KZ_TRY(check_model_input(*model_input, src.width(), src.height()));
         hybrid_.forget();
         KZ_TRY(prepare_front(src, params));
         KZ_TRY(model_input_.prepare(*kernels_, src.width(), src.height()));
@@ -225,10 +272,12 @@ private:
         KZ_TRY(record_front(src, params, stamps));
         KZ_TRY(model_input_.record(*kernels_, cmd_, *normalized_, chain_is_linear(params)));
         stamps.mark(&StageTimings::model_input_ms);
-        model_input_.record_download(cmd_);
-        stamps.mark(&StageTimings::download_ms);
+        if (model_input != nullptr) {
+            model_input_.record_download(cmd_);
+            stamps.mark(&StageTimings::download_ms);
+        }
         KZ_TRY(submit_and_wait());
-        KZ_TRY(model_input_.read(model_input));
+        if (model_input != nullptr) KZ_TRY(model_input_.read(*model_input));
         timings_ = {};
         KZ_TRY(stamps.add_to(timings_));
         hybrid_.begin(params);
@@ -266,8 +315,7 @@ private:
         VkKernels& k = *kernels_;
         const NormalizeParams np = effective_normalize(params);
         if (src.rgba) {
-            VkBufferCopy up{0, 0, in_bytes_};
-            vkCmdCopyBuffer(cmd_.get(), upload_.get(), raw_in_.get(), 1, &up);
+            cmd_.copy(upload_, raw_in_, in_bytes_);
             cmd_.barrier_transfer_to_compute();
             stamps.mark(&StageTimings::upload_ms);
             KZ_TRY(normalize_.record(k, cmd_, raw_in_, src.rgba->format, np));
@@ -285,14 +333,14 @@ private:
 
     // Stage 3 (the preview's, or the hybrid one when ai takes part), stages 4-5, packing and
     // readback, phase 1.
-    Result<void> prepare_back(ConstTensorView ai, float strength, PixelFormat out_format,
+    Result<void> prepare_back(const AiSource& ai, float strength, PixelFormat out_format,
                               const PreviewParams& params) {
         VkKernels& k = *kernels_;
         const int ow = params.upscale.out_width, oh = params.upscale.out_height;
         KZ_TRY(k.ensure_buffer(download_, vk::packed_bytes(ow, oh, out_format),
                                gpu::BufferKind::download));
         KZ_TRY(upscale_.prepare(k, in_w_, in_h_, params.upscale, params.upscale_enabled));
-        if (hybrid_uses_ai(ai, strength)) KZ_TRY(ai_.prepare(k, ai, ow, oh));
+        if (ai.used(strength) && !ai.device) KZ_TRY(ai_.prepare(k, ai.host, ow, oh));
         if (chain_enhances(params)) KZ_TRY(enhance_.prepare(k, ow, oh));
         if (params.temporal_enabled) {
             KZ_TRY(temporal_.prepare(k, ow, oh));
@@ -303,14 +351,18 @@ private:
     }
 
     // Phase 2 of the same.
-    Result<void> record_back(ConstTensorView ai, float strength, PixelFormat out_format,
+    Result<void> record_back(const AiSource& ai, float strength, PixelFormat out_format,
                              const PreviewParams& params, Stamps& stamps,
                              const gpu::Buffer* device_out = nullptr) {
         VkKernels& k = *kernels_;
         const bool linear = chain_is_linear(params);
-        if (hybrid_uses_ai(ai, strength)) {
+        if (ai.used(strength)) {
             const bool blend = strength < 1.0f;
-            ai_.record_upload(cmd_);
+            if (ai.device) {
+                ai_.record_device_ready(cmd_);
+            } else {
+                ai_.record_upload(cmd_);
+            }
             stamps.mark(&StageTimings::upload_ms);
             if (blend) {
                 KZ_TRY(upscale_.record(k, cmd_, *normalized_, reconstruct_.out, params.upscale,
@@ -342,11 +394,11 @@ private:
         }
         KZ_TRY(pack_.record(k, cmd_, *cur, linear, out_format));
         cmd_.barrier_compute_to_transfer();
-        const VkBufferCopy down{0, 0, vk::packed_bytes(cur->width, cur->height, out_format)};
+        const size_t down = vk::packed_bytes(cur->width, cur->height, out_format);
         if (device_out != nullptr) {
-            vkCmdCopyBuffer(cmd_.get(), pack_.raw.get(), device_out->get(), 1, &down);
+            cmd_.copy(pack_.raw, *device_out, down);
         } else {
-            vkCmdCopyBuffer(cmd_.get(), pack_.raw.get(), download_.get(), 1, &down);
+            cmd_.copy(pack_.raw, download_, down);
             cmd_.barrier_transfer_to_host();
         }
         stamps.mark(&StageTimings::download_ms);  // packing + readback

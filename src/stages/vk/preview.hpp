@@ -39,6 +39,24 @@ public:
     // a later submission reading `target` needs a transfer-to-compute barrier.
     virtual Result<void> process_to_device(ConstImageView in, const gpu::Buffer& target,
                                            const PreviewParams& params) = 0;
+
+    // The hybrid chain with the model on this backend's context (nothing of the frame goes
+    // through the host between stage 2 and packing). Step 1 as hybrid_begin / hybrid_begin_yuv,
+    // but the model's input stays on the device: fp32 planes [3][height][width], tight, in the
+    // returned buffer (the backend's, valid until the next hybrid call; its work has completed).
+    virtual Result<const gpu::Buffer*> hybrid_begin_device(ConstImageView in,
+                                                           const PreviewParams& params) = 0;
+    virtual Result<const gpu::Buffer*> hybrid_begin_yuv_device(const YuvView& in,
+                                                               const PreviewParams& params) = 0;
+    // The device buffer into which the model writes its picture of width x height (fp32 planes
+    // [3][height][width], tight) for hybrid_finish_device, sized for params' output size.
+    virtual Result<const gpu::Buffer*> hybrid_ai_target(int width, int height,
+                                                        const PreviewParams& params) = 0;
+    // Step 2 as hybrid_finish with that picture as the AI picture (written by work on this
+    // context that has completed, and strength > 0; for a frame without the AI picture call
+    // hybrid_finish with an empty view).
+    virtual Result<void> hybrid_finish_device(float strength, ImageView out,
+                                              const PreviewParams& params) = 0;
 };
 
 // Fails when no Vulkan device can be used (the error says why).

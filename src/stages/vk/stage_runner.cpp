@@ -50,8 +50,7 @@ Result<void> VkStageRunner::finish(
     cmd_.barrier_compute_to_transfer();
     size_t offset = 0;
     for (const auto& [buffer, bytes] : downloads) {
-        VkBufferCopy region{0, offset, bytes};
-        vkCmdCopyBuffer(cmd_.get(), buffer->get(), download_.get(), 1, &region);
+        cmd_.copy_region(*buffer, 0, download_, offset, bytes);
         offset += bytes;
     }
     cmd_.barrier_transfer_to_host();

@@ -1,9 +1,15 @@
-// The hybrid chain with the stages and the model both on Vulkan: one device for the whole chain.
-// The models are tiny ones written by the test (a few 3x3 convolutions, a x2 pixel shuffle, and
-// in one a squeeze-excitation block with global average pooling, as Real-CUGAN has), so that
+// The hybrid chain with the stages and the model both on Vulkan: one device for the whole chain,
+// and the frame kept on it from stage 1 to packing. Checked against the host path of the same
+// chain on the same device (pipeline::set_gpu_resident_frames(false)): untiled, tiled with a
+// forced small tile (seams), and tiled with global pooling (statistics passes); by the gpu
+// layer's transfer counters (only the input goes up and the packed output comes down); and by
+// an injected out-of-device-memory, which must still give every frame its AI picture, on the CPU
+// backend. The models are tiny ones written by the test (3x3 convolutions, a x2 pixel shuffle,
+// and in one a squeeze-excitation block with global average pooling, as Real-CUGAN has), so that
 // lavapipe runs them in milliseconds. Skips when the machine has no Vulkan device.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
@@ -12,9 +18,11 @@
 #include <vector>
 
 #include "gpu/context.hpp"
+#include "gpu/device_alloc_fault.hpp"
 #include "kizuna/profile.hpp"
 #include "kizuna/upscaler.hpp"
 #include "nn/vulkan/vk_device.hpp"
+#include "pipeline/hybrid/gpu_resident.hpp"
 
 namespace kizuna {
 namespace {
@@ -44,16 +52,46 @@ std::string write_model(const std::string& name, const std::string& param,
     return path.string();
 }
 
-// 3 -> 8 -> 12 channels of 3x3 convolutions, then a x2 pixel shuffle: receptive radius 2.
+// 3 -> `width` -> 12 channels of 3x3 convolutions, then a x2 pixel shuffle: receptive radius 2.
+std::string two_convolutions(int width) {
+    const std::string name = "conv" + std::to_string(width) + "_x2";
+    const int w1 = 27 * width, w2 = 9 * width * 12;
+    return write_model(name,
+                       "7767517\n4 4\nInput in 0 1 data\n"
+                       "Convolution c1 1 1 data a 0=" +
+                           std::to_string(width) + " 1=3 4=1 5=1 6=" + std::to_string(w1) +
+                           " 9=1\nConvolution c2 1 1 a b 0=12 1=3 4=1 5=1 6=" + std::to_string(w2) +
+                           "\nPixelShuffle ps 1 1 b out 0=2\n",
+                       {{w1, width}, {w2, 12}});
+}
+
 const std::string& plain_model() {
+    static const std::string path = two_convolutions(8);
+    return path;
+}
+
+// 32 channels wide: its activations (~400 KB for the test's frame) are larger than any buffer
+// of the stages (< 130 KB), so an allocation floor between fails only the model.
+const std::string& wide_model() {
+    static const std::string path = two_convolutions(32);
+    return path;
+}
+
+// A squeeze-excitation block (global average pooling, a sigmoid gate) between two
+// convolutions: tiled runs take the whole-frame means in statistics passes.
+const std::string& pooling_model() {
     static const std::string path =
-        write_model("plain_x2",
-                    "7767517\n4 4\n"
+        write_model("pooling_x2",
+                    "7767517\n8 9\n"
                     "Input in 0 1 data\n"
                     "Convolution c1 1 1 data a 0=8 1=3 4=1 5=1 6=216 9=1\n"
-                    "Convolution c2 1 1 a b 0=12 1=3 4=1 5=1 6=864\n"
+                    "Split sp 1 2 a a0 a1\n"
+                    "Pooling gap 1 1 a1 g 0=1 4=1\n"
+                    "InnerProduct fc 1 1 g s 0=8 1=1 2=64 9=4\n"
+                    "BinaryOp mul 2 1 a0 s m 0=2\n"
+                    "Convolution c2 1 1 m b 0=12 1=3 4=1 5=1 6=864\n"
                     "PixelShuffle ps 1 1 b out 0=2\n",
-                    {{216, 8}, {864, 12}});
+                    {{216, 8}, {64, 8}, {864, 12}});
     return path;
 }
 
@@ -99,20 +137,152 @@ UpscalerOptions vulkan_stages() {
         GTEST_SKIP() << "no Vulkan device: stages " << var->stage_backend() << ", AI "  \
                      << var->ai_backend();
 
+// Two frames of `in` through the chain, each with the AI picture; the last one in out.
+void two_frames_with_ai(Upscaler& up, const Image& in, Image& out) {
+    for (int frame = 0; frame < 2; ++frame) {
+        UpscaleReport report;
+        ASSERT_TRUE(up.process(in.view(), out, {}, &report));
+        EXPECT_TRUE(report.ai_used) << "frame " << frame << ": " << report.ai_note;
+    }
+}
+
 TEST(GpuResident, StagesAndModelShareOneDevice) {
     const uint64_t devices = gpu::Context::devices_created();
     const uint64_t uploads = nn::VulkanDevice::weight_uploads();
     KZ_VULKAN_CHAIN_OR_SKIP(up, vulkan_ai_profile(plain_model()));
-    const Image in = picture(20, 14);
     Image out;
-    UpscaleReport report;
-    for (int frame = 0; frame < 2; ++frame) {
-        ASSERT_TRUE(up->process(in.view(), out, {}, &report));
-        EXPECT_TRUE(report.ai_used) << report.ai_note;
-    }
+    two_frames_with_ai(*up, picture(20, 14), out);
     EXPECT_EQ(gpu::Context::devices_created() - devices, 1u)
         << "the Vulkan stages and the Vulkan NN backend of one chain must share one device";
     EXPECT_EQ(nn::VulkanDevice::weight_uploads() - uploads, 1u);
+}
+
+// Restores the default (frames on the device) and disarms injected faults.
+struct Restore {
+    ~Restore() {
+        pipeline::set_gpu_resident_frames(true);
+        gpu::clear_device_allocation_faults();
+    }
+};
+
+// Largest difference of two RGBA8 pictures, in 8-bit levels.
+int max_level_difference(const Image& a, const Image& b) {
+    EXPECT_EQ(a.width(), b.width());
+    EXPECT_EQ(a.height(), b.height());
+    int worst = 0;
+    for (int y = 0; y < std::min(a.height(), b.height()); ++y) {
+        const uint8_t* pa = a.view().row_as<const uint8_t>(y);
+        const uint8_t* pb = b.view().row_as<const uint8_t>(y);
+        for (int i = 0; i < 4 * std::min(a.width(), b.width()); ++i)
+            worst = std::max(worst, std::abs(pa[i] - pb[i]));
+    }
+    return worst;
+}
+
+// One frame through the same chain on the host path and on the device path: at most 1 level
+// apart after packing (the model's fp32 work is the same; only the tiles' copies and blends
+// move to the device, with the CPU tiler's tables and weights). Unless the model has global
+// pooling (whose statistics passes bring the pooled activations back, as on the host), the
+// device path brings back nothing but the packed output.
+void expect_device_path_matches_host_path(const std::string& model, int tile, int w, int h,
+                                          bool expect_tiled, bool global_pooling = false) {
+    Profile profile = vulkan_ai_profile(model);
+    profile.ai.tile_size = tile;
+    KZ_VULKAN_CHAIN_OR_SKIP(up, profile);
+    const Restore restore;
+    const Image in = picture(w, h);
+    Image host, device;
+    UpscaleReport report;
+    pipeline::set_gpu_resident_frames(false);
+    ASSERT_TRUE(up->process(in.view(), host, {}, &report));
+    ASSERT_TRUE(report.ai_used) << report.ai_note;
+    pipeline::set_gpu_resident_frames(true);
+    const gpu::TransferStats before = gpu::Context::transfers();
+    ASSERT_TRUE(up->process(in.view(), device, {}, &report));
+    ASSERT_TRUE(report.ai_used) << report.ai_note;
+    const gpu::TransferStats after = gpu::Context::transfers();
+    EXPECT_EQ(report.tiles.tiled(), expect_tiled)
+        << report.tiles.tiles_x << "x" << report.tiles.tiles_y << " tiles";
+    if (!global_pooling) {
+        EXPECT_EQ(after.download_bytes - before.download_bytes,
+                  device.height() * device.width() * 4u)
+            << model;
+    }
+    EXPECT_LE(max_level_difference(device, host), 1) << model << ", tile " << tile;
+}
+
+TEST(GpuResident, UntiledFrameEqualsTheHostPath) {
+    expect_device_path_matches_host_path(plain_model(), 0, 21, 15, false);
+}
+
+TEST(GpuResident, TiledFrameEqualsTheHostPath) {
+    expect_device_path_matches_host_path(plain_model(), 32, 52, 45, true);
+}
+
+TEST(GpuResident, TiledGlobalPoolingEqualsTheHostPath) {
+    expect_device_path_matches_host_path(pooling_model(), 32, 52, 45, true, true);
+}
+
+// In steady state a frame's only host <-> device copies are the decoded input going up and
+// the packed output coming down; the host path of the same chain also brings the model's input
+// down and sends its picture up (which shows the counter sees them).
+TEST(GpuResident, OnlyTheInputGoesUpAndThePackedOutputComesDown) {
+    KZ_VULKAN_CHAIN_OR_SKIP(up, vulkan_ai_profile(plain_model()));
+    const Restore restore;
+    const Image in = picture(24, 18);
+    Image out;
+    ASSERT_TRUE(up->process(in.view(), out));  // first frame: tables, weights
+    const uint64_t in_bytes = 24 * 18 * 4, out_bytes = 48 * 36 * 4;
+    for (bool resident : {true, false}) {
+        pipeline::set_gpu_resident_frames(resident);
+        ASSERT_TRUE(up->process(in.view(), out));  // warm this path
+        const gpu::TransferStats before = gpu::Context::transfers();
+        UpscaleReport report;
+        ASSERT_TRUE(up->process(in.view(), out, {}, &report));
+        ASSERT_TRUE(report.ai_used) << report.ai_note;
+        const gpu::TransferStats after = gpu::Context::transfers();
+        const uint64_t up_bytes = after.upload_bytes - before.upload_bytes;
+        const uint64_t down_bytes = after.download_bytes - before.download_bytes;
+        if (resident) {
+            EXPECT_EQ(after.uploads - before.uploads, 1u);
+            EXPECT_EQ(up_bytes, in_bytes);
+            EXPECT_EQ(after.downloads - before.downloads, 1u);
+            EXPECT_EQ(down_bytes, out_bytes);
+        } else {
+            const uint64_t model_in = 3 * 24 * 18 * 4, model_out = 3 * 48 * 36 * 4;
+            EXPECT_GE(up_bytes, in_bytes + model_in + model_out);
+            EXPECT_GE(down_bytes, out_bytes + model_in + model_out);
+        }
+    }
+}
+
+// Out of device memory for the model only: the device path steps down (notices) to the CPU
+// backend, which gives this frame and the next their AI picture through the host path, the same
+// as a chain whose model runs on the CPU from the start.
+TEST(GpuResident, OutOfDeviceMemoryFallsBackToTheHostPathWithoutLosingAFrame) {
+    const Restore restore;
+    gpu::fail_device_allocations(-1, 200 * 1024);
+    KZ_VULKAN_CHAIN_OR_SKIP(up, vulkan_ai_profile(wide_model()));
+    const Image in = picture(48, 40);
+    Image out;
+    two_frames_with_ai(*up, in, out);
+    EXPECT_GT(gpu::injected_device_allocation_failures(), 0);
+    gpu::clear_device_allocation_faults();
+    EXPECT_EQ(up->ai_backend(), "xnnpack");
+    const auto noticed = [&](const std::string& a) {
+        return std::any_of(up->notices().begin(), up->notices().end(),
+                           [&](const std::string& n) { return n.find(a) != std::string::npos; });
+    };
+    EXPECT_TRUE(noticed("AI on vulkan: out of memory with"));
+    EXPECT_TRUE(noticed("AI on vulkan failed ("));
+
+    Profile cpu = vulkan_ai_profile(wide_model());
+    cpu.ai.backend = BackendPreference::cpu;
+    auto reference = Upscaler::create(cpu, vulkan_stages());
+    ASSERT_TRUE(reference) << reference.error().message;
+    Image want;
+    ASSERT_TRUE(reference->process(in.view(), want));
+    EXPECT_EQ(max_level_difference(out, want), 0);
 }
 
 }  // namespace
