@@ -24,8 +24,7 @@ TEST(LayerRegistry, OneCompleteEntryPerLayerType) {
         EXPECT_TRUE(names.insert(name).second) << name << " twice";
         EXPECT_FALSE(def.ncnn.empty()) << name << ": no ncnn type name";
         // Everything that computes has a reference forward; only aliases do not.
-        EXPECT_EQ(def.reference == nullptr, type == LayerType::input || def.aliases_input)
-            << name;
+        EXPECT_EQ(def.reference == nullptr, type == LayerType::input || def.aliases_input) << name;
         EXPECT_NE(def.xnnpack, nullptr) << name;
     }
     EXPECT_EQ(std::string(layer_type_name(static_cast<LayerType>(200))), "unknown");
