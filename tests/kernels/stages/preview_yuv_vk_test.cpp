@@ -13,6 +13,7 @@
 
 #include <cstring>
 
+#include "chain_params.hpp"
 #include "hybrid_test_support.hpp"
 #include "kernel_check.hpp"
 #include "stages/preview_backend.hpp"
@@ -29,27 +30,13 @@ using test::Tolerance;
 class PreviewYuvVkChain : public vktest::VkPreviewChain {};
 
 TEST_P(PreviewYuvVkChain, MatchesReferenceChain) {
-    struct Case {
-        int w, h, ow, oh;
-    };
-    const Case cases[] = {{1, 1, 2, 2}, {17, 9, 34, 18}, {33, 16, 50, 40}};
-    const ChromaSubsampling subs[] = {ChromaSubsampling::s420, ChromaSubsampling::s422,
-                                      ChromaSubsampling::s444};
+    const SizeCase cases[] = {{1, 1, 2, 2}, {17, 9, 34, 18}, {33, 16, 50, 40}};
     uint32_t salt = 2000;
-    for (const Case& c : cases) {
+    for (const SizeCase& c : cases) {
         for (int corner = 0; corner < 2; ++corner) {
-            PreviewParams p;
-            p.upscale.out_width = c.ow;
-            p.upscale.out_height = c.oh;
-            p.temporal_enabled = true;
-            p.enhance = {0.1f, 0.2f, 1.05f, 0.3f};
+            PreviewParams p = chain_params(c.ow, c.oh, kBalancedEnhance);
             if (corner == 1) p.normalize.linear_light = true;
-            const int bits = salt % 2 ? 10 : 8;
-            const ChromaSubsampling sub = subs[salt % 3];
-            ColorInfo color;
-            color.matrix = salt % 2 ? ColorMatrix::bt709 : ColorMatrix::bt601;
-            color.range = salt % 4 < 2 ? ColorRange::limited : ColorRange::full;
-            color.chroma_location = salt % 3 ? ChromaLocation::left : ChromaLocation::center;
+            const auto [bits, sub, color] = yuv_format(salt, ChromaLocation::center);
             const uint32_t seed = test::case_seed(++salt);
             auto ref = make_reference_preview();
             chain_->reset_history();
@@ -75,40 +62,10 @@ TEST_P(PreviewYuvVkChain, TenBitInputKeepsMoreThanEightBits) {
     p.upscale.out_width = 2 * w;
     p.upscale.out_height = 2 * h;
     for (int bits : {10, 8}) {
-        // One code per pixel from 300 (10-bit) or its quarter (8-bit), neutral chroma.
-        std::vector<std::byte> y(static_cast<size_t>(2 * w) * h), uv(static_cast<size_t>(w) * h);
-        const size_t bps = bits > 8 ? 2 : 1;
-        for (int row = 0; row < h; ++row) {
-            for (int x = 0; x < w; ++x) {
-                const uint16_t code = static_cast<uint16_t>(bits > 8 ? 300 + x : (300 + x) >> 2);
-                std::memcpy(y.data() + (static_cast<size_t>(row) * w + x) * bps, &code, bps);
-            }
-        }
-        for (size_t i = 0; i < uv.size() / bps; ++i) {
-            const uint16_t mid = bits > 8 ? 512 : 128;
-            std::memcpy(uv.data() + i * bps, &mid, bps);
-        }
-        YuvView in;
-        in.y = y.data();
-        in.u = in.v = uv.data();
-        in.y_stride = static_cast<ptrdiff_t>(bps * w);
-        in.u_stride = in.v_stride = static_cast<ptrdiff_t>(bps * (w / 2));
-        in.width = w;
-        in.height = h;
-        in.bit_depth = bits;
+        const test::YuvPicture ramp = test::luma_ramp(w, h, bits);
         Image out = rgba32f(2 * w, 2 * h);
-        ASSERT_TRUE(chain_->process_yuv(in, out.view(), p));
-        float worst = 0.0f;
-        for (int oy = 4; oy < 2 * h - 4; ++oy) {
-            const float* row = out.view().row_as<const float>(oy);
-            for (int ox = 16; ox < 2 * w - 16; ++ox) {
-                const float s = (static_cast<float>(ox) + 0.5f) * 0.5f - 0.5f;
-                const float want = (300.0f + s - 64.0f) / 876.0f;
-                for (int c = 0; c < 3; ++c) {
-                    worst = std::max(worst, std::fabs(row[4 * ox + c] - want));
-                }
-            }
-        }
+        ASSERT_TRUE(chain_->process_yuv(ramp.view, out.view(), p));
+        const float worst = test::luma_ramp_error(out);
         if (bits == 10) {
             EXPECT_LT(worst, f16() ? 4e-4f : 2e-4f) << prec() << ": the 10-bit ramp lost precision";
         } else {

@@ -14,6 +14,7 @@
 #include <string>
 #include <tuple>
 
+#include "core/enum_names.hpp"
 #include "core/half.hpp"
 #include "gpu/context.hpp"
 #include "stages/planar.hpp"
@@ -75,17 +76,7 @@ protected:
 enum class Content { random, zeros, ones, line_art };
 
 inline const char* content_name(Content c) {
-    switch (c) {
-        case Content::random:
-            return "random";
-        case Content::zeros:
-            return "zeros";
-        case Content::ones:
-            return "ones";
-        case Content::line_art:
-            return "line_art";
-    }
-    return "?";
+    return enum_name<Content::line_art>(c, {"random", "zeros", "ones", "line_art"});
 }
 
 // A frame of the given content. line_art: a light gradient background with dark strokes 1-2
