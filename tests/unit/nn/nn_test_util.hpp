@@ -45,4 +45,10 @@ inline Tensor run_ref(const Graph& g, const Tensor& in, int threads = 1) {
     return out;
 }
 
+// The reference backend's output of the model `param` with weights `bin`, run on `in`.
+inline Tensor run_model(const std::string& param, const std::vector<uint8_t>& bin,
+                        const Tensor& in) {
+    return run_ref(must_read(param, bin), in);
+}
+
 }  // namespace kizuna::nn::test
