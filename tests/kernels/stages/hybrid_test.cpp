@@ -191,15 +191,14 @@ TEST_P(HybridChain, OtherAiSizesGoThroughTheAntiRingingResampler) {
     const int w = 19, h = 13;
     const int ow = 2 * w, oh = 2 * h;
     struct Case {
-        int aw, ah;
-        float strength;
+        AiStep ai;
         float anti_ringing;
     };
-    const Case cases[] = {{4 * w, 4 * h, 1.0f, 1.0f},
-                          {4 * w, 4 * h, 0.6f, 0.3f},
-                          {3 * w + 1, 3 * h - 2, 1.0f, 0.0f},
-                          {w, h, 0.7f, 1.0f},
-                          {ow + 1, oh, 1.0f, 1.0f}};
+    const Case cases[] = {{{4 * w, 4 * h, 1.0f}, 1.0f},
+                          {{4 * w, 4 * h, 0.6f}, 0.3f},
+                          {{3 * w + 1, 3 * h - 2, 1.0f}, 0.0f},
+                          {{w, h, 0.7f}, 1.0f},
+                          {{ow + 1, oh, 1.0f}, 1.0f}};
     for (int corner : {0, 1}) {
         PreviewParams p = corner_params(corner, ow, oh);
         auto hybrid = make(GetParam());
@@ -209,14 +208,15 @@ TEST_P(HybridChain, OtherAiSizesGoThroughTheAntiRingingResampler) {
         for (const Case& c : cases) {
             p.upscale.anti_ringing = c.anti_ringing;
             const Image in = cartoon(w, h, i, 0, seed, false);
-            const TestTensor ai = ai_picture(c.aw, c.ah, i, 0, seed + i, i % 2 == 0, 3);
-            const Image want = expected_hybrid(oracle, in, ai, c.strength, p);
+            const AiStep& st = c.ai;
+            const TestTensor ai = ai_picture(st.aw, st.ah, i, 0, seed + i, i % 2 == 0, 3);
+            const Image want = expected_hybrid(oracle, in, ai, st.strength, p);
             Image got = rgba32f(ow, oh);
-            ASSERT_TRUE(run_hybrid(*hybrid, in, ai.cview(), c.strength, got.view(), p));
+            ASSERT_TRUE(run_hybrid(*hybrid, in, ai.cview(), st.strength, got.view(), p));
             EXPECT_TRUE(images_match(
                 got, want, tol(),
                 fmt::format("{} corner {} AI {}x{} -> {}x{} strength {} anti-ringing {}{}", kind(),
-                            corner, c.aw, c.ah, ow, oh, c.strength, c.anti_ringing,
+                            corner, st.aw, st.ah, ow, oh, st.strength, c.anti_ringing,
                             test::seed_note(seed))));
             ++i;
         }

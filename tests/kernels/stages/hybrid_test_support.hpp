@@ -14,6 +14,9 @@
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
+
+#include "chain_params.hpp"
 #include "core/half.hpp"
 #include "kernel_check.hpp"
 #include "kizuna/image.hpp"
@@ -411,6 +414,12 @@ inline testing::AssertionResult run_hybrid(PreviewBackend& chain, const Image& i
     return testing::AssertionSuccess();
 }
 
+// A frame of the blend tests: the AI picture's size and the strength it is blended at.
+struct AiStep {
+    int aw, ah;
+    float strength;
+};
+
 // The oracle's hybrid frame: `in` through stages 1-3 by the references, blended at `strength`
 // with the AI picture brought to the output size (expected_ai_picture, at p's anti-ringing), then
 // stages 4-5 and packing by `tail`, whose temporal history carries across frames. RGBA32F.
@@ -425,6 +434,27 @@ inline Image expected_hybrid(RefTail& tail, const Image& in, const TestTensor& a
     Image want = rgba32f(ow, oh);
     tail.run(mixed, front.features, p, want.view());
     return want;
+}
+
+// Frames 0-3 of the scene (a scene cut at frame 3) as `f` pictures of w x h (from `seed`),
+// through the reference chain and `chain` (each keeping its own temporal history across them)
+// with `p`, the outputs ow x oh: each of `chain`'s within `tol` of the reference's. `who` starts
+// the failure label; `corner` goes in it.
+inline void check_yuv_frames(PreviewBackend& chain, const SizeCase& c, const YuvFormat& f,
+                             const PreviewParams& p, uint32_t seed, test::Tolerance tol,
+                             const std::string& who, int corner) {
+    auto ref = make_reference_preview();
+    for (int i = 0; i < 4; ++i) {
+        const YuvPicture pic = yuv_scene(c.w, c.h, f.bits, f.sub, f.color, i, i >= 3, seed);
+        Image want = rgba32f(c.ow, c.oh), got = rgba32f(c.ow, c.oh);
+        ASSERT_TRUE(ref->process_yuv(pic.view, want.view(), p));
+        auto r = chain.process_yuv(pic.view, got.view(), p);
+        ASSERT_TRUE(r) << r.error().message;
+        EXPECT_TRUE(images_match(
+            got, want, tol,
+            fmt::format("{}{}x{} -> {}x{} corner {} {}-bit sub {} frame {}{}", who, c.w, c.h, c.ow,
+                        c.oh, corner, f.bits, static_cast<int>(f.sub), i, test::seed_note(seed))));
+    }
 }
 
 }  // namespace kizuna::stages::hybridtest

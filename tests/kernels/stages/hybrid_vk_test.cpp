@@ -160,22 +160,18 @@ TEST_P(HybridVkChain, ShaderUpscaleAsAiEnhancesLikeThePreview) {
 TEST_P(HybridVkChain, BlendAndResampleMatchTheReferenceStages) {
     const int w = 19, h = 13;
     const int ow = 2 * w, oh = 2 * h;
-    struct Step {
-        int aw, ah;
-        float strength;
-    };
-    const Step steps[] = {{ow, oh, 0.5f},
-                          {4 * w, 4 * h, 1.0f},
-                          {4 * w, 4 * h, 0.3f},
-                          {3 * w + 1, 3 * h - 2, 0.8f},
-                          {w, h, 1.0f}};
+    const AiStep steps[] = {{ow, oh, 0.5f},
+                            {4 * w, 4 * h, 1.0f},
+                            {4 * w, 4 * h, 0.3f},
+                            {3 * w + 1, 3 * h - 2, 0.8f},
+                            {w, h, 1.0f}};
     for (int corner : {0, 1}) {
         const PreviewParams p = corner_params(corner, ow, oh, f16());
         RefTail oracle;
         chain_->reset_history();
         const uint32_t seed = test::case_seed(1300 + corner);
         for (int i = 0; i < 5; ++i) {
-            const Step& st = steps[i];
+            const AiStep& st = steps[i];
             const Image in = cartoon16(w, h, i, i >= 3, seed, false);
             const TestTensor ai = ai_picture(st.aw, st.ah, i, i >= 3, seed + i, i % 2 == 0, 5);
             const Image want = expected_hybrid(oracle, in, ai, st.strength, p);

@@ -96,21 +96,11 @@ TEST(PreviewYuvChain, CpuMatchesReference) {
     for (const SizeCase& c : cases) {
         for (int corner = 0; corner < 3; ++corner) {
             const PreviewParams p = params_for(corner, c.ow, c.oh);
-            const auto [bits, sub, color] = yuv_format(salt, ChromaLocation::top_left);
+            const YuvFormat f = yuv_format(salt, ChromaLocation::top_left);
             const uint32_t seed = test::case_seed(++salt);
-            auto ref = make_reference_preview();
             auto cpu = make_cpu_preview(1 + static_cast<int>(salt % 3));
-            for (int i = 0; i < 4; ++i) {
-                const YuvPicture pic = yuv_scene(c.w, c.h, bits, sub, color, i, i >= 3, seed);
-                Image want = rgba32f(c.ow, c.oh), got = rgba32f(c.ow, c.oh);
-                ASSERT_TRUE(ref->process_yuv(pic.view, want.view(), p));
-                ASSERT_TRUE(cpu->process_yuv(pic.view, got.view(), p));
-                EXPECT_TRUE(
-                    images_match(got, want, Tolerance{2e-3f, 0.0f},
-                                 fmt::format("{}x{} -> {}x{} corner {} {}-bit sub {} frame {}{}",
-                                             c.w, c.h, c.ow, c.oh, corner, bits,
-                                             static_cast<int>(sub), i, test::seed_note(seed))));
-            }
+            ASSERT_NO_FATAL_FAILURE(
+                check_yuv_frames(*cpu, c, f, p, seed, Tolerance{2e-3f, 0.0f}, "", corner));
         }
     }
 }

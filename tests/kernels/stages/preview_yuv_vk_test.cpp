@@ -36,22 +36,12 @@ TEST_P(PreviewYuvVkChain, MatchesReferenceChain) {
         for (int corner = 0; corner < 2; ++corner) {
             PreviewParams p = chain_params(c.ow, c.oh, kBalancedEnhance);
             if (corner == 1) p.normalize.linear_light = true;
-            const auto [bits, sub, color] = yuv_format(salt, ChromaLocation::center);
+            const YuvFormat f = yuv_format(salt, ChromaLocation::center);
             const uint32_t seed = test::case_seed(++salt);
-            auto ref = make_reference_preview();
             chain_->reset_history();
-            for (int i = 0; i < 4; ++i) {
-                const YuvPicture pic = yuv_scene(c.w, c.h, bits, sub, color, i, i >= 3, seed);
-                Image want = rgba32f(c.ow, c.oh), got = rgba32f(c.ow, c.oh);
-                ASSERT_TRUE(ref->process_yuv(pic.view, want.view(), p));
-                auto r = chain_->process_yuv(pic.view, got.view(), p);
-                ASSERT_TRUE(r) << r.error().message;
-                EXPECT_TRUE(
-                    images_match(got, want, Tolerance{f16() ? 6e-3f : 7e-4f, 0.0f},
-                                 fmt::format("{} {}x{} -> {}x{} corner {} {}-bit sub {} frame {}{}",
-                                             prec(), c.w, c.h, c.ow, c.oh, corner, bits,
-                                             static_cast<int>(sub), i, test::seed_note(seed))));
-            }
+            ASSERT_NO_FATAL_FAILURE(check_yuv_frames(*chain_, c, f, p, seed,
+                                                     Tolerance{f16() ? 6e-3f : 7e-4f, 0.0f},
+                                                     std::string(prec()) + " ", corner));
         }
     }
 }
