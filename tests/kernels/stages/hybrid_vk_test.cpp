@@ -291,8 +291,7 @@ TEST_P(HybridVkChain, SteadyStateAllocatesNothing) {
     EXPECT_GE(t.model_input_ms, 0.0);
 }
 
-INSTANTIATE_TEST_SUITE_P(Precision, HybridVkChain,
-                         testing::Values(gpu::StoragePrecision::f32, gpu::StoragePrecision::f16),
+INSTANTIATE_TEST_SUITE_P(Precision, HybridVkChain, vktest::both_precisions(),
                          vktest::precision_param_name);
 
 }  // namespace

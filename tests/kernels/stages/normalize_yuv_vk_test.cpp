@@ -265,8 +265,7 @@ TEST_P(VkNormalizeYuvTest, RejectsInvalidInput) {
     EXPECT_FALSE(h_->stage.record(runner_->kernels(), h_->cmd, {}));
 }
 
-INSTANTIATE_TEST_SUITE_P(Precision, VkNormalizeYuvTest,
-                         testing::Values(gpu::StoragePrecision::f32, gpu::StoragePrecision::f16),
+INSTANTIATE_TEST_SUITE_P(Precision, VkNormalizeYuvTest, vktest::both_precisions(),
                          vktest::precision_param_name);
 
 }  // namespace

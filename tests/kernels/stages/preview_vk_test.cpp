@@ -190,8 +190,7 @@ TEST(VkPreview, PublicFactoryNamesTheDevice) {
     EXPECT_NE((*chain)->name().find("vulkan"), std::string_view::npos) << (*chain)->name();
 }
 
-INSTANTIATE_TEST_SUITE_P(Precision, VkPreviewTest,
-                         testing::Values(gpu::StoragePrecision::f32, gpu::StoragePrecision::f16),
+INSTANTIATE_TEST_SUITE_P(Precision, VkPreviewTest, vktest::both_precisions(),
                          vktest::precision_param_name);
 
 }  // namespace

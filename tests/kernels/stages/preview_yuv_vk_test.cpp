@@ -64,8 +64,7 @@ TEST_P(PreviewYuvVkChain, TenBitInputKeepsMoreThanEightBits) {
     }
 }
 
-INSTANTIATE_TEST_SUITE_P(Precision, PreviewYuvVkChain,
-                         testing::Values(gpu::StoragePrecision::f32, gpu::StoragePrecision::f16),
+INSTANTIATE_TEST_SUITE_P(Precision, PreviewYuvVkChain, vktest::both_precisions(),
                          vktest::precision_param_name);
 
 }  // namespace

@@ -41,6 +41,11 @@ inline const char* precision_name(gpu::StoragePrecision p) {
     return p == gpu::StoragePrecision::f16 ? "fp16" : "fp32";
 }
 
+// The storage precisions every Vulkan stage test runs at (its test parameter), and their names.
+inline auto both_precisions() {
+    return testing::Values(gpu::StoragePrecision::f32, gpu::StoragePrecision::f16);
+}
+
 inline std::string precision_param_name(const testing::TestParamInfo<gpu::StoragePrecision>& info) {
     return precision_name(info.param);
 }
@@ -177,6 +182,15 @@ inline testing::AssertionResult frames_near(const PlanarFrame& want, const Plana
     EXPECT_TRUE(ones.ensure(want.width(), want.height()));
     for (int y = 0; y < want.height(); ++y) std::fill_n(ones.row(y), want.width(), 1.0f);
     return planes_near(ones, got.a, tol, "A (opaque)", what);
+}
+
+// A stage's run on the device, `r`, succeeded and wrote `got` within `tol` of `want`
+// (frames_near).
+inline testing::AssertionResult ran_near(const Result<void>& r, const PlanarFrame& want,
+                                         const PlanarFrame& got, float tol,
+                                         const std::string& what) {
+    if (!r) return testing::AssertionFailure() << what << ": " << r.error().message;
+    return frames_near(want, got, tol, what);
 }
 
 struct Size {
