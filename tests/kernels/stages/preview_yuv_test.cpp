@@ -9,7 +9,6 @@
 //  - 10-bit input keeps more than 8 bits of precision through the chain (no banding to 8 bits).
 #include <gtest/gtest.h>
 
-#include <cstring>
 #include <string>
 
 #include <fmt/format.h>

@@ -11,8 +11,6 @@
 // against the reference chain.
 #include <fmt/format.h>
 
-#include <cstring>
-
 #include "chain_params.hpp"
 #include "hybrid_test_support.hpp"
 #include "kernel_check.hpp"
