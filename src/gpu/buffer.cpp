@@ -7,6 +7,18 @@
 #include "gpu/vk_check.hpp"
 
 namespace kizuna::gpu {
+namespace {
+
+// All of `memory`, for vkInvalidateMappedMemoryRanges / vkFlushMappedMemoryRanges.
+VkMappedMemoryRange whole_range(VkDeviceMemory memory) {
+    VkMappedMemoryRange range{};
+    range.sType = VK_STRUCTURE_TYPE_MAPPED_MEMORY_RANGE;
+    range.memory = memory;
+    range.size = VK_WHOLE_SIZE;
+    return range;
+}
+
+}  // namespace
 
 Result<Buffer> Buffer::create(Context& context, const BufferParams& params) {
     if (params.size == 0) {
@@ -73,20 +85,14 @@ Result<Buffer> Buffer::create(Context& context, const BufferParams& params) {
 
 Result<void> Buffer::invalidate() {
     if (coherent_ || !mapped_) return {};
-    VkMappedMemoryRange range{};
-    range.sType = VK_STRUCTURE_TYPE_MAPPED_MEMORY_RANGE;
-    range.memory = memory_.get();
-    range.size = VK_WHOLE_SIZE;
+    const VkMappedMemoryRange range = whole_range(memory_.get());
     KZ_VK_CHECK(vkInvalidateMappedMemoryRanges(context_->device(), 1, &range));
     return {};
 }
 
 Result<void> Buffer::flush() {
     if (coherent_ || !mapped_) return {};
-    VkMappedMemoryRange range{};
-    range.sType = VK_STRUCTURE_TYPE_MAPPED_MEMORY_RANGE;
-    range.memory = memory_.get();
-    range.size = VK_WHOLE_SIZE;
+    const VkMappedMemoryRange range = whole_range(memory_.get());
     KZ_VK_CHECK(vkFlushMappedMemoryRanges(context_->device(), 1, &range));
     return {};
 }

@@ -112,6 +112,20 @@ bool device_has_extension(VkPhysicalDevice device, const char* name) {
 
 namespace {
 
+// A Vulkan 1.1 query of `Ext` (sType `type`) through the pNext chain of the *2 struct `Outer`
+// (sType `outer_type`) that `get` fills, e.g. vkGetPhysicalDeviceFeatures2.
+template <class Ext, class Outer>
+Ext query_chained(VkPhysicalDevice device, VkStructureType type,
+                  void (*get)(VkPhysicalDevice, Outer*), VkStructureType outer_type) {
+    Ext ext{};
+    ext.sType = type;
+    Outer outer{};
+    outer.sType = outer_type;
+    outer.pNext = &ext;
+    get(device, &outer);
+    return ext;
+}
+
 PhysicalDeviceCaps query_caps(VkPhysicalDevice device) {
     PhysicalDeviceCaps caps;
     caps.device = device;
@@ -129,12 +143,9 @@ PhysicalDeviceCaps query_caps(VkPhysicalDevice device) {
     const bool v11 = props.apiVersion >= VK_API_VERSION_1_1;
     if (v11 && (props.apiVersion >= VK_API_VERSION_1_2 ||
                 device_has_extension(device, VK_KHR_DRIVER_PROPERTIES_EXTENSION_NAME))) {
-        VkPhysicalDeviceDriverProperties driver{};
-        driver.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_DRIVER_PROPERTIES;
-        VkPhysicalDeviceProperties2 props2{};
-        props2.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2;
-        props2.pNext = &driver;
-        vkGetPhysicalDeviceProperties2(device, &props2);
+        const auto driver = query_chained<VkPhysicalDeviceDriverProperties>(
+            device, VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_DRIVER_PROPERTIES,
+            vkGetPhysicalDeviceProperties2, VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_PROPERTIES_2);
         caps.info.driver = driver.driverInfo[0]
                                ? fmt::format("{} {}", driver.driverName, driver.driverInfo)
                                : std::string(driver.driverName);
@@ -142,12 +153,9 @@ PhysicalDeviceCaps query_caps(VkPhysicalDevice device) {
         caps.info.driver = fmt::format("driver version 0x{:x}", props.driverVersion);
     }
     if (v11) {
-        VkPhysicalDevice16BitStorageFeatures storage16{};
-        storage16.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_16BIT_STORAGE_FEATURES;
-        VkPhysicalDeviceFeatures2 features{};
-        features.sType = VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2;
-        features.pNext = &storage16;
-        vkGetPhysicalDeviceFeatures2(device, &features);
+        const auto storage16 = query_chained<VkPhysicalDevice16BitStorageFeatures>(
+            device, VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_16BIT_STORAGE_FEATURES,
+            vkGetPhysicalDeviceFeatures2, VK_STRUCTURE_TYPE_PHYSICAL_DEVICE_FEATURES_2);
         caps.info.fp16_storage = storage16.storageBuffer16BitAccess == VK_TRUE;
     }
 

@@ -57,6 +57,14 @@ struct Layout {
     bool big_endian;  // for 16-bit channels
 };
 
+// RGB, or RGBA with `alpha`, at 8 or (`sixteen`) 16 bits per channel in the given byte order.
+Layout rgb_layout(bool alpha, bool sixteen, bool big_endian) {
+    AVPixelFormat format = alpha ? AV_PIX_FMT_RGBA : AV_PIX_FMT_RGB24;
+    if (sixteen && big_endian) format = alpha ? AV_PIX_FMT_RGBA64BE : AV_PIX_FMT_RGB48BE;
+    if (sixteen && !big_endian) format = alpha ? AV_PIX_FMT_RGBA64LE : AV_PIX_FMT_RGB48LE;
+    return {format, alpha ? 4 : 3, sixteen, big_endian};
+}
+
 Result<AvFramePtr> make_frame(int width, int height, AVPixelFormat format, const fs::path& path) {
     AvFramePtr f(av_frame_alloc());
     if (!f) return make_error(Errc::out_of_memory, path.string() + ": out of memory");
@@ -202,15 +210,11 @@ Result<std::vector<uint8_t>> encode_image(ImageFileFormat format, ConstImageView
     switch (format) {
         case ImageFileFormat::png:
             codec = avcodec_find_encoder(AV_CODEC_ID_PNG);
-            layout = {sixteen ? (alpha ? AV_PIX_FMT_RGBA64BE : AV_PIX_FMT_RGB48BE)
-                              : (alpha ? AV_PIX_FMT_RGBA : AV_PIX_FMT_RGB24),
-                      alpha ? 4 : 3, sixteen, true};
+            layout = rgb_layout(alpha, sixteen, /*big_endian=*/true);
             break;
         case ImageFileFormat::tiff:
             codec = avcodec_find_encoder(AV_CODEC_ID_TIFF);
-            layout = {sixteen ? (alpha ? AV_PIX_FMT_RGBA64LE : AV_PIX_FMT_RGB48LE)
-                              : (alpha ? AV_PIX_FMT_RGBA : AV_PIX_FMT_RGB24),
-                      alpha ? 4 : 3, sixteen, false};
+            layout = rgb_layout(alpha, sixteen, /*big_endian=*/false);
             break;
         case ImageFileFormat::jpeg:
             codec = avcodec_find_encoder(AV_CODEC_ID_MJPEG);

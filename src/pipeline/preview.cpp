@@ -25,17 +25,7 @@ struct Preview::Impl {
 
     // The backend's timings of the frame just processed, and the whole call's since t0.
     void record_timings(std::chrono::steady_clock::time_point t0) {
-        const stages::StageTimings st = backend->last_timings();
-        timings.normalize_ms = st.normalize_ms;
-        timings.reconstruct_ms = st.reconstruct_ms;
-        timings.upscale_ms = st.upscale_ms;
-        timings.enhance_ms = st.enhance_ms;
-        timings.temporal_ms = st.temporal_ms;
-        timings.upload_ms = st.upload_ms;
-        timings.download_ms = st.download_ms;
-        timings.total_ms =
-            std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0)
-                .count();
+        timings = pipeline::preview_timings(backend->last_timings(), t0);
     }
 };
 

@@ -31,6 +31,21 @@ stages::PreviewParams preview_params_from_profile(const Profile& profile) noexce
     return p;
 }
 
+PreviewTimings preview_timings(const stages::StageTimings& st,
+                               std::chrono::steady_clock::time_point t0) noexcept {
+    PreviewTimings t;
+    t.normalize_ms = st.normalize_ms;
+    t.reconstruct_ms = st.reconstruct_ms;
+    t.upscale_ms = st.upscale_ms;
+    t.enhance_ms = st.enhance_ms;
+    t.temporal_ms = st.temporal_ms;
+    t.upload_ms = st.upload_ms;
+    t.download_ms = st.download_ms;
+    t.total_ms =
+        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+    return t;
+}
+
 namespace {
 
 int scaled(int size, double factor) {

@@ -1,8 +1,12 @@
-// Profile -> stage parameters for the preview chain, and the output size rule.
+// Profile -> stage parameters for the preview chain, the output size rule, and the chain's
+// timings as the public struct.
 #pragma once
+
+#include <chrono>
 
 #include "kizuna/preview.hpp"
 #include "kizuna/profile.hpp"
+#include "stages/preview_backend.hpp"
 #include "stages/stage_params.hpp"
 
 namespace kizuna::pipeline {
@@ -18,5 +22,10 @@ void preview_output_size(const Profile& profile, const PreviewOptions& opts, int
 
 // Checks the options' ranges (threads, scale, width, height); the message names the field.
 Result<void> validate_preview_options(const PreviewOptions& opts);
+
+// The backend's timings of one frame (`st`) as the public struct; total_ms is the time since
+// `t0`, the start of the whole call.
+PreviewTimings preview_timings(const stages::StageTimings& st,
+                               std::chrono::steady_clock::time_point t0) noexcept;
 
 }  // namespace kizuna::pipeline

@@ -9,6 +9,11 @@
 
 namespace kizuna::stages::color {
 
+// A sample made safe to store: NaN -> 0, then clamped to [0, 1].
+inline float sanitize(float v) noexcept {
+    return v == v ? std::clamp(v, 0.0f, 1.0f) : 0.0f;
+}
+
 // Luma with BT.709 weights, of the frame as given (gamma-encoded or linear): stages 2 and 5.
 inline float luma_of(float r, float g, float b) noexcept {
     return 0.2126f * r + 0.7152f * g + 0.0722f * b;

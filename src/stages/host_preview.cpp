@@ -1,8 +1,28 @@
 #include "stages/host_preview.hpp"
 
+#include <chrono>
+
 #include "stages/hybrid.hpp"
+#include "stages/reconstruct.hpp"
 
 namespace kizuna::stages {
+
+Result<void> HostPreview::front(const ConstImageView* rgba, const YuvView* yuv,
+                                const PreviewParams& params) {
+    auto t0 = std::chrono::steady_clock::now();
+    const NormalizeParams normalize_params = effective_normalize(params);
+    KZ_TRY(rgba ? normalize(*rgba, normalize_params) : normalize_yuv(*yuv, normalize_params));
+    timings_.normalize_ms = ms_since(t0);
+
+    t0 = std::chrono::steady_clock::now();
+    if (params.reconstruct_enabled) {
+        KZ_TRY(reconstruct(params.reconstruct));
+    } else {
+        KZ_TRY(reconstruct_disabled(normalized_.width(), normalized_.height(), features_));
+    }
+    timings_.reconstruct_ms = ms_since(t0);
+    return {};
+}
 
 Result<void> HostPreview::process(ConstImageView in, ImageView out, const PreviewParams& params) {
     KZ_TRY(check_preview_io(in, out, params));

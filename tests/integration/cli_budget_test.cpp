@@ -31,41 +31,42 @@ void expect_budget_refusal(const MeasuredRun& m, const std::string& file,
 }
 
 // Writes `png` as `name` in `dir` and upscales it to o.png there with the shader-only profile and
-// `options`, measured.
-MeasuredRun upscale_png(const TempDir& dir, const std::string& name, const std::string& png,
-                        const std::string& options) {
+// `options`, measured; expects the refusal of the budget `budget_text` (expect_budget_refusal)
+// naming `size`, the picture's size, when one is given.
+void expect_png_refused(const TempDir& dir, const std::string& name, const std::string& png,
+                        const std::string& options, const std::string& budget_text,
+                        const std::string& size = "") {
     const std::string in = dir / name;
     write_bytes(in, png);
-    return run_cli_measured("upscale -p performance '" + in + "' -o '" + (dir / "o.png") + "' " +
-                            options);
+    const MeasuredRun m = run_cli_measured("upscale -p performance '" + in + "' -o '" +
+                                           (dir / "o.png") + "' " + options);
+    expect_budget_refusal(m, name, budget_text);
+    if (!size.empty()) {
+        EXPECT_NE(m.result.err.find(size), std::string::npos) << m.result.err;
+    }
 }
 
 // A 31 KB PNG claiming 16000 x 16000 1-bit grey, with a valid zlib stream of zeros for all of it.
 TEST(CliBudget, DecompressionBombIsRefusedFromItsHeader) {
     TempDir dir;
-    const auto m =
-        upscale_png(dir, "bomb.png", png_file(16000, 16000, 1, 0, png_raw_bytes(16000, 16000, 1)),
-                    "--memory 2G");
-    expect_budget_refusal(m, "bomb.png", "2.0 GiB (--memory)");
-    EXPECT_NE(m.result.err.find("16000x16000"), std::string::npos) << m.result.err;
+    expect_png_refused(dir, "bomb.png",
+                       png_file(16000, 16000, 1, 0, png_raw_bytes(16000, 16000, 1)), "--memory 2G",
+                       "2.0 GiB (--memory)", "16000x16000");
     EXPECT_FALSE(std::filesystem::exists(dir / "o.png"));
 }
 
 // 70 bytes: a header claiming 16000 x 16000 16-bit RGBA and almost no data.
 TEST(CliBudget, DeepBombHeaderIsRefusedBeforeDecoding) {
     TempDir dir;
-    const auto m = upscale_png(dir, "deep.png", png_file(16000, 16000, 16, 6, 16), "--memory 4G");
-    expect_budget_refusal(m, "deep.png", "4.0 GiB (--memory)");
+    expect_png_refused(dir, "deep.png", png_file(16000, 16000, 16, 6, 16), "--memory 4G",
+                       "4.0 GiB (--memory)");
 }
 
 // --scale 8 on a 4000 x 4000 picture: the decode is small, the output (32000^2) is not.
 TEST(CliBudget, LargeScaleIsCostedBeforeDecoding) {
     TempDir dir;
-    const auto m =
-        upscale_png(dir, "big.png", png_file(4000, 4000, 8, 2, png_raw_bytes(4000, 4000, 24)),
-                    "--scale 8 --memory 2G");
-    expect_budget_refusal(m, "big.png", "2.0 GiB (--memory)");
-    EXPECT_NE(m.result.err.find("32000x32000"), std::string::npos) << m.result.err;
+    expect_png_refused(dir, "big.png", png_file(4000, 4000, 8, 2, png_raw_bytes(4000, 4000, 24)),
+                       "--scale 8 --memory 2G", "2.0 GiB (--memory)", "32000x32000");
 }
 
 // The default budget comes from what the process may use: under ulimit -v it names RLIMIT_AS.

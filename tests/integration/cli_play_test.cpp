@@ -17,42 +17,24 @@ using CliPlay = PlayTest;
 // 5 s (the new frame, paused), o toggles the overlay on and off, s saves what is shown, q quits.
 TEST_F(CliPlay, ShowsThePreviewsFrameSeeksOverlaysAndSaves) {
     const std::string c = clip("seek.mkv", 96, 64, 9, true);
-    const Image at1 = preview_frame(c, 1.0, "performance");
-    const Image at6 = preview_frame(c, 6.0, "performance");
-    ASSERT_FALSE(at1.empty());
-    ASSERT_GT(diff(at1, at6).mean, 5) << "the clip's frames must differ for this test";
+    Image at1, at6;
+    ASSERT_NO_FATAL_FAILURE(distinct_frames(c, 1.0, 6.0, PreviewBackendKind::cpu, at1, at6));
     Player p(x_, dir_,
              "'" + c + "' -p performance -s 2 -b cpu --compare-at 1 --save-dir '" +
                  dir_.path.string() + "'");
     ASSERT_FALSE(p.window("kizuna play: seek.mkv").empty()) << p.err();
 
-    Image shot = shot_until(p, dir_, [&](const Image& s) { return diff(s, at1).max <= 1; });
+    const Image shot = expect_shows(p, dir_, at1, "the window is not the preview's frame");
     EXPECT_EQ(shot.width(), at1.width());
     EXPECT_EQ(shot.height(), at1.height());
-    EXPECT_LE(diff(shot, at1).max, kDisplayTolerance) << "the window is not the preview's frame";
 
     ASSERT_TRUE(p.key("Right"));
-    shot = shot_until(p, dir_, [&](const Image& s) { return diff(s, at6).max <= 1; });
-    EXPECT_LE(diff(shot, at6).max, kDisplayTolerance) << "Right did not show the frame 5 s on";
+    expect_shows(p, dir_, at6, "Right did not show the frame 5 s on");
 
-    ASSERT_TRUE(p.key("o"));
-    shot = shot_until(p, dir_, [&](const Image& s) { return diff(s, at6).max > 40; });
-    const int top = at6.height() / 3;
-    EXPECT_GT(diff(shot, at6, 0, at6.width() / 2, 0, top).mean, 5) << "no overlay after o";
-    EXPECT_LE(diff(shot, at6, 0, at6.width(), at6.height() - 4, at6.height()).max,
-              kDisplayTolerance)
-        << "the overlay covers more than the top";
-    ASSERT_TRUE(p.key("o"));
-    shot = shot_until(p, dir_, [&](const Image& s) { return diff(s, at6).max <= 1; });
-    EXPECT_LE(diff(shot, at6).max, kDisplayTolerance) << "o did not turn the overlay off";
+    ASSERT_NO_FATAL_FAILURE(expect_overlay_toggles(p, dir_, at6));
 
-    ASSERT_TRUE(p.key("s"));
-    ASSERT_TRUE(p.wait_for_log("saved ")) << p.err();
     fs::path saved;
-    for (const auto& e : fs::directory_iterator(dir_.path)) {
-        if (e.path().extension() == ".png") saved = e.path();
-    }
-    ASSERT_FALSE(saved.empty()) << p.err();
+    ASSERT_NO_FATAL_FAILURE(save_shown_frame(p, dir_, saved));
     EXPECT_EQ(saved.filename().string(), "seek-6.000s.png");
     auto png = read_image(saved);
     ASSERT_TRUE(png.ok());
@@ -112,37 +94,23 @@ TEST_F(CliPlay, AudioIsTheMasterClock) {
 // divider and the AI right of it; ] moves the divider; resuming ends the comparison.
 TEST_F(CliPlay, PausedFrameComparesShaderOnlyWithTheAi) {
     const std::string c = clip("tiny.mkv", 64, 48, 3, false);
-    const Image shader = preview_frame(c, 0.5, "balanced");
-    const Image ai = ai_frame(c, 0.5, "balanced");
-    ASSERT_FALSE(shader.empty());
-    ASSERT_FALSE(ai.empty());
-    const int w = shader.width(), h = shader.height();
-    // Rows below the label bands and above the message line.
-    const int y0 = 16, y1 = h - 16;
-    ASSERT_GT(diff(shader, ai, w / 2 + 4, w, y0, y1).mean, 1) << "AI and shader-only must differ";
+    CompareFrames f;
+    ASSERT_NO_FATAL_FAILURE(compare_frames(c, 0.5, PreviewBackendKind::cpu, f));
 
     Player p(x_, dir_, "'" + c + "' -p balanced -s 2 -b cpu --compare-at 0.5");
     ASSERT_FALSE(p.window("kizuna play: tiny.mkv").empty()) << p.err();
-    Image shot = shot_until(p, dir_, [&](const Image& s) { return diff(s, shader).max <= 1; });
-    EXPECT_LE(diff(shot, shader).max, kDisplayTolerance) << "the window is not the preview's frame";
+    expect_shows(p, dir_, f.shader, "the window is not the preview's frame");
 
     ASSERT_TRUE(p.key("c"));
     ASSERT_TRUE(p.wait_for_log("no AI picture of this frame", 10s)) << p.err();
-    ASSERT_TRUE(p.key("a"));
-    ASSERT_TRUE(p.wait_for_log("AI frame ready", 120s)) << p.err();
-    ASSERT_TRUE(p.key("c"));
-    shot = shot_until(p, dir_,
-                      [&](const Image& s) { return diff(s, ai, w / 2 + 4, w, y0, y1).max <= 2; });
-    EXPECT_LE(diff(shot, shader, 0, w / 2 - 2, y0, y1).max, kDisplayTolerance)
-        << "the left half is not the shader-only frame";
-    EXPECT_LE(diff(shot, ai, w / 2 + 4, w, y0, y1).max, 2) << "the right half is not the AI's";
-    EXPECT_GT(diff(shot, shader, w / 2 + 4, w, y0, y1).mean, 1);
+    ASSERT_NO_FATAL_FAILURE(expect_comparison(p, dir_, f));
 
     ASSERT_TRUE(p.key("bracketright bracketright bracketright bracketright"));
-    shot = shot_until(p, dir_, [&](const Image& s) {
-        return diff(s, shader, 0, w * 7 / 10 - 2, y0, y1).max <= 1;
+    const int w = f.w, y0 = f.y0, y1 = f.y1;
+    const Image shot = shot_until(p, dir_, [&](const Image& s) {
+        return diff(s, f.shader, 0, w * 7 / 10 - 2, y0, y1).max <= 1;
     });
-    EXPECT_LE(diff(shot, shader, 0, w * 7 / 10 - 2, y0, y1).max, kDisplayTolerance)
+    EXPECT_LE(diff(shot, f.shader, 0, w * 7 / 10 - 2, y0, y1).max, kDisplayTolerance)
         << "] did not move the divider right";
 
     ASSERT_TRUE(p.key("space"));  // playback: the comparison ends
@@ -159,8 +127,7 @@ TEST_F(CliPlay, VulkanBackendShowsItsOwnPicture) {
     ASSERT_FALSE(vk.empty());
     Player p(x_, dir_, "'" + c + "' -p performance -s 2 -b vulkan --compare-at 1");
     ASSERT_FALSE(p.window("kizuna play: vk.mkv").empty()) << p.err();
-    const Image shot = shot_until(p, dir_, [&](const Image& s) { return diff(s, vk).max <= 1; });
-    EXPECT_LE(diff(shot, vk).max, kDisplayTolerance) << "the window is not the Vulkan frame";
+    expect_shows(p, dir_, vk, "the window is not the Vulkan frame");
     ASSERT_TRUE(p.key("Escape"));
     EXPECT_EQ(p.wait_exit(), 0) << p.err();
     EXPECT_NE(p.err().find("(vulkan"), std::string::npos) << p.err();
@@ -170,27 +137,27 @@ TEST_F(CliPlay, VulkanBackendShowsItsOwnPicture) {
 TEST_F(CliPlay, BadInputsAreOneLineErrors) {
     const std::string c = clip("ok.mkv", 64, 48, 1, false);
     const std::string env = x_.env();
-    auto r = run_cli("play '" + (dir_ / "missing.mkv") + "'");
-    EXPECT_EQ(r.exit_code, 1);
-    EXPECT_EQ(count_lines(r.err), 1) << r.err;
-    EXPECT_NE(r.err.find("missing.mkv"), std::string::npos) << r.err;
+    // A missing file and one that is no video: one line naming the file.
     write_file(dir_ / "junk.mkv", "not a video at all, just text");
-    r = run_cli("play '" + (dir_ / "junk.mkv") + "'");
-    EXPECT_EQ(r.exit_code, 1);
-    EXPECT_EQ(count_lines(r.err), 1) << r.err;
-    EXPECT_NE(r.err.find("junk.mkv"), std::string::npos) << r.err;
-    r = run_cli("play '" + c + "' --compare-at 5");
-    EXPECT_EQ(r.exit_code, 1);
-    EXPECT_NE(r.err.find("--compare-at 5"), std::string::npos) << r.err;
-    r = run_cli("play '" + c + "' --compare-at soon");
-    EXPECT_EQ(r.exit_code, 1);
-    EXPECT_NE(r.err.find("--compare-at"), std::string::npos) << r.err;
-    r = run_cli("play '" + c + "' --save-dir '" + (dir_ / "nowhere") + "'");
-    EXPECT_EQ(r.exit_code, 1);
-    EXPECT_NE(r.err.find("--save-dir"), std::string::npos) << r.err;
-    r = run_cli("play '" + c + "' -s 9");
-    EXPECT_EQ(r.exit_code, 1);
-    EXPECT_NE(r.err.find("--scale"), std::string::npos) << r.err;
+    CliResult r;
+    for (const char* name : {"missing.mkv", "junk.mkv"}) {
+        r = run_cli("play '" + (dir_ / name) + "'");
+        EXPECT_EQ(r.exit_code, 1) << name;
+        EXPECT_EQ(count_lines(r.err), 1) << r.err;
+        EXPECT_NE(r.err.find(name), std::string::npos) << r.err;
+    }
+    // Bad options: the error names the option (and the value where given).
+    const std::pair<std::string, std::string> bad_options[] = {
+        {"--compare-at 5", "--compare-at 5"},
+        {"--compare-at soon", "--compare-at"},
+        {"--save-dir '" + (dir_ / "nowhere") + "'", "--save-dir"},
+        {"-s 9", "--scale"},
+    };
+    for (const auto& [args, named] : bad_options) {
+        r = run_cli("play '" + c + "' " + args);
+        EXPECT_EQ(r.exit_code, 1) << args;
+        EXPECT_NE(r.err.find(named), std::string::npos) << r.err;
+    }
     r = run_cli("play '" + c + "' --set stages.enhance.nonsense=1");
     EXPECT_EQ(r.exit_code, 1);
     EXPECT_EQ(count_lines(r.err), 1) << r.err;

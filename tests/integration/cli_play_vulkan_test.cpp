@@ -15,40 +15,23 @@ using CliPlayVulkan = PlayTest;
 // the device); s saves what is shown (read back on demand), byte for byte the frame.
 TEST_F(CliPlayVulkan, SwapchainShowsThePreviewsFrameOverlayAndSaves) {
     const std::string c = clip("vk.mkv", 96, 64, 3, false);
-    const Image at1 = preview_frame(c, 1.0, "performance", PreviewBackendKind::vulkan);
-    const Image at2 = preview_frame(c, 2.0, "performance", PreviewBackendKind::vulkan);
-    ASSERT_FALSE(at1.empty());
-    ASSERT_GT(diff(at1, at2).mean, 5) << "the clip's frames must differ for this test";
+    Image at1, at2;
+    ASSERT_NO_FATAL_FAILURE(distinct_frames(c, 1.0, 2.0, PreviewBackendKind::vulkan, at1, at2));
     Player p(x_, dir_,
              "'" + c + "' -p performance -s 2 -b vulkan --display vulkan --compare-at 1 " +
                  "--save-dir '" + dir_.path.string() + "'");
     ASSERT_FALSE(p.window("kizuna play: vk.mkv").empty()) << p.err();
 
-    Image shot = shot_until(p, dir_, [&](const Image& s) { return diff(s, at1).max <= 1; });
+    const Image shot = expect_shows(p, dir_, at1, "the swapchain is not the preview's frame");
     EXPECT_EQ(shot.width(), at1.width());
     EXPECT_EQ(shot.height(), at1.height());
-    EXPECT_LE(diff(shot, at1).max, kDisplayTolerance) << "the swapchain is not the preview's frame";
     EXPECT_GT(diff(shot, at2).max, kDisplayTolerance) << "the comparison cannot tell frames apart";
     EXPECT_NE(p.err().find("vulkan swapchain"), std::string::npos) << p.err();
 
-    ASSERT_TRUE(p.key("o"));
-    shot = shot_until(p, dir_, [&](const Image& s) { return diff(s, at1).max > 40; });
-    EXPECT_GT(diff(shot, at1, 0, at1.width() / 2, 0, at1.height() / 3).mean, 5)
-        << "no overlay after o";
-    EXPECT_LE(diff(shot, at1, 0, at1.width(), at1.height() - 4, at1.height()).max,
-              kDisplayTolerance)
-        << "the overlay covers more than the top";
-    ASSERT_TRUE(p.key("o"));
-    shot = shot_until(p, dir_, [&](const Image& s) { return diff(s, at1).max <= 1; });
-    EXPECT_LE(diff(shot, at1).max, kDisplayTolerance) << "o did not turn the overlay off";
+    ASSERT_NO_FATAL_FAILURE(expect_overlay_toggles(p, dir_, at1));
 
-    ASSERT_TRUE(p.key("s"));
-    ASSERT_TRUE(p.wait_for_log("saved ")) << p.err();
     fs::path saved;
-    for (const auto& e : fs::directory_iterator(dir_.path)) {
-        if (e.path().extension() == ".png") saved = e.path();
-    }
-    ASSERT_FALSE(saved.empty()) << p.err();
+    ASSERT_NO_FATAL_FAILURE(save_shown_frame(p, dir_, saved));
     auto png = read_image(saved);
     ASSERT_TRUE(png.ok());
     EXPECT_EQ(diff(*png, at1).max, 0) << "s saved something else than the frame shown";
@@ -61,28 +44,13 @@ TEST_F(CliPlayVulkan, SwapchainShowsThePreviewsFrameOverlayAndSaves) {
 // picture (uploaded once to the device) right of it.
 TEST_F(CliPlayVulkan, SwapchainComparesShaderOnlyWithTheAi) {
     const std::string c = clip("tiny.mkv", 64, 48, 2, false);
-    const Image shader = preview_frame(c, 0.5, "balanced", PreviewBackendKind::vulkan);
-    const Image ai = ai_frame(c, 0.5, "balanced", PreviewBackendKind::vulkan);
-    ASSERT_FALSE(shader.empty());
-    ASSERT_FALSE(ai.empty());
-    const int w = shader.width(), h = shader.height();
-    const int y0 = 16, y1 = h - 16;
-    ASSERT_GT(diff(shader, ai, w / 2 + 4, w, y0, y1).mean, 1) << "AI and shader-only must differ";
+    CompareFrames f;
+    ASSERT_NO_FATAL_FAILURE(compare_frames(c, 0.5, PreviewBackendKind::vulkan, f));
 
     Player p(x_, dir_, "'" + c + "' -p balanced -s 2 -b vulkan --display vulkan --compare-at 0.5");
     ASSERT_FALSE(p.window("kizuna play: tiny.mkv").empty()) << p.err();
-    Image shot = shot_until(p, dir_, [&](const Image& s) { return diff(s, shader).max <= 1; });
-    EXPECT_LE(diff(shot, shader).max, kDisplayTolerance) << "the window is not the preview's frame";
-
-    ASSERT_TRUE(p.key("a"));
-    ASSERT_TRUE(p.wait_for_log("AI frame ready", 120s)) << p.err();
-    ASSERT_TRUE(p.key("c"));
-    shot = shot_until(p, dir_,
-                      [&](const Image& s) { return diff(s, ai, w / 2 + 4, w, y0, y1).max <= 2; });
-    EXPECT_LE(diff(shot, shader, 0, w / 2 - 2, y0, y1).max, kDisplayTolerance)
-        << "the left half is not the shader-only frame";
-    EXPECT_LE(diff(shot, ai, w / 2 + 4, w, y0, y1).max, 2) << "the right half is not the AI's";
-    EXPECT_GT(diff(shot, shader, w / 2 + 4, w, y0, y1).mean, 1);
+    expect_shows(p, dir_, f.shader, "the window is not the preview's frame");
+    ASSERT_NO_FATAL_FAILURE(expect_comparison(p, dir_, f));
 
     ASSERT_TRUE(p.key("q"));
     EXPECT_EQ(p.wait_exit(), 0) << p.err();
@@ -146,8 +114,7 @@ void full_screen_and_back(const XServer& x, const TempDir& dir, const std::strin
     EXPECT_EQ(bar, 0) << "the bar above the picture is not black";
 
     ASSERT_TRUE(p.key("f"));
-    shot = shot_until(p, dir, [&](const Image& s) { return diff(s, frame).max <= 1; });
-    EXPECT_LE(diff(shot, frame).max, kDisplayTolerance) << "f did not give the window back";
+    expect_shows(p, dir, frame, "f did not give the window back");
     ASSERT_TRUE(p.key("q"));
     EXPECT_EQ(p.wait_exit(), 0) << p.err();
 }

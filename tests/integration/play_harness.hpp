@@ -245,6 +245,19 @@ inline Image shot_until(Player& p, const TempDir& dir, const std::function<bool(
     return img;
 }
 
+// `chain` (a Preview or an Upscaler as created, or the error of its creation) run on `in`, RGBA8 at
+// the chain's output size; empty, with a failure, when it was not created.
+template <class Created>
+Image run_chain(Created&& chain, const Image& in) {
+    EXPECT_TRUE(chain.ok()) << (chain ? "" : chain.error().message);
+    if (!chain) return {};
+    int w = 0, h = 0;
+    chain->output_size(in.width(), in.height(), w, h);
+    auto out = Image::create(w, h, PixelFormat::rgba8);
+    EXPECT_TRUE(chain->process(in.view(), *out).ok());
+    return std::move(*out);
+}
+
 // The preview's own output of the frame shown at `t`: `profile` (its AI off), output x2.
 inline Image preview_frame(const std::string& clip, double t, const std::string& profile_name,
                            PreviewBackendKind backend = PreviewBackendKind::cpu) {
@@ -254,14 +267,7 @@ inline Image preview_frame(const std::string& clip, double t, const std::string&
     EXPECT_TRUE(profile.ok());
     if (!in || !profile) return {};
     profile->ai.enabled = false;
-    auto preview = Preview::create(*profile, {.backend = backend, .scale = 2});
-    EXPECT_TRUE(preview.ok()) << (preview ? "" : preview.error().message);
-    if (!preview) return {};
-    int w = 0, h = 0;
-    preview->output_size(in->width(), in->height(), w, h);
-    auto out = Image::create(w, h, PixelFormat::rgba8);
-    EXPECT_TRUE(preview->process(in->view(), *out).ok());
-    return std::move(*out);
+    return run_chain(Preview::create(*profile, {.backend = backend, .scale = 2}), *in);
 }
 
 // The hybrid chain (with its AI) on the frame shown at `t`, as the player's `a` renders it.
@@ -273,14 +279,89 @@ inline Image ai_frame(const std::string& clip, double t, const std::string& prof
     UpscalerOptions opts;
     opts.stages = {.backend = backend, .scale = 2};
     opts.require_ai = true;
-    auto up = Upscaler::create(*profile, opts);
-    EXPECT_TRUE(up.ok()) << (up ? "" : up.error().message);
-    if (!up) return {};
-    int w = 0, h = 0;
-    up->output_size(in->width(), in->height(), w, h);
-    auto out = Image::create(w, h, PixelFormat::rgba8);
-    EXPECT_TRUE(up->process(in->view(), *out).ok());
-    return std::move(*out);
+    return run_chain(Upscaler::create(*profile, opts), *in);
+}
+
+// Waits (as shot_until) for the window to show `frame` and returns the last photograph; fails
+// the test, saying `what`, when that is not within the display tolerance of `frame`.
+inline Image expect_shows(Player& p, const TempDir& dir, const Image& frame,
+                          const std::string& what) {
+    Image shot = shot_until(p, dir, [&](const Image& s) { return diff(s, frame).max <= 1; });
+    EXPECT_LE(diff(shot, frame).max, kDisplayTolerance) << what;
+    return shot;
+}
+
+// The preview's frames ("performance") at t1 and t2 of `clip`, which must differ (a mean
+// difference over 5) for a test to tell them apart on the screen.
+inline void distinct_frames(const std::string& clip, double t1, double t2,
+                            PreviewBackendKind backend, Image& a, Image& b) {
+    a = preview_frame(clip, t1, "performance", backend);
+    b = preview_frame(clip, t2, "performance", backend);
+    ASSERT_FALSE(a.empty());
+    ASSERT_GT(diff(a, b).mean, 5) << "the clip's frames must differ for this test";
+}
+
+// o draws the overlay over the top of the window showing `frame` (its top third changes, its
+// bottom rows do not), and o again turns it off.
+inline void expect_overlay_toggles(Player& p, const TempDir& dir, const Image& frame) {
+    ASSERT_TRUE(p.key("o"));
+    const Image shot = shot_until(p, dir, [&](const Image& s) { return diff(s, frame).max > 40; });
+    EXPECT_GT(diff(shot, frame, 0, frame.width() / 2, 0, frame.height() / 3).mean, 5)
+        << "no overlay after o";
+    EXPECT_LE(diff(shot, frame, 0, frame.width(), frame.height() - 4, frame.height()).max,
+              kDisplayTolerance)
+        << "the overlay covers more than the top";
+    ASSERT_TRUE(p.key("o"));
+    expect_shows(p, dir, frame, "o did not turn the overlay off");
+}
+
+// s saves what the window shows into `dir` (the player's --save-dir): `saved` is the path of the
+// PNG it wrote; fails when it wrote none.
+inline void save_shown_frame(Player& p, const TempDir& dir, fs::path& saved) {
+    ASSERT_TRUE(p.key("s"));
+    ASSERT_TRUE(p.wait_for_log("saved ")) << p.err();
+    for (const auto& e : fs::directory_iterator(dir.path)) {
+        if (e.path().extension() == ".png") saved = e.path();
+    }
+    ASSERT_FALSE(saved.empty()) << p.err();
+}
+
+// A comparison's frames: the shader-only preview and the AI picture ("balanced") of the frame
+// at `t`, and the rows to compare, below the label bands and above the message line.
+struct CompareFrames {
+    Image shader, ai;
+    int w = 0, h = 0, y0 = 0, y1 = 0;
+};
+
+// Fills `f` for `clip` at `t` on `backend`; fails when a frame is missing or the two do not
+// differ right of the divider.
+inline void compare_frames(const std::string& clip, double t, PreviewBackendKind backend,
+                           CompareFrames& f) {
+    f.shader = preview_frame(clip, t, "balanced", backend);
+    f.ai = ai_frame(clip, t, "balanced", backend);
+    ASSERT_FALSE(f.shader.empty());
+    ASSERT_FALSE(f.ai.empty());
+    f.w = f.shader.width();
+    f.h = f.shader.height();
+    f.y0 = 16;
+    f.y1 = f.h - 16;
+    ASSERT_GT(diff(f.shader, f.ai, f.w / 2 + 4, f.w, f.y0, f.y1).mean, 1)
+        << "AI and shader-only must differ";
+}
+
+// Paused on the frame of `f`: a renders it with the AI, c shows the comparison, left of the
+// divider (the middle) the shader-only frame, right of it the AI picture.
+inline void expect_comparison(Player& p, const TempDir& dir, const CompareFrames& f) {
+    ASSERT_TRUE(p.key("a"));
+    ASSERT_TRUE(p.wait_for_log("AI frame ready", 120s)) << p.err();
+    ASSERT_TRUE(p.key("c"));
+    const int w = f.w, y0 = f.y0, y1 = f.y1;
+    const Image shot = shot_until(
+        p, dir, [&](const Image& s) { return diff(s, f.ai, w / 2 + 4, w, y0, y1).max <= 2; });
+    EXPECT_LE(diff(shot, f.shader, 0, w / 2 - 2, y0, y1).max, kDisplayTolerance)
+        << "the left half is not the shader-only frame";
+    EXPECT_LE(diff(shot, f.ai, w / 2 + 4, w, y0, y1).max, 2) << "the right half is not the AI's";
+    EXPECT_GT(diff(shot, f.shader, w / 2 + 4, w, y0, y1).mean, 1);
 }
 
 class PlayTest : public ::testing::Test {

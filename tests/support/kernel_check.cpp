@@ -111,14 +111,18 @@ std::string position(size_t i, Layout layout) {
            std::to_string((i % plane) / layout.width) + " x " + std::to_string(i % layout.width);
 }
 
+// The failure of a comparison whose two sides hold different counts of `unit`.
+::testing::AssertionResult sizes_differ(size_t got, size_t ref, const char* unit,
+                                        std::string_view what) {
+    return ::testing::AssertionFailure()
+           << what << ": " << got << " " << unit << ", reference " << ref;
+}
+
 }  // namespace
 
 ::testing::AssertionResult compare_values(std::span<const float> got, std::span<const float> ref,
                                           Tolerance tol, Layout layout, std::string_view what) {
-    if (got.size() != ref.size()) {
-        return ::testing::AssertionFailure()
-               << what << ": " << got.size() << " values, reference " << ref.size();
-    }
+    if (got.size() != ref.size()) return sizes_differ(got.size(), ref.size(), "values", what);
     // The worst excess over the allowed error; NaN where the reference is not NaN counts as
     // infinitely wrong, and NaN matches NaN.
     double worst = 0.0;
@@ -157,10 +161,7 @@ std::string position(size_t i, Layout layout) {
 
 ::testing::AssertionResult compare_bytes(std::span<const uint8_t> got, std::span<const uint8_t> ref,
                                          int max_diff, Layout layout, std::string_view what) {
-    if (got.size() != ref.size()) {
-        return ::testing::AssertionFailure()
-               << what << ": " << got.size() << " bytes, reference " << ref.size();
-    }
+    if (got.size() != ref.size()) return sizes_differ(got.size(), ref.size(), "bytes", what);
     int worst = 0;
     size_t at = 0, bad = 0;
     for (size_t i = 0; i < ref.size(); ++i) {

@@ -82,9 +82,7 @@ Result<void> apply_ai_flags(const AiFlags& f, Profile& p) {
         p.ai.tile_overlap = *v;
     }
     if (f.strength.given()) {
-        auto v = decimal_option(f.strength, 0, 1, 1);
-        if (!v) return std::move(v).error();
-        p.ai.strength = static_cast<float>(*v);
+        KZ_TRY(store_decimal_option(f.strength, 0, 1, 1, p.ai.strength));
     }
     if (p.ai.tile_size != 0 && p.ai.tile_overlap >= 0 && 2 * p.ai.tile_overlap >= p.ai.tile_size) {
         return make_error(Errc::invalid_argument,

@@ -5,13 +5,10 @@
 
 #include <string>
 
+#include "cli_fwd.hpp"
 #include "kizuna/error.hpp"
 #include "kizuna/profile.hpp"
 #include "options.hpp"
-
-namespace CLI {
-class App;
-}  // namespace CLI
 
 namespace kizuna::cli {
 

@@ -427,7 +427,6 @@ int run_compare(const CompareArgs& a) {
 void register_compare(CLI::App& app, Action& run) {
     auto a = std::make_shared<CompareArgs>();
     UpscaleArgs& c = a->chain;
-    c.profile = "balanced";
     auto* cmd = app.add_subcommand(
         "compare",
         "Render one frame shader-only and with the AI, side by side in one labelled image");

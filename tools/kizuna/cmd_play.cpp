@@ -81,7 +81,6 @@ int run_play(const PlayArgs& a) {
 void register_play(CLI::App& app, Action& run) {
     auto a = std::make_shared<PlayArgs>();
     UpscaleArgs& c = a->chain;
-    c.profile = "balanced";
     auto* cmd = app.add_subcommand(
         "play",
         "Play a video with the real-time preview in a window; pause and press a for the AI "

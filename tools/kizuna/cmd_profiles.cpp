@@ -3,6 +3,7 @@
 
 #include <cstdio>
 #include <memory>
+#include <string>
 
 #include "commands.hpp"
 #include "console.hpp"
@@ -10,6 +11,38 @@
 #include "kizuna/text.hpp"
 
 namespace kizuna::cli {
+namespace {
+
+// A subcommand taking one required positional argument that names a profile.
+struct ProfileSubcommand {
+    const char* name;
+    const char* help;
+    const char* arg;
+    const char* arg_help;
+};
+
+// Adds `sub`; when chosen, the command loads the profile its argument names with `load` (an
+// error is printed and exits 1) and prints it with `print` (exit 0).
+void add_profile_subcommand(CLI::App* cmd, Action& run, const ProfileSubcommand& sub,
+                            Result<Profile> (*load)(const std::string& arg),
+                            void (*print)(const std::string& arg, const Profile&)) {
+    auto value = std::make_shared<std::string>();
+    auto* app = cmd->add_subcommand(sub.name, sub.help);
+    app->add_option(sub.arg, *value, sub.arg_help)->required();
+    app->callback([&run, value, load, print] {
+        run = [value, load, print] {
+            auto p = load(*value);
+            if (!p) {
+                Console::instance().error(p.error().message);
+                return 1;
+            }
+            print(*value, *p);
+            return 0;
+        };
+    });
+}
+
+}  // namespace
 
 void register_profiles(CLI::App& app, Action& run) {
     auto* cmd = app.add_subcommand("profiles", "List, check or show processing profiles");
@@ -33,40 +66,25 @@ void register_profiles(CLI::App& app, Action& run) {
         };
     });
 
-    auto file = std::make_shared<std::string>();
-    auto* check = cmd->add_subcommand("check", "Validate a profile file");
-    check->add_option("file", *file, "Profile JSON file")->required();
-    check->callback([&run, file] {
-        run = [file] {
-            auto p = load_profile(*file);
-            if (!p) {
-                Console::instance().error(p.error().message);
-                return 1;
-            }
+    add_profile_subcommand(
+        cmd, run, {"check", "Validate a profile file", "file", "Profile JSON file"},
+        [](const std::string& file) { return load_profile(file); },
+        [](const std::string& file, const Profile& p) {
             // The name comes from the file: escaped, and whole even with a NUL inside.
-            std::printf("%s: valid profile \"%s\"\n", escape_for_terminal(*file).c_str(),
-                        escape_for_terminal(p->name).c_str());
-            return 0;
-        };
-    });
-
-    auto name = std::make_shared<std::string>();
-    auto* show = cmd->add_subcommand("show", "Print a profile (built-in name or file) as JSON");
-    show->add_option("profile", *name, "Built-in name or JSON file")->required();
-    show->callback([&run, name] {
-        run = [name] {
-            auto p = resolve_profile(*name);
-            if (!p) {
-                Console::instance().error(p.error().message);
-                return 1;
-            }
+            std::printf("%s: valid profile \"%s\"\n", escape_for_terminal(file).c_str(),
+                        escape_for_terminal(p.name).c_str());
+        });
+    add_profile_subcommand(
+        cmd, run,
+        {"show", "Print a profile (built-in name or file) as JSON", "profile",
+         "Built-in name or JSON file"},
+        [](const std::string& name) { return resolve_profile(name); },
+        [](const std::string&, const Profile& p) {
             // profile_to_json escapes every control character inside strings (JSON \u escapes).
-            const std::string json = profile_to_json(*p);
+            const std::string json = profile_to_json(p);
             std::fwrite(json.data(), 1, json.size(), stdout);
             std::fputc('\n', stdout);
-            return 0;
-        };
-    });
+        });
 }
 
 }  // namespace kizuna::cli

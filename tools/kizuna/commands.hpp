@@ -4,9 +4,7 @@
 
 #include <functional>
 
-namespace CLI {
-class App;
-}
+#include "cli_fwd.hpp"
 
 namespace kizuna::cli {
 

@@ -2,7 +2,9 @@
 
 #include <unistd.h>
 
+#include <cstddef>
 #include <cstdio>
+#include <iterator>
 
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
@@ -12,22 +14,16 @@
 namespace kizuna::cli {
 namespace {
 
+// By LogLevel (trace ... error, off).
+constexpr spdlog::level::level_enum kSpdlogLevels[] = {
+    spdlog::level::trace, spdlog::level::debug, spdlog::level::info,
+    spdlog::level::warn,  spdlog::level::err,   spdlog::level::off,
+};
+static_assert(std::size(kSpdlogLevels) == static_cast<size_t>(LogLevel::off) + 1);
+
 spdlog::level::level_enum to_spdlog(LogLevel level) {
-    switch (level) {
-        case LogLevel::trace:
-            return spdlog::level::trace;
-        case LogLevel::debug:
-            return spdlog::level::debug;
-        case LogLevel::info:
-            return spdlog::level::info;
-        case LogLevel::warn:
-            return spdlog::level::warn;
-        case LogLevel::error:
-            return spdlog::level::err;
-        case LogLevel::off:
-            return spdlog::level::off;
-    }
-    return spdlog::level::info;
+    const auto i = static_cast<size_t>(level);
+    return i < std::size(kSpdlogLevels) ? kSpdlogLevels[i] : spdlog::level::info;
 }
 
 }  // namespace

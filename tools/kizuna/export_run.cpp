@@ -40,15 +40,10 @@ Result<ExportOptions> export_options(const UpscaleArgs& a) {
         if (!b) return std::move(b).error();
         o.audio_bitrate = *b;
     }
-    auto queue = int_option(a.queue_frames, 2, 256, ExportOptions::default_queue_frames);
-    if (!queue) return std::move(queue).error();
-    o.queue_frames = *queue;
-    auto parallel = int_option(a.parallel_frames, 0, 64, 0);
-    if (!parallel) return std::move(parallel).error();
-    o.parallel_frames = *parallel;
-    auto limit = decimal_option(a.ai_frame_limit, 0.001, 86400, 30.0);
-    if (!limit) return std::move(limit).error();
-    o.ai_frame_limit_s = *limit;
+    KZ_TRY(store_int_option(a.queue_frames, 2, 256, ExportOptions::default_queue_frames,
+                            o.queue_frames));
+    KZ_TRY(store_int_option(a.parallel_frames, 0, 64, 0, o.parallel_frames));
+    KZ_TRY(store_decimal_option(a.ai_frame_limit, 0.001, 86400, 30.0, o.ai_frame_limit_s));
     if (a.on_interrupt == "keep") {
         o.on_interrupt = InterruptAction::keep_partial;
     } else if (a.on_interrupt == "remove") {

@@ -6,13 +6,9 @@
 #include <cstdint>
 #include <string>
 
+#include "cli_fwd.hpp"
 #include "kizuna/error.hpp"
 #include "kizuna/memory_budget.hpp"
-
-namespace CLI {
-class App;
-class Option;
-}  // namespace CLI
 
 namespace kizuna::cli {
 

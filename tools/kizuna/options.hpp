@@ -6,15 +6,12 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
+#include "cli_fwd.hpp"
 #include "kizuna/error.hpp"
 #include "kizuna/preview.hpp"
-
-namespace CLI {
-class App;
-class Option;
-}  // namespace CLI
 
 namespace kizuna::cli {
 
@@ -38,6 +35,24 @@ CLI::Option* add_number_option(CLI::App* cmd, const std::string& flags, NumberOp
 Result<int> int_option(const NumberOption& o, int min, int max, int fallback);
 // The same for a decimal number.
 Result<double> decimal_option(const NumberOption& o, double min, double max, double fallback);
+
+// int_option / decimal_option stored into `out` (converted to its type); `out` is left alone on
+// an error.
+template <class T>
+Result<void> store_int_option(const NumberOption& o, int min, int max, int fallback, T& out) {
+    auto v = int_option(o, min, max, fallback);
+    if (!v) return std::move(v).error();
+    out = static_cast<T>(*v);
+    return {};
+}
+template <class T>
+Result<void> store_decimal_option(const NumberOption& o, double min, double max, double fallback,
+                                  T& out) {
+    auto v = decimal_option(o, min, max, fallback);
+    if (!v) return std::move(v).error();
+    out = static_cast<T>(*v);
+    return {};
+}
 
 // `text` cut at every `separator`: "a,b,,c" gives {"a", "b", "", "c"}; "" gives {""}.
 std::vector<std::string> split_fields(const std::string& text, char separator);

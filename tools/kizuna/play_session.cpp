@@ -8,6 +8,7 @@
 #include <deque>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include <fmt/format.h>
@@ -35,6 +36,13 @@ using Clock = std::chrono::steady_clock;
 constexpr double kSeekShort = 5;  // left / right
 constexpr double kSeekLong = 60;  // up / down
 constexpr double kDividerStep = 0.05;
+// The arrow keys and how far each moves the playing position, in seconds.
+constexpr std::pair<SDL_Keycode, double> kSeekKeys[] = {
+    {SDLK_LEFT, -kSeekShort},
+    {SDLK_RIGHT, kSeekShort},
+    {SDLK_DOWN, -kSeekLong},
+    {SDLK_UP, kSeekLong},
+};
 constexpr double kMessageSeconds = 3;
 
 int fail_with(const std::string& message) {
@@ -215,6 +223,9 @@ struct Player {
     }
 
     void key(const SDL_Keysym& k) {
+        for (const auto& [sym, step] : kSeekKeys) {
+            if (k.sym == sym) return seek_to(current.t + step);
+        }
         switch (k.sym) {
             case SDLK_q:
             case SDLK_ESCAPE:
@@ -228,18 +239,6 @@ struct Player {
                 break;
             case SDLK_f:
                 window.toggle_fullscreen();
-                break;
-            case SDLK_LEFT:
-                seek_to(current.t - kSeekShort);
-                break;
-            case SDLK_RIGHT:
-                seek_to(current.t + kSeekShort);
-                break;
-            case SDLK_DOWN:
-                seek_to(current.t - kSeekLong);
-                break;
-            case SDLK_UP:
-                seek_to(current.t + kSeekLong);
                 break;
             case SDLK_LEFTBRACKET:
                 divider = std::max(0.0, divider - kDividerStep);

@@ -36,12 +36,8 @@ Result<PreviewOptions> upscale_preview_options(const UpscaleArgs& a) {
             "--backend: \"" + a.backend + "\" is not one of auto, cpu, vulkan, reference");
     }
     opts.backend = *backend;
-    auto threads = int_option(a.threads, 0, 256, 0);
-    if (!threads) return std::move(threads).error();
-    opts.threads = *threads;
-    auto scale = decimal_option(a.scale, 1, 8, 0);
-    if (!scale) return std::move(scale).error();
-    opts.scale = static_cast<float>(*scale);
+    KZ_TRY(store_int_option(a.threads, 0, 256, 0, opts.threads));
+    KZ_TRY(store_decimal_option(a.scale, 1, 8, 0, opts.scale));
     if (a.size.given()) {
         auto size = parse_dimensions(a.size.text, 16, 16384, "--size");
         if (!size) return std::move(size).error();

@@ -3,7 +3,6 @@
 #include "nn/layers/registry.hpp"
 #include "nn/ncnn/param_table.hpp"
 #include "nn/ref/ref_kernels.hpp"
-#include "nn/vulkan/vk_step_builders.hpp"
 #include "nn/xnnpack/xnnpack_step.hpp"
 
 namespace kizuna::nn {
@@ -32,14 +31,8 @@ constexpr NcnnForm kForms[] = {
 
 }  // namespace
 
-extern const LayerDef kActivationLayer{
-    .type = LayerType::activation,
-    .name = "activation",
-    .ncnn = kForms,
-    .flops = elementwise_flops,
-    .reference = ref::forward<ref::activation>,
-    .xnnpack = xnn::make_activation_step,
-    .vulkan = vk::elementwise_steps,
-};
+extern const LayerDef kActivationLayer =
+    elementwise_layer(LayerType::activation, kForms, nullptr, ref::forward<ref::activation>,
+                      xnn::make_activation_step);
 
 }  // namespace kizuna::nn

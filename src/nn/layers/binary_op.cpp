@@ -5,7 +5,6 @@
 #include "nn/layers/registry.hpp"
 #include "nn/ncnn/param_table.hpp"
 #include "nn/ref/ref_kernels.hpp"
-#include "nn/vulkan/vk_step_builders.hpp"
 #include "nn/xnnpack/xnnpack_step.hpp"
 
 namespace kizuna::nn {
@@ -42,15 +41,7 @@ Result<Shape> shape(const ShapeArgs& a) {
 
 }  // namespace
 
-extern const LayerDef kBinaryOpLayer{
-    .type = LayerType::binary_op,
-    .name = "binary_op",
-    .ncnn = kForms,
-    .shape = shape,
-    .flops = elementwise_flops,
-    .reference = ref::forward<ref::binary_op>,
-    .xnnpack = xnn::make_binary_op_step,
-    .vulkan = vk::elementwise_steps,
-};
+extern constinit const LayerDef kBinaryOpLayer = elementwise_layer(
+    LayerType::binary_op, kForms, shape, ref::forward<ref::binary_op>, xnn::make_binary_op_step);
 
 }  // namespace kizuna::nn

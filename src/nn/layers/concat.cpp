@@ -52,7 +52,6 @@ Result<Shape> shape(const ShapeArgs& a) {
 
 extern const LayerDef kConcatLayer{
     .type = LayerType::concat,
-    .name = "concat",
     .ncnn = kForms,
     .shape = shape,
     .reference = ref::forward<ref::concat>,

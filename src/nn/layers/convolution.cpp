@@ -23,33 +23,24 @@ bool explicit_pads(const P& p) {
 }
 
 // The keys both forms share. pads_checked: when the pads are range-checked (nullptr = always).
-constexpr std::array<ParamField<P>, 15> common_fields(bool (*pads_checked)(const P&)) {
-    return {
-        F::integer<&P::num_output>(0, "num_output").range(1, kMaxChannels),
-        F::integer<&P::kernel_w>(1, "kernel_w").range(1, kMaxKernel),
-        F::integer<&P::kernel_h>(11, "kernel_h").default_from(1).range(1, kMaxKernel),
-        F::integer<&P::dilation_w>(2, "dilation_w", 1).range(1, kMaxStride),
-        F::integer<&P::dilation_h>(12, "dilation_h").default_from(2).range(1, kMaxStride),
-        F::integer<&P::stride_w>(3, "stride_w", 1).range(1, kMaxStride),
-        F::integer<&P::stride_h>(13, "stride_h").default_from(3).range(1, kMaxStride),
-        F::integer<&P::pad_left>(4, "pad_left").range(0, kMaxPad).checked_if(pads_checked),
-        F::integer<&P::pad_right>(15, "pad_right")
-            .default_from(4)
-            .range(0, kMaxPad)
-            .checked_if(pads_checked),
-        F::integer<&P::pad_top>(14, "pad_top")
-            .default_from(4)
-            .range(0, kMaxPad)
-            .checked_if(pads_checked),
-        F::integer<&P::pad_bottom>(16, "pad_bottom")
-            .default_from(14)
-            .range(0, kMaxPad)
-            .checked_if(pads_checked),
-        F::value(5, "bias_term").range(0, 1),
-        F::value(6, "weight_data_size"),
-        F::integer<&P::group>(7, "group", 1).range(1, kMaxChannels),
-        F::activation<&P::activation>(),
-    };
+constexpr auto common_fields(bool (*pads_checked)(const P&)) {
+    return join(
+        std::array{
+            F::integer<&P::num_output>(0, "num_output").range(1, kMaxChannels),
+            F::integer<&P::kernel_w>(1, "kernel_w").range(1, kMaxKernel),
+            F::integer<&P::kernel_h>(11, "kernel_h").default_from(1).range(1, kMaxKernel),
+            F::integer<&P::dilation_w>(2, "dilation_w", 1).range(1, kMaxStride),
+            F::integer<&P::dilation_h>(12, "dilation_h").default_from(2).range(1, kMaxStride),
+            F::integer<&P::stride_w>(3, "stride_w", 1).range(1, kMaxStride),
+            F::integer<&P::stride_h>(13, "stride_h").default_from(3).range(1, kMaxStride),
+        },
+        F::pads(4, 15, 14, 16, kMaxPad, pads_checked),
+        std::array{
+            F::value(5, "bias_term").range(0, 1),
+            F::value(6, "weight_data_size"),
+            F::integer<&P::group>(7, "group", 1).range(1, kMaxChannels),
+            F::activation<&P::activation>(),
+        });
 }
 
 constexpr auto kConvFields =
@@ -199,7 +190,6 @@ bool conv_windows_exact(const Layer& l, const Shape& in) {
 
 extern const LayerDef kConvolutionLayer{
     .type = LayerType::convolution,
-    .name = "convolution",
     .ncnn = kConvForms,
     .shape = conv_shape,
     .flops = conv_flops,
@@ -212,7 +202,6 @@ extern const LayerDef kConvolutionLayer{
 
 extern const LayerDef kDeconvolutionLayer{
     .type = LayerType::deconvolution,
-    .name = "deconvolution",
     .ncnn = kDeconvForms,
     .shape = deconv_shape,
     .flops = deconv_flops,

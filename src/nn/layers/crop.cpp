@@ -123,7 +123,6 @@ CropOffsets crop_offsets(const CropParams& p, const Shape& in) {
 
 extern const LayerDef kCropLayer{
     .type = LayerType::crop,
-    .name = "crop",
     .ncnn = kForms,
     .shape = shape,
     .reference = ref::forward<ref::crop>,

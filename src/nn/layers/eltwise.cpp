@@ -5,7 +5,6 @@
 #include "nn/layers/registry.hpp"
 #include "nn/ncnn/param_table.hpp"
 #include "nn/ref/ref_kernels.hpp"
-#include "nn/vulkan/vk_step_builders.hpp"
 #include "nn/xnnpack/xnnpack_step.hpp"
 
 namespace kizuna::nn {
@@ -40,15 +39,7 @@ Result<Shape> shape(const ShapeArgs& a) {
 
 }  // namespace
 
-extern const LayerDef kEltwiseLayer{
-    .type = LayerType::eltwise,
-    .name = "eltwise",
-    .ncnn = kForms,
-    .shape = shape,
-    .flops = elementwise_flops,
-    .reference = ref::forward<ref::eltwise>,
-    .xnnpack = xnn::make_eltwise_step,
-    .vulkan = vk::elementwise_steps,
-};
+extern constinit const LayerDef kEltwiseLayer = elementwise_layer(
+    LayerType::eltwise, kForms, shape, ref::forward<ref::eltwise>, xnn::make_eltwise_step);
 
 }  // namespace kizuna::nn

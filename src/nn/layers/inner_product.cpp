@@ -50,7 +50,6 @@ Result<Shape> shape(const ShapeArgs& a) {
 
 extern const LayerDef kInnerProductLayer{
     .type = LayerType::inner_product,
-    .name = "inner_product",
     .ncnn = kForms,
     .shape = shape,
     .flops =

@@ -23,7 +23,6 @@ constexpr NcnnForm kForms[] = {ncnn_form("Input", kLayout)};
 
 extern const LayerDef kInputLayer{
     .type = LayerType::input,
-    .name = "input",
     .ncnn = kForms,
     .shape = [](const ShapeArgs& a) -> Result<Shape> { return a.network_input; },
     .xnnpack = xnn::make_noop_layer_step,

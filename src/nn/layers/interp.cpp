@@ -69,7 +69,6 @@ void receptive(const Layer& l, FieldState& s) {
 
 extern const LayerDef kInterpLayer{
     .type = LayerType::interp,
-    .name = "interp",
     .ncnn = kForms,
     .shape = shape,
     .flops = flops,

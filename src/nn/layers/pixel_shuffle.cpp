@@ -37,7 +37,6 @@ Result<Shape> shape(const ShapeArgs& a) {
 
 extern const LayerDef kPixelShuffleLayer{
     .type = LayerType::pixel_shuffle,
-    .name = "pixel_shuffle",
     .ncnn = kForms,
     .shape = shape,
     .receptive = [](const Layer& l, FieldState& s) { s.pitch /= l.get<P>()->upscale_factor; },

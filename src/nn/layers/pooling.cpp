@@ -20,36 +20,27 @@ bool windowed(const P& p) {
     return !p.global;
 }
 
-constexpr ParamField<P> kFields[] = {
-    F::integer<&P::type>(0, "pooling_type").range(0, 1),
-    F::integer<&P::kernel_w>(1, "kernel_w").range(1, kMaxKernel).checked_if(windowed),
-    F::integer<&P::kernel_h>(11, "kernel_h")
-        .default_from(1)
-        .range(1, kMaxKernel)
-        .checked_if(windowed),
-    F::integer<&P::stride_w>(2, "stride_w", 1).range(1, kMaxStride).checked_if(windowed),
-    F::integer<&P::stride_h>(12, "stride_h")
-        .default_from(2)
-        .range(1, kMaxStride)
-        .checked_if(windowed),
-    F::integer<&P::pad_left>(3, "pad_left").range(0, kMaxKernel).checked_if(windowed),
-    F::integer<&P::pad_right>(14, "pad_right")
-        .default_from(3)
-        .range(0, kMaxKernel)
-        .checked_if(windowed),
-    F::integer<&P::pad_top>(13, "pad_top")
-        .default_from(3)
-        .range(0, kMaxKernel)
-        .checked_if(windowed),
-    F::integer<&P::pad_bottom>(15, "pad_bottom")
-        .default_from(13)
-        .range(0, kMaxKernel)
-        .checked_if(windowed),
-    F::integer<&P::global>(4, "global_pooling").range(0, 1),
-    F::integer<&P::pad_mode>(5, "pad_mode").range(0, 3),
-    F::integer<&P::count_include_pad>(6, "avgpool_count_include_pad").range(0, 1),
-    F::must_be_off(7, "adaptive pooling is not supported"),
-};
+constexpr auto kFields = join(
+    std::array{
+        F::integer<&P::type>(0, "pooling_type").range(0, 1),
+        F::integer<&P::kernel_w>(1, "kernel_w").range(1, kMaxKernel).checked_if(windowed),
+        F::integer<&P::kernel_h>(11, "kernel_h")
+            .default_from(1)
+            .range(1, kMaxKernel)
+            .checked_if(windowed),
+        F::integer<&P::stride_w>(2, "stride_w", 1).range(1, kMaxStride).checked_if(windowed),
+        F::integer<&P::stride_h>(12, "stride_h")
+            .default_from(2)
+            .range(1, kMaxStride)
+            .checked_if(windowed),
+    },
+    F::pads(3, 14, 13, 15, kMaxKernel, windowed),
+    std::array{
+        F::integer<&P::global>(4, "global_pooling").range(0, 1),
+        F::integer<&P::pad_mode>(5, "pad_mode").range(0, 3),
+        F::integer<&P::count_include_pad>(6, "avgpool_count_include_pad").range(0, 1),
+        F::must_be_off(7, "adaptive pooling is not supported"),
+    });
 constexpr NcnnLayout<P> kLayout{{}, kFields};
 constexpr NcnnForm kForms[] = {ncnn_form("Pooling", kLayout)};
 
@@ -90,7 +81,6 @@ bool windows_exact(const Layer& l, const Shape& in) {
 
 extern const LayerDef kPoolingLayer{
     .type = LayerType::pooling,
-    .name = "pooling",
     .ncnn = kForms,
     .shape = shape,
     .flops =

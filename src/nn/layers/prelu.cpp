@@ -4,7 +4,6 @@
 #include "nn/layers/registry.hpp"
 #include "nn/ncnn/param_table.hpp"
 #include "nn/ref/ref_kernels.hpp"
-#include "nn/vulkan/vk_step_builders.hpp"
 #include "nn/xnnpack/xnnpack_step.hpp"
 
 namespace kizuna::nn {
@@ -34,15 +33,7 @@ Result<Shape> shape(const ShapeArgs& a) {
 
 }  // namespace
 
-extern const LayerDef kPReluLayer{
-    .type = LayerType::prelu,
-    .name = "prelu",
-    .ncnn = kForms,
-    .shape = shape,
-    .flops = elementwise_flops,
-    .reference = ref::forward<ref::prelu>,
-    .xnnpack = xnn::make_prelu_step,
-    .vulkan = vk::elementwise_steps,
-};
+extern constinit const LayerDef kPReluLayer = elementwise_layer(
+    LayerType::prelu, kForms, shape, ref::forward<ref::prelu>, xnn::make_prelu_step);
 
 }  // namespace kizuna::nn

@@ -3,6 +3,7 @@
 
 #include <iterator>
 
+#include "core/enum_names.hpp"
 #include "nn/ncnn/param_table.hpp"
 
 namespace kizuna::nn {
@@ -34,9 +35,15 @@ constexpr const LayerDef* kLayers[] = {
 };
 static_assert(std::size(kLayers) == kLayerTypeCount, "one registry entry per LayerType");
 
+// layer_type_name(), in LayerType order.
+constexpr const char* kLayerTypeNames[] = {
+    "input",         "split",   "convolution",   "deconvolution", "prelu",
+    "pixel_shuffle", "interp",  "binary_op",     "eltwise",       "concat",
+    "crop",          "pooling", "inner_product", "scale",         "activation",
+};
+
 // For a LayerType value outside the enumeration (a corrupted Layer): no shape, nothing to run.
 const LayerDef kUnknownLayer{
-    .name = "unknown",
     .shape = [](const ShapeArgs& a) -> Result<Shape> { return a.fail("unknown layer type"); },
 };
 
@@ -59,7 +66,7 @@ NcnnMatch find_ncnn_type(std::string_view type) noexcept {
 }
 
 const char* layer_type_name(LayerType type) noexcept {
-    return layer_def(type).name;
+    return enum_name<LayerType::activation>(type, kLayerTypeNames, "unknown");
 }
 
 LayerFlops elementwise_flops(const Layer& layer, const Shape&, const Shape& out) {

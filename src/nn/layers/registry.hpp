@@ -5,7 +5,8 @@
 // its FLOP count, how it moves the receptive field, its reference forward and the factory of
 // its XNNPACK step. The reader, shape inference, the graph statistics and both backends look
 // a layer up here instead of switching on its type, so a new layer type is one entry file in
-// layers/ (plus its kernels), one line in layers/registry.cpp and its params in graph/layer.hpp.
+// layers/ (plus its kernels), its slot and name in layers/registry.cpp and its params in
+// graph/layer.hpp.
 //
 // Every hook receives layers the reader (or a test) built, with the params alternative that
 // the type names; hooks do not re-check that. Thread safe: the registry is immutable.
@@ -19,6 +20,7 @@
 
 #include "kizuna/error.hpp"
 #include "nn/graph/graph.hpp"
+#include "nn/vulkan/vk_step_builders.hpp"
 
 namespace kizuna::nn {
 
@@ -30,10 +32,6 @@ namespace xnn {
 class Step;
 struct StepArgs;
 }  // namespace xnn
-namespace vk {
-struct Step;
-struct StepContext;
-}  // namespace vk
 
 // What a shape rule sees: the layer, the shapes inferred so far (per blob) and the network
 // input's shape (for the Input layer).
@@ -63,13 +61,18 @@ struct FieldState {
     bool global = false;  // a global reduction feeds this blob
 };
 
+// Hook types of LayerDef (what each does is said there).
+using ShapeRule = Result<Shape> (*)(const ShapeArgs&);
+using ReferenceForward = void (*)(const ref::Args&);
+using XnnpackFactory = Result<std::unique_ptr<xnn::Step>> (*)(const xnn::StepArgs&,
+                                                              std::string& why);
+
 struct LayerDef {
-    LayerType type = LayerType::split;
-    const char* name = "";                // layer_type_name(), e.g. "convolution"
+    LayerType type = LayerType::split;    // named by layer_type_name()
     std::span<const NcnnForm> ncnn = {};  // ncnn type names that decode to this type
     bool aliases_input = false;           // outputs share the input's memory; nothing runs
     // Output shape (every output gets it). nullptr = the first input's shape.
-    Result<Shape> (*shape)(const ShapeArgs&) = nullptr;
+    ShapeRule shape = nullptr;
     // FLOPs at the given first-input and output shapes. nullptr = none (data movement).
     LayerFlops (*flops)(const Layer&, const Shape& in, const Shape& out) = nullptr;
     // Updates the state of the combined inputs into the output's. nullptr = point-wise.
@@ -79,10 +82,10 @@ struct LayerDef {
     bool (*windows_exact)(const Layer&, const Shape& in) = nullptr;
     // The reference forward (ref/ref_kernels.hpp: ref::forward<kernel>). nullptr = nothing to
     // compute.
-    void (*reference)(const ref::Args&) = nullptr;
+    ReferenceForward reference = nullptr;
     // The XNNPACK backend's step: nullptr result (with `why`) when it cannot run this layer's
     // parameters, which then run on the reference forward. nullptr hook = never.
-    Result<std::unique_ptr<xnn::Step>> (*xnnpack)(const xnn::StepArgs&, std::string& why) = nullptr;
+    XnnpackFactory xnnpack = nullptr;
     // The Vulkan backend's recorder of the layer's dispatches (nn/vulkan/vk_step_builders.hpp).
     // nullptr: the backend records nothing for a layer with nothing to compute (no reference)
     // and refuses any other.
@@ -105,6 +108,22 @@ NcnnMatch find_ncnn_type(std::string_view type) noexcept;
 // Helpers shared by entries.
 // FLOPs hook of element-wise layers: one operation per output value per input.
 LayerFlops elementwise_flops(const Layer& layer, const Shape& in, const Shape& out);
+
+// The entry of an element-wise layer (PReLU, BinaryOp, Eltwise, Scale, Activation): point-wise
+// (no receptive hook), elementwise_flops, and the Vulkan backend's one element-wise kernel.
+// shape: nullptr = the first input's shape.
+constexpr LayerDef elementwise_layer(LayerType type, std::span<const NcnnForm> ncnn,
+                                     ShapeRule shape, ReferenceForward reference,
+                                     XnnpackFactory xnnpack) {
+    return {.type = type,
+            .ncnn = ncnn,
+            .shape = shape,
+            .flops = elementwise_flops,
+            .reference = reference,
+            .xnnpack = xnnpack,
+            .vulkan = vk::elementwise_steps};
+}
+
 // Whether windows of `extent` input pixels at `stride` tile an input of `in` pixels plus
 // `pad_sum` padding exactly (no row or column left over by rounding down).
 bool window_exact(int in, int pad_sum, int extent, int stride);

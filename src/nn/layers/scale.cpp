@@ -5,7 +5,6 @@
 #include "nn/layers/registry.hpp"
 #include "nn/ncnn/param_table.hpp"
 #include "nn/ref/ref_kernels.hpp"
-#include "nn/vulkan/vk_step_builders.hpp"
 #include "nn/xnnpack/xnnpack_step.hpp"
 
 namespace kizuna::nn {
@@ -45,15 +44,7 @@ Result<Shape> shape(const ShapeArgs& a) {
 
 }  // namespace
 
-extern const LayerDef kScaleLayer{
-    .type = LayerType::scale,
-    .name = "scale",
-    .ncnn = kForms,
-    .shape = shape,
-    .flops = elementwise_flops,
-    .reference = ref::forward<ref::scale>,
-    .xnnpack = xnn::make_scale_step,
-    .vulkan = vk::elementwise_steps,
-};
+extern constinit const LayerDef kScaleLayer = elementwise_layer(
+    LayerType::scale, kForms, shape, ref::forward<ref::scale>, xnn::make_scale_step);
 
 }  // namespace kizuna::nn

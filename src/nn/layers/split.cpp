@@ -14,7 +14,6 @@ constexpr NcnnForm kForms[] = {ncnn_form("Split", kLayout)};
 
 extern const LayerDef kSplitLayer{
     .type = LayerType::split,
-    .name = "split",
     .ncnn = kForms,
     .aliases_input = true,
     .xnnpack = xnn::make_noop_layer_step,

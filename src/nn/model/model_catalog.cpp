@@ -10,55 +10,62 @@
 namespace kizuna {
 namespace {
 
+// A family of models and the folder its files lie in, relative to models_directory().
+struct Family {
+    const char* name;
+    const char* folder;
+};
+
+constexpr Family kRealEsrgan{"real-esrgan", "real-esrgan/models"};
+constexpr Family kRealCugan{"real-cugan", "real-cugan/models-se"};
+constexpr Family kCunet{"waifu2x-cunet", "waifu2x/models-cunet"};
+constexpr Family kUpconv7{"waifu2x-upconv7", "waifu2x/models-upconv_7_anime_style_art_rgb"};
+
 struct CatalogEntry {
     const char* id;
-    const char* family;
+    const Family& family;
     int scale;
     int noise;
-    const char* file;  // relative to models_directory(), without extension
+    const char* file;  // in the family's folder, without extension
 };
 
 // noise: -1 = no denoise; real-cugan "conservative" = 0; n = denoise level n.
 constexpr CatalogEntry kCatalog[] = {
-    {"realesr-animevideov3-x2", "real-esrgan", 2, -1, "real-esrgan/models/realesr-animevideov3-x2"},
-    {"realesr-animevideov3-x3", "real-esrgan", 3, -1, "real-esrgan/models/realesr-animevideov3-x3"},
-    {"realesr-animevideov3-x4", "real-esrgan", 4, -1, "real-esrgan/models/realesr-animevideov3-x4"},
-    {"realesrgan-x4plus-anime", "real-esrgan", 4, -1, "real-esrgan/models/realesrgan-x4plus-anime"},
-    {"realcugan-up2x-conservative", "real-cugan", 2, 0, "real-cugan/models-se/up2x-conservative"},
-    {"realcugan-up2x-no-denoise", "real-cugan", 2, -1, "real-cugan/models-se/up2x-no-denoise"},
-    {"realcugan-up2x-denoise1x", "real-cugan", 2, 1, "real-cugan/models-se/up2x-denoise1x"},
-    {"realcugan-up2x-denoise2x", "real-cugan", 2, 2, "real-cugan/models-se/up2x-denoise2x"},
-    {"realcugan-up2x-denoise3x", "real-cugan", 2, 3, "real-cugan/models-se/up2x-denoise3x"},
-    {"realcugan-up3x-conservative", "real-cugan", 3, 0, "real-cugan/models-se/up3x-conservative"},
-    {"realcugan-up3x-no-denoise", "real-cugan", 3, -1, "real-cugan/models-se/up3x-no-denoise"},
-    {"realcugan-up3x-denoise3x", "real-cugan", 3, 3, "real-cugan/models-se/up3x-denoise3x"},
-    {"realcugan-up4x-conservative", "real-cugan", 4, 0, "real-cugan/models-se/up4x-conservative"},
-    {"realcugan-up4x-no-denoise", "real-cugan", 4, -1, "real-cugan/models-se/up4x-no-denoise"},
-    {"realcugan-up4x-denoise3x", "real-cugan", 4, 3, "real-cugan/models-se/up4x-denoise3x"},
-    {"waifu2x-cunet-noise0", "waifu2x-cunet", 1, 0, "waifu2x/models-cunet/noise0_model"},
-    {"waifu2x-cunet-noise1", "waifu2x-cunet", 1, 1, "waifu2x/models-cunet/noise1_model"},
-    {"waifu2x-cunet-noise2", "waifu2x-cunet", 1, 2, "waifu2x/models-cunet/noise2_model"},
-    {"waifu2x-cunet-noise3", "waifu2x-cunet", 1, 3, "waifu2x/models-cunet/noise3_model"},
-    {"waifu2x-cunet-x2", "waifu2x-cunet", 2, -1, "waifu2x/models-cunet/scale2.0x_model"},
-    {"waifu2x-cunet-noise0-x2", "waifu2x-cunet", 2, 0,
-     "waifu2x/models-cunet/noise0_scale2.0x_model"},
-    {"waifu2x-cunet-noise1-x2", "waifu2x-cunet", 2, 1,
-     "waifu2x/models-cunet/noise1_scale2.0x_model"},
-    {"waifu2x-cunet-noise2-x2", "waifu2x-cunet", 2, 2,
-     "waifu2x/models-cunet/noise2_scale2.0x_model"},
-    {"waifu2x-cunet-noise3-x2", "waifu2x-cunet", 2, 3,
-     "waifu2x/models-cunet/noise3_scale2.0x_model"},
-    {"waifu2x-upconv7-x2", "waifu2x-upconv7", 2, -1,
-     "waifu2x/models-upconv_7_anime_style_art_rgb/scale2.0x_model"},
-    {"waifu2x-upconv7-noise0-x2", "waifu2x-upconv7", 2, 0,
-     "waifu2x/models-upconv_7_anime_style_art_rgb/noise0_scale2.0x_model"},
-    {"waifu2x-upconv7-noise1-x2", "waifu2x-upconv7", 2, 1,
-     "waifu2x/models-upconv_7_anime_style_art_rgb/noise1_scale2.0x_model"},
-    {"waifu2x-upconv7-noise2-x2", "waifu2x-upconv7", 2, 2,
-     "waifu2x/models-upconv_7_anime_style_art_rgb/noise2_scale2.0x_model"},
-    {"waifu2x-upconv7-noise3-x2", "waifu2x-upconv7", 2, 3,
-     "waifu2x/models-upconv_7_anime_style_art_rgb/noise3_scale2.0x_model"},
+    {"realesr-animevideov3-x2", kRealEsrgan, 2, -1, "realesr-animevideov3-x2"},
+    {"realesr-animevideov3-x3", kRealEsrgan, 3, -1, "realesr-animevideov3-x3"},
+    {"realesr-animevideov3-x4", kRealEsrgan, 4, -1, "realesr-animevideov3-x4"},
+    {"realesrgan-x4plus-anime", kRealEsrgan, 4, -1, "realesrgan-x4plus-anime"},
+    {"realcugan-up2x-conservative", kRealCugan, 2, 0, "up2x-conservative"},
+    {"realcugan-up2x-no-denoise", kRealCugan, 2, -1, "up2x-no-denoise"},
+    {"realcugan-up2x-denoise1x", kRealCugan, 2, 1, "up2x-denoise1x"},
+    {"realcugan-up2x-denoise2x", kRealCugan, 2, 2, "up2x-denoise2x"},
+    {"realcugan-up2x-denoise3x", kRealCugan, 2, 3, "up2x-denoise3x"},
+    {"realcugan-up3x-conservative", kRealCugan, 3, 0, "up3x-conservative"},
+    {"realcugan-up3x-no-denoise", kRealCugan, 3, -1, "up3x-no-denoise"},
+    {"realcugan-up3x-denoise3x", kRealCugan, 3, 3, "up3x-denoise3x"},
+    {"realcugan-up4x-conservative", kRealCugan, 4, 0, "up4x-conservative"},
+    {"realcugan-up4x-no-denoise", kRealCugan, 4, -1, "up4x-no-denoise"},
+    {"realcugan-up4x-denoise3x", kRealCugan, 4, 3, "up4x-denoise3x"},
+    {"waifu2x-cunet-noise0", kCunet, 1, 0, "noise0_model"},
+    {"waifu2x-cunet-noise1", kCunet, 1, 1, "noise1_model"},
+    {"waifu2x-cunet-noise2", kCunet, 1, 2, "noise2_model"},
+    {"waifu2x-cunet-noise3", kCunet, 1, 3, "noise3_model"},
+    {"waifu2x-cunet-x2", kCunet, 2, -1, "scale2.0x_model"},
+    {"waifu2x-cunet-noise0-x2", kCunet, 2, 0, "noise0_scale2.0x_model"},
+    {"waifu2x-cunet-noise1-x2", kCunet, 2, 1, "noise1_scale2.0x_model"},
+    {"waifu2x-cunet-noise2-x2", kCunet, 2, 2, "noise2_scale2.0x_model"},
+    {"waifu2x-cunet-noise3-x2", kCunet, 2, 3, "noise3_scale2.0x_model"},
+    {"waifu2x-upconv7-x2", kUpconv7, 2, -1, "scale2.0x_model"},
+    {"waifu2x-upconv7-noise0-x2", kUpconv7, 2, 0, "noise0_scale2.0x_model"},
+    {"waifu2x-upconv7-noise1-x2", kUpconv7, 2, 1, "noise1_scale2.0x_model"},
+    {"waifu2x-upconv7-noise2-x2", kUpconv7, 2, 2, "noise2_scale2.0x_model"},
+    {"waifu2x-upconv7-noise3-x2", kUpconv7, 2, 3, "noise3_scale2.0x_model"},
 };
+
+// The entry's .param file under `dir` (models_directory()).
+std::filesystem::path param_path(const std::filesystem::path& dir, const CatalogEntry& e) {
+    return dir / e.family.folder / (std::string(e.file) + ".param");
+}
 
 bool files_exist(const std::filesystem::path& param) {
     std::error_code ec;
@@ -98,10 +105,10 @@ std::vector<ModelEntry> list_models() {
     for (const CatalogEntry& e : kCatalog) {
         ModelEntry m;
         m.id = e.id;
-        m.family = e.family;
+        m.family = e.family.name;
         m.scale = e.scale;
         m.noise = e.noise;
-        m.param = dir / (std::string(e.file) + ".param");
+        m.param = param_path(dir, e);
         m.found = files_exist(m.param);
         m.adds_nearest_input = m.family == "real-cugan" && m.scale == 4;
         m.edge_padding = m.family == "real-cugan" ? EdgePadding::reflect : EdgePadding::replicate;
@@ -125,7 +132,7 @@ Result<std::filesystem::path> resolve_model(std::string_view id_or_path) {
     std::vector<std::pair<size_t, const char*>> near;
     for (const CatalogEntry& e : kCatalog) {
         if (id_or_path == e.id) {
-            std::filesystem::path p = models_directory() / (std::string(e.file) + ".param");
+            std::filesystem::path p = param_path(models_directory(), e);
             if (!files_exist(p))
                 return make_error(Errc::not_found,
                                   fmt::format("model '{}' is not installed: {} is missing (run "

@@ -32,6 +32,11 @@ bool parse_number(std::string_view s, double& out, bool& is_float) {
     return true;
 }
 
+// Whether v is a whole number in int range.
+bool whole_int(double v) {
+    return v == std::floor(v) && v >= INT_MIN && v <= INT_MAX;
+}
+
 Error bad(std::string message) {
     return make_error(Errc::corrupt_data, std::move(message));
 }
@@ -94,42 +99,51 @@ Result<void> ParamDict::parse_token(std::string_view token) {
     return {};
 }
 
-Result<int> ParamDict::get_int(int key, int fallback) const {
-    if (!has(key)) return fallback;
+Result<const ParamDict::Entry*> ParamDict::find(int key, Kind kind) const {
+    if (!has(key)) return static_cast<const Entry*>(nullptr);
     const Entry& e = entries_[key];
-    if (e.kind != Kind::scalar)
-        return bad(fmt::format("parameter {} must be a number, not an array", key));
-    if (e.value != std::floor(e.value) || e.value < INT_MIN || e.value > INT_MAX)
-        return bad(fmt::format("parameter {} must be an integer, got {}", key, e.value));
-    return static_cast<int>(e.value);
+    if (e.kind != kind)
+        return bad(kind == Kind::scalar
+                       ? fmt::format("parameter {} must be a number, not an array", key)
+                       : fmt::format("parameter {} must be an array", key));
+    return &e;
+}
+
+Result<int> ParamDict::get_int(int key, int fallback) const {
+    auto e = find(key, Kind::scalar);
+    KZ_TRY(e);
+    if (*e == nullptr) return fallback;
+    const double v = (*e)->value;
+    if (!whole_int(v)) return bad(fmt::format("parameter {} must be an integer, got {}", key, v));
+    return static_cast<int>(v);
 }
 
 Result<float> ParamDict::get_float(int key, float fallback) const {
-    if (!has(key)) return fallback;
-    const Entry& e = entries_[key];
-    if (e.kind != Kind::scalar)
-        return bad(fmt::format("parameter {} must be a number, not an array", key));
-    return static_cast<float>(e.value);
+    auto e = find(key, Kind::scalar);
+    KZ_TRY(e);
+    return *e == nullptr ? fallback : static_cast<float>((*e)->value);
+}
+
+Result<std::span<const double>> ParamDict::array_values(int key) const {
+    auto e = find(key, Kind::array);
+    KZ_TRY(e);
+    if (*e == nullptr) return std::span<const double>();
+    return std::span<const double>((*e)->array);
 }
 
 Result<std::vector<float>> ParamDict::get_float_array(int key) const {
-    std::vector<float> out;
-    if (!has(key)) return out;
-    const Entry& e = entries_[key];
-    if (e.kind != Kind::array) return bad(fmt::format("parameter {} must be an array", key));
-    out.reserve(e.array.size());
-    for (double v : e.array) out.push_back(static_cast<float>(v));
-    return out;
+    auto values = array_values(key);
+    KZ_TRY(values);
+    return std::vector<float>(values->begin(), values->end());
 }
 
 Result<std::vector<int>> ParamDict::get_int_array(int key) const {
+    auto values = array_values(key);
+    KZ_TRY(values);
     std::vector<int> out;
-    if (!has(key)) return out;
-    const Entry& e = entries_[key];
-    if (e.kind != Kind::array) return bad(fmt::format("parameter {} must be an array", key));
-    out.reserve(e.array.size());
-    for (double v : e.array) {
-        if (v != std::floor(v) || v < INT_MIN || v > INT_MAX)
+    out.reserve(values->size());
+    for (double v : *values) {
+        if (!whole_int(v))
             return bad(fmt::format("parameter {} must hold integers, got {}", key, v));
         out.push_back(static_cast<int>(v));
     }

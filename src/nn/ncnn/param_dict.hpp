@@ -5,6 +5,7 @@
 // floats. Keys 0..31 only (ncnn's limit); arrays hold at most kMaxArrayLength values.
 #pragma once
 
+#include <span>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -46,6 +47,12 @@ private:
         double value = 0;
         std::vector<double> array;
     };
+    // The entry of `key` when it holds `kind`; nullptr when absent; an error naming the key when
+    // it holds the other kind.
+    Result<const Entry*> find(int key, Kind kind) const;
+    // The values of array `key`; empty when absent; an error for a scalar.
+    Result<std::span<const double>> array_values(int key) const;
+
     Entry entries_[kMaxKey + 1];
 };
 

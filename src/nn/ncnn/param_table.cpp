@@ -32,38 +32,30 @@ Result<ActivationParams> decode_activation(const ParamDict& pd) {
     KZ_TRY(type);
     auto args = pd.get_float_array(10);
     KZ_TRY(args);
+    if (*type < 0 || *type > static_cast<int>(ActivationType::hard_swish))
+        return unsupported_param(fmt::format("unsupported activation_type {}", *type));
     ActivationParams a;
+    a.type = static_cast<ActivationType>(*type);  // the enumerators are ncnn's numbers
     const std::vector<float>& v = *args;
-    switch (*type) {
-        case 0:
-            return a;
-        case 1:
-            a.type = ActivationType::relu;
-            return a;
-        case 2:
-            a.type = ActivationType::leaky_relu;
-            a.alpha = v.empty() ? 0.f : v[0];
-            return a;
-        case 3:
+    // Parameter i, or ncnn's default when the array is shorter.
+    const auto arg = [&v](size_t i, float def) { return i < v.size() ? v[i] : def; };
+    switch (a.type) {
+        case ActivationType::leaky_relu:
+            a.alpha = arg(0, 0.f);
+            break;
+        case ActivationType::clip:
             if (v.size() < 2) return corrupt_param("clip activation needs 2 parameters (min, max)");
-            a.type = ActivationType::clip;
             a.alpha = v[0];
             a.beta = v[1];
-            return a;
-        case 4:
-            a.type = ActivationType::sigmoid;
-            return a;
-        case 5:
-            a.type = ActivationType::mish;
-            return a;
-        case 6:
-            a.type = ActivationType::hard_swish;
-            a.alpha = v.size() >= 1 ? v[0] : 0.2f;
-            a.beta = v.size() >= 2 ? v[1] : 0.5f;
-            return a;
+            break;
+        case ActivationType::hard_swish:
+            a.alpha = arg(0, 0.2f);
+            a.beta = arg(1, 0.5f);
+            break;
         default:
-            return unsupported_param(fmt::format("unsupported activation_type {}", *type));
+            break;
     }
+    return a;
 }
 
 Result<void> check_known_keys(const ParamDict& pd, const bool (&known)[ParamDict::kMaxKey + 1]) {

@@ -12,6 +12,7 @@
 // Errors carry no location; the .param reader prefixes file, line, type and name.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <span>
@@ -164,15 +165,29 @@ struct Fields {
     static constexpr ParamField<P> ignored(int key, const char* name) {
         return ParamField<P>{key, name, FieldKind::ignored};
     }
+    // The pads of a windowed layer (P::pad_left, pad_right, pad_top, pad_bottom) at the given
+    // keys, with ncnn's defaults: right and top default to left, bottom to top. Range [0, max],
+    // checked only when `checked` holds (nullptr = always).
+    static constexpr std::array<ParamField<P>, 4> pads(int left, int right, int top, int bottom,
+                                                       int max, bool (*checked)(const P&)) {
+        const auto pad = [&](ParamField<P> f, int default_key) {
+            if (default_key >= 0) f = f.default_from(default_key);
+            return f.range(0, max).checked_if(checked);
+        };
+        return {pad(integer<&P::pad_left>(left, "pad_left"), -1),
+                pad(integer<&P::pad_right>(right, "pad_right"), left),
+                pad(integer<&P::pad_top>(top, "pad_top"), left),
+                pad(integer<&P::pad_bottom>(bottom, "pad_bottom"), top)};
+    }
 };
 
-// The rows of a and then b, for tables that share a part (Convolution and Deconvolution).
-template <class P, size_t A, size_t B>
-constexpr std::array<ParamField<P>, A + B> join(const std::array<ParamField<P>, A>& a,
-                                                const std::array<ParamField<P>, B>& b) {
-    std::array<ParamField<P>, A + B> out{};
-    for (size_t i = 0; i < A; ++i) out[i] = a[i];
-    for (size_t i = 0; i < B; ++i) out[A + i] = b[i];
+// The rows of each part in turn, for tables built from shared parts (Convolution and
+// Deconvolution, the pads of Fields::pads).
+template <class P, size_t... N>
+constexpr std::array<ParamField<P>, (N + ...)> join(const std::array<ParamField<P>, N>&... parts) {
+    std::array<ParamField<P>, (N + ...)> out{};
+    size_t i = 0;
+    ((std::copy(parts.begin(), parts.end(), out.begin() + i), i += N), ...);
     return out;
 }
 

@@ -4,6 +4,7 @@
 #include <cstring>
 #include <limits>
 
+#include "core/enum_names.hpp"
 #include "nn/ref/ref_kernels.hpp"
 
 namespace kizuna::nn::ref {
@@ -13,34 +14,28 @@ size_t plane(const Shape& s) {
     return static_cast<size_t>(s.h) * s.w;
 }
 
-float binary(BinaryOpType op, float a, float b) {
-    switch (op) {
-        case BinaryOpType::add:
-            return a + b;
-        case BinaryOpType::sub:
-            return a - b;
-        case BinaryOpType::mul:
-            return a * b;
-        case BinaryOpType::div:
-            return a / b;
-        case BinaryOpType::max:
-            return std::max(a, b);
-        case BinaryOpType::min:
-            return std::min(a, b);
-        case BinaryOpType::pow:
-            return std::pow(a, b);
-        case BinaryOpType::rsub:
-            return b - a;
-        case BinaryOpType::rdiv:
-            return b / a;
-        case BinaryOpType::rpow:
-            return std::pow(b, a);
-        case BinaryOpType::atan2:
-            return std::atan2(a, b);
-        case BinaryOpType::ratan2:
-            return std::atan2(b, a);
-    }
-    return 0.f;
+using BinaryFn = float (*)(float, float);
+
+// By BinaryOpType.
+constexpr BinaryFn kBinary[] = {
+    [](float a, float b) { return a + b; },             // add
+    [](float a, float b) { return a - b; },             // sub
+    [](float a, float b) { return a * b; },             // mul
+    [](float a, float b) { return a / b; },             // div
+    [](float a, float b) { return std::max(a, b); },    // max
+    [](float a, float b) { return std::min(a, b); },    // min
+    [](float a, float b) { return std::pow(a, b); },    // pow
+    [](float a, float b) { return b - a; },             // rsub
+    [](float a, float b) { return b / a; },             // rdiv
+    [](float a, float b) { return std::pow(b, a); },    // rpow
+    [](float a, float b) { return std::atan2(a, b); },  // atan2
+    [](float a, float b) { return std::atan2(b, a); },  // ratan2
+};
+
+// The operation of `op` (0 for a value outside the enumeration).
+BinaryFn binary_fn(BinaryOpType op) {
+    constexpr BinaryFn kNone = [](float, float) { return 0.f; };
+    return enum_lookup<BinaryOpType::ratan2>(op, kBinary, kNone);
 }
 
 // Keys' cubic convolution weights for a fractional offset t in [0, 1), A = -0.75.
@@ -158,10 +153,11 @@ void interp(const Layer& l, In in, Out out, Scratch& scratch) {
 
 void binary_op(const Layer& l, In a, const In* b, Out out) {
     const BinaryOpParams& p = *l.get<BinaryOpParams>();
+    const BinaryFn binary = binary_fn(p.op);
     const Shape& o = out.shape;
     if (b == nullptr) {
         const size_t n = o.elements();
-        for (size_t i = 0; i < n; ++i) out.data[i] = binary(p.op, a.data[i], p.scalar);
+        for (size_t i = 0; i < n; ++i) out.data[i] = binary(a.data[i], p.scalar);
         return;
     }
     // Broadcast: a dimension of size 1 repeats (stride 0).
@@ -177,7 +173,7 @@ void binary_op(const Layer& l, In a, const In* b, Out out) {
     for (int c = 0; c < o.c; ++c)
         for (int y = 0; y < o.h; ++y)
             for (int x = 0; x < o.w; ++x)
-                *d++ = binary(p.op, a.data[c * sa[0] + y * sa[1] + x * sa[2]],
+                *d++ = binary(a.data[c * sa[0] + y * sa[1] + x * sa[2]],
                               b->data[c * sb[0] + y * sb[1] + x * sb[2]]);
 }
 

@@ -85,6 +85,11 @@ StepResult make_noop_layer_step(const StepArgs&, std::string&) {
     return make_noop_step();
 }
 
+StepResult decline(std::string& why, std::string reason) {
+    why = std::move(reason);
+    return std::unique_ptr<Step>();
+}
+
 StepResult make_step(const Graph& graph, int index, const StepHints& hints, std::string& why) {
     const Layer& layer = graph.layers[static_cast<size_t>(index)];
     why.clear();

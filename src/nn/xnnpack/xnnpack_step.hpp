@@ -66,6 +66,9 @@ using StepResult = Result<std::unique_ptr<Step>>;
 // set; errors are only for invalid layers or allocation failure.
 StepResult make_step(const Graph& graph, int index, const StepHints& hints, std::string& why);
 
+// A factory's answer for a layer it cannot run: no step, with `why` set to `reason`.
+StepResult decline(std::string& why, std::string reason);
+
 // The factories of the registry entries (xnnpack_step_*.cpp). Each returns nullptr (and sets
 // why) when it cannot handle the layer's parameters.
 StepResult make_noop_layer_step(const StepArgs& args, std::string& why);  // input, split

@@ -148,10 +148,9 @@ StepResult conv_step(xnn_status st, xnn_operator_t op, const std::string& where,
                      const ConvolutionParams& p, bool transposed, Activation act,
                      std::string& why) {
     XnnOperator owned(op);
-    if (st == xnn_status_unsupported_parameter || st == xnn_status_invalid_parameter) {
-        why = fmt::format("XNNPACK rejected the parameters ({})", xnn_status_name(st));
-        return std::unique_ptr<Step>();
-    }
+    if (st == xnn_status_unsupported_parameter || st == xnn_status_invalid_parameter)
+        return decline(why,
+                       fmt::format("XNNPACK rejected the parameters ({})", xnn_status_name(st)));
     KZ_TRY(xnn_check(st, where + (transposed ? ": deconvolution create" : ": convolution create")));
     return std::unique_ptr<Step>(
         std::make_unique<ConvStep>(where, p, transposed, std::move(act), std::move(owned)));
@@ -169,19 +168,10 @@ StepResult make_conv_step(const StepArgs& args, std::string& why) {
     }
     const ConvolutionParams& p = *layer.get<ConvolutionParams>();
     const std::string where = layer_where(layer);
-    if (p.pad_mode == PadMode::same_lower) {
-        why = "same_lower padding";
-        return std::unique_ptr<Step>();
-    }
-    if (p.pad_value != 0.f) {
-        why = "non-zero pad value";
-        return std::unique_ptr<Step>();
-    }
+    if (p.pad_mode == PadMode::same_lower) return decline(why, "same_lower padding");
+    if (p.pad_value != 0.f) return decline(why, "non-zero pad value");
     auto act = Activation::create(p.activation, p.num_output, where);
-    if (!act) {
-        why = act.error().message;
-        return std::unique_ptr<Step>();
-    }
+    if (!act) return decline(why, act.error().message);
     std::vector<int> perm;
     if (hints.shuffle_permute_r > 0) {
         const int rr = hints.shuffle_permute_r * hints.shuffle_permute_r;
@@ -205,19 +195,12 @@ StepResult make_deconv_step(const StepArgs& args, std::string& why) {
     const Layer& layer = args.layer;
     const ConvolutionParams& p = *layer.get<ConvolutionParams>();
     const std::string where = layer_where(layer);
-    if (p.pad_mode != PadMode::explicit_pads || p.output_w > 0 || p.output_h > 0) {
-        why = "output size or SAME padding not expressible as XNNPACK crops";
-        return std::unique_ptr<Step>();
-    }
-    if (p.output_pad_bottom >= p.stride_h || p.output_pad_right >= p.stride_w) {
-        why = "output padding not smaller than the stride";
-        return std::unique_ptr<Step>();
-    }
+    if (p.pad_mode != PadMode::explicit_pads || p.output_w > 0 || p.output_h > 0)
+        return decline(why, "output size or SAME padding not expressible as XNNPACK crops");
+    if (p.output_pad_bottom >= p.stride_h || p.output_pad_right >= p.stride_w)
+        return decline(why, "output padding not smaller than the stride");
     auto act = Activation::create(p.activation, p.num_output, where);
-    if (!act) {
-        why = act.error().message;
-        return std::unique_ptr<Step>();
-    }
+    if (!act) return decline(why, act.error().message);
     const std::vector<float> kernel = ncnn_to_xnn_kernel(layer.weights, p.num_output, p.num_input,
                                                          p.group, p.kernel_h, p.kernel_w, {});
     xnn_operator_t op = nullptr;
@@ -235,10 +218,7 @@ StepResult make_inner_product_step(const StepArgs& args, std::string& why) {
     const InnerProductParams& p = *layer.get<InnerProductParams>();
     const std::string where = layer_where(layer);
     auto act = Activation::create(p.activation, p.num_output, where);
-    if (!act) {
-        why = act.error().message;
-        return std::unique_ptr<Step>();
-    }
+    if (!act) return decline(why, act.error().message);
     return std::unique_ptr<Step>(std::make_unique<InnerProductStep>(where, layer, std::move(*act)));
 }
 

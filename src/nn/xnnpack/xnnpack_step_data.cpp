@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "nn/xnnpack/xnnpack_handles.hpp"
+#include "nn/xnnpack/xnnpack_operator_step.hpp"
 #include "nn/xnnpack/xnnpack_step.hpp"
 
 namespace kizuna::nn::xnn {
@@ -129,21 +130,21 @@ private:
 
 // XNNPACK operators that need the channel count, created at the first setup (and again only
 // if the channel count changes): depth-to-space, bilinear resize, global average pooling.
-class XnnDataStep final : public Step {
+class XnnDataStep final : public OperatorStep {
 public:
     enum class Op { depth_to_space, bilinear, global_average };
-    XnnDataStep(std::string where, Op op, const Layer& layer)
-        : where_(std::move(where)), op_(op), layer_(&layer) {}
+    XnnDataStep(std::string where, Op type, const Layer& layer)
+        : OperatorStep(std::move(where)), type_(type), layer_(&layer) {}
 
     Result<void> setup(const std::vector<NhwcView>& in, const std::vector<NhwcView>& out,
                        pthreadpool_t pool) override {
         const NhwcView& x = in[0];
         const NhwcView& y = out[0];
         const size_t c = static_cast<size_t>(y.channels);
-        if (!op_handle_ || c != channels_) {
+        if (!op_ || c != channels_) {
             xnn_operator_t op = nullptr;
             xnn_status st = xnn_status_invalid_state;
-            switch (op_) {
+            switch (type_) {
                 case Op::depth_to_space: {
                     const uint32_t r =
                         static_cast<uint32_t>(layer_->get<PixelShuffleParams>()->upscale_factor);
@@ -163,39 +164,30 @@ public:
                     break;
             }
             KZ_TRY(xnn_check(st, where_ + ": create"));
-            op_handle_ = XnnOperator(op);
+            op_ = XnnOperator(op);
             channels_ = c;
         }
         xnn_status st = xnn_status_invalid_state;
-        switch (op_) {
+        switch (type_) {
             case Op::depth_to_space:
-                st = xnn_setup_depth_to_space_nhwc_x32(op_handle_.get(), 1, x.height, x.width,
-                                                       x.data, y.data, pool);
+                st = xnn_setup_depth_to_space_nhwc_x32(op_.get(), 1, x.height, x.width, x.data,
+                                                       y.data, pool);
                 break;
             case Op::bilinear:
-                st = xnn_setup_resize_bilinear2d_nhwc_f32(op_handle_.get(), 1, x.height, x.width,
-                                                          y.height, y.width, x.data, y.data, pool);
+                st = xnn_setup_resize_bilinear2d_nhwc_f32(op_.get(), 1, x.height, x.width, y.height,
+                                                          y.width, x.data, y.data, pool);
                 break;
             case Op::global_average:
                 st = xnn_setup_global_average_pooling_nwc_f32(
-                    op_handle_.get(), 1, static_cast<size_t>(x.height) * x.width, x.data, y.data,
-                    pool);
+                    op_.get(), 1, static_cast<size_t>(x.height) * x.width, x.data, y.data, pool);
                 break;
         }
         return xnn_check(st, where_ + ": setup");
     }
 
-    Result<void> run(pthreadpool_t pool) override {
-        return xnn_check(xnn_run_operator(op_handle_.get(), pool), where_, "run");
-    }
-
-    StepKind kind() const noexcept override { return StepKind::xnnpack; }
-
 private:
-    std::string where_;
-    Op op_;
+    Op type_;
     const Layer* layer_;
-    XnnOperator op_handle_;
     size_t channels_ = 0;
 };
 
@@ -222,8 +214,7 @@ StepResult make_pixel_shuffle_step(const StepArgs& args, std::string& why) {
         return xnn(args.layer, XnnDataStep::Op::depth_to_space);
     }
     if (p.mode == 0) return own(args.layer, OwnDataStep::Op::shuffle);
-    why = fmt::format("pixel shuffle mode {}", p.mode);
-    return std::unique_ptr<Step>();
+    return decline(why, fmt::format("pixel shuffle mode {}", p.mode));
 }
 
 StepResult make_interp_step(const StepArgs& args, std::string& why) {
@@ -231,8 +222,7 @@ StepResult make_interp_step(const StepArgs& args, std::string& why) {
     if (p.mode == InterpMode::nearest) return own(args.layer, OwnDataStep::Op::nearest);
     if (p.mode == InterpMode::bilinear) return xnn(args.layer, XnnDataStep::Op::bilinear);
     if (p.mode == InterpMode::bicubic) return own(args.layer, OwnDataStep::Op::bicubic);
-    why = "unknown resize mode";
-    return std::unique_ptr<Step>();
+    return decline(why, "unknown resize mode");
 }
 
 StepResult make_crop_step(const StepArgs& args, std::string&) {
@@ -248,8 +238,7 @@ StepResult make_pooling_step(const StepArgs& args, std::string& why) {
     if (p.global && p.type == PoolingType::average) {
         return xnn(args.layer, XnnDataStep::Op::global_average);
     }
-    why = "pooling other than global average";
-    return std::unique_ptr<Step>();
+    return decline(why, "pooling other than global average");
 }
 
 }  // namespace kizuna::nn::xnn

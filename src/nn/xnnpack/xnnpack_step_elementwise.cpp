@@ -5,7 +5,9 @@
 #include <cmath>
 #include <limits>
 
+#include "core/enum_names.hpp"
 #include "nn/xnnpack/xnnpack_activation.hpp"
+#include "nn/xnnpack/xnnpack_operator_step.hpp"
 #include "nn/xnnpack/xnnpack_step.hpp"
 
 namespace kizuna::nn::xnn {
@@ -23,33 +25,32 @@ struct BinaryKind {
     bool swap = false;
 };
 
+// XNNPACK's maximum and minimum take no output range.
+constexpr BinaryCreate kCreateMaximum = [](float, float, uint32_t flags, xnn_operator_t* op) {
+    return xnn_create_maximum_nd_f32(flags, op);
+};
+constexpr BinaryCreate kCreateMinimum = [](float, float, uint32_t flags, xnn_operator_t* op) {
+    return xnn_create_minimum_nd_f32(flags, op);
+};
+
+// By BinaryOpType; {} = no XNNPACK equivalent.
+constexpr BinaryKind kBinaryKinds[] = {
+    {xnn_create_add_nd_f32, xnn_setup_add_nd_f32, false},            // add
+    {xnn_create_subtract_nd_f32, xnn_setup_subtract_nd_f32, false},  // sub
+    {xnn_create_multiply_nd_f32, xnn_setup_multiply_nd_f32, false},  // mul
+    {xnn_create_divide_nd_f32, xnn_setup_divide_nd_f32, false},      // div
+    {kCreateMaximum, xnn_setup_maximum_nd_f32, false},               // max
+    {kCreateMinimum, xnn_setup_minimum_nd_f32, false},               // min
+    {},                                                              // pow
+    {xnn_create_subtract_nd_f32, xnn_setup_subtract_nd_f32, true},   // rsub
+    {xnn_create_divide_nd_f32, xnn_setup_divide_nd_f32, true},       // rdiv
+    {},                                                              // rpow
+    {},                                                              // atan2
+    {},                                                              // ratan2
+};
+
 BinaryKind binary_kind(BinaryOpType op) {
-    switch (op) {
-        case BinaryOpType::add:
-            return {xnn_create_add_nd_f32, xnn_setup_add_nd_f32, false};
-        case BinaryOpType::sub:
-            return {xnn_create_subtract_nd_f32, xnn_setup_subtract_nd_f32, false};
-        case BinaryOpType::rsub:
-            return {xnn_create_subtract_nd_f32, xnn_setup_subtract_nd_f32, true};
-        case BinaryOpType::mul:
-            return {xnn_create_multiply_nd_f32, xnn_setup_multiply_nd_f32, false};
-        case BinaryOpType::div:
-            return {xnn_create_divide_nd_f32, xnn_setup_divide_nd_f32, false};
-        case BinaryOpType::rdiv:
-            return {xnn_create_divide_nd_f32, xnn_setup_divide_nd_f32, true};
-        case BinaryOpType::max:
-            return {[](float, float, uint32_t f, xnn_operator_t* o) {
-                        return xnn_create_maximum_nd_f32(f, o);
-                    },
-                    xnn_setup_maximum_nd_f32, false};
-        case BinaryOpType::min:
-            return {[](float, float, uint32_t f, xnn_operator_t* o) {
-                        return xnn_create_minimum_nd_f32(f, o);
-                    },
-                    xnn_setup_minimum_nd_f32, false};
-        default:
-            return {};
-    }
+    return enum_lookup<BinaryOpType::ratan2>(op, kBinaryKinds, BinaryKind{});
 }
 
 // NHWC dims of a view, for XNNPACK's nd broadcasting.
@@ -112,47 +113,26 @@ Result<std::unique_ptr<Step>> make_binary_chain(const std::string& where, Binary
     return std::unique_ptr<Step>(std::make_unique<BinaryStep>(where, kind, std::move(ops)));
 }
 
+// The setup of XNNPACK's unary operators on `batch` pixels.
+using UnarySetup = xnn_status (*)(xnn_operator_t, size_t batch, const float*, float*,
+                                  pthreadpool_t);
+
 // Per-channel PReLU (xnn prelu) or one slope (xnn leaky ReLU); stand-alone activations
-// (xnn clamp, leaky ReLU, sigmoid). All operate on `channels`-wide pixels.
-class UnaryStep final : public Step {
+// (xnn clamp, leaky ReLU, sigmoid). All operate on `channels`-wide pixels; `setup` is the
+// operator's setup function.
+class UnaryStep final : public OperatorStep {
 public:
-    enum class Op { prelu, leaky, clamp, sigmoid };
-    UnaryStep(std::string where, Op op, XnnOperator xop)
-        : where_(std::move(where)), op_(op), xop_(std::move(xop)) {}
+    UnaryStep(std::string where, UnarySetup setup, XnnOperator xop)
+        : OperatorStep(std::move(where), std::move(xop)), setup_(setup) {}
 
     Result<void> setup(const std::vector<NhwcView>& in, const std::vector<NhwcView>& out,
                        pthreadpool_t pool) override {
         const size_t n = static_cast<size_t>(in[0].height) * in[0].width;
-        const float* x = in[0].data;
-        float* y = out[0].data;
-        xnn_status st = xnn_status_invalid_state;
-        switch (op_) {
-            case Op::prelu:
-                st = xnn_setup_prelu_nc_f32(xop_.get(), n, x, y, pool);
-                break;
-            case Op::leaky:
-                st = xnn_setup_leaky_relu_nc_f32(xop_.get(), n, x, y, pool);
-                break;
-            case Op::clamp:
-                st = xnn_setup_clamp_nc_f32(xop_.get(), n, x, y, pool);
-                break;
-            case Op::sigmoid:
-                st = xnn_setup_sigmoid_nc_f32(xop_.get(), n, x, y, pool);
-                break;
-        }
-        return xnn_check(st, where_ + ": setup");
+        return xnn_check(setup_(op_.get(), n, in[0].data, out[0].data, pool), where_ + ": setup");
     }
-
-    Result<void> run(pthreadpool_t pool) override {
-        return xnn_check(xnn_run_operator(xop_.get(), pool), where_, "run");
-    }
-
-    StepKind kind() const noexcept override { return StepKind::xnnpack; }
 
 private:
-    std::string where_;
-    Op op_;
-    XnnOperator xop_;
+    UnarySetup setup_;
 };
 
 // Own kernels: Eltwise sum with coefficients, BinaryOp with a scalar, Scale with weights.
@@ -226,6 +206,11 @@ public:
     StepKind kind() const noexcept override { return StepKind::xnnpack; }
 
 private:
+    // The step around `op`, freshly created (owned from here on).
+    std::unique_ptr<Step> unary(UnarySetup setup, xnn_operator_t op) const {
+        return std::make_unique<UnaryStep>(where_, setup, XnnOperator(op));
+    }
+
     Result<std::unique_ptr<Step>> build(int channels) {
         const size_t c = static_cast<size_t>(channels);
         xnn_operator_t op = nullptr;
@@ -234,8 +219,7 @@ private:
                 KZ_TRY(xnn_check(xnn_create_leaky_relu_nc_f32(c, c, c, layer_->weights[0],
                                                               kXnnOperatorFlags, &op),
                                  where_ + ": leaky ReLU create"));
-                return std::unique_ptr<Step>(
-                    std::make_unique<UnaryStep>(where_, UnaryStep::Op::leaky, XnnOperator(op)));
+                return unary(xnn_setup_leaky_relu_nc_f32, op);
             }
             if (p->num_slope != channels) {
                 return make_error(
@@ -245,8 +229,7 @@ private:
             KZ_TRY(xnn_check(
                 xnn_create_prelu_nc_f32(c, c, c, layer_->weights.data(), kXnnOperatorFlags, &op),
                 where_ + ": PReLU create"));
-            return std::unique_ptr<Step>(
-                std::make_unique<UnaryStep>(where_, UnaryStep::Op::prelu, XnnOperator(op)));
+            return unary(xnn_setup_prelu_nc_f32, op);
         }
         const ActivationParams& a = *layer_->get<ActivationParams>();
         const bool zero_slope =
@@ -257,19 +240,16 @@ private:
             const float hi = zero_slope ? kInf : a.beta;
             KZ_TRY(xnn_check(xnn_create_clamp_nc_f32(c, c, c, lo, hi, kXnnOperatorFlags, &op),
                              where_ + ": clamp create"));
-            return std::unique_ptr<Step>(
-                std::make_unique<UnaryStep>(where_, UnaryStep::Op::clamp, XnnOperator(op)));
+            return unary(xnn_setup_clamp_nc_f32, op);
         }
         if (a.type == ActivationType::relu || a.type == ActivationType::leaky_relu) {
             KZ_TRY(xnn_check(xnn_create_leaky_relu_nc_f32(c, c, c, a.alpha, kXnnOperatorFlags, &op),
                              where_ + ": leaky ReLU create"));
-            return std::unique_ptr<Step>(
-                std::make_unique<UnaryStep>(where_, UnaryStep::Op::leaky, XnnOperator(op)));
+            return unary(xnn_setup_leaky_relu_nc_f32, op);
         }
         KZ_TRY(xnn_check(xnn_create_sigmoid_nc_f32(c, c, c, kXnnOperatorFlags, &op),
                          where_ + ": sigmoid create"));
-        return std::unique_ptr<Step>(
-            std::make_unique<UnaryStep>(where_, UnaryStep::Op::sigmoid, XnnOperator(op)));
+        return unary(xnn_setup_sigmoid_nc_f32, op);
     }
 
     std::string where_;
@@ -293,8 +273,7 @@ StepResult make_activation_step(const StepArgs& args, std::string& why) {
             std::make_unique<LazyUnaryStep>(layer_where(args.layer), args.layer));
     }
     if (a.type == ActivationType::none) return make_copy_step();
-    why = "activation without an XNNPACK equivalent";
-    return std::unique_ptr<Step>();
+    return decline(why, "activation without an XNNPACK equivalent");
 }
 
 StepResult make_binary_op_step(const StepArgs& args, std::string& why) {
@@ -302,14 +281,11 @@ StepResult make_binary_op_step(const StepArgs& args, std::string& why) {
     if (p.with_scalar) {
         const int op = static_cast<int>(p.op);
         if (op <= 8 && op != 6) return own(OwnElementwiseStep::Op::scalar, {}, {}, op, p.scalar);
-        why = "scalar operation without an own kernel";
-        return std::unique_ptr<Step>();
+        return decline(why, "scalar operation without an own kernel");
     }
     const BinaryKind kind = binary_kind(p.op);
-    if (kind.create == nullptr) {
-        why = "binary operation without an XNNPACK equivalent";
-        return std::unique_ptr<Step>();
-    }
+    if (kind.create == nullptr)
+        return decline(why, "binary operation without an XNNPACK equivalent");
     return make_binary_chain(layer_where(args.layer), kind, 1);
 }
 

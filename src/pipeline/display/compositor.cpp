@@ -120,6 +120,20 @@ Result<void> Compositor::set_layers(std::span<const DisplayLayer> layers) {
     return {};
 }
 
+Result<void> Compositor::upload(const std::vector<uint32_t>& words, gpu::Buffer& staging,
+                                gpu::Buffer& device) {
+    const size_t bytes = words.size() * 4;
+    if (device.size() < bytes) {
+        forget_sets();
+        KZ_TRY(gpu::ensure_buffer(context_, &device, bytes, gpu::BufferKind::device));
+    }
+    KZ_TRY(gpu::ensure_buffer(context_, &staging, bytes, gpu::BufferKind::upload));
+    std::memcpy(staging.mapped(), words.data(), bytes);
+    KZ_TRY(staging.flush());
+    cmd_.copy(staging, device, bytes);
+    return {};
+}
+
 Result<const gpu::DescriptorSet*> Compositor::compose_set(const gpu::Buffer& frame) {
     for (const CachedSet& s : sets_) {
         if (s.frame == frame.get()) return &s.set;
@@ -144,28 +158,10 @@ Result<void> Compositor::begin_compose(const gpu::Buffer& frame, int width, int 
     canvas_w_ = width;
     canvas_h_ = height;
     if (ai_dirty_) {
-        const size_t bytes = ai_words_.size() * 4;
-        if (ai_.size() < bytes) {
-            forget_sets();
-            KZ_TRY(gpu::ensure_buffer(context_, &ai_, bytes, gpu::BufferKind::device));
-        }
-        KZ_TRY(gpu::ensure_buffer(context_, &ai_up_, bytes, gpu::BufferKind::upload));
-        std::memcpy(ai_up_.mapped(), ai_words_.data(), bytes);
-        KZ_TRY(ai_up_.flush());
-        cmd_.copy(ai_up_, ai_, bytes);
+        KZ_TRY(upload(ai_words_, ai_up_, ai_));
         ai_dirty_ = false;
     }
-    if (layers_dirty_ && !layer_words_.empty()) {
-        const size_t bytes = layer_words_.size() * 4;
-        if (layers_.size() < bytes) {
-            forget_sets();
-            KZ_TRY(gpu::ensure_buffer(context_, &layers_, bytes, gpu::BufferKind::device));
-        }
-        KZ_TRY(gpu::ensure_buffer(context_, &layers_up_, bytes, gpu::BufferKind::upload));
-        std::memcpy(layers_up_.mapped(), layer_words_.data(), bytes);
-        KZ_TRY(layers_up_.flush());
-        cmd_.copy(layers_up_, layers_, bytes);
-    }
+    if (layers_dirty_ && !layer_words_.empty()) KZ_TRY(upload(layer_words_, layers_up_, layers_));
     layers_dirty_ = false;
     // The uploads above and the preview's copy into `frame` (an earlier submission).
     cmd_.barrier_transfer_to_compute();

@@ -56,6 +56,10 @@ public:
 private:
     explicit Compositor(gpu::Context& context) noexcept : context_(context) {}
     Result<const gpu::DescriptorSet*> compose_set(const gpu::Buffer& frame);
+    // Records the copy of `words` into `device` through `staging`, growing either as needed (a
+    // new device buffer drops the cached descriptor sets).
+    Result<void> upload(const std::vector<uint32_t>& words, gpu::Buffer& staging,
+                        gpu::Buffer& device);
 
     struct CachedSet {
         VkBuffer frame = VK_NULL_HANDLE;

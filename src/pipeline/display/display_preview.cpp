@@ -24,20 +24,6 @@ namespace kizuna {
 
 namespace {
 
-// Timings of the preview backend as the public struct (as Preview does).
-PreviewTimings public_timings(const stages::StageTimings& st, double total_ms) {
-    PreviewTimings t;
-    t.normalize_ms = st.normalize_ms;
-    t.reconstruct_ms = st.reconstruct_ms;
-    t.upscale_ms = st.upscale_ms;
-    t.enhance_ms = st.enhance_ms;
-    t.temporal_ms = st.temporal_ms;
-    t.upload_ms = st.upload_ms;
-    t.download_ms = st.download_ms;
-    t.total_ms = total_ms;
-    return t;
-}
-
 struct Slot {
     gpu::Buffer picture;  // packed RGBA8
     int width = 0, height = 0;
@@ -214,9 +200,7 @@ Result<void> DisplayPreview::process(ConstImageView in, int slot) {
     impl_->params.upscale.out_width = ow;
     impl_->params.upscale.out_height = oh;
     KZ_TRY(impl_->backend->process_to_device(in, s.picture, impl_->params));
-    impl_->timings = public_timings(
-        impl_->backend->last_timings(),
-        std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count());
+    impl_->timings = pipeline::preview_timings(impl_->backend->last_timings(), t0);
     return {};
 }
 

@@ -45,25 +45,14 @@ public:
     std::string_view name() const override { return "cpu"; }
 
 private:
-    // Stages 1-2 of one frame (exactly one of rgba, yuv).
-    Result<void> front(const ConstImageView* rgba, const YuvView* yuv,
-                       const PreviewParams& params) override {
-        auto t0 = Clock::now();
-        if (rgba) {
-            KZ_TRY(normalize_.run(*rgba, effective_normalize(params), normalized_, pool_));
-        } else {
-            KZ_TRY(normalize_.run_yuv(*yuv, effective_normalize(params), normalized_, pool_));
-        }
-        timings_.normalize_ms = ms_since(t0);
-
-        t0 = Clock::now();
-        if (params.reconstruct_enabled) {
-            KZ_TRY(reconstruct_.run(normalized_, params.reconstruct, features_, pool_));
-        } else {
-            KZ_TRY(reconstruct_disabled(normalized_.width(), normalized_.height(), features_));
-        }
-        timings_.reconstruct_ms = ms_since(t0);
-        return {};
+    Result<void> normalize(ConstImageView in, const NormalizeParams& p) override {
+        return normalize_.run(in, p, normalized_, pool_);
+    }
+    Result<void> normalize_yuv(const YuvView& in, const NormalizeParams& p) override {
+        return normalize_.run_yuv(in, p, normalized_, pool_);
+    }
+    Result<void> reconstruct(const ReconstructParams& p) override {
+        return reconstruct_.run(normalized_, p, features_, pool_);
     }
 
     // Stage 3 (the preview's, or the hybrid one when ai takes part), then the fused pass.
@@ -111,6 +100,17 @@ private:
         return {};
     }
 
+    // fn(c, y) for every row y < height of the colour planes c = 0, 1, 2, spread over the pool.
+    template <class Fn>
+    void for_each_colour_row(int height, Fn&& fn) {
+        pool_.parallel_for(
+            3 * height,
+            [&](int i0, int i1) {
+                for (int i = i0; i < i1; ++i) fn(i / height, i % height);
+            },
+            8);
+    }
+
     // The hybrid chain's stage 3 (hybrid.hpp) into upscaled_: the shader frame first (all of it
     // when blending, its alpha alone at strength 1), then the AI picture over its colour.
     Result<void> hybrid_upscale(ConstTensorView ai, float strength, const PreviewParams& params) {
@@ -145,15 +145,9 @@ private:
             if (blend) KZ_TRY(ai_resampled_.ensure(ow, oh, false));
             Plane* src[3] = {&ai_source_.r, &ai_source_.g, &ai_source_.b};
             Plane* dst[3] = {&resampled.r, &resampled.g, &resampled.b};
-            pool_.parallel_for(
-                3 * ai.height,
-                [&](int i0, int i1) {
-                    for (int i = i0; i < i1; ++i) {
-                        const int c = i / ai.height, y = i % ai.height;
-                        hybrid_detail::sanitize_row(ai.row(c, y), ai.width, src[c]->row(y));
-                    }
-                },
-                8);
+            for_each_colour_row(ai.height, [&](int c, int y) {
+                hybrid_detail::sanitize_row(ai.row(c, y), ai.width, src[c]->row(y));
+            });
             for (int c = 0; c < 3; ++c) {
                 KZ_TRY(resample_ai_.run(*src[c], *dst[c], ResampleFilter::lanczos3,
                                         params.upscale.anti_ringing, pool_));
@@ -166,18 +160,11 @@ private:
         const bool linear = chain_is_linear(params);
         Plane* planes[3] = {&upscaled_.r, &upscaled_.g, &upscaled_.b};
         const Plane* picture[3] = {&resampled.r, &resampled.g, &resampled.b};
-        pool_.parallel_for(
-            3 * oh,
-            [&](int i0, int i1) {
-                for (int i = i0; i < i1; ++i) {
-                    const int c = i / oh, y = i % oh;
-                    const float* a = resample ? picture[c]->row(y) : ai.row(c, y);
-                    float* row = planes[c]->row(y);
-                    hybrid_detail::ai_finish_row(a, blend ? row : nullptr, strength, ow, linear,
-                                                 row);
-                }
-            },
-            8);
+        for_each_colour_row(oh, [&](int c, int y) {
+            const float* a = resample ? picture[c]->row(y) : ai.row(c, y);
+            float* row = planes[c]->row(y);
+            hybrid_detail::ai_finish_row(a, blend ? row : nullptr, strength, ow, linear, row);
+        });
         timings_.ai_blend_ms = ms_since(t0);
         return {};
     }
@@ -188,15 +175,9 @@ private:
         const int w = normalized_.width(), h = normalized_.height();
         const bool linear = chain_is_linear(params);
         const Plane* planes[3] = {&normalized_.r, &normalized_.g, &normalized_.b};
-        pool_.parallel_for(
-            3 * h,
-            [&](int i0, int i1) {
-                for (int i = i0; i < i1; ++i) {
-                    const int c = i / h, y = i % h;
-                    hybrid_detail::model_input_row(planes[c]->row(y), w, linear, t.row(c, y));
-                }
-            },
-            8);
+        for_each_colour_row(h, [&](int c, int y) {
+            hybrid_detail::model_input_row(planes[c]->row(y), w, linear, t.row(c, y));
+        });
         timings_.model_input_ms = ms_since(t0);
         return {};
     }
@@ -298,11 +279,10 @@ private:
     ReconstructCpu reconstruct_;
     UpscaleCpu upscale_;
     ResampleCpu resample_, resample_alpha_, resample_ai_;
-    PlanarFrame normalized_, upscaled_;
+    PlanarFrame upscaled_;
     // The AI picture at its own size, and resampled to the output size when it is blended (at
     // strength 1 it is resampled into upscaled_ itself).
     PlanarFrame ai_source_, ai_resampled_;
-    FeatureMap features_;
     HalfFrame history_[2];
     int cur_ = 0;  // history_[cur_] is the previous output
     bool history_valid_ = false;

@@ -12,15 +12,6 @@
 
 namespace kizuna::stages {
 
-namespace {
-
-// NaN -> 0, then clamp to [0, 1].
-float sanitize(float v) {
-    return v == v ? std::clamp(v, 0.0f, 1.0f) : 0.0f;
-}
-
-}  // namespace
-
 Result<void> model_input_ref(const PlanarFrame& normalized, bool linear, TensorView out) {
     const int w = normalized.width(), h = normalized.height();
     KZ_TRY(check_model_input(out, w, h));
@@ -30,8 +21,8 @@ Result<void> model_input_ref(const PlanarFrame& normalized, bool linear, TensorV
             const float* s = src[c]->row(y);
             float* d = out.row(c, y);
             for (int x = 0; x < w; ++x) {
-                float v = sanitize(s[x]);
-                if (linear) v = sanitize(color::linear_to_srgb(v));
+                float v = color::sanitize(s[x]);
+                if (linear) v = color::sanitize(color::linear_to_srgb(v));
                 d[x] = v;
             }
         }
@@ -52,13 +43,13 @@ Result<void> ai_picture_ref(ConstTensorView ai, int out_width, int out_height, f
         for (int y = 0; y < ai.height; ++y) {
             const float* s = ai.row(c, y);
             float* d = first.row(y);
-            for (int x = 0; x < ai.width; ++x) d[x] = sanitize(s[x]);
+            for (int x = 0; x < ai.width; ++x) d[x] = color::sanitize(s[x]);
         }
         if (resample) resample_plane_ref(a0, *dst[c], ResampleFilter::lanczos3, anti_ringing);
         for (int y = 0; y < out_height; ++y) {
             float* d = dst[c]->row(y);
             for (int x = 0; x < out_width; ++x) {
-                const float v = sanitize(d[x]);
+                const float v = color::sanitize(d[x]);
                 d[x] = linear ? color::srgb_to_linear(v) : v;
             }
         }

@@ -11,14 +11,6 @@
 
 namespace kizuna::stages {
 
-namespace {
-
-float clamp_value(float v) {
-    return v == v ? std::clamp(v, 0.0f, 1.0f) : 0.0f;
-}
-
-}  // namespace
-
 Result<void> pack_ref(const PlanarFrame& in, bool encode_srgb, ImageView out) {
     KZ_TRY(check_pack_io(in, out));
     for (int y = 0; y < in.height(); ++y) {
@@ -31,7 +23,7 @@ Result<void> pack_ref(const PlanarFrame& in, bool encode_srgb, ImageView out) {
                 if (encode_srgb && c < 3) {
                     s = color::linear_to_srgb(s == s ? std::clamp(s, 0.0f, 1.0f) : 0.0f);
                 }
-                v[c] = clamp_value(s);
+                v[c] = color::sanitize(s);
             }
             switch (out.format) {
                 case PixelFormat::rgba8: {

@@ -28,25 +28,14 @@ public:
     std::string_view name() const override { return "reference"; }
 
 private:
-    // Stages 1-2 of one frame (exactly one of rgba, yuv).
-    Result<void> front(const ConstImageView* rgba, const YuvView* yuv,
-                       const PreviewParams& params) override {
-        auto t0 = Clock::now();
-        if (rgba) {
-            KZ_TRY(normalize_ref(*rgba, effective_normalize(params), normalized_));
-        } else {
-            KZ_TRY(normalize_yuv_ref(*yuv, effective_normalize(params), normalized_));
-        }
-        timings_.normalize_ms = ms_since(t0);
-
-        t0 = Clock::now();
-        if (params.reconstruct_enabled) {
-            KZ_TRY(reconstruct_ref(normalized_, params.reconstruct, features_));
-        } else {
-            KZ_TRY(reconstruct_disabled(normalized_.width(), normalized_.height(), features_));
-        }
-        timings_.reconstruct_ms = ms_since(t0);
-        return {};
+    Result<void> normalize(ConstImageView in, const NormalizeParams& p) override {
+        return normalize_ref(in, p, normalized_);
+    }
+    Result<void> normalize_yuv(const YuvView& in, const NormalizeParams& p) override {
+        return normalize_yuv_ref(in, p, normalized_);
+    }
+    Result<void> reconstruct(const ReconstructParams& p) override {
+        return reconstruct_ref(normalized_, p, features_);
     }
 
     Result<void> write_model_input(TensorView model_input, const PreviewParams& params) override {
@@ -83,8 +72,7 @@ private:
         return pack_ref(*cur, linear, out);
     }
 
-    PlanarFrame normalized_, upscaled_, enhanced_, stabilized_;
-    FeatureMap features_;
+    PlanarFrame upscaled_, enhanced_, stabilized_;
     TemporalHistory history_;
 };
 

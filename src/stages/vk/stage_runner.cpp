@@ -61,6 +61,17 @@ Result<void> VkStageRunner::finish(
     return download_.invalidate();
 }
 
+template <class Record>
+Result<void> VkStageRunner::round_trip(
+    std::initializer_list<std::pair<const gpu::Buffer*, size_t>> downloads, Record&& record) {
+    size_t total = 0;
+    for (const auto& d : downloads) total += d.second;
+    KZ_TRY(kernels_->ensure_buffer(download_, total, gpu::BufferKind::download));
+    KZ_TRY(begin());
+    KZ_TRY(record());
+    return finish(downloads);
+}
+
 Result<void> VkStageRunner::download_frame(const GpuFrame& frame, size_t offset, PlanarFrame& out) {
     return words_to_frame(static_cast<const std::byte*>(download_.mapped()) + offset, frame.width,
                           frame.height, kernels_->precision(), out);
@@ -84,10 +95,8 @@ Result<void> VkStageRunner::normalize(ConstImageView in, const NormalizeParams& 
     KZ_TRY(kernels_->queue_upload(words, raw_));
     KZ_TRY(normalize_.prepare(*kernels_, in.width, in.height, p));
     const size_t bytes = frame_bytes(normalize_.out, *kernels_);
-    KZ_TRY(kernels_->ensure_buffer(download_, bytes, gpu::BufferKind::download));
-    KZ_TRY(begin());
-    KZ_TRY(normalize_.record(*kernels_, cmd_, raw_, in.format, p));
-    KZ_TRY(finish({{&normalize_.out.buffer, bytes}}));
+    KZ_TRY(round_trip({{&normalize_.out.buffer, bytes}},
+                      [&] { return normalize_.record(*kernels_, cmd_, raw_, in.format, p); }));
     return download_frame(normalize_.out, 0, out);
 }
 
@@ -96,10 +105,8 @@ Result<void> VkStageRunner::reconstruct(const PlanarFrame& in, const Reconstruct
     KZ_TRY(upload_frame(in, in_frame_));
     KZ_TRY(reconstruct_.prepare(*kernels_, in.width(), in.height()));
     const size_t n = static_cast<size_t>(in.width()) * in.height();
-    KZ_TRY(kernels_->ensure_buffer(download_, n * 5 * 4, gpu::BufferKind::download));
-    KZ_TRY(begin());
-    KZ_TRY(reconstruct_.record(*kernels_, cmd_, in_frame_, p, enabled));
-    KZ_TRY(finish({{&reconstruct_.out.planes, n * 16}, {&reconstruct_.out.cls, n * 4}}));
+    KZ_TRY(round_trip({{&reconstruct_.out.planes, n * 16}, {&reconstruct_.out.cls, n * 4}},
+                      [&] { return reconstruct_.record(*kernels_, cmd_, in_frame_, p, enabled); }));
     const auto* base = static_cast<const std::byte*>(download_.mapped());
     return words_to_features(base, base + n * 16, in.width(), in.height(), out);
 }
@@ -112,10 +119,9 @@ Result<void> VkStageRunner::upscale(const PlanarFrame& in, const FeatureMap& fea
     KZ_TRY(upscale_.prepare(*kernels_, in.width(), in.height(), p, enabled));
     const size_t bytes =
         static_cast<size_t>(p.out_width) * p.out_height * 4 * kernels_->value_size();
-    KZ_TRY(kernels_->ensure_buffer(download_, bytes, gpu::BufferKind::download));
-    KZ_TRY(begin());
-    KZ_TRY(upscale_.record(*kernels_, cmd_, in_frame_, in_features_, p, enabled));
-    KZ_TRY(finish({{&upscale_.out.buffer, bytes}}));
+    KZ_TRY(round_trip({{&upscale_.out.buffer, bytes}}, [&] {
+        return upscale_.record(*kernels_, cmd_, in_frame_, in_features_, p, enabled);
+    }));
     return download_frame(upscale_.out, 0, out);
 }
 
@@ -125,10 +131,9 @@ Result<void> VkStageRunner::enhance(const PlanarFrame& in, const FeatureMap& fea
     KZ_TRY(upload_features(features, in_features_));
     KZ_TRY(enhance_.prepare(*kernels_, in.width(), in.height()));
     const size_t bytes = frame_bytes(enhance_.out, *kernels_);
-    KZ_TRY(kernels_->ensure_buffer(download_, bytes, gpu::BufferKind::download));
-    KZ_TRY(begin());
-    KZ_TRY(enhance_.record(*kernels_, cmd_, in_frame_, in_features_, p, linear_input));
-    KZ_TRY(finish({{&enhance_.out.buffer, bytes}}));
+    KZ_TRY(round_trip({{&enhance_.out.buffer, bytes}}, [&] {
+        return enhance_.record(*kernels_, cmd_, in_frame_, in_features_, p, linear_input);
+    }));
     return download_frame(enhance_.out, 0, out);
 }
 
@@ -137,10 +142,8 @@ Result<void> VkStageRunner::temporal(const PlanarFrame& in, const TemporalParams
     KZ_TRY(upload_frame(in, in_frame_));
     KZ_TRY(temporal_.prepare(*kernels_, in.width(), in.height()));
     const size_t bytes = frame_bytes(in_frame_, *kernels_);
-    KZ_TRY(kernels_->ensure_buffer(download_, bytes, gpu::BufferKind::download));
-    KZ_TRY(begin());
-    KZ_TRY(temporal_.record(*kernels_, cmd_, in_frame_, p));
-    KZ_TRY(finish({{&temporal_.output().buffer, bytes}}));
+    KZ_TRY(round_trip({{&temporal_.output().buffer, bytes}},
+                      [&] { return temporal_.record(*kernels_, cmd_, in_frame_, p); }));
     temporal_.commit();
     // After commit the output is history[current].
     return download_frame(temporal_.history[temporal_.current], 0, out);
@@ -151,10 +154,9 @@ Result<void> VkStageRunner::pack(const PlanarFrame& in, bool encode_srgb, ImageV
     KZ_TRY(upload_frame(in, in_frame_));
     KZ_TRY(pack_.prepare(*kernels_, in.width(), in.height(), out.format));
     const size_t bytes = packed_bytes(in.width(), in.height(), out.format);
-    KZ_TRY(kernels_->ensure_buffer(download_, bytes, gpu::BufferKind::download));
-    KZ_TRY(begin());
-    KZ_TRY(pack_.record(*kernels_, cmd_, in_frame_, encode_srgb, out.format));
-    KZ_TRY(finish({{&pack_.raw, bytes}}));
+    KZ_TRY(round_trip({{&pack_.raw, bytes}}, [&] {
+        return pack_.record(*kernels_, cmd_, in_frame_, encode_srgb, out.format);
+    }));
     const size_t row = static_cast<size_t>(out.width) * bytes_per_pixel(out.format);
     for (int y = 0; y < out.height; ++y) {
         std::memcpy(out.row(y), static_cast<const std::byte*>(download_.mapped()) + y * row, row);

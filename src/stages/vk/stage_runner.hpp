@@ -46,6 +46,11 @@ private:
     Result<void> begin();
     // Copies src (bytes) to the download buffer, submits and waits.
     Result<void> finish(std::initializer_list<std::pair<const gpu::Buffer*, size_t>> downloads);
+    // One submission: sizes the download buffer for `downloads`, begin(), `record` (records the
+    // stage's dispatches; returns Result<void>), finish(downloads).
+    template <class Record>
+    Result<void> round_trip(std::initializer_list<std::pair<const gpu::Buffer*, size_t>> downloads,
+                            Record&& record);
     Result<void> download_frame(const GpuFrame& frame, size_t offset, PlanarFrame& out);
 
     std::unique_ptr<VkKernels> kernels_;

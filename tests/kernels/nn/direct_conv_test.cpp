@@ -13,6 +13,7 @@
 #include <string>
 
 #include "kizuna/probe.hpp"
+#include "layer_graphs.hpp"
 #include "nn/backend.hpp"
 #include "nn/direct/direct_conv.hpp"
 #include "nn/xnnpack/xnnpack_backend.hpp"
@@ -23,44 +24,39 @@ namespace {
 
 constexpr float kTol = 1e-4f;
 
+// ci -> co, a kh x kw kernel, stride, dilation and padding on both axes, `act` fused.
+ConvolutionParams conv(int ci, int co, int kh, int kw, int stride, int dil, int pad,
+                       ActivationParams act = {}) {
+    ConvolutionParams p = conv_params(ci, co, kh, stride, dil, pad, 1);
+    p.kernel_w = kw;
+    p.activation = act;
+    return p;
+}
+
+// One convolution on a num_input x h x w input, and the PReLU after it when asked.
 struct ConvCase {
-    int ci = 0;
-    int co = 0;
-    int kh = 3;
-    int kw = 3;
-    int stride = 1;
-    int dil = 1;
-    int pad = 1;
-    bool same = false;
+    ConvolutionParams p;
     int h = 5;
     int w = 9;
-    ActivationParams act{};
     int prelu_slopes = 0;        // 0 = no PReLU layer after the convolution
     bool second_reader = false;  // the convolution's output also feeds the graph output sum
 
     std::string name() const {
-        return "ci " + std::to_string(ci) + " co " + std::to_string(co) + " k " +
-               std::to_string(kh) + "x" + std::to_string(kw) + " s " + std::to_string(stride) +
-               " d " + std::to_string(dil) + " pad " + (same ? "same" : std::to_string(pad)) +
-               " in " + std::to_string(h) + "x" + std::to_string(w) + " act " +
-               std::to_string(static_cast<int>(act.type)) + " prelu " +
-               std::to_string(prelu_slopes) + (second_reader ? " shared" : "");
+        const bool same = p.pad_mode == PadMode::same_upper;
+        return "ci " + std::to_string(p.num_input) + " co " + std::to_string(p.num_output) + " k " +
+               std::to_string(p.kernel_h) + "x" + std::to_string(p.kernel_w) + " s " +
+               std::to_string(p.stride_h) + " d " + std::to_string(p.dilation_h) + " pad " +
+               (same ? "same" : std::to_string(p.pad_top)) + " in " + std::to_string(h) + "x" +
+               std::to_string(w) + " act " + std::to_string(static_cast<int>(p.activation.type)) +
+               " prelu " + std::to_string(prelu_slopes) + (second_reader ? " shared" : "");
     }
 };
 
+// The convolution with random weights (a bias when num_output is odd), then the PReLU.
 Graph make_graph(const ConvCase& c, std::mt19937& rng) {
-    ConvolutionParams p;
-    p.num_input = c.ci;
-    p.num_output = c.co;
-    p.kernel_h = c.kh;
-    p.kernel_w = c.kw;
-    p.stride_h = p.stride_w = c.stride;
-    p.dilation_h = p.dilation_w = c.dil;
-    p.pad_left = p.pad_right = p.pad_top = p.pad_bottom = c.pad;
-    if (c.same) p.pad_mode = PadMode::same_upper;
-    p.activation = c.act;
     GraphBuilder b;
-    const int conv = b.add(conv_layer(LayerType::convolution, p, rng, c.co % 2 == 1), {0});
+    const int conv =
+        b.add(conv_layer(LayerType::convolution, c.p, rng, c.p.num_output % 2 == 1), {0});
     int out = conv;
     if (c.prelu_slopes > 0) {
         Layer l = layer_of(LayerType::prelu, PReluParams{c.prelu_slopes});
@@ -80,7 +76,7 @@ void check_case(const ConvCase& c, uint32_t seed) {
     ASSERT_TRUE(xb) << xb.error().message;
     auto ref = make_reference_backend(1);
     for (Fill fill : kAllFills) {
-        const Tensor in = make_input(c.ci, c.h, c.w, fill, rng);
+        const Tensor in = make_input(c.p.num_input, c.h, c.w, fill, rng);
         Tensor got;
         Tensor want;
         const std::string label = c.name() + " " + fill_name(fill) + seed_note(case_seed(seed));
@@ -120,12 +116,7 @@ TEST_F(DirectConv, EveryWidthTailAndChannelGroup) {
     uint32_t seed = 1000;
     for (int co : {1, 5, 16, 17, 31, 48, 64, 65, 100, 128}) {
         for (int w = 1; w <= 19; ++w) {
-            ConvCase c;
-            c.ci = (co + w) % 3 == 0 ? 3 : 7;
-            c.co = co;
-            c.h = 3;
-            c.w = w;
-            check_case(c, seed++);
+            check_case({conv((co + w) % 3 == 0 ? 3 : 7, co, 3, 3, 1, 1, 1), 3, w}, seed++);
         }
     }
 }
@@ -134,41 +125,20 @@ TEST_F(DirectConv, ShapesStridesDilationsPadding) {
     const ActivationParams relu{ActivationType::relu, 0.f, 0.f};
     const ActivationParams leaky{ActivationType::leaky_relu, 0.2f, 0.f};
     const ActivationParams clip{ActivationType::clip, -0.25f, 0.5f};
-    std::vector<ConvCase> cases;
-    auto add = [&](int ci, int co, int kh, int kw, int stride, int dil, int pad, int h, int w,
-                   ActivationParams act) {
-        ConvCase c;
-        c.ci = ci;
-        c.co = co;
-        c.kh = kh;
-        c.kw = kw;
-        c.stride = stride;
-        c.dil = dil;
-        c.pad = pad;
-        c.h = h;
-        c.w = w;
-        c.act = act;
-        cases.push_back(c);
+    const ConvCase cases[] = {
+        {conv(64, 64, 3, 3, 1, 1, 1, leaky), 43, 67},  // the realesr-animevideov3 body
+        {conv(67, 65, 3, 3, 1, 1, 1, relu), 7, 13},   {conv(1, 17, 3, 3, 1, 1, 1), 9, 11},
+        {conv(64, 32, 3, 3, 1, 1, 0, clip), 9, 10},  // valid padding (waifu2x cunet)
+        {conv(64, 48, 1, 1, 1, 1, 0), 6, 23},         {conv(7, 12, 5, 3, 1, 1, 2, leaky), 8, 9},
+        {conv(16, 20, 3, 3, 2, 1, 1, relu), 11, 17},  // stride 2, odd size
+        {conv(13, 19, 3, 3, 1, 2, 2, clip), 9, 23},   // dilation 2
+        {conv(3, 64, 3, 3, 1, 1, 3), 5, 6},           // padding wider than the kernel reach
     };
-    add(64, 64, 3, 3, 1, 1, 1, 43, 67, leaky);  // the realesr-animevideov3 body
-    add(67, 65, 3, 3, 1, 1, 1, 7, 13, relu);
-    add(1, 17, 3, 3, 1, 1, 1, 9, 11, {});
-    add(64, 32, 3, 3, 1, 1, 0, 9, 10, clip);  // valid padding (waifu2x cunet)
-    add(64, 48, 1, 1, 1, 1, 0, 6, 23, {});
-    add(7, 12, 5, 3, 1, 1, 2, 8, 9, leaky);
-    add(16, 20, 3, 3, 2, 1, 1, 11, 17, relu);  // stride 2, odd size
-    add(13, 19, 3, 3, 1, 2, 2, 9, 23, clip);   // dilation 2
-    add(3, 64, 3, 3, 1, 1, 3, 5, 6, {});       // padding wider than the kernel reach
     uint32_t seed = 2000;
     for (const ConvCase& c : cases) check_case(c, seed++);
-    ConvCase same;
-    same.ci = 5;
-    same.co = 9;
-    same.same = true;
-    same.h = 12;
-    same.w = 13;
-    for (int stride : {1, 2}) {
-        same.stride = stride;
+    for (int stride : {1, 2}) {  // SAME padding
+        ConvCase same{conv(5, 9, 3, 3, stride, 1, 1), 12, 13};
+        same.p.pad_mode = PadMode::same_upper;
         check_case(same, seed++);
     }
 }
@@ -177,14 +147,7 @@ TEST_F(DirectConv, FusedPRelu) {
     uint32_t seed = 3000;
     for (int slopes : {1, 64}) {
         for (bool shared : {false, true}) {
-            ConvCase c;
-            c.ci = 64;
-            c.co = 64;
-            c.h = 9;
-            c.w = 14;
-            c.prelu_slopes = slopes;
-            c.second_reader = shared;
-            check_case(c, seed++);
+            check_case({conv(64, 64, 3, 3, 1, 1, 1), 9, 14, slopes, shared}, seed++);
         }
     }
 }
@@ -197,24 +160,18 @@ TEST_F(DirectConv, ElidedConcatDenseBlock) {
         const uint32_t seed = extra_reader ? 3101 : 3100;
         std::mt19937 rng(case_seed(seed));
         const ActivationParams leaky{ActivationType::leaky_relu, 0.2f, 0.f};
-        auto conv = [&](int ci, int co, ActivationParams act) {
-            ConvolutionParams p;
-            p.num_input = ci;
-            p.num_output = co;
-            p.kernel_h = p.kernel_w = 3;
-            p.pad_left = p.pad_right = p.pad_top = p.pad_bottom = 1;
-            p.activation = act;
-            return conv_layer(LayerType::convolution, p, rng);
+        auto conv3x3 = [&](int ci, int co, ActivationParams act) {
+            return conv_layer(LayerType::convolution, conv(ci, co, 3, 3, 1, 1, 1, act), rng);
         };
         auto concat = [] { return layer_of(LayerType::concat, ConcatParams{0}); };
         GraphBuilder b;
-        const int x = b.add(conv(3, 16, {}), {0});
-        const int x1 = b.add(conv(16, 8, leaky), {x});
+        const int x = b.add(conv3x3(3, 16, {}), {0});
+        const int x1 = b.add(conv3x3(16, 8, leaky), {x});
         const int c1 = b.add(concat(), {x, x1});
-        const int x2 = b.add(conv(24, 8, leaky), {c1});
+        const int x2 = b.add(conv3x3(24, 8, leaky), {c1});
         const int c2 = b.add(concat(), {x, x1, x2});
-        const int x3 = b.add(conv(32, 16, {}), {c2});
-        const int x4 = b.add(conv(24, 16, {}), {c1});  // c1 read again, after c2
+        const int x3 = b.add(conv3x3(32, 16, {}), {c2});
+        const int x4 = b.add(conv3x3(24, 16, {}), {c1});  // c1 read again, after c2
         const Layer sum = layer_of(LayerType::eltwise, EltwiseParams{EltwiseOp::sum, {}});
         int out = b.add(sum, {x3, x4, x});
         if (extra_reader) {
@@ -223,7 +180,7 @@ TEST_F(DirectConv, ElidedConcatDenseBlock) {
             pp.type = PoolingType::max;
             pp.kernel_w = pp.kernel_h = 1;
             const int pooled = b.add(layer_of(LayerType::pooling, pp), {c2});
-            const int y = b.add(conv(32, 16, {}), {pooled});
+            const int y = b.add(conv3x3(32, 16, {}), {pooled});
             out = b.add(sum, {out, y});
         }
         const Graph g = b.finish(out);
@@ -251,15 +208,10 @@ TEST_F(DirectConv, ElidedConcatDenseBlock) {
 }
 
 TEST_F(DirectConv, SameBitsForAnyThreadCount) {
-    ConvCase c;
-    c.ci = 64;
-    c.co = 100;
-    c.h = 23;
-    c.w = 31;
-    c.act = {ActivationType::leaky_relu, 0.1f, 0.f};
+    const ConvCase c{conv(64, 100, 3, 3, 1, 1, 1, {ActivationType::leaky_relu, 0.1f, 0.f}), 23, 31};
     std::mt19937 rng(case_seed(4000));
     const Graph g = make_graph(c, rng);
-    const Tensor in = make_input(c.ci, c.h, c.w, Fill::random, rng);
+    const Tensor in = make_input(64, c.h, c.w, Fill::random, rng);
     uint64_t first = 0;
     for (int threads : {1, 2, 3}) {
         auto xb = XnnpackBackend::create(threads, true);

@@ -10,8 +10,6 @@
 
 #include <algorithm>
 #include <cstring>
-#include <filesystem>
-#include <fstream>
 #include <random>
 #include <string>
 #include <vector>
@@ -20,6 +18,7 @@
 #include "kernel_check.hpp"
 #include "kizuna/models.hpp"
 #include "kizuna/nn_session.hpp"
+#include "model_files.hpp"
 
 namespace kizuna {
 namespace {
@@ -29,25 +28,19 @@ constexpr float kBias = 0.25f;
 // Writes the tiny model under the test's temp folder once; returns its .param path.
 std::string tiny_model() {
     static const std::string path = [] {
-        const std::filesystem::path dir =
-            std::filesystem::path(::testing::TempDir()) / "kizuna_session_test";
-        std::filesystem::create_directories(dir);
-        const std::filesystem::path param = dir / "shift_up2.param";
-        std::ofstream(param) << "7767517\n3 3\n"
-                                "Input in 0 1 data\n"
-                                "Convolution conv 1 1 data c 0=12 1=3 5=1 6=324\n"
-                                "PixelShuffle ps 1 1 c out 0=2\n";
         // Weights [12][3][3][3]: output channel o = 4c + 2i + j reads input channel c at the
-        // top-left tap; a 4-byte fp32 tag first, then the 12 biases.
+        // top-left tap; then the 12 biases.
         std::vector<float> w(324, 0.f);
         for (int o = 0; o < 12; ++o) w[static_cast<size_t>(o) * 27 + (o / 4) * 9] = 1.f;
-        std::ofstream bin(std::filesystem::path(param).replace_extension(".bin"), std::ios::binary);
-        const uint32_t tag = 0;
-        bin.write(reinterpret_cast<const char*>(&tag), 4);
-        bin.write(reinterpret_cast<const char*>(w.data()), static_cast<std::streamsize>(324 * 4));
-        const std::vector<float> bias(12, kBias);
-        bin.write(reinterpret_cast<const char*>(bias.data()), 12 * 4);
-        return param.string();
+        test::BinWriter bin;
+        bin.tagged_f32(w);
+        bin.f32(std::vector<float>(12, kBias));
+        return test::write_model_files("kizuna_session_test", "shift_up2",
+                                       "7767517\n3 3\n"
+                                       "Input in 0 1 data\n"
+                                       "Convolution conv 1 1 data c 0=12 1=3 5=1 6=324\n"
+                                       "PixelShuffle ps 1 1 c out 0=2\n",
+                                       bin);
     }();
     return path;
 }

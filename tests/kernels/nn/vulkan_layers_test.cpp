@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "alloc_counter.hpp"
+#include "layer_graphs.hpp"
 #include "nn/backend.hpp"
 #include "vk_test_util.hpp"
 #include "xnn_test_util.hpp"
@@ -40,39 +41,13 @@ void check_graph(const Graph& g, int c, int h, int w, const std::string& what, u
     std::mt19937 rng(case_seed(seed));
     for (Fill fill : kAllFills) {
         const Tensor in = make_input(c, h, w, fill, rng);
-        const std::string label = what + " input " + std::to_string(c) + "x" + std::to_string(h) +
-                                  "x" + std::to_string(w) + " " + fill_name(fill) +
-                                  seed_note(case_seed(seed));
-        EXPECT_TRUE(compare_with_reference(*vk, g, in, label));
+        EXPECT_TRUE(compare_with_reference(*vk, g, in, input_label(what, c, h, w, fill, seed)));
     }
 }
 
-ConvolutionParams conv_params(int ci, int co, int k, int stride, int dil, int pad, int group) {
-    ConvolutionParams p;
-    p.num_input = ci;
-    p.num_output = co;
-    p.kernel_h = p.kernel_w = k;
-    p.stride_h = p.stride_w = stride;
-    p.dilation_h = p.dilation_w = dil;
-    p.pad_left = p.pad_right = p.pad_top = p.pad_bottom = pad;
-    p.group = group;
-    return p;
-}
-
 TEST(VkNnLayers, Convolution) {
-    struct Case {
-        int ci, co, k, stride, dil, pad, group, h, w;
-        ActivationParams act;
-        float pad_value;
-    };
-    const ActivationParams none{};
-    const ActivationParams leaky{ActivationType::leaky_relu, 0.1f, 0.f};
-    const ActivationParams relu{ActivationType::relu, 0.f, 0.f};
-    const ActivationParams clip{ActivationType::clip, -0.2f, 0.3f};
-    const ActivationParams sigm{ActivationType::sigmoid, 0.f, 0.f};
-    const ActivationParams mish{ActivationType::mish, 0.f, 0.f};
-    const ActivationParams hswish{ActivationType::hard_swish, 1.f / 6, 0.5f};
-    const Case cases[] = {
+    using namespace act;
+    const ConvCase cases[] = {
         {3, 64, 3, 1, 1, 1, 1, 17, 13, leaky, 0.f},
         {5, 13, 3, 1, 1, 1, 1, 17, 13, none, 0.f},
         {17, 7, 3, 2, 1, 1, 1, 17, 13, relu, 0.f},
@@ -91,36 +66,12 @@ TEST(VkNnLayers, Convolution) {
         {8, 70, 3, 1, 1, 1, 2, 64, 66, hswish, 0.25f},
         {7, 29, 3, 1, 1, 1, 1, 64, 65, relu, 0.f},
     };
-    uint32_t seed = 100;
-    for (const Case& c : cases) {
-        std::mt19937 rng(case_seed(seed));
-        ConvolutionParams p = conv_params(c.ci, c.co, c.k, c.stride, c.dil, c.pad, c.group);
-        p.activation = c.act;
-        p.pad_value = c.pad_value;
-        GraphBuilder b;
-        const int out = b.add(conv_layer(LayerType::convolution, p, rng, seed % 2 == 0), {0});
-        const Graph g = b.finish(out);
-        check_graph(g, c.ci, c.h, c.w,
-                    "conv ci " + std::to_string(c.ci) + " co " + std::to_string(c.co) + " k " +
-                        std::to_string(c.k) + " s " + std::to_string(c.stride) + " d " +
-                        std::to_string(c.dil) + " pad " + std::to_string(c.pad) + " g " +
-                        std::to_string(c.group) + " act " +
-                        std::to_string(static_cast<int>(c.act.type)),
-                    seed);
-        ++seed;
-    }
+    check_conv_cases(cases, 100, check_graph);
 }
 
 TEST(VkNnLayers, ConvolutionSamePaddingAndFusedPRelu) {
     std::mt19937 rng(case_seed(150));
-    for (int stride : {1, 2}) {
-        ConvolutionParams p = conv_params(5, 7, 3, stride, 1, 0, 1);
-        p.pad_mode = PadMode::same_upper;
-        GraphBuilder b;
-        const int out = b.add(conv_layer(LayerType::convolution, p, rng), {0});
-        check_graph(b.finish(out), 5, 17, 13, "conv same_upper stride " + std::to_string(stride),
-                    150 + stride);
-    }
+    check_same_upper_padding(rng, check_graph);
     // Convolution + PReLU (realesr-animevideov3's body): the PReLU is fused into the
     // convolution's epilogue, per-channel and shared slopes; after a sigmoid (not piecewise
     // linear: a separate pass) it must still come after the activation.
@@ -132,9 +83,7 @@ TEST(VkNnLayers, ConvolutionSamePaddingAndFusedPRelu) {
             cp.activation.type = ActivationType::sigmoid;
         }
         const int c1 = b.add(conv_layer(LayerType::convolution, cp, rng), {0});
-        Layer pr;
-        pr.type = LayerType::prelu;
-        pr.params = PReluParams{slopes};
+        Layer pr = layer_of(LayerType::prelu, PReluParams{slopes});
         pr.weights = random_values(static_cast<size_t>(slopes), rng, -0.5f, 0.5f);
         const int out = b.add(pr, {c1});
         check_graph(b.finish(out), 4, 9, 12, "conv + prelu slopes " + std::to_string(slopes),
@@ -143,53 +92,20 @@ TEST(VkNnLayers, ConvolutionSamePaddingAndFusedPRelu) {
 }
 
 TEST(VkNnLayers, Deconvolution) {
-    struct Case {
-        int ci, co, k, stride, pad, h, w, out_pad, out_w;
-        ActivationParams act;
-    };
-    const Case cases[] = {
-        {64, 64, 2, 2, 0, 9, 7, 0, 0, {ActivationType::leaky_relu, 0.1f, 0.f}},
-        {13, 3, 4, 2, 3, 11, 6, 0, 0, {}},  // Real-CUGAN's last layer shape
-        {7, 5, 5, 3, 2, 5, 9, 0, 0, {}},
-        {17, 9, 3, 1, 1, 8, 13, 0, 0, {ActivationType::relu, 0.f, 0.f}},
-        {6, 4, 3, 2, 1, 9, 7, 1, 0, {}},
-        {6, 4, 3, 2, 0, 9, 7, 0, 12, {}},
-    };
-    uint32_t seed = 200;
-    for (const Case& c : cases) {
-        std::mt19937 rng(case_seed(seed));
-        ConvolutionParams p = conv_params(c.ci, c.co, c.k, c.stride, 1, c.pad, 1);
-        p.activation = c.act;
-        p.output_pad_right = p.output_pad_bottom = c.out_pad;
-        p.output_w = p.output_h = c.out_w;
-        GraphBuilder b;
-        const int out = b.add(conv_layer(LayerType::deconvolution, p, rng), {0});
-        check_graph(b.finish(out), c.ci, c.h, c.w,
-                    "deconv ci " + std::to_string(c.ci) + " co " + std::to_string(c.co) + " k " +
-                        std::to_string(c.k) + " s " + std::to_string(c.stride) + " pad " +
-                        std::to_string(c.pad),
-                    seed);
-        ++seed;
-    }
+    check_deconv_cases(kDeconvCases, 200, check_graph);
+    // Output padding, and an output size given (seeds 204, 205).
+    const DeconvCase output_size_cases[] = {{6, 4, 3, 2, 1, 9, 7, {}, 1, 0},
+                                            {6, 4, 3, 2, 0, 9, 7, {}, 0, 12}};
+    check_deconv_cases(output_size_cases, 204, check_graph);
 }
 
 TEST(VkNnLayers, PReluActivationPixelShuffle) {
-    for (int slopes : {13, 1}) {
-        std::mt19937 rng(case_seed(300 + slopes));
-        Layer l;
-        l.type = LayerType::prelu;
-        l.params = PReluParams{slopes};
-        l.weights = random_values(static_cast<size_t>(slopes), rng, -0.5f, 0.5f);
-        GraphBuilder b;
-        const int out = b.add(l, {0});
-        check_graph(b.finish(out), 13, 17, 13, "prelu slopes " + std::to_string(slopes),
-                    300 + slopes);
-    }
+    check_prelu(check_graph);
     for (ActivationType t : {ActivationType::relu, ActivationType::clip, ActivationType::sigmoid,
                              ActivationType::mish, ActivationType::hard_swish}) {
-        Layer l;
-        l.type = LayerType::activation;
-        l.params = ActivationParams{t, t == ActivationType::clip ? -0.3f : 0.2f, 0.4f};
+        const Layer l =
+            layer_of(LayerType::activation,
+                     ActivationParams{t, t == ActivationType::clip ? -0.3f : 0.2f, 0.4f});
         GraphBuilder b;
         const int out = b.add(l, {0});
         check_graph(b.finish(out), 3, 7, 9, "activation " + std::to_string(static_cast<int>(t)),
@@ -197,11 +113,9 @@ TEST(VkNnLayers, PReluActivationPixelShuffle) {
     }
     for (int r : {2, 3, 4}) {
         for (int mode : {0, 1}) {
-            Layer ps;
-            ps.type = LayerType::pixel_shuffle;
-            ps.params = PixelShuffleParams{r, mode};
             GraphBuilder b;
-            const int out = b.add(ps, {0});
+            const int out =
+                b.add(layer_of(LayerType::pixel_shuffle, PixelShuffleParams{r, mode}), {0});
             check_graph(b.finish(out), 3 * r * r, 9, 7,
                         "pixel shuffle r " + std::to_string(r) + " mode " + std::to_string(mode),
                         400 + static_cast<uint32_t>(r * 10 + mode));
@@ -210,43 +124,7 @@ TEST(VkNnLayers, PReluActivationPixelShuffle) {
 }
 
 TEST(VkNnLayers, Interp) {
-    struct Case {
-        InterpMode mode;
-        float sy, sx;
-        int oh, ow;
-        bool align;
-    };
-    const Case cases[] = {
-        {InterpMode::nearest, 2.f, 2.f, 0, 0, false},
-        {InterpMode::nearest, 4.f, 4.f, 0, 0, false},
-        {InterpMode::nearest, 1.f, 1.f, 29, 10, false},
-        {InterpMode::bilinear, 2.f, 2.f, 0, 0, false},
-        {InterpMode::bilinear, 1.f, 1.f, 23, 31, true},
-        {InterpMode::bicubic, 0.5f, 0.5f, 0, 0, false},
-        {InterpMode::bicubic, 0.75f, 0.75f, 0, 0, false},
-        {InterpMode::bicubic, 2.f, 2.f, 0, 0, false},
-        {InterpMode::bicubic, 1.f, 1.f, 9, 26, true},
-    };
-    uint32_t seed = 500;
-    for (const Case& c : cases) {
-        InterpParams p;
-        p.mode = c.mode;
-        p.height_scale = c.sy;
-        p.width_scale = c.sx;
-        p.output_h = c.oh;
-        p.output_w = c.ow;
-        p.align_corner = c.align;
-        Layer l;
-        l.type = LayerType::interp;
-        l.params = p;
-        GraphBuilder b;
-        const int out = b.add(l, {0});
-        check_graph(b.finish(out), 5, 17, 13,
-                    "interp mode " + std::to_string(static_cast<int>(c.mode)) + " scale " +
-                        std::to_string(c.sy) + " out " + std::to_string(c.oh) + "x" +
-                        std::to_string(c.ow),
-                    seed++);
-    }
+    check_interp(check_graph);
 }
 
 TEST(VkNnLayers, BinaryOpBroadcastAndScalar) {
@@ -258,144 +136,20 @@ TEST(VkNnLayers, BinaryOpBroadcastAndScalar) {
     for (BinaryOpType op : ops) {
         for (int form = 0; form < 4; ++form) {  // same shape, vector, scalar, row broadcast
             std::mt19937 rng(case_seed(seed));
-            GraphBuilder b;
-            ConvolutionParams p = conv_params(7, 7, 1, 1, 1, 0, 1);
-            int other = b.add(conv_layer(LayerType::convolution, p, rng), {0});
-            if (form == 1) {
-                PoolingParams pp;
-                pp.type = PoolingType::average;
-                pp.global = true;
-                Layer pool;
-                pool.type = LayerType::pooling;
-                pool.params = pp;
-                other = b.add(pool, {other});
-            }
-            if (form == 3) {  // 1 x H x W: broadcast over channels
-                Layer crop;
-                crop.type = LayerType::crop;
-                CropParams cp;
-                cp.outc = 1;
-                crop.params = cp;
-                other = b.add(crop, {other});
-            }
-            BinaryOpParams bp;
-            bp.op = op;
-            bp.with_scalar = form == 2;
-            bp.scalar = 0.75f;
-            Layer l;
-            l.type = LayerType::binary_op;
-            l.params = bp;
-            const int out = form == 2 ? b.add(l, {0}) : b.add(l, {0, other});
-            Graph g = b.finish(out);
-            if (form == 2) g.blobs[1].consumers.clear();
-            // Positive operands keep divisions and powers well defined.
-            Tensor in = make_input(7, 17, 13, Fill::random, rng);
-            for (size_t i = 0; i < in.size(); ++i) in.data()[i] += 2.f;
-            const std::string what = "binary op " + std::to_string(static_cast<int>(op)) +
-                                     " form " + std::to_string(form) + seed_note(case_seed(seed));
-            EXPECT_TRUE(compare_with_reference(*vk, g, in, what));
+            const Graph g = binary_op_graph(op, form, rng);
+            const Tensor in = positive_input(rng);
+            EXPECT_TRUE(compare_with_reference(*vk, g, in, binary_op_label(op, form, seed)));
             ++seed;
         }
     }
 }
 
 TEST(VkNnLayers, EltwiseConcatCrop) {
-    std::mt19937 rng(case_seed(700));
-    for (int kind = 0; kind < 6; ++kind) {
-        GraphBuilder b;
-        Layer split;
-        split.type = LayerType::split;
-        const int s0 = b.add(split, {0}, 3);
-        const int c1 = b.add(
-            conv_layer(LayerType::convolution, conv_params(6, 6, 3, 1, 1, 1, 1), rng), {s0 + 1});
-        const int c2 = b.add(
-            conv_layer(LayerType::convolution, conv_params(6, 6, 1, 1, 1, 0, 1), rng), {s0 + 2});
-        Layer l;
-        std::string what;
-        if (kind < 3) {
-            EltwiseParams ep;
-            ep.op = kind == 0 ? EltwiseOp::sum : kind == 1 ? EltwiseOp::prod : EltwiseOp::max;
-            if (kind == 0) ep.coefficients = {0.2f, 1.f, -0.5f};
-            l.type = LayerType::eltwise;
-            l.params = ep;
-            what = "eltwise op " + std::to_string(kind);
-        } else {
-            l.type = LayerType::concat;
-            l.params = ConcatParams{kind - 3};
-            what = "concat axis " + std::to_string(kind - 3);
-        }
-        const int out = b.add(l, {s0, c1, c2});
-        check_graph(b.finish(out), 6, 11, 9, what, 700 + kind);
-    }
-    for (int form = 0; form < 2; ++form) {
-        CropParams cp;
-        if (form == 0) {
-            cp.woffset = 2;
-            cp.hoffset = 3;
-            cp.coffset = 1;
-            cp.outw = 5;
-            cp.outh = 4;
-            cp.outc = 3;
-        } else {
-            cp.starts = {4, 4};
-            cp.ends = {-4, -4};
-            cp.axes = {1, 2};
-        }
-        Layer l;
-        l.type = LayerType::crop;
-        l.params = cp;
-        GraphBuilder b;
-        const int out = b.add(l, {0});
-        check_graph(b.finish(out), 5, 17, 13, "crop form " + std::to_string(form), 710 + form);
-    }
+    check_eltwise_concat_crop(check_graph);
 }
 
 TEST(VkNnLayers, PoolingSqueezeExcitationScale) {
-    std::mt19937 rng(case_seed(800));
-    GraphBuilder b;
-    Layer split;
-    split.type = LayerType::split;
-    const int s0 = b.add(split, {0}, 2);
-    PoolingParams pp;
-    pp.type = PoolingType::average;
-    pp.global = true;
-    Layer pool;
-    pool.type = LayerType::pooling;
-    pool.params = pp;
-    const int gap = b.add(pool, {s0});
-    auto ip = [&](int ni, int no, ActivationType act) {
-        InnerProductParams p;
-        p.num_input = ni;
-        p.num_output = no;
-        p.activation.type = act;
-        Layer l;
-        l.type = LayerType::inner_product;
-        l.params = p;
-        l.weights = random_values(static_cast<size_t>(ni) * no, rng, -0.5f, 0.5f);
-        l.bias = random_values(static_cast<size_t>(no), rng, -0.5f, 0.5f);
-        return l;
-    };
-    const int fc1 = b.add(ip(24, 5, ActivationType::relu), {gap});
-    const int fc2 = b.add(ip(5, 24, ActivationType::sigmoid), {fc1});
-    ScaleParams sp;
-    sp.from_input = true;
-    Layer scale;
-    scale.type = LayerType::scale;
-    scale.params = sp;
-    const int se = b.add(scale, {s0 + 1, fc2});
-    ScaleParams sw;
-    sw.scale_data_size = 24;
-    Layer scale2;
-    scale2.type = LayerType::scale;
-    scale2.params = sw;
-    scale2.weights = random_values(24, rng, -1.f, 1.f);
-    scale2.bias = random_values(24, rng, -1.f, 1.f);
-    const int sc = b.add(scale2, {se});
-    check_graph(b.finish(sc), 24, 13, 11, "squeeze-excitation", 800);
-
-    GraphBuilder b2;
-    const int flat = b2.add(ip(4 * 3 * 5, 7, ActivationType::none), {0});
-    check_graph(b2.finish(flat), 4, 3, 5, "inner product on 4x3x5", 801);
+    check_squeeze_excitation(check_graph);
 
     // Windowed and global pooling, max and average, with and without padding.
     struct Case {
@@ -421,11 +175,8 @@ TEST(VkNnLayers, PoolingSqueezeExcitationScale) {
         p.pad_left = p.pad_right = p.pad_top = p.pad_bottom = c.pad;
         p.pad_mode = c.pad_mode;
         p.count_include_pad = c.include_pad;
-        Layer l;
-        l.type = LayerType::pooling;
-        l.params = p;
         GraphBuilder g;
-        const int out = g.add(l, {0});
+        const int out = g.add(layer_of(LayerType::pooling, p), {0});
         check_graph(g.finish(out), 5, 17, 13,
                     "pooling type " + std::to_string(static_cast<int>(c.type)) + " global " +
                         std::to_string(c.global) + " k " + std::to_string(c.k) + " s " +
@@ -441,27 +192,16 @@ TEST(VkNnLayers, StopBeforeSumBlobAndOverride) {
     KZ_VULKAN_BACKEND_OR_SKIP(vk, vk::Fault::none);
     std::mt19937 rng(case_seed(850));
     GraphBuilder b;
-    Layer split;
-    split.type = LayerType::split;
-    const int s0 = b.add(split, {0}, 2);
+    const int s0 = b.add(layer_of(LayerType::split), {0}, 2);
     const int c1 =
         b.add(conv_layer(LayerType::convolution, conv_params(5, 6, 3, 1, 1, 1, 1), rng), {s0});
-    PoolingParams pp;
-    pp.type = PoolingType::average;
-    pp.global = true;
-    Layer pool;
-    pool.type = LayerType::pooling;
-    pool.params = pp;
-    const int gap = b.add(pool, {c1});
+    const int gap = b.add(global_pooling(PoolingType::average), {c1});
     const int pool_layer = 3;
     const int c2 =
         b.add(conv_layer(LayerType::convolution, conv_params(5, 6, 1, 1, 1, 0, 1), rng), {s0 + 1});
     BinaryOpParams bp;
     bp.op = BinaryOpType::mul;
-    Layer mul;
-    mul.type = LayerType::binary_op;
-    mul.params = bp;
-    const int out = b.add(mul, {c2, gap});
+    const int out = b.add(layer_of(LayerType::binary_op, bp), {c2, gap});
     const Graph g = b.finish(out);
     const Tensor in = make_input(5, 9, 11, Fill::random, rng);
     auto ref = make_reference_backend(1);
@@ -498,10 +238,8 @@ TEST(VkNnLayers, RunsAtThePreparedSizeAllocateNothing) {
     GraphBuilder b;
     const int c1 =
         b.add(conv_layer(LayerType::convolution, conv_params(3, 8, 3, 1, 1, 1, 1), rng), {0});
-    Layer ps;
-    ps.type = LayerType::pixel_shuffle;
-    ps.params = PixelShuffleParams{2, 0};
-    const Graph g = b.finish(b.add(ps, {c1}));
+    const Graph g =
+        b.finish(b.add(layer_of(LayerType::pixel_shuffle, PixelShuffleParams{2, 0}), {c1}));
     const Tensor in = make_input(3, 13, 11, Fill::random, rng);
     Tensor out = std::move(*Tensor::create(2, 26, 22));
     vk->forget_graph();
@@ -521,10 +259,8 @@ TEST(VkNnLayers, InjectedFaultsAreCaught) {
         conv_layer(LayerType::convolution, conv_params(6, 9, 3, 1, 1, 1, 1), rng, true), {0});
     const Graph conv_graph = cb.finish(conv);
     GraphBuilder sb;
-    Layer ps;
-    ps.type = LayerType::pixel_shuffle;
-    ps.params = PixelShuffleParams{2, 0};
-    const Graph shuffle_graph = sb.finish(sb.add(ps, {0}));
+    const Graph shuffle_graph =
+        sb.finish(sb.add(layer_of(LayerType::pixel_shuffle, PixelShuffleParams{2, 0}), {0}));
     const Tensor conv_in = make_input(6, 11, 13, Fill::random, rng);
     const Tensor shuffle_in = make_input(12, 5, 7, Fill::random, rng);
 

@@ -6,9 +6,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
-#include <filesystem>
-#include <fstream>
-#include <random>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -16,6 +14,7 @@
 #include "kizuna/models.hpp"
 #include "kizuna/nn_tiler.hpp"
 #include "nn/model/model_impl.hpp"
+#include "tiny_models.hpp"
 #include "vk_test_util.hpp"
 #include "xnn_test_util.hpp"
 
@@ -25,33 +24,8 @@ namespace {
 constexpr float kTol = 1e-4f;
 
 std::string tiny_model() {
-    static const std::string path = [] {
-        const std::filesystem::path dir =
-            std::filesystem::path(::testing::TempDir()) / "kizuna_vulkan_memory_test";
-        std::filesystem::create_directories(dir);
-        const std::filesystem::path param = dir / "tiny_up2.param";
-        std::ofstream(param) << "7767517\n4 4\n"
-                                "Input in 0 1 data\n"
-                                "Convolution c1 1 1 data f 0=8 1=3 4=1 5=1 6=216 9=1\n"
-                                "Convolution c2 1 1 f h 0=12 1=3 4=1 5=1 6=864\n"
-                                "PixelShuffle ps 1 1 h out 0=2\n";
-        std::mt19937 rng(case_seed(991));
-        std::ofstream bin(std::filesystem::path(param).replace_extension(".bin"), std::ios::binary);
-        auto put = [&](size_t n, float lo, float hi, bool tag) {
-            if (tag) {
-                const uint32_t fp32 = 0;
-                bin.write(reinterpret_cast<const char*>(&fp32), 4);
-            }
-            const std::vector<float> v = random_values(n, rng, lo, hi);
-            bin.write(reinterpret_cast<const char*>(v.data()),
-                      static_cast<std::streamsize>(n * sizeof(float)));
-        };
-        put(216, -0.4f, 0.4f, true);
-        put(8, -0.1f, 0.1f, false);
-        put(864, -0.2f, 0.2f, true);
-        put(12, 0.2f, 0.4f, false);
-        return param.string();
-    }();
+    static const std::string path =
+        tiny_up2_model("kizuna_vulkan_memory_test", "tiny_up2", 991, false);
     return path;
 }
 
@@ -80,30 +54,35 @@ Result<Tensor> run(Tiler& t, const Tensor& in) {
     return std::move(*out);
 }
 
-// Disarms the hook whatever the test's outcome.
-struct FaultGuard {
-    ~FaultGuard() { gpu::clear_device_allocation_faults(); }
+// Skips without a Vulkan device; loads the tiny model. The allocation-fault hook is disarmed
+// after each test whatever its outcome.
+class VkNnMemory : public ::testing::Test {
+protected:
+    void SetUp() override {
+        const std::string why = no_vulkan_device();
+        if (!why.empty()) GTEST_SKIP() << why;
+        auto model = Model::load(tiny_model());
+        ASSERT_TRUE(model) << model.error().message;
+        model_.emplace(std::move(*model));
+    }
+    void TearDown() override { gpu::clear_device_allocation_faults(); }
+
+    Result<Tiler> tiler(NnBackendKind kind) const { return make_tiler(*model_, kind); }
+
+    std::optional<Model> model_;
+    const Tensor in_ = input(90, 120);  // the frame of the out-of-memory tests
 };
 
-#define KZ_SKIP_WITHOUT_VULKAN()                        \
-    do {                                                \
-        const std::string kz_why_ = no_vulkan_device(); \
-        if (!kz_why_.empty()) GTEST_SKIP() << kz_why_;  \
-    } while (0)
-
 // The device's budget is known and large enough for this frame whole: one tile.
-TEST(VkNnMemory, TheDeviceBudgetIsKnownAndAFrameThatFitsRunsWhole) {
-    KZ_SKIP_WITHOUT_VULKAN();
-    auto model = Model::load(tiny_model());
-    ASSERT_TRUE(model) << model.error().message;
+TEST_F(VkNnMemory, TheDeviceBudgetIsKnownAndAFrameThatFitsRunsWhole) {
     auto vk = VulkanBackend::create({});
     ASSERT_TRUE(vk) << vk.error().message;
     const uint64_t budget = (*vk)->device_budget();
     EXPECT_GT(budget, uint64_t{1} << 24) << "a device with less than 16 MiB for tiles";
-    auto bytes = (*vk)->device_bytes(ModelAccess::impl(*model)->graph, 3, 64, 64);
+    auto bytes = (*vk)->device_bytes(ModelAccess::impl(*model_)->graph, 3, 64, 64);
     ASSERT_TRUE(bytes) << bytes.error().message;
     EXPECT_GT(*bytes, uint64_t{2} * 8 * 64 * 64 * 4) << "two 8-channel planes at least";
-    auto t = make_tiler(*model, NnBackendKind::vulkan);
+    auto t = tiler(NnBackendKind::vulkan);
     ASSERT_TRUE(t) << t.error().message;
     auto plan = t->plan(90, 120);
     ASSERT_TRUE(plan) << plan.error().message;
@@ -112,22 +91,17 @@ TEST(VkNnMemory, TheDeviceBudgetIsKnownAndAFrameThatFitsRunsWhole) {
 
 // One injected VK_ERROR_OUT_OF_DEVICE_MEMORY on the activations: the tile is halved, the run
 // retried, the event says so, and the output is the CPU backend's.
-TEST(VkNnMemory, OutOfDeviceMemoryHalvesTheTileAndTheOutputIsStillRight) {
-    KZ_SKIP_WITHOUT_VULKAN();
-    auto model = Model::load(tiny_model());
-    ASSERT_TRUE(model) << model.error().message;
-    const Tensor in = input(90, 120);
-    auto cpu = make_tiler(*model, NnBackendKind::xnnpack);
+TEST_F(VkNnMemory, OutOfDeviceMemoryHalvesTheTileAndTheOutputIsStillRight) {
+    auto cpu = tiler(NnBackendKind::xnnpack);
     ASSERT_TRUE(cpu) << cpu.error().message;
-    auto want = run(*cpu, in);
+    auto want = run(*cpu, in_);
     ASSERT_TRUE(want) << want.error().message;
 
-    auto vk = make_tiler(*model, NnBackendKind::vulkan);
+    auto vk = tiler(NnBackendKind::vulkan);
     ASSERT_TRUE(vk) << vk.error().message;
-    const FaultGuard guard;
     // The weights (4.4 KB) stay under 64 KiB; the whole frame's activations do not.
     gpu::fail_device_allocations(1, 64 * 1024);
-    auto got = run(*vk, in);
+    auto got = run(*vk, in_);
     ASSERT_TRUE(got) << got.error().message;
     EXPECT_EQ(gpu::injected_device_allocation_failures(), 1);
     const TileReport& rep = vk->last_report();
@@ -140,23 +114,18 @@ TEST(VkNnMemory, OutOfDeviceMemoryHalvesTheTileAndTheOutputIsStillRight) {
     EXPECT_TRUE(close_enough(*got, *want, kTol, "halved Vulkan tiles against xnnpack"));
 
     // The halved tile stays for the next frame: no new failure, no new event.
-    auto again = run(*vk, in);
+    auto again = run(*vk, in_);
     ASSERT_TRUE(again) << again.error().message;
     EXPECT_TRUE(vk->last_report().events.empty());
 }
 
 // Every device allocation fails: the halving goes down to the floor and the run ends in
 // out_of_memory, each step reported (the hybrid chain then takes the CPU backend).
-TEST(VkNnMemory, OutOfDeviceMemoryAtEverySizeEndsInOutOfMemory) {
-    KZ_SKIP_WITHOUT_VULKAN();
-    auto model = Model::load(tiny_model());
-    ASSERT_TRUE(model) << model.error().message;
-    const Tensor in = input(90, 120);
-    auto vk = make_tiler(*model, NnBackendKind::vulkan);
+TEST_F(VkNnMemory, OutOfDeviceMemoryAtEverySizeEndsInOutOfMemory) {
+    auto vk = tiler(NnBackendKind::vulkan);
     ASSERT_TRUE(vk) << vk.error().message;
-    const FaultGuard guard;
     gpu::fail_device_allocations(-1);
-    auto got = run(*vk, in);
+    auto got = run(*vk, in_);
     ASSERT_FALSE(got);
     EXPECT_EQ(got.error().code, Errc::out_of_memory) << got.error().message;
     const TileReport& rep = vk->last_report();

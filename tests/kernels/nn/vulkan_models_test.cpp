@@ -12,14 +12,13 @@
 
 #include <algorithm>
 #include <cmath>
-#include <filesystem>
-#include <fstream>
 #include <string>
 #include <vector>
 
 #include "kizuna/models.hpp"
 #include "kizuna/nn_session.hpp"
 #include "kizuna/nn_tiler.hpp"
+#include "tiny_models.hpp"
 #include "vk_test_util.hpp"
 #include "xnn_test_util.hpp"
 
@@ -143,39 +142,8 @@ TEST(VkNnModels, RealEsrganX4PlusAnimeRaw) {
 // field is small, so it tiles at small sizes where the catalogue models would be too slow on a
 // software device. Returns the .param path.
 std::string tiny_se_model() {
-    static const std::string path = [] {
-        const std::filesystem::path dir =
-            std::filesystem::path(::testing::TempDir()) / "kizuna_vulkan_models_test";
-        std::filesystem::create_directories(dir);
-        const std::filesystem::path param = dir / "tiny_se_up2.param";
-        std::ofstream(param) << "7767517\n8 9\n"
-                                "Input in 0 1 data\n"
-                                "Convolution c1 1 1 data f 0=8 1=3 4=1 5=1 6=216 9=1\n"
-                                "Split sp 1 2 f f1 f2\n"
-                                "Pooling gp 1 1 f1 p 0=1 4=1\n"
-                                "InnerProduct fc 1 1 p s 0=8 1=1 2=64 9=4\n"
-                                "BinaryOp mul 2 1 f2 s g 0=2\n"
-                                "Convolution c2 1 1 g h 0=12 1=3 4=1 5=1 6=864\n"
-                                "PixelShuffle ps 1 1 h out 0=2\n";
-        std::mt19937 rng(case_seed(990));
-        std::ofstream bin(std::filesystem::path(param).replace_extension(".bin"), std::ios::binary);
-        auto put = [&](size_t n, float lo, float hi, bool tag) {
-            if (tag) {
-                const uint32_t fp32 = 0;
-                bin.write(reinterpret_cast<const char*>(&fp32), 4);
-            }
-            const std::vector<float> v = random_values(n, rng, lo, hi);
-            bin.write(reinterpret_cast<const char*>(v.data()),
-                      static_cast<std::streamsize>(n * sizeof(float)));
-        };
-        put(216, -0.4f, 0.4f, true);  // c1 weights, bias
-        put(8, -0.1f, 0.1f, false);
-        put(64, -1.f, 1.f, true);  // fc weights, bias
-        put(8, -0.5f, 0.5f, false);
-        put(864, -0.2f, 0.2f, true);  // c2 weights, bias
-        put(12, 0.2f, 0.4f, false);
-        return param.string();
-    }();
+    static const std::string path =
+        tiny_up2_model("kizuna_vulkan_models_test", "tiny_se_up2", 990, true);
     return path;
 }
 

@@ -13,6 +13,7 @@
 #include "kizuna/preview.hpp"
 #include "kizuna/profile.hpp"
 #include "kizuna/upscaler.hpp"
+#include "upscaler_test_support.hpp"
 
 namespace kizuna {
 namespace {
@@ -34,38 +35,17 @@ Image drawing(int w, int h) {
     return img;
 }
 
-// Stage 3 and the AI alone, at full strength.
+// Stage 3 and the AI alone, at full strength, on `backend`.
 Profile ai_profile(BackendPreference backend) {
-    Profile p = builtin_profile("balanced").value();
-    p.normalize.enabled = false;
-    p.reconstruct.enabled = false;
-    p.enhance.enabled = false;
-    p.temporal.enabled = false;
-    p.ai.strength = 1.0f;
-    p.ai.threads = 2;
+    Profile p = test::stage3_and_ai_profile(1.0f);
     p.ai.backend = backend;
     return p;
 }
 
-UpscalerOptions cpu_stages() {
-    UpscalerOptions o;
-    o.stages.backend = PreviewBackendKind::cpu;
-    o.stages.threads = 2;
-    return o;
-}
-
-bool same_bytes(const Image& a, const Image& b) {
-    if (a.width() != b.width() || a.height() != b.height()) return false;
-    for (int y = 0; y < a.height(); ++y)
-        if (!std::equal(a.view().row_as<const uint8_t>(y),
-                        a.view().row_as<const uint8_t>(y) + 4 * a.width(),
-                        b.view().row_as<const uint8_t>(y)))
-            return false;
-    return true;
-}
+using test::same_bytes;
 
 Image upscale(const Profile& p, const Image& in) {
-    auto up = Upscaler::create(p, cpu_stages());
+    auto up = Upscaler::create(p, test::cpu_stage_options());
     EXPECT_TRUE(up) << up.error().message;
     Image out;
     auto r = up->process(in.view(), out);
@@ -94,7 +74,7 @@ struct FaultGuard {
 
 TEST(VkFallback, OutOfDeviceMemoryFallsToTheCpuBackendThenToShaderOnly) {
     const Image in = drawing(40, 32);
-    auto up = Upscaler::create(ai_profile(BackendPreference::vulkan), cpu_stages());
+    auto up = Upscaler::create(ai_profile(BackendPreference::vulkan), test::cpu_stage_options());
     ASSERT_TRUE(up) << up.error().message;
     if (up->ai_backend() != "vulkan") GTEST_SKIP() << "no Vulkan device:" << all_notices(*up);
 
@@ -116,7 +96,7 @@ TEST(VkFallback, OutOfDeviceMemoryFallsToTheCpuBackendThenToShaderOnly) {
 
     // Host memory runs out too (a fresh chain, as the first one's CPU backend holds its
     // buffers now): Vulkan, then the CPU backend give up, and the frame is shader-only.
-    auto both = Upscaler::create(ai_profile(BackendPreference::vulkan), cpu_stages());
+    auto both = Upscaler::create(ai_profile(BackendPreference::vulkan), test::cpu_stage_options());
     ASSERT_TRUE(both) << both.error().message;
     constexpr size_t limit = 160 * 1024;  // the stages' planes fit, the activations do not
     detail::fail_allocations_above(limit);

@@ -51,17 +51,15 @@ TEST_P(VkEnhanceTest, MatchesReference) {
                     ASSERT_TRUE(reconstruct_ref(small, ReconstructParams{}, features));
                     PlanarFrame want, got;
                     ASSERT_TRUE(enhance_ref(in, &features, p, linear, want)) << what;
-                    auto r = runner_->enhance(in, features, p, linear, got);
-                    ASSERT_TRUE(r) << what << ": " << r.error().message;
-                    ASSERT_TRUE(vktest::frames_near(want, got, tol(1e-4f, 2e-3f), what));
+                    ASSERT_TRUE(vktest::ran_near(runner_->enhance(in, features, p, linear, got),
+                                                 want, got, tol(1e-4f, 2e-3f), what));
                 }
             }
         }
     }
 }
 
-INSTANTIATE_TEST_SUITE_P(Precision, VkEnhanceTest,
-                         testing::Values(gpu::StoragePrecision::f32, gpu::StoragePrecision::f16),
+INSTANTIATE_TEST_SUITE_P(Precision, VkEnhanceTest, vktest::both_precisions(),
                          vktest::precision_param_name);
 
 }  // namespace

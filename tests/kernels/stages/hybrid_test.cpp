@@ -20,6 +20,7 @@
 
 #include <fmt/format.h>
 
+#include "chain_params.hpp"
 #include "hybrid_test_support.hpp"
 #include "kernel_check.hpp"
 #include "stages/preview_backend.hpp"
@@ -39,11 +40,7 @@ std::unique_ptr<PreviewBackend> make(Kind kind) {
 // Stage parameter corners: 0 "balanced" (x2, the CPU's fused route), 1 linear light with denoise
 // and sharpening, 2 stage 3 disabled at a size that is not x2, 3 extreme enhancement.
 PreviewParams corner_params(int corner, int ow, int oh) {
-    PreviewParams p;
-    p.upscale.out_width = ow;
-    p.upscale.out_height = oh;
-    p.temporal_enabled = true;
-    p.enhance = {0.1f, 0.2f, 1.05f, 0.3f};
+    PreviewParams p = chain_params(ow, oh, kBalancedEnhance);
     switch (corner) {
         case 1:
             p.normalize = {0.4f, 2, true};
@@ -63,10 +60,10 @@ PreviewParams corner_params(int corner, int ow, int oh) {
     return p;
 }
 
-// Output size of a corner for a w x h input: x2, except corner 2.
-void out_size(int corner, int w, int h, int& ow, int& oh) {
-    ow = corner == 2 ? 2 * w + 3 : 2 * w;
-    oh = corner == 2 ? 2 * h - 1 : 2 * h;
+// A corner's parameters for a w x h input: output x2, except corner 2 ((2w + 3) x (2h - 1)).
+PreviewParams corner_params_for_input(int corner, int w, int h) {
+    return corner == 2 ? corner_params(corner, 2 * w + 3, 2 * h - 1)
+                       : corner_params(corner, 2 * w, 2 * h);
 }
 
 class HybridChain : public testing::TestWithParam<Kind> {
@@ -76,25 +73,14 @@ protected:
     const char* kind() const { return ref() ? "reference" : "cpu"; }
 };
 
-bool bits_equal(const Image& a, const Image& b) {
-    for (int y = 0; y < a.height(); ++y) {
-        if (std::memcmp(a.view().row(y), b.view().row(y),
-                        static_cast<size_t>(a.width()) * bytes_per_pixel(a.format())) != 0) {
-            return false;
-        }
-    }
-    return true;
-}
-
 // Strength 0, or no AI picture, is the preview's path: byte for byte what process() makes on the
 // same frames, with the temporal history carried across process() and hybrid calls (frame 2 goes
 // through process() on the hybrid backend too).
 TEST_P(HybridChain, StrengthZeroIsThePreviewByteForByte) {
     const int w = 23, h = 17;
     for (int corner = 0; corner < 4; ++corner) {
-        int ow, oh;
-        out_size(corner, w, h, ow, oh);
-        const PreviewParams p = corner_params(corner, ow, oh);
+        const PreviewParams p = corner_params_for_input(corner, w, h);
+        const int ow = p.upscale.out_width, oh = p.upscale.out_height;
         auto preview = make(GetParam());
         auto hybrid = make(GetParam());
         const uint32_t seed = test::case_seed(100 + corner);
@@ -153,9 +139,8 @@ TEST_P(HybridChain, ShaderUpscaleAsAiEnhancesLikeThePreview) {
     // Gamma-encoded chains with stage 3 on (its output is clamped to [0, 1], as any AI picture
     // is made to be): the picture goes in unchanged.
     for (int corner : {0, 3}) {
-        int ow, oh;
-        out_size(corner, w, h, ow, oh);
-        const PreviewParams p = corner_params(corner, ow, oh);
+        const PreviewParams p = corner_params_for_input(corner, w, h);
+        const int ow = p.upscale.out_width, oh = p.upscale.out_height;
         auto preview = make(GetParam());
         auto hybrid = make(GetParam());
         const uint32_t seed = test::case_seed(200 + corner);
@@ -166,9 +151,7 @@ TEST_P(HybridChain, ShaderUpscaleAsAiEnhancesLikeThePreview) {
             const TestTensor shader = to_tensor(front.upscaled(p), 5);
             Image want = rgba32f(ow, oh), got = rgba32f(ow, oh);
             ASSERT_TRUE(preview->process(in.view(), want.view(), p));
-            TestTensor model_input(w, h);
-            ASSERT_TRUE(hybrid->hybrid_begin(in.view(), model_input.view(), p));
-            ASSERT_TRUE(hybrid->hybrid_finish(shader.cview(), 1.0f, got.view(), p));
+            ASSERT_TRUE(run_hybrid(*hybrid, in, shader.cview(), 1.0f, got.view(), p));
             EXPECT_TRUE(images_match(
                 got, want, tol(),
                 fmt::format("{} corner {} frame {}{}", kind(), corner, i, test::seed_note(seed))));
@@ -182,9 +165,8 @@ TEST_P(HybridChain, BlendIsTheMixOfAiAndShaderUpscale) {
     const int w = 22, h = 14;
     const float strengths[] = {0.25f, 0.5f, 0.8f, 0.5f, 0.1f};
     for (int corner : {0, 1, 3}) {
-        int ow, oh;
-        out_size(corner, w, h, ow, oh);
-        const PreviewParams p = corner_params(corner, ow, oh);
+        const PreviewParams p = corner_params_for_input(corner, w, h);
+        const int ow = p.upscale.out_width, oh = p.upscale.out_height;
         auto hybrid = make(GetParam());
         RefTail oracle;
         const uint32_t seed = test::case_seed(300 + corner);
@@ -192,16 +174,9 @@ TEST_P(HybridChain, BlendIsTheMixOfAiAndShaderUpscale) {
             const float s = strengths[i];
             const Image in = cartoon(w, h, i, i >= 3, seed, corner == 3);
             const TestTensor ai = ai_picture(ow, oh, i, i >= 3, seed + i, i % 2 == 0, 7);
-            RefFront front;
-            front.run(in.view(), p);
-            const PlanarFrame mixed =
-                blend_frames(expected_ai_picture(ai, ow, oh, p.upscale.anti_ringing, is_linear(p)),
-                             front.upscaled(p), s);
-            Image want = rgba32f(ow, oh), got = rgba32f(ow, oh);
-            oracle.run(mixed, front.features, p, want.view());
-            TestTensor model_input(w, h);
-            ASSERT_TRUE(hybrid->hybrid_begin(in.view(), model_input.view(), p));
-            ASSERT_TRUE(hybrid->hybrid_finish(ai.cview(), s, got.view(), p));
+            const Image want = expected_hybrid(oracle, in, ai, s, p);
+            Image got = rgba32f(ow, oh);
+            ASSERT_TRUE(run_hybrid(*hybrid, in, ai.cview(), s, got.view(), p));
             EXPECT_TRUE(images_match(got, want, tol(),
                                      fmt::format("{} corner {} frame {} strength {}{}", kind(),
                                                  corner, i, s, test::seed_note(seed))));
@@ -216,15 +191,14 @@ TEST_P(HybridChain, OtherAiSizesGoThroughTheAntiRingingResampler) {
     const int w = 19, h = 13;
     const int ow = 2 * w, oh = 2 * h;
     struct Case {
-        int aw, ah;
-        float strength;
+        AiStep ai;
         float anti_ringing;
     };
-    const Case cases[] = {{4 * w, 4 * h, 1.0f, 1.0f},
-                          {4 * w, 4 * h, 0.6f, 0.3f},
-                          {3 * w + 1, 3 * h - 2, 1.0f, 0.0f},
-                          {w, h, 0.7f, 1.0f},
-                          {ow + 1, oh, 1.0f, 1.0f}};
+    const Case cases[] = {{{4 * w, 4 * h, 1.0f}, 1.0f},
+                          {{4 * w, 4 * h, 0.6f}, 0.3f},
+                          {{3 * w + 1, 3 * h - 2, 1.0f}, 0.0f},
+                          {{w, h, 0.7f}, 1.0f},
+                          {{ow + 1, oh, 1.0f}, 1.0f}};
     for (int corner : {0, 1}) {
         PreviewParams p = corner_params(corner, ow, oh);
         auto hybrid = make(GetParam());
@@ -234,21 +208,15 @@ TEST_P(HybridChain, OtherAiSizesGoThroughTheAntiRingingResampler) {
         for (const Case& c : cases) {
             p.upscale.anti_ringing = c.anti_ringing;
             const Image in = cartoon(w, h, i, 0, seed, false);
-            const TestTensor ai = ai_picture(c.aw, c.ah, i, 0, seed + i, i % 2 == 0, 3);
-            RefFront front;
-            front.run(in.view(), p);
-            const PlanarFrame mixed =
-                blend_frames(expected_ai_picture(ai, ow, oh, c.anti_ringing, is_linear(p)),
-                             front.upscaled(p), c.strength);
-            Image want = rgba32f(ow, oh), got = rgba32f(ow, oh);
-            oracle.run(mixed, front.features, p, want.view());
-            TestTensor model_input(w, h);
-            ASSERT_TRUE(hybrid->hybrid_begin(in.view(), model_input.view(), p));
-            ASSERT_TRUE(hybrid->hybrid_finish(ai.cview(), c.strength, got.view(), p));
+            const AiStep& st = c.ai;
+            const TestTensor ai = ai_picture(st.aw, st.ah, i, 0, seed + i, i % 2 == 0, 3);
+            const Image want = expected_hybrid(oracle, in, ai, st.strength, p);
+            Image got = rgba32f(ow, oh);
+            ASSERT_TRUE(run_hybrid(*hybrid, in, ai.cview(), st.strength, got.view(), p));
             EXPECT_TRUE(images_match(
                 got, want, tol(),
                 fmt::format("{} corner {} AI {}x{} -> {}x{} strength {} anti-ringing {}{}", kind(),
-                            corner, c.aw, c.ah, ow, oh, c.strength, c.anti_ringing,
+                            corner, st.aw, st.ah, ow, oh, st.strength, c.anti_ringing,
                             test::seed_note(seed))));
             ++i;
         }
@@ -315,9 +283,7 @@ TEST_P(HybridChain, LinearChainDecodesTheAiPicture) {
         }
         Image want = rgba32f(2 * w, 2 * h), got = rgba32f(2 * w, 2 * h);
         oracle.run(decoded, front.features, p, want.view());
-        TestTensor model_input(w, h);
-        ASSERT_TRUE(hybrid->hybrid_begin(in.view(), model_input.view(), p));
-        ASSERT_TRUE(hybrid->hybrid_finish(ai.cview(), 1.0f, got.view(), p));
+        ASSERT_TRUE(run_hybrid(*hybrid, in, ai.cview(), 1.0f, got.view(), p));
         EXPECT_TRUE(images_match(got, want, tol(),
                                  fmt::format("{} frame {}{}", kind(), i, test::seed_note(seed))));
     }
@@ -328,9 +294,8 @@ TEST_P(HybridChain, LinearChainDecodesTheAiPicture) {
 TEST_P(HybridChain, AlphaIsThePreviewsAlpha) {
     const int w = 18, h = 11;
     for (int corner : {0, 2}) {  // stage 3 on (clamped alpha) and off (plain resample)
-        int ow, oh;
-        out_size(corner, w, h, ow, oh);
-        const PreviewParams p = corner_params(corner, ow, oh);
+        const PreviewParams p = corner_params_for_input(corner, w, h);
+        const int ow = p.upscale.out_width, oh = p.upscale.out_height;
         auto preview = make(GetParam());
         auto hybrid = make(GetParam());
         const uint32_t seed = test::case_seed(700 + corner);
@@ -341,9 +306,7 @@ TEST_P(HybridChain, AlphaIsThePreviewsAlpha) {
                 ai_picture(i == 2 ? 3 * ow : ow, i == 2 ? 3 * oh : oh, i, 1, seed + i, true);
             Image want = rgba32f(ow, oh), got = rgba32f(ow, oh);
             ASSERT_TRUE(preview->process(in.view(), want.view(), p));
-            TestTensor model_input(w, h);
-            ASSERT_TRUE(hybrid->hybrid_begin(in.view(), model_input.view(), p));
-            ASSERT_TRUE(hybrid->hybrid_finish(ai.cview(), strengths[i], got.view(), p));
+            ASSERT_TRUE(run_hybrid(*hybrid, in, ai.cview(), strengths[i], got.view(), p));
             bool some_translucent = false;
             for (int y = 0; y < oh; ++y) {
                 for (int x = 0; x < ow; ++x) {
@@ -403,12 +366,9 @@ INSTANTIATE_TEST_SUITE_P(Backends, HybridChain, testing::Values(Kind::reference,
 // (output size, x2 of it, odd, smaller), strengths 0 / 0.3 / 1, alpha, frames with temporal
 // stabilization and a scene cut; 1, 2 and 3 threads. Tolerance 2e-3 per value, as the preview.
 TEST(HybridCpuChain, MatchesReferenceHybridOnOddSizes) {
-    struct Case {
-        int w, h, ow, oh;
-    };
-    const Case cases[] = {{1, 1, 2, 2}, {17, 9, 34, 18}, {33, 16, 70, 31}, {67, 43, 134, 86}};
+    const SizeCase cases[] = {{1, 1, 2, 2}, {17, 9, 34, 18}, {33, 16, 70, 31}, {67, 43, 134, 86}};
     uint32_t salt = 800;
-    for (const Case& c : cases) {
+    for (const SizeCase& c : cases) {
         for (int corner = 0; corner < 4; ++corner) {
             PreviewParams p = corner_params(corner, c.ow, c.oh);
             const uint32_t seed = test::case_seed(++salt);
@@ -427,8 +387,9 @@ TEST(HybridCpuChain, MatchesReferenceHybridOnOddSizes) {
                     ai_picture(ai_sizes[i][0], ai_sizes[i][1], i, i >= 3, seed + i, true);
                 TestTensor mi_ref(c.w, c.h), mi_cpu(c.w, c.h);
                 Image want = rgba32f(c.ow, c.oh), got = rgba32f(c.ow, c.oh);
-                ASSERT_TRUE(ref->hybrid_begin(in.view(), mi_ref.view(), p));
-                ASSERT_TRUE(cpu->hybrid_begin(in.view(), mi_cpu.view(), p));
+                ASSERT_TRUE(
+                    run_hybrid(*ref, in, ai.cview(), strengths[i], want.view(), p, &mi_ref));
+                ASSERT_TRUE(run_hybrid(*cpu, in, ai.cview(), strengths[i], got.view(), p, &mi_cpu));
                 const std::string what = fmt::format(
                     "in {}x{} out {}x{} corner {} alpha {} frame {} AI {}x{} strength {}{}", c.w,
                     c.h, c.ow, c.oh, corner, alpha, i, ai.width, ai.height, strengths[i],
@@ -436,8 +397,6 @@ TEST(HybridCpuChain, MatchesReferenceHybridOnOddSizes) {
                 EXPECT_TRUE(test::compare_values(mi_cpu.values(), mi_ref.values(),
                                                  Tolerance{2e-4f, 0.0f}, test::Layout{c.w, c.h},
                                                  what + " model input"));
-                ASSERT_TRUE(ref->hybrid_finish(ai.cview(), strengths[i], want.view(), p));
-                ASSERT_TRUE(cpu->hybrid_finish(ai.cview(), strengths[i], got.view(), p));
                 ASSERT_TRUE(images_match(got, want, Tolerance{2e-3f, 0.0f}, what));
             }
         }

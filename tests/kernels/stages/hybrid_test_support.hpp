@@ -14,6 +14,9 @@
 #include <string>
 #include <vector>
 
+#include <fmt/format.h>
+
+#include "chain_params.hpp"
 #include "core/half.hpp"
 #include "kernel_check.hpp"
 #include "kizuna/image.hpp"
@@ -22,6 +25,7 @@
 #include "stages/color.hpp"
 #include "stages/enhance.hpp"
 #include "stages/planar.hpp"
+#include "stages/preview_backend.hpp"
 #include "stages/reconstruct.hpp"
 #include "stages/ref/enhance.hpp"
 #include "stages/ref/normalize.hpp"
@@ -31,6 +35,7 @@
 #include "stages/ref/temporal.hpp"
 #include "stages/ref/upscale.hpp"
 #include "stages/stage_params.hpp"
+#include "yuv_picture.hpp"
 
 namespace kizuna::stages::hybridtest {
 
@@ -118,27 +123,11 @@ inline Image cartoon(int w, int h, int index, int scene, uint32_t seed, bool alp
 
 // A planar Y'CbCr picture of the scene owned by the test (BT.709 or BT.601 coefficients, limited
 // range, chroma point-sampled at the siting of `color`), 8 or 10 bits; rows padded by 3 samples.
-struct YuvPicture {
-    std::vector<std::byte> y, u, v;
-    YuvView view;
-};
+using test::YuvPicture;
 
 inline YuvPicture yuv_scene(int w, int h, int bits, ChromaSubsampling sub, ColorInfo color,
                             int index, int scene, uint32_t seed) {
-    YuvPicture pic;
-    YuvView& in = pic.view;
-    in.width = w;
-    in.height = h;
-    in.bit_depth = bits;
-    in.subsampling = sub;
-    in.color = color;
-    const size_t bps = bits > 8 ? 2 : 1;
-    const int cw = in.chroma_width(), ch = in.chroma_height();
-    in.y_stride = static_cast<ptrdiff_t>((w + 3) * bps);
-    in.u_stride = in.v_stride = static_cast<ptrdiff_t>((cw + 3) * bps);
-    pic.y.assign(static_cast<size_t>(in.y_stride) * h, std::byte{0xa5});
-    pic.u.assign(static_cast<size_t>(in.u_stride) * ch, std::byte{0xa5});
-    pic.v.assign(static_cast<size_t>(in.v_stride) * ch, std::byte{0xa5});
+    YuvPicture pic = test::yuv_picture(w, h, bits, sub, color, 3);
     const bool bt601 = color.matrix == ColorMatrix::bt601 ||
                        (color.matrix == ColorMatrix::unspecified && h <= 576);
     const float kr = bt601 ? 0.299f : 0.2126f, kb = bt601 ? 0.114f : 0.0722f;
@@ -146,15 +135,9 @@ inline YuvPicture yuv_scene(int w, int h, int bits, ChromaSubsampling sub, Color
     const int max_code = (1 << bits) - 1;
     std::mt19937 rng(seed * 77u + static_cast<uint32_t>(index));
     std::uniform_real_distribution<float> noise(-0.01f, 0.01f);
-    auto put = [&](std::vector<std::byte>& plane, ptrdiff_t stride, int x, int y, float code) {
+    auto put = [&](int plane, int x, int y, float code) {
         const int c = std::clamp(static_cast<int>(std::lround(code)), 0, max_code);
-        std::byte* p = plane.data() + y * stride + x * static_cast<ptrdiff_t>(bps);
-        if (bps == 1) {
-            *p = static_cast<std::byte>(c);
-        } else {
-            const uint16_t v16 = static_cast<uint16_t>(c);
-            std::memcpy(p, &v16, 2);
-        }
+        pic.set(plane, x, y, static_cast<uint32_t>(c));
     };
     auto rgb_at = [&](float px, float py, float rgb[3]) {
         const float u = (px + 0.5f) / static_cast<float>(w);
@@ -166,26 +149,42 @@ inline YuvPicture yuv_scene(int w, int h, int bits, ChromaSubsampling sub, Color
             float rgb[3];
             rgb_at(static_cast<float>(x), static_cast<float>(y), rgb);
             const float luma = kr * rgb[0] + (1.0f - kr - kb) * rgb[1] + kb * rgb[2];
-            put(pic.y, in.y_stride, x, y, (16.0f + 219.0f * (luma + noise(rng))) * shift);
+            put(0, x, y, (16.0f + 219.0f * (luma + noise(rng))) * shift);
         }
     }
     const int sx = sub == ChromaSubsampling::s444 ? 1 : 2;
     const int sy = sub == ChromaSubsampling::s420 ? 2 : 1;
-    for (int j = 0; j < ch; ++j) {
-        for (int i = 0; i < cw; ++i) {
+    for (int j = 0; j < pic.view.chroma_height(); ++j) {
+        for (int i = 0; i < pic.view.chroma_width(); ++i) {
             float rgb[3];
             rgb_at(static_cast<float>(sx * i), static_cast<float>(sy * j), rgb);
             const float luma = kr * rgb[0] + (1.0f - kr - kb) * rgb[1] + kb * rgb[2];
             const float cb = (rgb[2] - luma) / (2.0f * (1.0f - kb));
             const float cr = (rgb[0] - luma) / (2.0f * (1.0f - kr));
-            put(pic.u, in.u_stride, i, j, (128.0f + 224.0f * cb) * shift);
-            put(pic.v, in.v_stride, i, j, (128.0f + 224.0f * cr) * shift);
+            put(1, i, j, (128.0f + 224.0f * cb) * shift);
+            put(2, i, j, (128.0f + 224.0f * cr) * shift);
         }
     }
-    in.y = pic.y.data();
-    in.u = pic.u.data();
-    in.v = pic.v.data();
     return pic;
+}
+
+// A Y'CbCr format of the chain tests, drawn from `salt`: 10 bits for odd salts, else 8;
+// 4:2:0 / 4:2:2 / 4:4:4 by salt % 3; BT.709 for odd salts, else BT.601; limited range for
+// salt % 4 < 2, else full; chroma sited left, or at `other_siting` when salt % 3 is 0.
+struct YuvFormat {
+    int bits;
+    ChromaSubsampling sub;
+    ColorInfo color;
+};
+
+inline YuvFormat yuv_format(uint32_t salt, ChromaLocation other_siting) {
+    constexpr ChromaSubsampling kSubs[] = {ChromaSubsampling::s420, ChromaSubsampling::s422,
+                                           ChromaSubsampling::s444};
+    YuvFormat f{salt % 2 ? 10 : 8, kSubs[salt % 3], {}};
+    f.color.matrix = salt % 2 ? ColorMatrix::bt709 : ColorMatrix::bt601;
+    f.color.range = salt % 4 < 2 ? ColorRange::limited : ColorRange::full;
+    f.color.chroma_location = salt % 3 ? ChromaLocation::left : other_siting;
+    return f;
 }
 
 // An AI-like picture of the scene at any size (gamma-encoded), with noise of +-0.02; `wild` adds
@@ -384,6 +383,78 @@ inline Image rgba32f(int w, int h) {
     auto img = Image::create(w, h, PixelFormat::rgba32f);
     EXPECT_TRUE(img.ok());
     return std::move(*img);
+}
+
+// True when the two images hold the same bytes, row by row.
+inline bool bits_equal(const Image& a, const Image& b) {
+    for (int y = 0; y < a.height(); ++y) {
+        if (std::memcmp(a.view().row(y), b.view().row(y),
+                        static_cast<size_t>(a.width()) * bytes_per_pixel(a.format())) != 0) {
+            return false;
+        }
+    }
+    return true;
+}
+
+// The frame `in` through `chain`'s hybrid entry points: hybrid_begin (its model input, of the
+// frame's size, into `model_input` when given, else into a scratch tensor) then hybrid_finish
+// with `ai` at `strength` into `out`.
+inline testing::AssertionResult run_hybrid(PreviewBackend& chain, const Image& in,
+                                           ConstTensorView ai, float strength, ImageView out,
+                                           const PreviewParams& p,
+                                           TestTensor* model_input = nullptr) {
+    TestTensor scratch(in.width(), in.height());
+    if (model_input == nullptr) model_input = &scratch;
+    auto begun = chain.hybrid_begin(in.view(), model_input->view(), p);
+    if (!begun) return testing::AssertionFailure() << "hybrid_begin: " << begun.error().message;
+    auto finished = chain.hybrid_finish(ai, strength, out, p);
+    if (!finished) {
+        return testing::AssertionFailure() << "hybrid_finish: " << finished.error().message;
+    }
+    return testing::AssertionSuccess();
+}
+
+// A frame of the blend tests: the AI picture's size and the strength it is blended at.
+struct AiStep {
+    int aw, ah;
+    float strength;
+};
+
+// The oracle's hybrid frame: `in` through stages 1-3 by the references, blended at `strength`
+// with the AI picture brought to the output size (expected_ai_picture, at p's anti-ringing), then
+// stages 4-5 and packing by `tail`, whose temporal history carries across frames. RGBA32F.
+inline Image expected_hybrid(RefTail& tail, const Image& in, const TestTensor& ai, float strength,
+                             const PreviewParams& p) {
+    const int ow = p.upscale.out_width, oh = p.upscale.out_height;
+    RefFront front;
+    front.run(in.view(), p);
+    const PlanarFrame mixed =
+        blend_frames(expected_ai_picture(ai, ow, oh, p.upscale.anti_ringing, is_linear(p)),
+                     front.upscaled(p), strength);
+    Image want = rgba32f(ow, oh);
+    tail.run(mixed, front.features, p, want.view());
+    return want;
+}
+
+// Frames 0-3 of the scene (a scene cut at frame 3) as `f` pictures of w x h (from `seed`),
+// through the reference chain and `chain` (each keeping its own temporal history across them)
+// with `p`, the outputs ow x oh: each of `chain`'s within `tol` of the reference's. `who` starts
+// the failure label; `corner` goes in it.
+inline void check_yuv_frames(PreviewBackend& chain, const SizeCase& c, const YuvFormat& f,
+                             const PreviewParams& p, uint32_t seed, test::Tolerance tol,
+                             const std::string& who, int corner) {
+    auto ref = make_reference_preview();
+    for (int i = 0; i < 4; ++i) {
+        const YuvPicture pic = yuv_scene(c.w, c.h, f.bits, f.sub, f.color, i, i >= 3, seed);
+        Image want = rgba32f(c.ow, c.oh), got = rgba32f(c.ow, c.oh);
+        ASSERT_TRUE(ref->process_yuv(pic.view, want.view(), p));
+        auto r = chain.process_yuv(pic.view, got.view(), p);
+        ASSERT_TRUE(r) << r.error().message;
+        EXPECT_TRUE(images_match(
+            got, want, tol,
+            fmt::format("{}{}x{} -> {}x{} corner {} {}-bit sub {} frame {}{}", who, c.w, c.h, c.ow,
+                        c.oh, corner, f.bits, static_cast<int>(f.sub), i, test::seed_note(seed))));
+    }
 }
 
 }  // namespace kizuna::stages::hybridtest

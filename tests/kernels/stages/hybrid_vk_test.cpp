@@ -17,6 +17,7 @@
 
 #include <cstring>
 
+#include "chain_params.hpp"
 #include "hybrid_test_support.hpp"
 #include "kernel_check.hpp"
 #include "stages/preview_backend.hpp"
@@ -39,11 +40,7 @@ protected:
 // feeds stage 2, so classes may flip against the reference); 2 stage 3 off at a size that is not
 // x2.
 PreviewParams corner_params(int corner, int ow, int oh, bool f16) {
-    PreviewParams p;
-    p.upscale.out_width = ow;
-    p.upscale.out_height = oh;
-    p.temporal_enabled = true;
-    p.enhance = {0.1f, 0.2f, 1.05f, 0.3f};
+    PreviewParams p = chain_params(ow, oh, kBalancedEnhance);
     if (corner == 1) {
         p.normalize = {f16 ? 0.0f : 0.4f, 2, true};
         p.enhance = {0.5f, 0.3f, 1.2f, 1.0f};
@@ -52,16 +49,6 @@ PreviewParams corner_params(int corner, int ow, int oh, bool f16) {
         p.upscale.anti_ringing = 0.5f;
     }
     return p;
-}
-
-bool bits_equal(const Image& a, const Image& b) {
-    for (int y = 0; y < a.height(); ++y) {
-        if (std::memcmp(a.view().row(y), b.view().row(y),
-                        static_cast<size_t>(a.width()) * bytes_per_pixel(a.format())) != 0) {
-            return false;
-        }
-    }
-    return true;
 }
 
 Image cartoon16(int w, int h, int index, int scene, uint32_t seed, bool alpha) {
@@ -161,9 +148,7 @@ TEST_P(HybridVkChain, ShaderUpscaleAsAiEnhancesLikeThePreview) {
         front.run(in.view(), p);
         const TestTensor shader = to_tensor(front.upscaled(p));
         Image got = rgba32f(2 * w, 2 * h);
-        TestTensor model_input(w, h);
-        ASSERT_TRUE(chain_->hybrid_begin(in.view(), model_input.view(), p));
-        ASSERT_TRUE(chain_->hybrid_finish(shader.cview(), 1.0f, got.view(), p));
+        ASSERT_TRUE(run_hybrid(*chain_, in, shader.cview(), 1.0f, got.view(), p));
         EXPECT_TRUE(images_match(got, want[i], tol(),
                                  fmt::format("{} frame {}{}", prec(), i, test::seed_note(seed))));
     }
@@ -175,34 +160,23 @@ TEST_P(HybridVkChain, ShaderUpscaleAsAiEnhancesLikeThePreview) {
 TEST_P(HybridVkChain, BlendAndResampleMatchTheReferenceStages) {
     const int w = 19, h = 13;
     const int ow = 2 * w, oh = 2 * h;
-    struct Step {
-        int aw, ah;
-        float strength;
-    };
-    const Step steps[] = {{ow, oh, 0.5f},
-                          {4 * w, 4 * h, 1.0f},
-                          {4 * w, 4 * h, 0.3f},
-                          {3 * w + 1, 3 * h - 2, 0.8f},
-                          {w, h, 1.0f}};
+    const AiStep steps[] = {{ow, oh, 0.5f},
+                            {4 * w, 4 * h, 1.0f},
+                            {4 * w, 4 * h, 0.3f},
+                            {3 * w + 1, 3 * h - 2, 0.8f},
+                            {w, h, 1.0f}};
     for (int corner : {0, 1}) {
         const PreviewParams p = corner_params(corner, ow, oh, f16());
         RefTail oracle;
         chain_->reset_history();
         const uint32_t seed = test::case_seed(1300 + corner);
         for (int i = 0; i < 5; ++i) {
-            const Step& st = steps[i];
+            const AiStep& st = steps[i];
             const Image in = cartoon16(w, h, i, i >= 3, seed, false);
             const TestTensor ai = ai_picture(st.aw, st.ah, i, i >= 3, seed + i, i % 2 == 0, 5);
-            RefFront front;
-            front.run(in.view(), p);
-            const PlanarFrame mixed =
-                blend_frames(expected_ai_picture(ai, ow, oh, p.upscale.anti_ringing, is_linear(p)),
-                             front.upscaled(p), st.strength);
-            Image want = rgba32f(ow, oh), got = rgba32f(ow, oh);
-            oracle.run(mixed, front.features, p, want.view());
-            TestTensor model_input(w, h);
-            ASSERT_TRUE(chain_->hybrid_begin(in.view(), model_input.view(), p));
-            ASSERT_TRUE(chain_->hybrid_finish(ai.cview(), st.strength, got.view(), p));
+            const Image want = expected_hybrid(oracle, in, ai, st.strength, p);
+            Image got = rgba32f(ow, oh);
+            ASSERT_TRUE(run_hybrid(*chain_, in, ai.cview(), st.strength, got.view(), p));
             EXPECT_TRUE(images_match(
                 got, want, tol(),
                 fmt::format("{} corner {} frame {} AI {}x{} strength {}{}", prec(), corner, i,
@@ -248,9 +222,7 @@ TEST_P(HybridVkChain, AlphaIsThePreviewsAlpha) {
             const TestTensor ai = ai_picture(ow + i, oh, i, 1, seed + i, true);
             Image want = rgba32f(ow, oh), got = rgba32f(ow, oh);
             ASSERT_TRUE(chain_->process(in.view(), want.view(), p));
-            TestTensor model_input(w, h);
-            ASSERT_TRUE(chain_->hybrid_begin(in.view(), model_input.view(), p));
-            ASSERT_TRUE(chain_->hybrid_finish(ai.cview(), strengths[i], got.view(), p));
+            ASSERT_TRUE(run_hybrid(*chain_, in, ai.cview(), strengths[i], got.view(), p));
             for (int y = 0; y < oh; ++y) {
                 for (int x = 0; x < ow; ++x) {
                     const float a = want.view().row_as<const float>(y)[4 * x + 3];
@@ -267,12 +239,9 @@ TEST_P(HybridVkChain, AlphaIsThePreviewsAlpha) {
 // The Vulkan hybrid chain against the reference backend's, on odd sizes, AI sizes and strengths,
 // with alpha and a scene cut.
 TEST_P(HybridVkChain, MatchesReferenceHybridOnOddSizes) {
-    struct Case {
-        int w, h, ow, oh;
-    };
-    const Case cases[] = {{1, 1, 2, 2}, {17, 9, 34, 18}, {33, 16, 70, 31}};
+    const SizeCase cases[] = {{1, 1, 2, 2}, {17, 9, 34, 18}, {33, 16, 70, 31}};
     uint32_t salt = 1600;
-    for (const Case& c : cases) {
+    for (const SizeCase& c : cases) {
         for (int corner = 0; corner < 3; ++corner) {
             const PreviewParams p = corner_params(corner, c.ow, c.oh, f16());
             const uint32_t seed = test::case_seed(++salt);
@@ -286,12 +255,9 @@ TEST_P(HybridVkChain, MatchesReferenceHybridOnOddSizes) {
                 const Image in = cartoon16(c.w, c.h, i, i >= 3, seed, alpha);
                 const TestTensor ai =
                     ai_picture(ai_sizes[i][0], ai_sizes[i][1], i, i >= 3, seed + i, true);
-                TestTensor mi_ref(c.w, c.h), mi_vk(c.w, c.h);
                 Image want = rgba32f(c.ow, c.oh), got = rgba32f(c.ow, c.oh);
-                ASSERT_TRUE(ref->hybrid_begin(in.view(), mi_ref.view(), p));
-                ASSERT_TRUE(chain_->hybrid_begin(in.view(), mi_vk.view(), p));
-                ASSERT_TRUE(ref->hybrid_finish(ai.cview(), strengths[i], want.view(), p));
-                ASSERT_TRUE(chain_->hybrid_finish(ai.cview(), strengths[i], got.view(), p));
+                ASSERT_TRUE(run_hybrid(*ref, in, ai.cview(), strengths[i], want.view(), p));
+                ASSERT_TRUE(run_hybrid(*chain_, in, ai.cview(), strengths[i], got.view(), p));
                 EXPECT_TRUE(images_match(
                     got, want, tol(),
                     fmt::format("{} in {}x{} out {}x{} corner {} frame {} AI {}x{} strength {}{}",
@@ -325,8 +291,7 @@ TEST_P(HybridVkChain, SteadyStateAllocatesNothing) {
     EXPECT_GE(t.model_input_ms, 0.0);
 }
 
-INSTANTIATE_TEST_SUITE_P(Precision, HybridVkChain,
-                         testing::Values(gpu::StoragePrecision::f32, gpu::StoragePrecision::f16),
+INSTANTIATE_TEST_SUITE_P(Precision, HybridVkChain, vktest::both_precisions(),
                          vktest::precision_param_name);
 
 }  // namespace

@@ -15,11 +15,13 @@
 #include <cstring>
 #include <vector>
 
+#include "core/enum_names.hpp"
 #include "stages/planar.hpp"
 #include "stages/ref/normalize.hpp"
 #include "stages/vk/frame_io.hpp"
 #include "stages/vk/normalize_yuv.hpp"
 #include "vk_test_support.hpp"
+#include "yuv_picture.hpp"
 
 namespace kizuna::stages {
 namespace {
@@ -35,75 +37,39 @@ const char* sub_name(ChromaSubsampling s) {
                                           : "4:4:4";
 }
 const char* matrix_name(ColorMatrix m) {
-    switch (m) {
-        case ColorMatrix::rgb:
-            return "rgb";
-        case ColorMatrix::bt709:
-            return "bt709";
-        case ColorMatrix::bt601:
-            return "bt601";
-        case ColorMatrix::bt470bg:
-            return "bt470bg";
-        case ColorMatrix::bt2020_ncl:
-            return "bt2020";
-        case ColorMatrix::unspecified:
-            return "unspecified";
-    }
-    return "?";
+    static constexpr std::pair<ColorMatrix, const char*> kNames[] = {
+        {ColorMatrix::rgb, "rgb"},           {ColorMatrix::bt709, "bt709"},
+        {ColorMatrix::bt601, "bt601"},       {ColorMatrix::bt470bg, "bt470bg"},
+        {ColorMatrix::bt2020_ncl, "bt2020"}, {ColorMatrix::unspecified, "unspecified"}};
+    return map_lookup(kNames, m, "?");
 }
 const char* location_name(ChromaLocation l) {
-    switch (l) {
-        case ChromaLocation::left:
-            return "left";
-        case ChromaLocation::center:
-            return "center";
-        case ChromaLocation::top_left:
-            return "top_left";
-        case ChromaLocation::unspecified:
-            return "unspecified";
-    }
-    return "?";
+    return enum_name<ChromaLocation::top_left>(l, {"unspecified", "left", "center", "top_left"});
 }
 
-// A planar picture owned by the test, with padded rows (the padding holds 0xa5 bytes).
-struct YuvPicture {
-    std::vector<std::byte> y, u, v;
-    YuvView view;
-};
+// A planar picture owned by the test, with rows padded by 3 samples (the padding holds 0xa5
+// bytes).
+using test::YuvPicture;
 
 YuvPicture make_yuv(int w, int h, int bits, ChromaSubsampling sub, ColorInfo color, Codes codes,
                     uint32_t seed) {
-    YuvPicture pic;
-    YuvView& in = pic.view;
-    in.width = w;
-    in.height = h;
-    in.bit_depth = bits;
-    in.subsampling = sub;
-    in.color = color;
-    const int bps = bits > 8 ? 2 : 1;
+    YuvPicture pic = test::yuv_picture(w, h, bits, sub, color, 3);
     const int max_code = (1 << bits) - 1;
     std::mt19937 rng(seed);
-    auto fill = [&](std::vector<std::byte>& plane, ptrdiff_t& stride, int pw, int ph) {
-        stride = static_cast<ptrdiff_t>(pw + 3) * bps;
-        plane.assign(static_cast<size_t>(stride) * ph, std::byte{0xa5});
+    auto fill = [&](int plane, int pw, int ph) {
         for (int row = 0; row < ph; ++row) {
             for (int x = 0; x < pw; ++x) {
                 uint32_t c = codes == Codes::zeros ? 0u
                              : codes == Codes::max ? static_cast<uint32_t>(max_code)
                                                    : rng() % static_cast<uint32_t>(max_code + 1);
                 if (bits > 8 && codes == Codes::random) c |= rng() & 0xfc00u;  // ignored bits
-                std::byte* p = plane.data() + row * stride + x * bps;
-                p[0] = static_cast<std::byte>(c & 0xffu);
-                if (bps == 2) p[1] = static_cast<std::byte>(c >> 8);
+                pic.set(plane, x, row, c);
             }
         }
     };
-    fill(pic.y, in.y_stride, w, h);
-    fill(pic.u, in.u_stride, in.chroma_width(), in.chroma_height());
-    fill(pic.v, in.v_stride, in.chroma_width(), in.chroma_height());
-    in.y = pic.y.data();
-    in.u = pic.u.data();
-    in.v = pic.v.data();
+    fill(0, w, h);
+    fill(1, pic.view.chroma_width(), pic.view.chroma_height());
+    fill(2, pic.view.chroma_width(), pic.view.chroma_height());
     return pic;
 }
 
@@ -299,8 +265,7 @@ TEST_P(VkNormalizeYuvTest, RejectsInvalidInput) {
     EXPECT_FALSE(h_->stage.record(runner_->kernels(), h_->cmd, {}));
 }
 
-INSTANTIATE_TEST_SUITE_P(Precision, VkNormalizeYuvTest,
-                         testing::Values(gpu::StoragePrecision::f32, gpu::StoragePrecision::f16),
+INSTANTIATE_TEST_SUITE_P(Precision, VkNormalizeYuvTest, vktest::both_precisions(),
                          vktest::precision_param_name);
 
 }  // namespace

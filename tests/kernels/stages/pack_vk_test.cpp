@@ -93,8 +93,7 @@ TEST_P(VkPackTest, MatchesReference) {
     }
 }
 
-INSTANTIATE_TEST_SUITE_P(Precision, VkPackTest,
-                         testing::Values(gpu::StoragePrecision::f32, gpu::StoragePrecision::f16),
+INSTANTIATE_TEST_SUITE_P(Precision, VkPackTest, vktest::both_precisions(),
                          vktest::precision_param_name);
 
 }  // namespace

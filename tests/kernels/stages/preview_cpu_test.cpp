@@ -12,6 +12,7 @@
 
 #include <fmt/format.h>
 
+#include "chain_params.hpp"
 #include "kizuna/image.hpp"
 #include "stages/preview_backend.hpp"
 
@@ -46,16 +47,13 @@ Image make_frame(int w, int h, int index, int scene, uint32_t seed, bool alpha) 
 }
 
 PreviewParams params_for(int corner, int ow, int oh) {
-    PreviewParams p;
-    p.upscale.out_width = ow;
-    p.upscale.out_height = oh;
-    p.temporal_enabled = true;
+    PreviewParams p = chain_params(ow, oh);
     switch (corner) {
         case 0:
             break;  // defaults: neutral enhance
         case 1:
-            p.enhance = {0.1f, 0.2f, 1.05f, 0.3f};
-            break;  // "balanced"
+            p.enhance = kBalancedEnhance;
+            break;
         case 2:
             p.enhance = {1.0f, 1.0f, 2.0f, 2.0f};
             p.temporal = {1.0f, 1.0f, 1.0f};

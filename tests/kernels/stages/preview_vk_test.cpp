@@ -11,6 +11,7 @@
 // corner (see tolerance_for).
 #include <fmt/format.h>
 
+#include "chain_params.hpp"
 #include "stages/preview_backend.hpp"
 #include "stages/vk/preview.hpp"
 #include "vk_preview_fixture.hpp"
@@ -48,13 +49,9 @@ Image cartoon(int w, int h, int index, int scene, uint32_t seed, bool alpha) {
 }
 
 PreviewParams corner_params(int corner, int ow, int oh) {
-    PreviewParams p;
-    p.upscale.out_width = ow;
-    p.upscale.out_height = oh;
-    p.temporal_enabled = true;
+    PreviewParams p = chain_params(ow, oh, kBalancedEnhance);
     switch (corner) {
-        case 0:  // "balanced"-like
-            p.enhance = {0.1f, 0.2f, 1.05f, 0.3f};
+        case 0:  // "balanced"
             break;
         case 1:  // extremes
             p.enhance = {1.0f, 1.0f, 2.0f, 2.0f};
@@ -105,15 +102,12 @@ float tolerance_for(bool f16, int corner) {
 
 TEST_P(VkPreviewTest, MatchesReferenceChain) {
     auto tolerance = [&](int corner) { return tolerance_for(f16(), corner); };
-    struct Case {
-        int w, h, ow, oh;
-    };
-    const Case cases[] = {{67, 43, 150, 97}, {1, 1, 2, 2}, {17, 9, 71, 37}};
+    const SizeCase cases[] = {{67, 43, 150, 97}, {1, 1, 2, 2}, {17, 9, 71, 37}};
     // Corner 2 denoises the rgba16f input: denoise reads fp32 on the reference side but its
     // own fp16 output feeds stage 2, so class flips are possible there; it is checked with fp32
     // storage only.
     uint32_t seed = 7000;
-    for (const Case& c : cases) {
+    for (const SizeCase& c : cases) {
         for (int corner = 0; corner < 4; ++corner) {
             if (corner == 2 && f16()) continue;
             ++seed;
@@ -196,8 +190,7 @@ TEST(VkPreview, PublicFactoryNamesTheDevice) {
     EXPECT_NE((*chain)->name().find("vulkan"), std::string_view::npos) << (*chain)->name();
 }
 
-INSTANTIATE_TEST_SUITE_P(Precision, VkPreviewTest,
-                         testing::Values(gpu::StoragePrecision::f32, gpu::StoragePrecision::f16),
+INSTANTIATE_TEST_SUITE_P(Precision, VkPreviewTest, vktest::both_precisions(),
                          vktest::precision_param_name);
 
 }  // namespace

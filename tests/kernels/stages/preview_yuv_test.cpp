@@ -9,11 +9,11 @@
 //  - 10-bit input keeps more than 8 bits of precision through the chain (no banding to 8 bits).
 #include <gtest/gtest.h>
 
-#include <cstring>
 #include <string>
 
 #include <fmt/format.h>
 
+#include "chain_params.hpp"
 #include "hybrid_test_support.hpp"
 #include "kernel_check.hpp"
 #include "stages/preview_backend.hpp"
@@ -25,11 +25,7 @@ using namespace hybridtest;
 using test::Tolerance;
 
 PreviewParams params_for(int corner, int ow, int oh) {
-    PreviewParams p;
-    p.upscale.out_width = ow;
-    p.upscale.out_height = oh;
-    p.temporal_enabled = true;
-    p.enhance = {0.1f, 0.2f, 1.05f, 0.3f};
+    PreviewParams p = chain_params(ow, oh, kBalancedEnhance);
     if (corner == 1) {
         p.normalize.denoise_strength = 0.5f;  // denoise on the decoded picture
         p.enhance = {0.5f, 0.5f, 1.5f, 1.0f};
@@ -94,36 +90,16 @@ TEST(PreviewYuvChain, IsTheRgbaChainOfTheReferenceDecode) {
 }
 
 TEST(PreviewYuvChain, CpuMatchesReference) {
-    struct Case {
-        int w, h, ow, oh;
-    };
-    const Case cases[] = {{1, 1, 2, 2}, {17, 9, 34, 18}, {33, 16, 50, 40}, {67, 43, 134, 86}};
-    const ChromaSubsampling subs[] = {ChromaSubsampling::s420, ChromaSubsampling::s422,
-                                      ChromaSubsampling::s444};
+    const SizeCase cases[] = {{1, 1, 2, 2}, {17, 9, 34, 18}, {33, 16, 50, 40}, {67, 43, 134, 86}};
     uint32_t salt = 100;
-    for (const Case& c : cases) {
+    for (const SizeCase& c : cases) {
         for (int corner = 0; corner < 3; ++corner) {
             const PreviewParams p = params_for(corner, c.ow, c.oh);
-            const int bits = salt % 2 ? 10 : 8;
-            const ChromaSubsampling sub = subs[salt % 3];
-            const ColorInfo color =
-                color_of(salt % 2 ? ColorMatrix::bt709 : ColorMatrix::bt601,
-                         salt % 4 < 2 ? ColorRange::limited : ColorRange::full,
-                         salt % 3 ? ChromaLocation::left : ChromaLocation::top_left);
+            const YuvFormat f = yuv_format(salt, ChromaLocation::top_left);
             const uint32_t seed = test::case_seed(++salt);
-            auto ref = make_reference_preview();
             auto cpu = make_cpu_preview(1 + static_cast<int>(salt % 3));
-            for (int i = 0; i < 4; ++i) {
-                const YuvPicture pic = yuv_scene(c.w, c.h, bits, sub, color, i, i >= 3, seed);
-                Image want = rgba32f(c.ow, c.oh), got = rgba32f(c.ow, c.oh);
-                ASSERT_TRUE(ref->process_yuv(pic.view, want.view(), p));
-                ASSERT_TRUE(cpu->process_yuv(pic.view, got.view(), p));
-                EXPECT_TRUE(
-                    images_match(got, want, Tolerance{2e-3f, 0.0f},
-                                 fmt::format("{}x{} -> {}x{} corner {} {}-bit sub {} frame {}{}",
-                                             c.w, c.h, c.ow, c.oh, corner, bits,
-                                             static_cast<int>(sub), i, test::seed_note(seed))));
-            }
+            ASSERT_NO_FATAL_FAILURE(
+                check_yuv_frames(*cpu, c, f, p, seed, Tolerance{2e-3f, 0.0f}, "", corner));
         }
     }
 }
@@ -133,46 +109,6 @@ TEST(PreviewYuvChain, CpuMatchesReference) {
 // 10-bit step, a tenth of an 8-bit one), away from the edges. The same ramp given as 8-bit codes
 // (the 10-bit code / 4) misses it by more than 1.5e-3: the check sees 8-bit banding. Measured:
 // 2.3e-5 (10-bit), 3.1e-3 (8-bit).
-struct Ramp {
-    std::vector<std::byte> y, u, v;
-    YuvView view;
-};
-
-Ramp luma_ramp(int w, int h, int bits) {
-    Ramp r;
-    const size_t bps = bits > 8 ? 2 : 1;
-    const int cw = (w + 1) / 2, ch = (h + 1) / 2;
-    r.y.resize(bps * w * h);
-    r.u.resize(bps * cw * ch);
-    r.v.resize(bps * cw * ch);
-    auto put = [&](std::vector<std::byte>& plane, size_t i, int code) {
-        if (bps == 1) {
-            plane[i] = static_cast<std::byte>(code);
-        } else {
-            const uint16_t c16 = static_cast<uint16_t>(code);
-            std::memcpy(plane.data() + 2 * i, &c16, 2);
-        }
-    };
-    for (int y = 0; y < h; ++y) {
-        for (int x = 0; x < w; ++x) {
-            put(r.y, static_cast<size_t>(y) * w + x, bits > 8 ? 300 + x : (300 + x) >> 2);
-        }
-    }
-    for (size_t i = 0; i < static_cast<size_t>(cw) * ch; ++i) {
-        put(r.u, i, bits > 8 ? 512 : 128);
-        put(r.v, i, bits > 8 ? 512 : 128);
-    }
-    r.view.y = r.y.data();
-    r.view.u = r.u.data();
-    r.view.v = r.v.data();
-    r.view.y_stride = static_cast<ptrdiff_t>(bps * w);
-    r.view.u_stride = r.view.v_stride = static_cast<ptrdiff_t>(bps * cw);
-    r.view.width = w;
-    r.view.height = h;
-    r.view.bit_depth = bits;
-    return r;
-}
-
 TEST(PreviewYuvChain, TenBitInputKeepsMoreThanEightBits) {
     const int w = 96, h = 8;
     PreviewParams p;
@@ -181,21 +117,11 @@ TEST(PreviewYuvChain, TenBitInputKeepsMoreThanEightBits) {
     p.temporal_enabled = true;
     for (bool cpu : {false, true}) {
         for (int bits : {10, 8}) {
-            const Ramp ramp = luma_ramp(w, h, bits);
+            const test::YuvPicture ramp = test::luma_ramp(w, h, bits);
             auto chain = cpu ? make_cpu_preview(2) : make_reference_preview();
             Image out = rgba32f(2 * w, 2 * h);
             ASSERT_TRUE(chain->process_yuv(ramp.view, out.view(), p));
-            float worst = 0.0f;
-            for (int oy = 4; oy < 2 * h - 4; ++oy) {
-                const float* row = out.view().row_as<const float>(oy);
-                for (int ox = 16; ox < 2 * w - 16; ++ox) {
-                    // Output pixel ox sits at input position (ox + 0.5) / 2 - 0.5.
-                    const float s = (static_cast<float>(ox) + 0.5f) * 0.5f - 0.5f;
-                    const float want = (300.0f + s - 64.0f) / 876.0f;
-                    for (int c = 0; c < 3; ++c)
-                        worst = std::max(worst, std::fabs(row[4 * ox + c] - want));
-                }
-            }
+            const float worst = test::luma_ramp_error(out);
             const char* who = cpu ? "cpu" : "reference";
             if (bits == 10) {
                 EXPECT_LT(worst, 2e-4f) << who << ": the 10-bit ramp lost precision";

@@ -11,8 +11,7 @@
 // against the reference chain.
 #include <fmt/format.h>
 
-#include <cstring>
-
+#include "chain_params.hpp"
 #include "hybrid_test_support.hpp"
 #include "kernel_check.hpp"
 #include "stages/preview_backend.hpp"
@@ -29,42 +28,18 @@ using test::Tolerance;
 class PreviewYuvVkChain : public vktest::VkPreviewChain {};
 
 TEST_P(PreviewYuvVkChain, MatchesReferenceChain) {
-    struct Case {
-        int w, h, ow, oh;
-    };
-    const Case cases[] = {{1, 1, 2, 2}, {17, 9, 34, 18}, {33, 16, 50, 40}};
-    const ChromaSubsampling subs[] = {ChromaSubsampling::s420, ChromaSubsampling::s422,
-                                      ChromaSubsampling::s444};
+    const SizeCase cases[] = {{1, 1, 2, 2}, {17, 9, 34, 18}, {33, 16, 50, 40}};
     uint32_t salt = 2000;
-    for (const Case& c : cases) {
+    for (const SizeCase& c : cases) {
         for (int corner = 0; corner < 2; ++corner) {
-            PreviewParams p;
-            p.upscale.out_width = c.ow;
-            p.upscale.out_height = c.oh;
-            p.temporal_enabled = true;
-            p.enhance = {0.1f, 0.2f, 1.05f, 0.3f};
+            PreviewParams p = chain_params(c.ow, c.oh, kBalancedEnhance);
             if (corner == 1) p.normalize.linear_light = true;
-            const int bits = salt % 2 ? 10 : 8;
-            const ChromaSubsampling sub = subs[salt % 3];
-            ColorInfo color;
-            color.matrix = salt % 2 ? ColorMatrix::bt709 : ColorMatrix::bt601;
-            color.range = salt % 4 < 2 ? ColorRange::limited : ColorRange::full;
-            color.chroma_location = salt % 3 ? ChromaLocation::left : ChromaLocation::center;
+            const YuvFormat f = yuv_format(salt, ChromaLocation::center);
             const uint32_t seed = test::case_seed(++salt);
-            auto ref = make_reference_preview();
             chain_->reset_history();
-            for (int i = 0; i < 4; ++i) {
-                const YuvPicture pic = yuv_scene(c.w, c.h, bits, sub, color, i, i >= 3, seed);
-                Image want = rgba32f(c.ow, c.oh), got = rgba32f(c.ow, c.oh);
-                ASSERT_TRUE(ref->process_yuv(pic.view, want.view(), p));
-                auto r = chain_->process_yuv(pic.view, got.view(), p);
-                ASSERT_TRUE(r) << r.error().message;
-                EXPECT_TRUE(
-                    images_match(got, want, Tolerance{f16() ? 6e-3f : 7e-4f, 0.0f},
-                                 fmt::format("{} {}x{} -> {}x{} corner {} {}-bit sub {} frame {}{}",
-                                             prec(), c.w, c.h, c.ow, c.oh, corner, bits,
-                                             static_cast<int>(sub), i, test::seed_note(seed))));
-            }
+            ASSERT_NO_FATAL_FAILURE(check_yuv_frames(*chain_, c, f, p, seed,
+                                                     Tolerance{f16() ? 6e-3f : 7e-4f, 0.0f},
+                                                     std::string(prec()) + " ", corner));
         }
     }
 }
@@ -75,40 +50,10 @@ TEST_P(PreviewYuvVkChain, TenBitInputKeepsMoreThanEightBits) {
     p.upscale.out_width = 2 * w;
     p.upscale.out_height = 2 * h;
     for (int bits : {10, 8}) {
-        // One code per pixel from 300 (10-bit) or its quarter (8-bit), neutral chroma.
-        std::vector<std::byte> y(static_cast<size_t>(2 * w) * h), uv(static_cast<size_t>(w) * h);
-        const size_t bps = bits > 8 ? 2 : 1;
-        for (int row = 0; row < h; ++row) {
-            for (int x = 0; x < w; ++x) {
-                const uint16_t code = static_cast<uint16_t>(bits > 8 ? 300 + x : (300 + x) >> 2);
-                std::memcpy(y.data() + (static_cast<size_t>(row) * w + x) * bps, &code, bps);
-            }
-        }
-        for (size_t i = 0; i < uv.size() / bps; ++i) {
-            const uint16_t mid = bits > 8 ? 512 : 128;
-            std::memcpy(uv.data() + i * bps, &mid, bps);
-        }
-        YuvView in;
-        in.y = y.data();
-        in.u = in.v = uv.data();
-        in.y_stride = static_cast<ptrdiff_t>(bps * w);
-        in.u_stride = in.v_stride = static_cast<ptrdiff_t>(bps * (w / 2));
-        in.width = w;
-        in.height = h;
-        in.bit_depth = bits;
+        const test::YuvPicture ramp = test::luma_ramp(w, h, bits);
         Image out = rgba32f(2 * w, 2 * h);
-        ASSERT_TRUE(chain_->process_yuv(in, out.view(), p));
-        float worst = 0.0f;
-        for (int oy = 4; oy < 2 * h - 4; ++oy) {
-            const float* row = out.view().row_as<const float>(oy);
-            for (int ox = 16; ox < 2 * w - 16; ++ox) {
-                const float s = (static_cast<float>(ox) + 0.5f) * 0.5f - 0.5f;
-                const float want = (300.0f + s - 64.0f) / 876.0f;
-                for (int c = 0; c < 3; ++c) {
-                    worst = std::max(worst, std::fabs(row[4 * ox + c] - want));
-                }
-            }
-        }
+        ASSERT_TRUE(chain_->process_yuv(ramp.view, out.view(), p));
+        const float worst = test::luma_ramp_error(out);
         if (bits == 10) {
             EXPECT_LT(worst, f16() ? 4e-4f : 2e-4f) << prec() << ": the 10-bit ramp lost precision";
         } else {
@@ -117,8 +62,7 @@ TEST_P(PreviewYuvVkChain, TenBitInputKeepsMoreThanEightBits) {
     }
 }
 
-INSTANTIATE_TEST_SUITE_P(Precision, PreviewYuvVkChain,
-                         testing::Values(gpu::StoragePrecision::f32, gpu::StoragePrecision::f16),
+INSTANTIATE_TEST_SUITE_P(Precision, PreviewYuvVkChain, vktest::both_precisions(),
                          vktest::precision_param_name);
 
 }  // namespace

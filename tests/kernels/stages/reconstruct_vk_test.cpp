@@ -97,8 +97,7 @@ TEST_P(VkReconstructTest, DisabledIsFlatWithZeroGradients) {
     EXPECT_TRUE(classes_equal(want, got, "disabled"));
 }
 
-INSTANTIATE_TEST_SUITE_P(Precision, VkReconstructTest,
-                         testing::Values(gpu::StoragePrecision::f32, gpu::StoragePrecision::f16),
+INSTANTIATE_TEST_SUITE_P(Precision, VkReconstructTest, vktest::both_precisions(),
                          vktest::precision_param_name);
 
 }  // namespace

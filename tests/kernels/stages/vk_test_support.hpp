@@ -14,6 +14,7 @@
 #include <string>
 #include <tuple>
 
+#include "core/enum_names.hpp"
 #include "core/half.hpp"
 #include "gpu/context.hpp"
 #include "stages/planar.hpp"
@@ -38,6 +39,11 @@ inline gpu::Context* shared_context(std::string* why) {
 
 inline const char* precision_name(gpu::StoragePrecision p) {
     return p == gpu::StoragePrecision::f16 ? "fp16" : "fp32";
+}
+
+// The storage precisions every Vulkan stage test runs at (its test parameter), and their names.
+inline auto both_precisions() {
+    return testing::Values(gpu::StoragePrecision::f32, gpu::StoragePrecision::f16);
 }
 
 inline std::string precision_param_name(const testing::TestParamInfo<gpu::StoragePrecision>& info) {
@@ -75,17 +81,7 @@ protected:
 enum class Content { random, zeros, ones, line_art };
 
 inline const char* content_name(Content c) {
-    switch (c) {
-        case Content::random:
-            return "random";
-        case Content::zeros:
-            return "zeros";
-        case Content::ones:
-            return "ones";
-        case Content::line_art:
-            return "line_art";
-    }
-    return "?";
+    return enum_name<Content::line_art>(c, {"random", "zeros", "ones", "line_art"});
 }
 
 // A frame of the given content. line_art: a light gradient background with dark strokes 1-2
@@ -186,6 +182,15 @@ inline testing::AssertionResult frames_near(const PlanarFrame& want, const Plana
     EXPECT_TRUE(ones.ensure(want.width(), want.height()));
     for (int y = 0; y < want.height(); ++y) std::fill_n(ones.row(y), want.width(), 1.0f);
     return planes_near(ones, got.a, tol, "A (opaque)", what);
+}
+
+// A stage's run on the device, `r`, succeeded and wrote `got` within `tol` of `want`
+// (frames_near).
+inline testing::AssertionResult ran_near(const Result<void>& r, const PlanarFrame& want,
+                                         const PlanarFrame& got, float tol,
+                                         const std::string& what) {
+    if (!r) return testing::AssertionFailure() << what << ": " << r.error().message;
+    return frames_near(want, got, tol, what);
 }
 
 struct Size {

@@ -42,6 +42,11 @@ public:
     void write_mem_available(uint64_t bytes) {
         write("proc/meminfo", "MemAvailable:   " + std::to_string(bytes / 1024) + " kB\n");
     }
+    // The process: `available` bytes in MemAvailable, and its /proc/self/cgroup lines.
+    void write_process(uint64_t available, const std::string& cgroup_lines) {
+        write_mem_available(available);
+        write("proc/self/cgroup", cgroup_lines);
+    }
     // The limit and usage files of the cgroup folder `dir` (a path below the fake mount point):
     // memory.max and memory.current in v2, memory.limit_in_bytes and memory.usage_in_bytes in v1.
     void write_cgroup_v2(const std::string& dir, uint64_t max, uint64_t current) {
@@ -68,18 +73,22 @@ const MemoryLimit* find(const MemoryAvailability& a, const std::string& source) 
     return nullptr;
 }
 
+// The probe's answer: the limit in force, `bytes`, and where it comes from, `source`.
+void expect_limit(const MemoryAvailability& a, uint64_t bytes, const std::string& source) {
+    EXPECT_EQ(a.bytes, bytes) << source;
+    EXPECT_EQ(a.source, source);
+}
+
 TEST(MemoryProbe, MemAvailableAloneIsTheLimit) {
     FakeSystem sys;
     sys.write("proc/meminfo", "MemTotal:       32000000 kB\nMemAvailable:    8388608 kB\n");
     const auto a = sys.probe();
-    EXPECT_EQ(a.bytes, 8 * kGiB);
-    EXPECT_EQ(a.source, "MemAvailable");
+    expect_limit(a, 8 * kGiB, "MemAvailable");
 }
 
 TEST(MemoryProbe, CgroupV2LimitOfTheProcessAndItsParentsApplies) {
     FakeSystem sys;
-    sys.write_mem_available(32 * kGiB);
-    sys.write("proc/self/cgroup", "0::/jobs/kizuna\n");
+    sys.write_process(32 * kGiB, "0::/jobs/kizuna\n");
     sys.write("cgroup/cgroup.controllers", "cpu memory\n");
     // The job's own cgroup: 4 GiB, 1 GiB used of which 256 MiB is reclaimable file cache.
     sys.write_cgroup_v2("cgroup/jobs/kizuna", 4 * kGiB, kGiB);
@@ -88,8 +97,7 @@ TEST(MemoryProbe, CgroupV2LimitOfTheProcessAndItsParentsApplies) {
     // The parent: no limit.
     sys.write("cgroup/jobs/memory.max", "max\n");
     auto a = sys.probe();
-    EXPECT_EQ(a.source, "cgroup v2 memory.max");
-    EXPECT_EQ(a.bytes, 4 * kGiB - kGiB + 256 * kMiB);
+    expect_limit(a, 4 * kGiB - kGiB + 256 * kMiB, "cgroup v2 memory.max");
     // A tighter parent wins.
     sys.write_cgroup_v2("cgroup/jobs", 2 * kGiB, kGiB);
     a = sys.probe();
@@ -100,25 +108,21 @@ TEST(MemoryProbe, CgroupV2LimitOfTheProcessAndItsParentsApplies) {
 
 TEST(MemoryProbe, CgroupV2UnderTheHybridUnifiedMount) {
     FakeSystem sys;
-    sys.write_mem_available(32 * kGiB);
-    sys.write("proc/self/cgroup", "4:memory:/\n0::/box\n");
+    sys.write_process(32 * kGiB, "4:memory:/\n0::/box\n");
     sys.write("cgroup/unified/cgroup.controllers", "memory\n");
     sys.write_cgroup_v2("cgroup/unified/box", 3 * kGiB, 0);
     const auto a = sys.probe();
-    EXPECT_EQ(a.bytes, 3 * kGiB);
-    EXPECT_EQ(a.source, "cgroup v2 memory.max");
+    expect_limit(a, 3 * kGiB, "cgroup v2 memory.max");
 }
 
 TEST(MemoryProbe, CgroupV1LimitAndItsUnlimitedValue) {
     FakeSystem sys;
-    sys.write_mem_available(32 * kGiB);
-    sys.write("proc/self/cgroup", "7:cpu,cpuacct:/\n4:memory:/docker/abc\n0::/\n");
+    sys.write_process(32 * kGiB, "7:cpu,cpuacct:/\n4:memory:/docker/abc\n0::/\n");
     sys.write_cgroup_v1("cgroup/memory/docker/abc", 6 * kGiB, 2 * kGiB);
     sys.write("cgroup/memory/docker/abc/memory.stat",
               "cache 5\ntotal_inactive_file " + std::to_string(kGiB) + "\n");
     auto a = sys.probe();
-    EXPECT_EQ(a.source, "cgroup v1 memory.limit_in_bytes");
-    EXPECT_EQ(a.bytes, 5 * kGiB);
+    expect_limit(a, 5 * kGiB, "cgroup v1 memory.limit_in_bytes");
     sys.write("cgroup/memory/docker/abc/memory.limit_in_bytes", "9223372036854771712\n");
     a = sys.probe();
     EXPECT_EQ(a.source, "MemAvailable");
@@ -126,8 +130,7 @@ TEST(MemoryProbe, CgroupV1LimitAndItsUnlimitedValue) {
 
 TEST(MemoryProbe, AContainerSeesItsOwnCgroupAtTheMountPoint) {
     FakeSystem sys;
-    sys.write_mem_available(32 * kGiB);
-    sys.write("proc/self/cgroup", "4:memory:/host/path/not/visible\n");
+    sys.write_process(32 * kGiB, "4:memory:/host/path/not/visible\n");
     sys.write_cgroup_v1("cgroup/memory", kGiB, 0);
     const auto a = sys.probe();
     EXPECT_EQ(a.bytes, kGiB);

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <iterator>
 #include <random>
 #include <vector>
 
@@ -45,19 +46,11 @@ TEST(GpuProbe, ListsDevicesBestFirstAndSoftwareAsCpu) {
         GTEST_SKIP() << "no Vulkan driver: " << devices.error().message;
     }
     ASSERT_FALSE(devices->empty());
-    auto rank = [](GpuDeviceType t) {
-        switch (t) {
-            case GpuDeviceType::discrete:
-                return 0;
-            case GpuDeviceType::integrated:
-                return 1;
-            case GpuDeviceType::virtual_gpu:
-                return 2;
-            case GpuDeviceType::cpu:
-                return 3;
-            default:
-                return 4;
-        }
+    // The order the probe must list them in; any other type comes last.
+    constexpr GpuDeviceType kBestFirst[] = {GpuDeviceType::discrete, GpuDeviceType::integrated,
+                                            GpuDeviceType::virtual_gpu, GpuDeviceType::cpu};
+    auto rank = [&](GpuDeviceType t) {
+        return std::find(std::begin(kBestFirst), std::end(kBestFirst), t) - std::begin(kBestFirst);
     };
     for (size_t i = 0; i < devices->size(); ++i) {
         const auto& d = (*devices)[i];

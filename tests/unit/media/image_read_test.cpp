@@ -85,6 +85,18 @@ TEST(ReadImage, GrayPngExpandsToEqualChannelsAndOpaqueAlpha) {
     EXPECT_TRUE(varied);
 }
 
+// Has the ffmpeg tool read `raw` as a w x h picture of `pix_fmt` and write it with
+// `encode_args` into the file `name` in `dir`; returns that file.
+fs::path ffmpeg_from_raw(const TempDir& dir, const std::vector<uint8_t>& raw,
+                         const std::string& pix_fmt, int w, int h, const std::string& encode_args,
+                         const std::string& name) {
+    const fs::path in = dir / ("in." + pix_fmt);
+    write_bytes(in, raw);
+    return ffmpeg_to(dir / name, "-f rawvideo -pix_fmt " + pix_fmt + " -s " + std::to_string(w) +
+                                     "x" + std::to_string(h) + " -i '" + in.string() +
+                                     "' -frames:v 1 " + encode_args);
+}
+
 // 16-bit data written by ffmpeg from raw values chosen here comes back exactly as v / 65535.
 TEST(ReadImage, SixteenBitPngIsExactRgba32f) {
     TempDir dir;
@@ -92,10 +104,8 @@ TEST(ReadImage, SixteenBitPngIsExactRgba32f) {
     std::vector<uint8_t> raw(static_cast<size_t>(w) * h * 6);
     std::mt19937 rng(1234);
     for (auto& b : raw) b = static_cast<uint8_t>(rng());
-    write_bytes(dir / "in.rgb48le", raw);
-    ffmpeg("-f rawvideo -pix_fmt rgb48le -s 67x43 -i '" + (dir / "in.rgb48le").string() +
-           "' -frames:v 1 -pix_fmt rgb48be '" + (dir / "deep.png").string() + "'");
-    auto img = read_image(dir / "deep.png");
+    auto img =
+        read_image(ffmpeg_from_raw(dir, raw, "rgb48le", w, h, "-pix_fmt rgb48be", "deep.png"));
     ASSERT_TRUE(img.ok()) << img.error().message;
     ASSERT_EQ(img->format(), PixelFormat::rgba32f);
     for (int y = 0; y < h; ++y) {
@@ -154,10 +164,8 @@ TEST(ReadImage, JpegSolidColourUsesFullRangeBt601) {
         std::fill(raw.begin(), raw.begin() + 256, c.y);
         std::fill(raw.begin() + 256, raw.begin() + 512, c.cb);
         std::fill(raw.begin() + 512, raw.end(), c.cr);
-        write_bytes(dir / "in.yuv", raw);
-        ffmpeg("-f rawvideo -pix_fmt yuvj444p -s 16x16 -i '" + (dir / "in.yuv").string() +
-               "' -frames:v 1 -qmin 1 -q:v 1 '" + (dir / "solid.jpg").string() + "'");
-        auto img = read_image(dir / "solid.jpg");
+        auto img = read_image(
+            ffmpeg_from_raw(dir, raw, "yuvj444p", 16, 16, "-qmin 1 -q:v 1", "solid.jpg"));
         ASSERT_TRUE(img.ok()) << img.error().message;
         ASSERT_EQ(img->format(), PixelFormat::rgba8);
         EXPECT_EQ(img->color().range, ColorRange::full);
@@ -186,28 +194,28 @@ fs::path ffmpeg_encode(const TempDir& dir, const Image& src, const std::string& 
         const uint8_t* p = src.view().row_as<const uint8_t>(y);
         raw.insert(raw.end(), p, p + src.width() * 4);
     }
-    write_bytes(dir / "in.rgba", raw);
-    const std::string size = std::to_string(src.width()) + "x" + std::to_string(src.height());
-    return ffmpeg_to(dir / name, "-f rawvideo -pix_fmt rgba -s " + size + " -i '" +
-                                     (dir / "in.rgba").string() + "' -frames:v 1 " + encode_args);
+    return ffmpeg_from_raw(dir, raw, "rgba", src.width(), src.height(), encode_args, name);
 }
 
 // A 4:2:0 JPEG of a smooth picture decodes close to the picture. Even size: the ffmpeg tool's
 // own RGB -> 4:2:0 conversion misplaces the chroma of an odd last column.
-TEST(ReadImage, Yuvj420JpegIsCloseToItsSource) {
+// A w x h gradient encoded by the ffmpeg tool with `encode_args` into `name` reads back within
+// `levels` 8-bit levels of itself.
+void expect_reads_close_to_source(int w, int h, const std::string& encode_args,
+                                  const std::string& name, float levels) {
     TempDir dir;
-    Image src = gradient_rgba8(66, 42);
-    auto img = read_image(ffmpeg_encode(dir, src, "-pix_fmt yuvj420p -q:v 2", "g.jpg"));
+    Image src = gradient_rgba8(w, h);
+    auto img = read_image(ffmpeg_encode(dir, src, encode_args, name));
     ASSERT_TRUE(img.ok()) << img.error().message;
-    EXPECT_LE(max_abs_diff(img->view(), src.view()), 6.0f / 255);
+    EXPECT_LE(max_abs_diff(img->view(), src.view()), levels / 255) << name;
+}
+
+TEST(ReadImage, Yuvj420JpegIsCloseToItsSource) {
+    expect_reads_close_to_source(66, 42, "-pix_fmt yuvj420p -q:v 2", "g.jpg", 6.0f);
 }
 
 TEST(ReadImage, LossyWebpIsCloseToItsSource) {
-    TempDir dir;
-    Image src = gradient_rgba8(67, 43);
-    auto img = read_image(ffmpeg_encode(dir, src, "-c:v libwebp -quality 95", "g.webp"));
-    ASSERT_TRUE(img.ok()) << img.error().message;
-    EXPECT_LE(max_abs_diff(img->view(), src.view()), 8.0f / 255);
+    expect_reads_close_to_source(67, 43, "-c:v libwebp -quality 95", "g.webp", 8.0f);
 }
 
 // The format is recognised from the content: a PNG named .jpg still reads, and a '%' in the

@@ -8,43 +8,14 @@
 
 #include <gtest/gtest.h>
 
-#include "core/half.hpp"
 #include "kizuna/tensor.hpp"
+#include "model_files.hpp"
 #include "nn/backend.hpp"
 #include "nn/ncnn/ncnn_reader.hpp"
 
 namespace kizuna::nn::test {
 
-// .bin bytes under construction.
-struct BinWriter {
-    std::vector<uint8_t> bytes;
-
-    void u32(uint32_t v) {
-        for (int i = 0; i < 4; ++i) bytes.push_back(static_cast<uint8_t>(v >> (8 * i)));
-    }
-    void f32(const std::vector<float>& v) {
-        for (float f : v) {
-            uint32_t bits;
-            std::memcpy(&bits, &f, 4);
-            u32(bits);
-        }
-    }
-    // A tagged fp32 weight array (tag 0).
-    void tagged_f32(const std::vector<float>& v) {
-        u32(0);
-        f32(v);
-    }
-    // A tagged fp16 weight array, padded to 4 bytes.
-    void tagged_f16(const std::vector<float>& v) {
-        u32(0x01306B47);
-        for (float f : v) {
-            const uint16_t h = float_to_half(f);
-            bytes.push_back(static_cast<uint8_t>(h & 0xff));
-            bytes.push_back(static_cast<uint8_t>(h >> 8));
-        }
-        while (bytes.size() % 4) bytes.push_back(0);
-    }
-};
+using kizuna::test::BinWriter;
 
 inline Graph must_read(const std::string& param, const std::vector<uint8_t>& bin) {
     auto g = read_ncnn(param, bin, "test.param", "test.bin");
@@ -72,6 +43,12 @@ inline Tensor run_ref(const Graph& g, const Tensor& in, int threads = 1) {
     auto r = backend->run(g, in.view(), out);
     EXPECT_TRUE(r.ok()) << (r.ok() ? "" : r.error().message);
     return out;
+}
+
+// The reference backend's output of the model `param` with weights `bin`, run on `in`.
+inline Tensor run_model(const std::string& param, const std::vector<uint8_t>& bin,
+                        const Tensor& in) {
+    return run_ref(must_read(param, bin), in);
 }
 
 }  // namespace kizuna::nn::test

@@ -19,14 +19,13 @@ TEST(LayerRegistry, OneCompleteEntryPerLayerType) {
     for (size_t i = 0; i < kLayerTypeCount; ++i) {
         const auto type = static_cast<LayerType>(i);
         const LayerDef& def = layer_def(type);
-        EXPECT_EQ(def.type, type) << "entry " << i << " is " << def.name;
-        EXPECT_EQ(std::string(layer_type_name(type)), def.name);
-        EXPECT_TRUE(names.insert(def.name).second) << def.name << " twice";
-        EXPECT_FALSE(def.ncnn.empty()) << def.name << ": no ncnn type name";
+        const std::string name = layer_type_name(type);
+        EXPECT_EQ(def.type, type) << "entry " << i << " is " << layer_type_name(def.type);
+        EXPECT_TRUE(names.insert(name).second) << name << " twice";
+        EXPECT_FALSE(def.ncnn.empty()) << name << ": no ncnn type name";
         // Everything that computes has a reference forward; only aliases do not.
-        EXPECT_EQ(def.reference == nullptr, type == LayerType::input || def.aliases_input)
-            << def.name;
-        EXPECT_NE(def.xnnpack, nullptr) << def.name;
+        EXPECT_EQ(def.reference == nullptr, type == LayerType::input || def.aliases_input) << name;
+        EXPECT_NE(def.xnnpack, nullptr) << name;
     }
     EXPECT_EQ(std::string(layer_type_name(static_cast<LayerType>(200))), "unknown");
 }

@@ -12,6 +12,7 @@
 #include "kizuna/probe.hpp"
 #include "kizuna/profile.hpp"
 #include "kizuna/yuv.hpp"
+#include "yuv_picture.hpp"
 
 namespace kizuna {
 namespace {
@@ -143,23 +144,17 @@ TEST(PreviewApi, ResetHistoryMakesTheNextFrameIndependentOfThePast) {
 // A planar Y'CbCr frame (4:2:0, limited range) with a luma ramp and neutral chroma, so its
 // decoded picture is grey (Y - 16 * 2^(bits - 8)) / (219 * 2^(bits - 8)) everywhere.
 struct GreyRamp {
-    std::vector<std::byte> y, uv;
-    YuvView view;
+    test::YuvPicture pic;
     Image rgba;  // the decoded picture, RGBA32F
 };
 
 GreyRamp grey_ramp(int w, int h, int bits) {
-    GreyRamp g;
-    const size_t bps = bits > 8 ? 2 : 1;
-    const int cw = (w + 1) / 2, ch = (h + 1) / 2;
+    GreyRamp g{test::yuv_picture(w, h, bits), Image::create(w, h, PixelFormat::rgba32f).value()};
     const int shift = bits - 8;
-    g.y.resize(bps * w * h);
-    g.uv.resize(bps * cw * ch);
-    g.rgba = Image::create(w, h, PixelFormat::rgba32f).value();
     for (int y = 0; y < h; ++y) {
         for (int x = 0; x < w; ++x) {
             const int code = ((40 << shift) + (x * 600 >> (2 - shift)) / w + y) & ((1 << bits) - 1);
-            std::memcpy(g.y.data() + (static_cast<size_t>(y) * w + x) * bps, &code, bps);
+            g.pic.set(0, x, y, static_cast<uint32_t>(code));
             const float v =
                 static_cast<float>(code - (16 << shift)) / static_cast<float>(219 << shift);
             float* px = g.rgba.view().row_as<float>(y) + 4 * x;
@@ -167,17 +162,12 @@ GreyRamp grey_ramp(int w, int h, int bits) {
             px[3] = 1.0f;
         }
     }
-    for (size_t i = 0; i < static_cast<size_t>(cw) * ch; ++i) {
-        const int mid = 128 << shift;
-        std::memcpy(g.uv.data() + i * bps, &mid, bps);
+    for (int y = 0; y < g.pic.view.chroma_height(); ++y) {
+        for (int x = 0; x < g.pic.view.chroma_width(); ++x) {
+            g.pic.set(1, x, y, static_cast<uint32_t>(128 << shift));
+            g.pic.set(2, x, y, static_cast<uint32_t>(128 << shift));
+        }
     }
-    g.view.y = g.y.data();
-    g.view.u = g.view.v = g.uv.data();
-    g.view.y_stride = static_cast<ptrdiff_t>(bps * w);
-    g.view.u_stride = g.view.v_stride = static_cast<ptrdiff_t>(bps * cw);
-    g.view.width = w;
-    g.view.height = h;
-    g.view.bit_depth = bits;
     return g;
 }
 
@@ -191,7 +181,7 @@ TEST(PreviewApi, YuvFrameIsProcessedLikeItsDecodedPicture) {
         ASSERT_TRUE(yuv.ok() && rgb.ok());
         const GreyRamp g = grey_ramp(61, 37, bits);
         Image out, want;
-        auto r = yuv->process(g.view, out);
+        auto r = yuv->process(g.pic.view, out);
         ASSERT_TRUE(r.ok()) << r.error().message;
         EXPECT_EQ(out.width(), 122);
         EXPECT_EQ(out.height(), 74);

@@ -20,6 +20,7 @@
 #include "kizuna/preview.hpp"
 #include "kizuna/profile.hpp"
 #include "kizuna/upscaler.hpp"
+#include "upscaler_test_support.hpp"
 
 namespace kizuna {
 namespace {
@@ -48,25 +49,12 @@ Image drawing(int w, int h, bool varying_alpha = false) {
 
 // Stages 1, 2, 4 and 5 off: the output is stage 3 and the AI alone.
 Profile ai_only_profile(float strength) {
-    Profile p = builtin_profile("balanced").value();
-    p.normalize.enabled = false;
-    p.reconstruct.enabled = false;
-    p.enhance.enabled = false;
-    p.temporal.enabled = false;
+    Profile p = test::stage3_and_ai_profile(strength);
     p.ai.enabled = true;
     p.ai.model = kModel;
     p.ai.scale = 2;
-    p.ai.strength = strength;
-    p.ai.threads = 2;
     p.output.scale = 2;
     return p;
-}
-
-UpscalerOptions cpu_options() {
-    UpscalerOptions o;
-    o.stages.backend = PreviewBackendKind::cpu;
-    o.stages.threads = 2;
-    return o;
 }
 
 // The largest difference of any colour channel (alpha too when asked), leaving out a band of
@@ -86,15 +74,7 @@ int max_channel_difference(const Image& a, const Image& b, bool with_alpha = fal
     return worst;
 }
 
-bool same_bytes(const Image& a, const Image& b) {
-    if (a.width() != b.width() || a.height() != b.height()) return false;
-    for (int y = 0; y < a.height(); ++y)
-        if (!std::equal(a.view().row_as<const uint8_t>(y),
-                        a.view().row_as<const uint8_t>(y) + 4 * a.width(),
-                        b.view().row_as<const uint8_t>(y)))
-            return false;
-    return true;
-}
+using test::same_bytes;
 
 Image preview_of(const Profile& p, const Image& in) {
     Profile shader_only = p;
@@ -144,7 +124,7 @@ protected:
 
 TEST_F(UpscalerTest, TheModelRunsAndItsPictureIsTheOutput) {
     const Image in = drawing(56, 40);
-    auto up = Upscaler::create(ai_only_profile(1.0f), cpu_options());
+    auto up = Upscaler::create(ai_only_profile(1.0f), test::cpu_stage_options());
     ASSERT_TRUE(up.ok()) << up.error().message;
     EXPECT_TRUE(up->ai_active());
     EXPECT_EQ(up->ai_model(), kModel);
@@ -169,7 +149,7 @@ TEST_F(UpscalerTest, StrengthBlendsTheModelWithTheShaderUpscale) {
     const Image in = drawing(48, 36);
     Image full, none, half;
     for (auto [s, out] : {std::pair{1.0f, &full}, {0.5f, &half}}) {
-        auto up = Upscaler::create(ai_only_profile(s), cpu_options());
+        auto up = Upscaler::create(ai_only_profile(s), test::cpu_stage_options());
         ASSERT_TRUE(up.ok()) << up.error().message;
         ASSERT_TRUE(up->process(in.view(), *out).ok());
     }
@@ -198,7 +178,7 @@ TEST_F(UpscalerTest, StrengthZeroAndAiOffAreThePreviewByteForByte) {
         Profile q = p;
         q.ai.enabled = ai_enabled;
         q.ai.strength = ai_enabled ? 0.0f : 1.0f;
-        auto up = Upscaler::create(q, cpu_options());
+        auto up = Upscaler::create(q, test::cpu_stage_options());
         ASSERT_TRUE(up.ok()) << up.error().message;
         EXPECT_FALSE(up->ai_active());
         Image out;
@@ -215,7 +195,7 @@ TEST_F(UpscalerTest, AModelThatDoesNotLoadIsOneNoticeAndShaderOnlyOutput) {
     Profile p = ai_only_profile(1.0f);
     p.ai.model = param.string();
     const Image in = drawing(32, 24);
-    auto up = Upscaler::create(p, cpu_options());
+    auto up = Upscaler::create(p, test::cpu_stage_options());
     ASSERT_TRUE(up.ok()) << up.error().message;
     EXPECT_FALSE(up->ai_active());
     ASSERT_EQ(up->notices().size(), 1u);
@@ -232,7 +212,7 @@ TEST_F(UpscalerTest, AModelThatDoesNotLoadIsOneNoticeAndShaderOnlyOutput) {
     EXPECT_EQ(up->notices().size(), 1u) << "the model is not tried again";
 
     // require_ai: the same model is an error naming the file.
-    UpscalerOptions strict = cpu_options();
+    UpscalerOptions strict = test::cpu_stage_options();
     strict.require_ai = true;
     auto fails = Upscaler::create(p, strict);
     ASSERT_FALSE(fails.ok());
@@ -241,7 +221,7 @@ TEST_F(UpscalerTest, AModelThatDoesNotLoadIsOneNoticeAndShaderOnlyOutput) {
 
     // A model id that does not exist at all.
     p.ai.model = "no-such-model-x2";
-    auto missing = Upscaler::create(p, cpu_options());
+    auto missing = Upscaler::create(p, test::cpu_stage_options());
     ASSERT_TRUE(missing.ok());
     ASSERT_EQ(missing->notices().size(), 1u);
     EXPECT_NE(missing->notices()[0].find("no-such-model-x2"), std::string::npos);
@@ -254,7 +234,7 @@ TEST_F(UpscalerTest, AiBackendVulkanRunsTheModelOnTheVulkanBackend) {
     const Image in = drawing(40, 32);
     Profile p = ai_only_profile(1.0f);
     p.ai.backend = BackendPreference::vulkan;
-    auto up = Upscaler::create(p, cpu_options());
+    auto up = Upscaler::create(p, test::cpu_stage_options());
     ASSERT_TRUE(up.ok()) << up.error().message;
     if (up->ai_backend() != "vulkan") {
         // Only a machine without any Vulkan device may fall back, and it must say so.
@@ -268,7 +248,7 @@ TEST_F(UpscalerTest, AiBackendVulkanRunsTheModelOnTheVulkanBackend) {
     UpscaleReport report;
     ASSERT_TRUE(up->process(in.view(), out, {}, &report).ok());
     EXPECT_TRUE(report.ai_used);
-    auto cpu = Upscaler::create(ai_only_profile(1.0f), cpu_options());
+    auto cpu = Upscaler::create(ai_only_profile(1.0f), test::cpu_stage_options());
     ASSERT_TRUE(cpu.ok());
     Image want;
     ASSERT_TRUE(cpu->process(in.view(), want).ok());
@@ -277,7 +257,7 @@ TEST_F(UpscalerTest, AiBackendVulkanRunsTheModelOnTheVulkanBackend) {
 
 // Upscaler::create refuses `p` as an invalid argument, with a message that holds `words`.
 void expect_refused(const Profile& p, const std::string& words) {
-    auto up = Upscaler::create(p, cpu_options());
+    auto up = Upscaler::create(p, test::cpu_stage_options());
     ASSERT_FALSE(up.ok());
     EXPECT_EQ(up.error().code, Errc::invalid_argument);
     EXPECT_NE(up.error().message.find(words), std::string::npos) << up.error().message;
@@ -295,7 +275,7 @@ TEST_F(UpscalerTest, OutOfMemoryEverywhereEndsInShaderOnlyWithNotices) {
     // The stages' planes of this small frame stay under 160 KiB; the model's activations (64
     // channels of float per pixel) do not, at any tile size.
     constexpr size_t limit = 160 * 1024;
-    auto up = Upscaler::create(ai_only_profile(1.0f), cpu_options());
+    auto up = Upscaler::create(ai_only_profile(1.0f), test::cpu_stage_options());
     ASSERT_TRUE(up.ok());
     Image out;
     UpscaleReport report;
@@ -316,7 +296,7 @@ TEST_F(UpscalerTest, OutOfMemoryEverywhereEndsInShaderOnlyWithNotices) {
     EXPECT_EQ(up->notices().size(), notices);
 
     // require_ai: the same failure is an error.
-    UpscalerOptions strict = cpu_options();
+    UpscalerOptions strict = test::cpu_stage_options();
     strict.require_ai = true;
     auto hard = Upscaler::create(ai_only_profile(1.0f), strict);
     ASSERT_TRUE(hard.ok());
@@ -331,7 +311,7 @@ TEST_F(UpscalerTest, APassedDeadlineGivesTheShaderOnlyFrameAndTheNextFrameTriesA
     const Image in = drawing(120, 100);
     Profile p = ai_only_profile(1.0f);
     p.ai.tile_size = 96;  // several tiles: the deadline is checked between them
-    auto up = Upscaler::create(p, cpu_options());
+    auto up = Upscaler::create(p, test::cpu_stage_options());
     ASSERT_TRUE(up.ok()) << up.error().message;
     Image out;
     UpscaleReport report;
@@ -365,7 +345,7 @@ TEST_F(UpscalerTest, CancelStopsTheFrame) {
     const Image in = drawing(120, 100);
     Profile p = ai_only_profile(1.0f);
     p.ai.tile_size = 96;
-    auto up = Upscaler::create(p, cpu_options());
+    auto up = Upscaler::create(p, test::cpu_stage_options());
     ASSERT_TRUE(up.ok());
     std::atomic<bool> cancel{true};
     Image out;
@@ -379,7 +359,7 @@ TEST_F(UpscalerTest, CancelStopsTheFrame) {
 TEST_F(UpscalerTest, AlphaComesFromTheShaderPathAndTheModelSeesRgbOnly) {
     const Image opaque = drawing(40, 32, false);
     const Image sprite = drawing(40, 32, true);
-    auto up = Upscaler::create(ai_only_profile(1.0f), cpu_options());
+    auto up = Upscaler::create(ai_only_profile(1.0f), test::cpu_stage_options());
     ASSERT_TRUE(up.ok());
     Image a, b;
     ASSERT_TRUE(up->process(opaque.view(), a).ok());
