@@ -11,8 +11,6 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <filesystem>
-#include <fstream>
 #include <random>
 #include <string>
 #include <vector>
@@ -21,6 +19,7 @@
 #include "gpu/device_alloc_fault.hpp"
 #include "kizuna/profile.hpp"
 #include "kizuna/upscaler.hpp"
+#include "model_files.hpp"
 #include "nn/vulkan/vk_device.hpp"
 #include "pipeline/hybrid/gpu_resident.hpp"
 
@@ -28,28 +27,20 @@ namespace kizuna {
 namespace {
 
 // Writes `param` and a .bin of seeded random weights for the given parameter counts (each
-// weighted layer: a fp32 tag, its weights, then its biases) under the test's temp folder;
-// returns the .param path.
+// weighted layer: a tagged fp32 array of its weights then its biases) under the test's temp
+// folder; returns the .param path.
 std::string write_model(const std::string& name, const std::string& param,
                         const std::vector<std::pair<int, int>>& weights_and_biases) {
-    const std::filesystem::path dir =
-        std::filesystem::path(::testing::TempDir()) / "kizuna_gpu_resident_test";
-    std::filesystem::create_directories(dir);
-    const std::filesystem::path path = dir / (name + ".param");
-    std::ofstream(path) << param;
-    std::ofstream bin(std::filesystem::path(path).replace_extension(".bin"), std::ios::binary);
     std::minstd_rand rng(7);
     std::uniform_real_distribution<float> w(-0.2f, 0.2f), b(0.2f, 0.4f);
+    test::BinWriter bin;
     for (auto [n_weights, n_biases] : weights_and_biases) {
-        const uint32_t fp32_tag = 0;
-        bin.write(reinterpret_cast<const char*>(&fp32_tag), 4);
         std::vector<float> v(static_cast<size_t>(n_weights));
         for (float& x : v) x = w(rng);
         for (int i = 0; i < n_biases; ++i) v.push_back(b(rng));
-        bin.write(reinterpret_cast<const char*>(v.data()),
-                  static_cast<std::streamsize>(v.size() * sizeof(float)));
+        bin.tagged_f32(v);
     }
-    return path.string();
+    return test::write_model_files("kizuna_gpu_resident_test", name, param, bin);
 }
 
 // 3 -> `width` -> 12 channels of 3x3 convolutions, then a x2 pixel shuffle: receptive radius 2.
