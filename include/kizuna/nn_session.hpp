@@ -33,6 +33,9 @@ struct SessionOptions {
     // of the size least recently run. Each kept size holds its own activation buffers and, on
     // XNNPACK, its own operators (packed weights).
     int max_sizes = 2;
+    // The Vulkan backend's number format (NnPrecision; kizuna/models.hpp). The CPU backends
+    // compute in fp32 whatever this says.
+    NnPrecision precision = NnPrecision::fp32;
 };
 
 // Move-only. One session is used by one thread at a time; sessions of the same Model may run

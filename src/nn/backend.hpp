@@ -105,13 +105,16 @@ Result<std::unique_ptr<Backend>> make_xnnpack_backend(int threads,
 
 // The Vulkan compute backend (vulkan/vk_backend.cpp) on the best Vulkan device, a software one
 // (lavapipe) included: make it only when the user named it. Errors: not_found / unsupported (no
-// usable Vulkan device, saying why), out_of_memory, device_error.
-Result<std::unique_ptr<Backend>> make_vulkan_backend();
+// usable Vulkan device, saying why; fp16 asked for on a device without it), out_of_memory,
+// device_error.
+Result<std::unique_ptr<Backend>> make_vulkan_backend(NnPrecision precision = NnPrecision::fp32);
 
 // The backend of `kind` (threads and pool as for make_reference_backend; the Vulkan backend
-// uses neither). Errors: unsupported (not part of this build), and those of the factories.
+// uses neither; precision is the Vulkan backend's, the CPU ones compute in fp32). Errors:
+// unsupported (not part of this build), and those of the factories.
 Result<std::unique_ptr<Backend>> make_backend(NnBackendKind kind, int threads,
-                                              std::shared_ptr<ThreadPool> pool = {});
+                                              std::shared_ptr<ThreadPool> pool = {},
+                                              NnPrecision precision = NnPrecision::fp32);
 
 // A backend of `kind` on a new pool of `threads` threads (<= 0: all hardware threads), and that
 // pool, for owners that make more backends on it (Session, Tiler). Errors: those of
@@ -120,6 +123,7 @@ struct PooledBackend {
     std::shared_ptr<ThreadPool> pool;
     std::unique_ptr<Backend> backend;
 };
-Result<PooledBackend> make_pooled_backend(NnBackendKind kind, int threads);
+Result<PooledBackend> make_pooled_backend(NnBackendKind kind, int threads,
+                                          NnPrecision precision = NnPrecision::fp32);
 
 }  // namespace kizuna::nn

@@ -84,7 +84,7 @@ Result<void> Session::Impl::prepare(SessionSlot& slot, int height, int width) {
     if (spare) {
         slot.backend = std::move(spare);
     } else {
-        auto backend = nn::make_backend(options.backend, options.threads, pool);
+        auto backend = nn::make_backend(options.backend, options.threads, pool, options.precision);
         KZ_TRY(backend);
         slot.backend = std::move(*backend);
     }
@@ -140,7 +140,7 @@ Result<Session> Session::create(const Model& model, const SessionOptions& option
     auto impl = std::make_unique<Impl>();
     impl->model = nn::ModelAccess::impl(model);
     impl->options = options;
-    auto made = nn::make_pooled_backend(options.backend, options.threads);
+    auto made = nn::make_pooled_backend(options.backend, options.threads, options.precision);
     KZ_TRY(made);
     impl->pool = std::move(made->pool);
     impl->spare = std::move(made->backend);

@@ -76,7 +76,7 @@ Result<void> Pipelines::require(Kernel k) {
     }
     gpu::ComputePipelineParams p;
     p.name = d.shader;
-    p.spirv = gpu::shader_spirv(d.shader, gpu::StoragePrecision::f32);
+    p.spirv = gpu::shader_spirv(d.shader, precision_);
     p.buffer_count = 2;
     p.push_constant_size = d.push_size;
     p.specialization = spec;

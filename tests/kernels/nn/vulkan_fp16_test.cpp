@@ -1,0 +1,362 @@
+// The Vulkan NN backend in fp16 precision (fp16 weights and activations, fp32 arithmetic) against
+// the reference backend, on whatever Vulkan device has 16-bit storage buffers (lavapipe here):
+// every layer type the shaders implement, two catalogue models through a Session at tiny sizes,
+// byte-identical reruns, the injected-fault mutation checks, the precision choice and what it
+// does to device_bytes(). Skips when no Vulkan device has 16-bit storage buffers.
+//
+// Tolerances, as |vulkan - reference| <= tol * max(1, max |reference|):
+//  - one layer, kLayerTol = 4e-3. fp16 keeps 11 significant bits, so storing rounds each input,
+//    weight, bias and output by at most u = 2^-11 (4.9e-4) relative. The convolutions multiply
+//    and accumulate in fp32, so a K-term sum is off by at most about 2u * sum |a w| + u |y|;
+//    with these tests' weights (uniform in +-1/sqrt(K)) and inputs in [-1.5, 1.5] the rounding
+//    errors are of random sign, and the worst seen on lavapipe was 1.1e-3 of max(1, |y|) (about
+//    2 u). 4e-3 is 8 u: room for that and no more (an injected fault is off by 0.1 or more).
+//  - a whole model, kModelTol = 5e-3 (1.3 levels of 8-bit output) on outputs in [0, 1]: each of
+//    a model's 10-20 layers rounds its output again and the next layer sums those errors. The
+//    worst seen on lavapipe was 1.3e-3 (animevideov3) and 0.9e-3 (Real-CUGAN).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <string>
+#include <vector>
+
+#include "gpu/instance.hpp"
+#include "kizuna/models.hpp"
+#include "kizuna/nn_session.hpp"
+#include "nn/backend.hpp"
+#include "nn/vulkan/vk_backend.hpp"
+#include "xnn_test_util.hpp"
+
+namespace kizuna::nn::test {
+namespace {
+
+constexpr float kLayerTol = 4e-3f;
+constexpr float kModelTol = 5e-3f;
+
+// Empty when some Vulkan device has 16-bit storage buffers; else why not (the reason to skip).
+std::string no_fp16_device() {
+    auto instance = gpu::Instance::create();
+    if (!instance) return "no Vulkan loader or instance: " + instance.error().message;
+    auto devices = gpu::enumerate_devices(*instance);
+    if (!devices) return "no Vulkan device: " + devices.error().message;
+    for (const gpu::PhysicalDeviceCaps& d : *devices)
+        if (d.usable && d.info.fp16_storage) return {};
+    return "no Vulkan device with 16-bit storage buffers";
+}
+
+// One backend per (precision, fault) for the whole program: creating a device and compiling
+// pipelines is the slow part on lavapipe. nullptr with *error set on failure.
+VulkanBackend* backend(NnPrecision precision, vk::Fault fault, std::string* error) {
+    static std::vector<std::pair<std::pair<NnPrecision, vk::Fault>, std::unique_ptr<VulkanBackend>>>
+        made;
+    for (auto& [key, b] : made)
+        if (key.first == precision && key.second == fault) return b.get();
+    VulkanBackendOptions o;
+    o.precision = precision;
+    o.fault = fault;
+    auto b = VulkanBackend::create(o);
+    if (!b) {
+        *error = b.error().message;
+        return nullptr;
+    }
+    made.emplace_back(std::make_pair(precision, fault), std::move(*b));
+    return made.back().second.get();
+}
+
+#define KZ_FP16_BACKEND_OR_SKIP(var, fault)                                                     \
+    VulkanBackend* var = nullptr;                                                               \
+    do {                                                                                        \
+        const std::string kz_why_ = no_fp16_device();                                           \
+        if (!kz_why_.empty()) GTEST_SKIP() << kz_why_;                                          \
+        std::string kz_err_;                                                                    \
+        var = backend(NnPrecision::fp16, fault, &kz_err_);                                      \
+        ASSERT_NE(var, nullptr) << "a device with 16-bit storage exists, yet the fp16 backend " \
+                                   "could not be created: "                                     \
+                                << kz_err_;                                                     \
+        ASSERT_EQ(var->precision(), NnPrecision::fp16);                                         \
+    } while (0)
+
+::testing::AssertionResult against_reference(VulkanBackend& vk, const Graph& g, const Tensor& in,
+                                             float tol, const std::string& label) {
+    vk.forget_graph();  // the graphs of these tests may share an address and a fingerprint
+    Tensor got, want;
+    if (auto r = vk.run(g, in.view(), got); !r)
+        return ::testing::AssertionFailure() << label << ": " << r.error().message;
+    auto ref = make_reference_backend(1);
+    if (auto r = ref->run(g, in.view(), want); !r)
+        return ::testing::AssertionFailure() << label << ": " << r.error().message;
+    return close_enough(got, want, tol, label + " (fp16)");
+}
+
+void check_layer(const Graph& g, int c, int h, int w, const std::string& what, uint32_t seed) {
+    KZ_FP16_BACKEND_OR_SKIP(vk, vk::Fault::none);
+    std::mt19937 rng(case_seed(seed));
+    for (Fill fill : kAllFills) {
+        const Tensor in = make_input(c, h, w, fill, rng);
+        EXPECT_TRUE(against_reference(*vk, g, in, kLayerTol,
+                                      what + " " + std::to_string(c) + "x" + std::to_string(h) +
+                                          "x" + std::to_string(w) + " " + fill_name(fill) +
+                                          seed_note(case_seed(seed))));
+    }
+}
+
+ConvolutionParams conv(int ci, int co, int k, int stride, int pad, int group = 1) {
+    ConvolutionParams p;
+    p.num_input = ci;
+    p.num_output = co;
+    p.kernel_h = p.kernel_w = k;
+    p.stride_h = p.stride_w = stride;
+    p.pad_left = p.pad_right = p.pad_top = p.pad_bottom = pad;
+    p.group = group;
+    return p;
+}
+
+// The three convolution kernels (small outputs; >= 4096 pixels with up to 32 and with more
+// output channels), a fused PReLU, a non-piecewise activation, groups and a deconvolution.
+TEST(VkNnFp16, ConvolutionKernelsAndDeconvolution) {
+    std::mt19937 rng(case_seed(1100));
+    struct Case {
+        ConvolutionParams p;
+        ActivationType act;
+        int h, w;
+    };
+    const Case cases[] = {
+        {conv(13, 19, 3, 1, 1), ActivationType::leaky_relu, 9, 11},
+        {conv(12, 18, 3, 2, 1, 3), ActivationType::sigmoid, 11, 10},
+        {conv(5, 29, 3, 1, 1), ActivationType::relu, 64, 65},
+        {conv(6, 37, 3, 1, 1), ActivationType::none, 61, 70},
+    };
+    uint32_t seed = 1100;
+    for (const Case& c : cases) {
+        ConvolutionParams p = c.p;
+        p.activation = {c.act, 0.1f, 0.f};
+        GraphBuilder b;
+        const Graph g = b.finish(b.add(conv_layer(LayerType::convolution, p, rng), {0}));
+        check_layer(g, p.num_input, c.h, c.w,
+                    "conv " + std::to_string(p.num_input) + "->" + std::to_string(p.num_output) +
+                        " s " + std::to_string(p.stride_h) + " g " + std::to_string(p.group),
+                    seed++);
+    }
+    GraphBuilder pb;
+    const int c1 = pb.add(conv_layer(LayerType::convolution, conv(4, 11, 3, 1, 1), rng), {0});
+    Layer pr = layer_of(LayerType::prelu, PReluParams{11});
+    pr.weights = random_values(11, rng, -0.5f, 0.5f);
+    check_layer(pb.finish(pb.add(pr, {c1})), 4, 9, 12, "conv + fused prelu", 1110);
+
+    ConvolutionParams dp = conv(13, 3, 4, 2, 3);
+    GraphBuilder db;
+    check_layer(db.finish(db.add(conv_layer(LayerType::deconvolution, dp, rng), {0})), 13, 11, 6,
+                "deconv 13->3 k4 s2", 1111);
+}
+
+// PReLU, activation, pixel shuffle, interp, binary op with broadcast, eltwise, concat, crop,
+// pooling, inner product and scale: each a one-layer graph (or a small block).
+TEST(VkNnFp16, ElementwiseAndDataMovementLayers) {
+    std::mt19937 rng(case_seed(1200));
+    uint32_t seed = 1200;
+    auto one = [&](Layer l, int c, int h, int w, const std::string& what) {
+        GraphBuilder b;
+        check_layer(b.finish(b.add(std::move(l), {0})), c, h, w, what, seed++);
+    };
+    Layer prelu = layer_of(LayerType::prelu, PReluParams{5});
+    prelu.weights = random_values(5, rng, -0.5f, 0.5f);
+    one(prelu, 5, 7, 9, "prelu");
+    one(layer_of(LayerType::activation, ActivationParams{ActivationType::mish, 0.f, 0.f}), 3, 7, 9,
+        "mish");
+    for (int mode : {0, 1})
+        one(layer_of(LayerType::pixel_shuffle, PixelShuffleParams{2, mode}), 12, 5, 7,
+            "pixel shuffle mode " + std::to_string(mode));
+    for (InterpMode m : {InterpMode::nearest, InterpMode::bilinear, InterpMode::bicubic}) {
+        InterpParams ip;
+        ip.mode = m;
+        ip.height_scale = ip.width_scale = 2.f;
+        one(layer_of(LayerType::interp, ip), 3, 9, 7,
+            "interp mode " + std::to_string(static_cast<int>(m)));
+    }
+    CropParams cp;
+    cp.woffset = 2;
+    cp.hoffset = 1;
+    cp.coffset = 1;
+    cp.outw = 5;
+    cp.outh = 4;
+    cp.outc = 3;
+    one(layer_of(LayerType::crop, cp), 5, 9, 8, "crop");
+    PoolingParams pool;
+    pool.type = PoolingType::average;
+    pool.kernel_h = pool.kernel_w = 3;
+    pool.stride_h = pool.stride_w = 2;
+    pool.pad_left = pool.pad_right = pool.pad_top = pool.pad_bottom = 1;
+    one(layer_of(LayerType::pooling, pool), 4, 11, 9, "average pooling 3x3 s2");
+    {
+        ScaleParams sp;
+        sp.scale_data_size = 4;
+        Layer scale = layer_of(LayerType::scale, sp);
+        scale.weights = random_values(4, rng, -1.f, 1.f);
+        scale.bias = random_values(4, rng, -1.f, 1.f);
+        one(scale, 4, 6, 5, "scale with bias");
+    }
+    {
+        InnerProductParams p;
+        p.num_input = 4 * 3 * 5;
+        p.num_output = 7;
+        p.activation.type = ActivationType::relu;
+        Layer ip = layer_of(LayerType::inner_product, p);
+        ip.weights = random_values(4 * 3 * 5 * 7, rng, -0.3f, 0.3f);
+        ip.bias = random_values(7, rng, -0.5f, 0.5f);
+        one(ip, 4, 3, 5, "inner product");
+    }
+    // Squeeze-excitation (global pooling, broadcast multiply) and a 3-input eltwise sum with
+    // coefficients and a concat, on a split input.
+    for (int kind = 0; kind < 3; ++kind) {
+        GraphBuilder b;
+        const int s0 = b.add(layer_of(LayerType::split), {0}, 3);
+        const int c1 =
+            b.add(conv_layer(LayerType::convolution, conv(6, 6, 3, 1, 1), rng), {s0 + 1});
+        int out = 0;
+        std::string what;
+        if (kind == 0) {
+            const int gap = b.add(global_pooling(PoolingType::average), {c1});
+            BinaryOpParams bp;
+            bp.op = BinaryOpType::mul;
+            out = b.add(layer_of(LayerType::binary_op, bp), {s0 + 2, gap});
+            what = "global pooling, broadcast multiply";
+        } else if (kind == 1) {
+            EltwiseParams ep;
+            ep.op = EltwiseOp::sum;
+            ep.coefficients = {0.2f, 1.f, -0.5f};
+            out = b.add(layer_of(LayerType::eltwise, ep), {s0, c1, s0 + 2});
+            what = "eltwise sum with coefficients";
+        } else {
+            out = b.add(layer_of(LayerType::concat, ConcatParams{0}), {s0, c1, s0 + 2});
+            what = "concat";
+        }
+        check_layer(b.finish(out), 6, 11, 9, what, seed++);
+    }
+}
+
+// A picture-like input in [0, 1] (smooth gradients, a hard-edged block, fine texture).
+Tensor picture(int h, int w) {
+    Tensor t = std::move(*Tensor::create(3, h, w));
+    for (int c = 0; c < 3; ++c)
+        for (int y = 0; y < h; ++y)
+            for (int x = 0; x < w; ++x) {
+                float v = 0.5f + 0.4f * std::sin(0.3f * (x + 2 * y) + c) +
+                          0.05f * std::sin(1.7f * x * y + c);
+                if ((x / 7 + y / 5) % 3 == 0) v = 0.1f + 0.2f * c;
+                t.view().row(c, y)[x] = std::fmin(1.f, std::fmax(0.f, v));
+            }
+    return t;
+}
+
+Result<Tensor> session_run(Session& s, const Tensor& in) {
+    auto shape = s.output_shape(in.height(), in.width());
+    KZ_TRY(shape);
+    auto out = Tensor::create(shape->channels, shape->height, shape->width);
+    KZ_TRY(out);
+    KZ_TRY(s.run(in.view(), out->view()));
+    return std::move(*out);
+}
+
+// The smallest size at least n that the model takes raw.
+int raw_size(const ModelInfo& mi, int n) {
+    const int step = std::max(1, mi.input_multiple);
+    return mi.min_input_size + std::max(0, n - mi.min_input_size + step - 1) / step * step;
+}
+
+// animevideov3 x2 (fused PReLUs, pixel shuffle) and Real-CUGAN up2x (global pooling,
+// deconvolution, crop, eltwise) on the raw graph at tiny sizes through Sessions in fp16, against
+// the reference; two runs of Real-CUGAN on one session give the same bytes.
+TEST(VkNnFp16, ModelsThroughSessionMatchAndRerunByteIdentical) {
+    const std::string why = no_fp16_device();
+    if (!why.empty()) GTEST_SKIP() << why;
+    for (const char* id : {"realesr-animevideov3-x2", "realcugan-up2x-no-denoise"}) {
+        auto model = Model::load(id);
+        if (!model) GTEST_SKIP() << model.error().message;
+        const int h = raw_size(model->info(), 12), w = raw_size(model->info(), 16);
+        const Tensor in = picture(h, w);
+        SessionOptions so;
+        so.backend = NnBackendKind::vulkan;
+        so.precision = NnPrecision::fp16;
+        so.exact_size = false;
+        auto s = Session::create(*model, so);
+        ASSERT_TRUE(s) << id << ": " << s.error().message;
+        auto got = session_run(*s, in);
+        ASSERT_TRUE(got) << id << ": " << got.error().message;
+        so.backend = NnBackendKind::reference;
+        so.precision = NnPrecision::fp32;
+        so.threads = 2;
+        auto ref = Session::create(*model, so);
+        ASSERT_TRUE(ref) << ref.error().message;
+        auto want = session_run(*ref, in);
+        ASSERT_TRUE(want) << id << ": " << want.error().message;
+        const std::string what =
+            std::string(id) + " " + std::to_string(w) + "x" + std::to_string(h);
+        EXPECT_TRUE(close_enough(*got, *want, kModelTol, what + " fp16"));
+        // Real-CUGAN's global pooling sums in a fixed tree: the same bytes on every run.
+        if (std::string(id) != "realcugan-up2x-no-denoise") continue;
+        auto again = session_run(*s, in);
+        ASSERT_TRUE(again) << again.error().message;
+        EXPECT_EQ(fnv1a(*got), fnv1a(*again)) << what << ": two fp16 runs differ";
+    }
+}
+
+// Each fault injected into the fp16 shaders makes the comparison fail, on graphs that the
+// fault-free fp16 backend passes.
+TEST(VkNnFp16, InjectedFaultsAreCaught) {
+    KZ_FP16_BACKEND_OR_SKIP(good, vk::Fault::none);
+    std::mt19937 rng(case_seed(1300));
+    GraphBuilder cb;
+    const Graph conv_graph =
+        cb.finish(cb.add(conv_layer(LayerType::convolution, conv(6, 9, 3, 1, 1), rng, true), {0}));
+    GraphBuilder sb;
+    const Graph shuffle_graph =
+        sb.finish(sb.add(layer_of(LayerType::pixel_shuffle, PixelShuffleParams{2, 0}), {0}));
+    const Tensor conv_in = make_input(6, 11, 13, Fill::random, rng);
+    const Tensor shuffle_in = make_input(12, 5, 7, Fill::random, rng);
+    struct Case {
+        vk::Fault fault;
+        const Graph* graph;
+        const Tensor* input;
+        const char* what;
+    };
+    for (const Case& c :
+         {Case{vk::Fault::conv_drop_bias, &conv_graph, &conv_in, "dropped bias"},
+          Case{vk::Fault::conv_transposed_kernel, &conv_graph, &conv_in, "transposed kernel index"},
+          Case{vk::Fault::shuffle_swapped, &shuffle_graph, &shuffle_in, "swapped shuffle order"}}) {
+        EXPECT_TRUE(against_reference(*good, *c.graph, *c.input, kLayerTol, c.what));
+        std::string err;
+        VulkanBackend* bad = backend(NnPrecision::fp16, c.fault, &err);
+        ASSERT_NE(bad, nullptr) << err;
+        EXPECT_FALSE(against_reference(*bad, *c.graph, *c.input, kLayerTol, c.what))
+            << c.what << ": the injected fault went unnoticed in fp16";
+    }
+}
+
+// automatic picks fp16 on a device with 16-bit storage, fp32 stays fp32, and device_bytes()
+// (what the tiler fits tiles by) counts fp16 weights and activations at half the bytes.
+TEST(VkNnFp16, PrecisionChoiceAndDeviceBytes) {
+    KZ_FP16_BACKEND_OR_SKIP(f16, vk::Fault::none);
+    std::string err;
+    VulkanBackend* f32 = backend(NnPrecision::fp32, vk::Fault::none, &err);
+    ASSERT_NE(f32, nullptr) << err;
+    EXPECT_EQ(f32->precision(), NnPrecision::fp32);
+    VulkanBackend* automatic = backend(NnPrecision::automatic, vk::Fault::none, &err);
+    ASSERT_NE(automatic, nullptr) << err;
+    if (automatic->device_name() == f16->device_name()) {
+        EXPECT_EQ(automatic->precision(), NnPrecision::fp16) << automatic->device_name();
+    }
+
+    std::mt19937 rng(case_seed(1400));
+    GraphBuilder b;
+    const int c1 = b.add(conv_layer(LayerType::convolution, conv(3, 16, 3, 1, 1), rng), {0});
+    const Graph g =
+        b.finish(b.add(layer_of(LayerType::pixel_shuffle, PixelShuffleParams{2, 0}), {c1}));
+    auto half = f16->device_bytes(g, 3, 64, 48);
+    auto full = f32->device_bytes(g, 3, 64, 48);
+    ASSERT_TRUE(half && full);
+    EXPECT_EQ(*half * 2, *full) << "fp16 device bytes " << *half << ", fp32 " << *full;
+}
+
+}  // namespace
+}  // namespace kizuna::nn::test
