@@ -34,7 +34,8 @@ struct SessionOptions {
     // XNNPACK, its own operators (packed weights).
     int max_sizes = 2;
     // The Vulkan backend's number format (NnPrecision; kizuna/models.hpp). The CPU backends
-    // compute in fp32 whatever this says.
+    // compute in fp32 whatever this says. Taken by Session; Tiler does not pass it on yet (its
+    // Vulkan backend runs fp32).
     NnPrecision precision = NnPrecision::fp32;
 };
 
