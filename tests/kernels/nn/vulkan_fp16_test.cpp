@@ -121,8 +121,11 @@ ConvolutionParams conv(int ci, int co, int k, int stride, int pad, int group = 1
             .activation = {}};
 }
 
-// The three convolution kernels (small outputs; >= 4096 pixels with up to 32 and with more
-// output channels), a fused PReLU, a non-piecewise activation, groups and a deconvolution.
+// Convolutions (the small-output kernel), a fused PReLU, a non-piecewise activation, groups and
+// a deconvolution. The 2048-pixel kernels (nn_conv.comp, nn_conv_n32.comp) are the same body
+// (nn_conv_body.glsl, whose fp16 loads and stores are the ones checked here) with larger blocks;
+// compiling them takes lavapipe 5-10 s each without a warm shader cache, too long for CI, so they
+// are checked against the reference in fp32 only (vulkan_layers_test.cpp).
 TEST(VkNnFp16, ConvolutionKernelsAndDeconvolution) {
     std::mt19937 rng(case_seed(1100));
     struct Case {
@@ -133,8 +136,6 @@ TEST(VkNnFp16, ConvolutionKernelsAndDeconvolution) {
     const Case cases[] = {
         {conv(13, 19, 3, 1, 1), ActivationType::leaky_relu, 9, 11},
         {conv(12, 18, 3, 2, 1, 3), ActivationType::sigmoid, 11, 10},
-        {conv(5, 29, 3, 1, 1), ActivationType::relu, 64, 65},
-        {conv(6, 37, 3, 1, 1), ActivationType::none, 61, 70},
     };
     uint32_t seed = 1100;
     for (const Case& c : cases) {
@@ -295,7 +296,7 @@ TEST(VkNnFp16, ModelThroughSessionMatchesAndRerunsByteIdentical) {
     for (const char* id : {"realesr-animevideov3-x2"}) {
         auto model = Model::load(id);
         if (!model) GTEST_SKIP() << model.error().message;
-        const Tensor in = picture(raw_size(model->info(), 12), raw_size(model->info(), 16));
+        const Tensor in = picture(raw_size(model->info(), 6), raw_size(model->info(), 8));
         const int h = in.height(), w = in.width();
         auto s = raw_session(*model, NnBackendKind::vulkan, NnPrecision::fp16);
         ASSERT_TRUE(s) << id << ": " << s.error().message;
