@@ -2,7 +2,8 @@
 // the reference backend, on whatever Vulkan device has 16-bit storage buffers (lavapipe here):
 // every layer type the shaders implement (each run twice: the same bytes), a catalogue model
 // through a Session at a tiny size (and its rerun), the injected-fault mutation checks, the
-// precision choice and what it does to device_bytes(). Skips when no Vulkan device has 16-bit
+// tiler's stopped runs, sums and overrides, the precision choice and what it does to
+// device_bytes(). Skips when no Vulkan device has 16-bit
 // storage buffers.
 //
 // Tolerances, as |vulkan - reference| <= tol * max(1, max |reference|):
@@ -19,7 +20,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <span>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "gpu/instance.hpp"
@@ -343,6 +346,47 @@ TEST(VkNnFp16, InjectedFaultsAreCaught) {
         EXPECT_FALSE(against_reference(*bad, g, in, kLayerTol, what))
             << what << ": the injected fault went unnoticed in fp16";
     }
+}
+
+// The tiler's statistics pass in fp16: a conv -> global pooling -> multiply graph stopped
+// before the pooling, its input's sums read back (fp16 values widened), then run whole with the
+// pooled means supplied (rounded to fp16 on the way up), each against the reference.
+TEST(VkNnFp16, StoppedRunSumsAndOverrides) {
+    KZ_FP16_BACKEND_OR_SKIP(vk, vk::Fault::none);
+    std::mt19937 rng(case_seed(1350));
+    GraphBuilder b;
+    const int s0 = b.add(layer_of(LayerType::split), {0}, 2);
+    const int feat = b.add(conv_layer(LayerType::convolution, conv(4, 5, 3, 1, 1), rng), {s0});
+    const int pool_layer = 3;
+    const int gap = b.add(global_pooling(PoolingType::average), {feat});
+    const int side = b.add(conv_layer(LayerType::convolution, conv(4, 5, 1, 1, 0), rng), {s0 + 1});
+    BinaryOpParams mul;
+    mul.op = BinaryOpType::mul;
+    const Graph g = b.finish(b.add(layer_of(LayerType::binary_op, mul), {side, gap}));
+    const Tensor in = make_input(4, 7, 9, Fill::random, rng);
+    vk->forget_graph();
+    auto ref = make_reference_backend(1);
+    Backend* both[] = {vk, ref.get()};
+    std::vector<double> sums[2] = {std::vector<double>(5, 0.0), std::vector<double>(5, 0.0)};
+    for (int k = 0; k < 2; ++k) {
+        Tensor scratch = std::move(*Tensor::create(5, 7, 9));
+        RunControl stop;
+        stop.stop_before = pool_layer;
+        ASSERT_TRUE(both[k]->run(g, in.view(), scratch.view(), stop)) << both[k]->name();
+        ASSERT_TRUE(both[k]->sum_blob(feat, 1, 6, 2, 8, sums[k])) << both[k]->name();
+    }
+    // 30 values of up to ~2 each, each off by up to kLayerTol of max(1, |y|).
+    for (size_t c = 0; c < 5; ++c)
+        EXPECT_NEAR(sums[0][c], sums[1][c], 30 * kLayerTol * 2) << "channel " << c;
+
+    const std::vector<float> means = {0.5f, -1.f, 2.f, 0.f, 0.25f};
+    const RunControl::Override o{pool_layer, means.data()};
+    RunControl with;
+    with.overrides = std::span(&o, 1);
+    Tensor outs[2] = {std::move(*Tensor::create(5, 7, 9)), std::move(*Tensor::create(5, 7, 9))};
+    for (int k = 0; k < 2; ++k)
+        ASSERT_TRUE(both[k]->run(g, in.view(), outs[k].view(), with)) << both[k]->name();
+    EXPECT_TRUE(close_enough(outs[0], outs[1], kLayerTol, "fp16 run with the pooled means given"));
 }
 
 // automatic picks fp16 on a device with 16-bit storage, fp32 stays fp32, and device_bytes()
