@@ -79,9 +79,10 @@ public:
     std::string fallback_notice() const {
         std::lock_guard lock(mutex_);
         if (fallbacks_ == 0) return {};
-        return fmt::format("{} frame{} ran one at a time after a failed pipelined submission; "
-                           "first: {}",
-                           fallbacks_, fallbacks_ == 1 ? "" : "s", first_fallback_);
+        return fmt::format(
+            "{} frame{} ran one at a time after a failed pipelined submission; "
+            "first: {}",
+            fallbacks_, fallbacks_ == 1 ? "" : "s", first_fallback_);
     }
     std::optional<Error> fatal() const {
         std::lock_guard lock(mutex_);
@@ -401,10 +402,10 @@ private:
             }
             // The frame did not start: the frames before it are finished, then it runs on its
             // own (process()), so that none is lost and the order stays.
-            const std::string step =
-                fmt::format("frame {}: the pipelined submission failed ({}); the frame ran on its "
-                            "own",
-                            f.index, r.error().message);
+            const std::string step = fmt::format(
+                "frame {}: the pipelined submission failed ({}); the frame ran on its "
+                "own",
+                f.index, r.error().message);
             log(LogLevel::warn, step);
             state_.note_fallback(step);
             bool ok = true;

@@ -98,8 +98,8 @@ Result<void> PreviewProcessor::submit(const DecodedFrame& in, const FrameControl
     const PixelFormat format = prepare(in);
     KZ_TRY(in.is_yuv() ? vk_->submit_frame_yuv(in.yuv, format, params_)
                        : vk_->submit_frame(in.rgba.view(), format, params_));
-    pending_.push_back({params_.upscale.out_width, params_.upscale.out_height, format,
-                        ms_since(t0)});
+    pending_.push_back(
+        {params_.upscale.out_width, params_.upscale.out_height, format, ms_since(t0)});
     return {};
 }
 

@@ -546,8 +546,8 @@ private:
     gpu::CommandBuffer& cmd() noexcept { return slots_[next_].cmd; }
 
     Slot slots_[kFramesInFlight];
-    int next_ = 0;       // the slot the next frame is recorded into
-    int in_flight_ = 0;  // submitted, not yet collected: the slots before next_
+    int next_ = 0;         // the slot the next frame is recorded into
+    int in_flight_ = 0;    // submitted, not yet collected: the slots before next_
     size_t in_bytes_ = 0;  // of the RGBA input in upload_
     int in_w_ = 0, in_h_ = 0;
     vk::VkNormalize normalize_;
