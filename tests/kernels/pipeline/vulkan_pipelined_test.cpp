@@ -135,17 +135,22 @@ std::string frame_times(const fs::path& file) {
                    "' -f framemd5 - | grep -v '^#' | cut -d, -f2-4");
 }
 
-// Skips the test when the Vulkan stage backend cannot start here (it then falls back to the CPU,
-// which is not pipelined).
-#define SKIP_WITHOUT_VULKAN()                                                              \
-    do {                                                                                   \
-        ProcessorConfig pc;                                                                \
-        pc.profile = vulkan_options().profile;                                             \
-        pc.preview.backend = PreviewBackendKind::vulkan;                                   \
-        auto p = make_frame_processor(pc);                                                 \
-        ASSERT_TRUE(p.ok()) << p.error().message;                                          \
-        if ((*p)->pipeline_depth() < 2) GTEST_SKIP() << "no Vulkan: " << (*p)->describe(); \
-    } while (0)
+// Each test gets a clip in its own folder; it is skipped when the Vulkan stage backend cannot
+// start here (it then falls back to the CPU, which is not pipelined).
+class VulkanPipelinedExport : public ::testing::Test {
+protected:
+    void SetUp() override {
+        ProcessorConfig pc;
+        pc.profile = vulkan_options().profile;
+        pc.preview.backend = PreviewBackendKind::vulkan;
+        auto p = make_frame_processor(pc);
+        ASSERT_TRUE(p.ok()) << p.error().message;
+        if ((*p)->pipeline_depth() < 2) GTEST_SKIP() << "no Vulkan: " << (*p)->describe();
+        in = make_clip(dir);
+    }
+    Dir dir;
+    std::string in;
+};
 
 // The export of `in` one frame at a time (process() only): its frames' checksums.
 std::string one_at_a_time(const Dir& dir, const std::string& in) {
@@ -159,10 +164,7 @@ std::string one_at_a_time(const Dir& dir, const std::string& in) {
     return sums;
 }
 
-TEST(VulkanPipelinedExport, EqualsOneFrameAtATimeWithEveryFrameAndTimestamp) {
-    SKIP_WITHOUT_VULKAN();
-    Dir dir;
-    const std::string in = make_clip(dir);
+TEST_F(VulkanPipelinedExport, EqualsOneFrameAtATimeWithEveryFrameAndTimestamp) {
     const std::string expected = one_at_a_time(dir, in);
     Calls two;
     auto b = run_export(in, dir / "two.mkv", vulkan_options(), recording({true}, two));
@@ -187,10 +189,7 @@ TEST(VulkanPipelinedExport, EqualsOneFrameAtATimeWithEveryFrameAndTimestamp) {
     EXPECT_EQ(overlapped, kFrames - 1);
 }
 
-TEST(VulkanPipelinedExport, AnOutOfMemorySubmissionRunsTheFrameOnItsOwnAndLosesNone) {
-    SKIP_WITHOUT_VULKAN();
-    Dir dir;
-    const std::string in = make_clip(dir);
+TEST_F(VulkanPipelinedExport, AnOutOfMemorySubmissionRunsTheFrameOnItsOwnAndLosesNone) {
     const std::string expected = one_at_a_time(dir, in);
     Calls two;
     // Frame 1 is the first in the second slot: its submission allocates that slot's buffers.
@@ -209,10 +208,7 @@ TEST(VulkanPipelinedExport, AnOutOfMemorySubmissionRunsTheFrameOnItsOwnAndLosesN
     })) << ::testing::PrintToString(notices);
 }
 
-TEST(VulkanPipelinedExport, ACancelFinishesTheFramesInFlightIntoAPlayablePartialFile) {
-    SKIP_WITHOUT_VULKAN();
-    Dir dir;
-    const std::string in = make_clip(dir);
+TEST_F(VulkanPipelinedExport, ACancelFinishesTheFramesInFlightIntoAPlayablePartialFile) {
     std::atomic<bool> cancel{false};
     ExportOptions o = vulkan_options();
     o.cancel = &cancel;
