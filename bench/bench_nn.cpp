@@ -6,10 +6,11 @@
 //
 // Usage: bench_nn [--runs N] [--warmup N] [--threads N] [--tile N] [--models a,b,...]
 //                 [--backend xnnpack|reference|vulkan] [--no-peer] [--peer-per-tile]
-//                 [--no-xnnpack-conv]
+//                 [--no-xnnpack-conv] [--precision auto|fp32|fp16]
 // --backend vulkan runs our Vulkan backend on the best Vulkan device (lavapipe on a machine
-// without GPU, the same device the peer then uses) and also prints the device's name and the
-// GPU time per tile from timestamps; the peer is then timed per tile (--peer-per-tile) by
+// without GPU, the same device the peer then uses) in --precision (auto, the default: fp16 where
+// the device has 16-bit storage buffers) and also prints the device's name, the precision and
+// the GPU time per tile from timestamps; the peer is then timed per tile (--peer-per-tile) by
 // default, as start-up would dominate its one-image time.
 // The XNNPACK backend runs ordinary convolutions on our own AVX-512 direct kernel where the CPU
 // has AVX-512; unless --no-xnnpack-conv, the same model is then also timed with every
@@ -143,7 +144,13 @@ int main(int argc, char** argv) {
             peer_per_tile = true;
         else if (a == "--no-xnnpack-conv")
             compare_xnnpack_conv = false;
-        else if (a == "--backend") {
+        else if (a == "--precision") {
+            const std::string name = next();
+            if (!kizuna::parse_nn_precision(name, &base.precision)) {
+                fmt::print(stderr, "--precision: \"{}\" is not one of auto, fp32, fp16\n", name);
+                return 2;
+            }
+        } else if (a == "--backend") {
             const std::string name = next();
             if (!kizuna::parse_nn_backend(name, &base.backend)) {
                 fmt::print(stderr, "--backend: \"{}\" is not one of xnnpack, reference, vulkan\n",
@@ -163,7 +170,7 @@ int main(int argc, char** argv) {
                 stderr,
                 "usage: {} [--runs N] [--warmup N] [--threads N] [--tile N] "
                 "[--models a,b] [--backend xnnpack|reference|vulkan] [--no-peer] [--peer-per-tile] "
-                "[--no-xnnpack-conv]\n",
+                "[--no-xnnpack-conv] [--precision auto|fp32|fp16]\n",
                 argv[0]);
             return 2;
         }
@@ -199,8 +206,8 @@ int main(int argc, char** argv) {
         fmt::print("  ms/tile median {:.1f} min {:.1f} max {:.1f}\n", r->ms_median, r->ms_min,
                    r->ms_max);
         if (!r->device.empty())
-            fmt::print("  device: {}; GPU time per tile (timestamps, median) {:.1f} ms\n",
-                       r->device, r->gpu_ms_median);
+            fmt::print("  device: {}, {}; GPU time per tile (timestamps, median) {:.1f} ms\n",
+                       r->device, r->precision, r->gpu_ms_median);
         fmt::print(
             "  {:.1f} GFLOP/tile, {:.1f} GFLOP/s; FMA peak ({}, {} threads) {:.1f} GFLOP/s "
             "-> {:.1f}% of peak\n",

@@ -1,14 +1,16 @@
 // Shared declarations of the NN shaders (nn_*.comp, run by src/nn/vulkan).
 //
 // Every NN shader binds the same two storage buffers: binding 0 is the activation arena of the
-// backend's buffer plan (all blobs of one tile, fp32, planes packed C x H x W) and binding 1 the
-// model's packed weights (fp32, read-only). Push constants carry element offsets into them, so
-// one descriptor set per pipeline serves every layer. Arithmetic and storage are fp32.
+// backend's buffer plan (all blobs of one tile, planes packed C x H x W) and binding 1 the
+// model's packed weights (read-only). Both hold KZ_STORE values (common.glsl): fp32, or fp16 in
+// the f16 variant (-DKZ_FP16, the backend's fp16 precision). Push constants carry element
+// offsets into them, so one descriptor set per pipeline serves every layer. Arithmetic is fp32
+// in both variants: load with float(x), store with KZ_STORE(x).
 #ifndef KZ_NN_COMMON_GLSL
 #define KZ_NN_COMMON_GLSL
 
-layout(std430, binding = 0) buffer Arena { float arena[]; };
-layout(std430, binding = 1) readonly buffer Weights { float wts[]; };
+layout(std430, binding = 0) buffer Arena { KZ_STORE arena[]; };
+layout(std430, binding = 1) readonly buffer Weights { KZ_STORE wts[]; };
 
 // ActivationType of src/nn/graph/layer.hpp (ncnn activation_type numbers).
 const int KZ_ACT_NONE = 0;

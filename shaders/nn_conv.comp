@@ -3,7 +3,8 @@
 // with m an output pixel (M = oh * ow), n an output channel of the group (N = oc_per_group) and
 // k = (ci * kh + ky) * kw + kx (K = ic_per_group * kh * kw). A is read straight from the input
 // planes (im2col on the fly, samples outside the input read pad_value); B is the packed weights,
-// [group][K][N rounded up to 64] as vec4s (src/nn/vulkan/vk_weights.cpp). Epilogue: + bias,
+// [group][K][N rounded up to 64] as vec4s (f16vec4s in the fp16 variant, widened on load;
+// src/nn/vulkan/vk_weights.cpp). Accumulation is fp32 in both variants. Epilogue: + bias,
 // ReLU / leaky ReLU, PReLU slopes (other activations: a separate pass, vk_steps.cpp).
 //
 // A workgroup of 256 invocations computes a TM x TN block of C: TM = 256 * PX pixels (pixel

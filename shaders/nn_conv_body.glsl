@@ -5,7 +5,11 @@
 #include "common.glsl"
 #include "nn_common.glsl"
 
+#ifdef KZ_FP16
+layout(std430, binding = 1) readonly buffer WeightsV4 { f16vec4 wts4[]; };
+#else
 layout(std430, binding = 1) readonly buffer WeightsV4 { vec4 wts4[]; };
+#endif
 
 layout(constant_id = 2) const int FAULT = 0;  // tests only: 1 drops the bias, 2 reads the
                                               // kernel transposed (ky and kx swapped)
@@ -66,11 +70,11 @@ void main() {
                 const int kr = FAULT == 2 ? (ci * pc.kh + kx) * pc.kw + ky : k;
                 const int w = w4 + kr * (n_pad / 4);
                 vec4 b[NQ];
-                [[unroll]] for (int q = 0; q < NQ; ++q) b[q] = wts4[w + q];
+                [[unroll]] for (int q = 0; q < NQ; ++q) b[q] = vec4(wts4[w + q]);
                 [[unroll]] for (int i = 0; i < PX; ++i) {
                     const int x = x0[i] + kx * pc.dx;
                     const float a =
-                        row[i] >= 0 && x >= 0 && x < pc.iw ? arena[row[i] + x] : pc.pad_value;
+                        row[i] >= 0 && x >= 0 && x < pc.iw ? float(arena[row[i] + x]) : pc.pad_value;
                     [[unroll]] for (int q = 0; q < NQ; ++q) acc[i][q] = fma(vec4(a), b[q], acc[i][q]);
                 }
             }
@@ -88,15 +92,15 @@ void main() {
             if (n < N) {
                 const int oc = oc_base + n;
                 const float bias =
-                    (pc.bias_off >= 0 && FAULT != 1) ? wts[pc.bias_off + oc] : 0.0;
+                    (pc.bias_off >= 0 && FAULT != 1) ? float(wts[pc.bias_off + oc]) : 0.0;
                 const float slope =
-                    pc.slope_off >= 0 ? wts[pc.slope_off + (pc.slope_count == 1 ? 0 : oc)] : 1.0;
+                    pc.slope_off >= 0 ? float(wts[pc.slope_off + (pc.slope_count == 1 ? 0 : oc)]) : 1.0;
                 const float neg = (leaky ? pc.alpha : 1.0) * slope;
                 [[unroll]] for (int i = 0; i < PX; ++i) {
                     const int m = m0 + 256 * i;
                     if (m < M) {
                         const float v = acc[i][q][c] + bias;
-                        arena[pc.out_off + oc * M + m] = v > 0.0 ? v : v * neg;
+                        arena[pc.out_off + oc * M + m] = KZ_STORE(v > 0.0 ? v : v * neg);
                     }
                 }
             }

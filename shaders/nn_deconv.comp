@@ -40,9 +40,10 @@ void main() {
             const int src = in_base + iy * pc.iw + tx / pc.sx;
             const int w = w_base + ky * pc.kw + kx;
             for (int ci = 0; ci < pc.ic_per_group; ++ci)
-                acc = fma(wts[w + ci * khw], arena[src + ci * plane], acc);
+                acc = fma(float(wts[w + ci * khw]), float(arena[src + ci * plane]), acc);
         }
     }
-    const float bias = pc.bias_off >= 0 ? wts[pc.bias_off + oc] : 0.0;
-    arena[pc.out_off + oc * pc.oh * pc.ow + p] = kz_activate(acc + bias, pc.act, pc.alpha, pc.beta);
+    const float bias = pc.bias_off >= 0 ? float(wts[pc.bias_off + oc]) : 0.0;
+    arena[pc.out_off + oc * pc.oh * pc.ow + p] =
+        KZ_STORE(kz_activate(acc + bias, pc.act, pc.alpha, pc.beta));
 }

@@ -46,11 +46,11 @@ void main() {
     const int c = int(gl_WorkGroupID.y);
     if (p >= pc.h * pc.w) return;
     const int y = p / pc.w, x = p % pc.w;
-    const float a = arena[pc.a_off + c * pc.a_sc + y * pc.a_sy + x * pc.a_sx];
+    const float a = float(arena[pc.a_off + c * pc.a_sc + y * pc.a_sy + x * pc.a_sx]);
     float b = pc.scalar;
-    if (pc.b_src == 0) b = arena[pc.b_off + c * pc.b_sc + y * pc.b_sy + x * pc.b_sx];
-    if (pc.b_src == 1) b = wts[pc.b_off + c * pc.b_sc + y * pc.b_sy + x * pc.b_sx];
+    if (pc.b_src == 0) b = float(arena[pc.b_off + c * pc.b_sc + y * pc.b_sy + x * pc.b_sx]);
+    if (pc.b_src == 1) b = float(wts[pc.b_off + c * pc.b_sc + y * pc.b_sy + x * pc.b_sx]);
     float v = binary(pc.op, pc.ca == 1.0 ? a : a * pc.ca, pc.cb == 1.0 ? b : b * pc.cb);
-    if (pc.bias_off >= 0) v += wts[pc.bias_off + c];
-    arena[pc.out_off + c * pc.h * pc.w + p] = kz_activate(v, pc.act, pc.alpha, pc.beta);
+    if (pc.bias_off >= 0) v += float(wts[pc.bias_off + c]);
+    arena[pc.out_off + c * pc.h * pc.w + p] = KZ_STORE(kz_activate(v, pc.act, pc.alpha, pc.beta));
 }

@@ -14,8 +14,8 @@ layout(push_constant) uniform Push {
 void main() {
     const int o = int(gl_GlobalInvocationID.x);
     if (o >= pc.num_output) return;
-    float sum = pc.bias_off >= 0 ? wts[pc.bias_off + o] : 0.0;
+    float sum = pc.bias_off >= 0 ? float(wts[pc.bias_off + o]) : 0.0;
     const int row = pc.w_off + o * pc.num_input;
-    for (int i = 0; i < pc.num_input; ++i) sum = fma(wts[row + i], arena[pc.in_off + i], sum);
-    arena[pc.out_off + o] = kz_activate(sum, pc.act, pc.alpha, pc.beta);
+    for (int i = 0; i < pc.num_input; ++i) sum = fma(float(wts[row + i]), float(arena[pc.in_off + i]), sum);
+    arena[pc.out_off + o] = KZ_STORE(kz_activate(sum, pc.act, pc.alpha, pc.beta));
 }

@@ -66,8 +66,8 @@ void main() {
     float v = 0.0;
     for (int t = 0; t < ny; ++t) {
         float row = 0.0;
-        for (int k = 0; k < nx; ++k) row += xw[k] * arena[plane + yi[t] * pc.iw + xi[k]];
+        for (int k = 0; k < nx; ++k) row += xw[k] * float(arena[plane + yi[t] * pc.iw + xi[k]]);
         v += yw[t] * row;
     }
-    arena[pc.out_off + c * pc.oh * pc.ow + p] = v;
+    arena[pc.out_off + c * pc.oh * pc.ow + p] = KZ_STORE(v);
 }

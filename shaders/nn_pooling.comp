@@ -26,7 +26,7 @@ void main() {
         const int base = pc.in_off + c * n;
         float v = pc.is_max != 0 ? lowest : 0.0;
         for (int i = lid; i < n; i += 256)
-            v = pc.is_max != 0 ? max(v, arena[base + i]) : v + arena[base + i];
+            v = pc.is_max != 0 ? max(v, float(arena[base + i])) : v + float(arena[base + i]);
         partial[lid] = v;
         barrier();
         for (int s = 128; s > 0; s >>= 1) {
@@ -35,7 +35,8 @@ void main() {
                                               : partial[lid] + partial[lid + s];
             barrier();
         }
-        if (lid == 0) arena[pc.out_off + c] = pc.is_max != 0 ? partial[0] : partial[0] / float(n);
+        if (lid == 0)
+            arena[pc.out_off + c] = KZ_STORE(pc.is_max != 0 ? partial[0] : partial[0] / float(n));
         return;
     }
     const int p = int(gl_GlobalInvocationID.x);
@@ -47,7 +48,7 @@ void main() {
     int count = 0;
     for (int ky = max(0, -y0); ky < pc.kh && y0 + ky < pc.ih; ++ky)
         for (int kx = max(0, -x0); kx < pc.kw && x0 + kx < pc.iw; ++kx) {
-            const float e = arena[base + (y0 + ky) * pc.iw + x0 + kx];
+            const float e = float(arena[base + (y0 + ky) * pc.iw + x0 + kx]);
             v = pc.is_max != 0 ? max(v, e) : v + e;
             ++count;
         }
@@ -58,5 +59,5 @@ void main() {
                              : count;
         v = area > 0 ? v / float(area) : 0.0;
     }
-    arena[pc.out_off + c * pc.oh * pc.ow + p] = v;
+    arena[pc.out_off + c * pc.oh * pc.ow + p] = KZ_STORE(v);
 }

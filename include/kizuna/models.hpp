@@ -113,12 +113,23 @@ const char* nn_backend_name(NnBackendKind kind) noexcept;
 // The kind named by "ref", "reference", "xnnpack" or "vulkan"; false for anything else.
 bool parse_nn_backend(std::string_view name, NnBackendKind* kind) noexcept;
 
+// Number format of the Vulkan backend's weights and activations (the CPU backends compute in
+// fp32 whatever is asked). automatic: fp16 where the device has 16-bit storage buffers, else
+// fp32; fp16: refused on a device without them; fp32: always fp32.
+enum class NnPrecision { automatic, fp32, fp16 };
+
+// "auto", "fp32" or "fp16".
+const char* nn_precision_name(NnPrecision precision) noexcept;
+// The precision named by "auto", "fp32" or "fp16"; false for anything else.
+bool parse_nn_precision(std::string_view name, NnPrecision* precision) noexcept;
+
 struct RunOptions {
     NnBackendKind backend = NnBackendKind::reference;
     int threads = 0;         // 0 = all hardware threads
     bool exact_size = true;  // pad the input (ModelInfo::edge_padding) to an accepted size with
                              // enough border, and crop, so output = scale * input exactly;
                              // false: run the raw input, which must be an accepted size
+    NnPrecision precision = NnPrecision::fp32;  // the Vulkan backend's (NnPrecision)
 };
 
 namespace nn {

@@ -27,13 +27,17 @@ struct NnBenchOptions {
     // XNNPACK backend: ordinary convolutions on KizunaSR's own AVX-512 direct kernel (the
     // default, where the CPU has AVX-512); false runs them on XNNPACK's operators, to compare.
     bool direct_conv = true;
+    // The Vulkan backend's number format (kizuna/models.hpp); the CPU backends run fp32.
+    NnPrecision precision = NnPrecision::automatic;
 };
 
 struct NnBenchResult {
-    std::string model;    // id or path as given
-    std::string backend;  // "xnnpack", "reference" or "vulkan"
-    std::string device;   // the Vulkan backend's device, e.g. "llvmpipe (LLVM 15.0.6, 256 bits)";
-                          // empty for the CPU backends
+    std::string model;      // id or path as given
+    std::string backend;    // "xnnpack", "reference" or "vulkan"
+    std::string device;     // the Vulkan backend's device, e.g. "llvmpipe (LLVM 15.0.6, 256 bits)";
+                            // empty for the CPU backends
+    std::string precision;  // the Vulkan backend's precision in use, "fp32" or "fp16"; empty
+                            // for the CPU backends
     double gpu_ms_median = -1;  // Vulkan: median GPU time per tile from timestamps (the
                                 // command buffer, upload and download included); -1: none
     int tile = 0;               // tile side actually run

@@ -34,6 +34,9 @@ struct SessionOptions {
     // XNNPACK, its own operators (packed weights); on Vulkan every size runs on the session's
     // one device, where the weights are uploaded once.
     int max_sizes = 2;
+    // The Vulkan backend's number format (NnPrecision; kizuna/models.hpp), for Session and
+    // Tiler. The CPU backends compute in fp32 whatever this says.
+    NnPrecision precision = NnPrecision::fp32;
 };
 
 // Move-only. One session is used by one thread at a time; sessions of the same Model may run

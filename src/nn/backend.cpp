@@ -26,18 +26,36 @@ bool parse_nn_backend(std::string_view name, NnBackendKind* kind) noexcept {
     return true;
 }
 
+const char* nn_precision_name(NnPrecision precision) noexcept {
+    return enum_name<NnPrecision::fp16>(precision, {"auto", "fp32", "fp16"});
+}
+
+bool parse_nn_precision(std::string_view name, NnPrecision* precision) noexcept {
+    if (name == "auto") {
+        *precision = NnPrecision::automatic;
+    } else if (name == "fp32") {
+        *precision = NnPrecision::fp32;
+    } else if (name == "fp16") {
+        *precision = NnPrecision::fp16;
+    } else {
+        return false;
+    }
+    return true;
+}
+
 }  // namespace kizuna
 
 namespace kizuna::nn {
 
 Result<std::unique_ptr<Backend>> make_backend(NnBackendKind kind, int threads,
                                               std::shared_ptr<ThreadPool> pool,
-                                              std::shared_ptr<VulkanDevice> device) {
+                                              std::shared_ptr<VulkanDevice> device,
+                                              NnPrecision precision) {
     switch (kind) {
         case NnBackendKind::reference:
             return make_reference_backend(threads, std::move(pool));
         case NnBackendKind::vulkan:
-            return make_vulkan_backend(std::move(device));
+            return make_vulkan_backend(std::move(device), precision);
         case NnBackendKind::xnnpack:
             break;
     }
@@ -49,7 +67,8 @@ Result<std::unique_ptr<Backend>> make_backend(NnBackendKind kind, int threads,
 }
 
 Result<PooledBackend> make_pooled_backend(NnBackendKind kind, int threads,
-                                          std::shared_ptr<VulkanDevice> device) {
+                                          std::shared_ptr<VulkanDevice> device,
+                                          NnPrecision precision) {
     auto pool = ThreadPool::create(resolve_thread_count(threads));
     KZ_TRY(pool);
     PooledBackend made{std::make_shared<ThreadPool>(std::move(*pool)), nullptr, nullptr};
@@ -61,7 +80,7 @@ Result<PooledBackend> make_pooled_backend(NnBackendKind kind, int threads,
         }
         made.device = device;
     }
-    auto backend = make_backend(kind, threads, made.pool, std::move(device));
+    auto backend = make_backend(kind, threads, made.pool, std::move(device), precision);
     KZ_TRY(backend);
     made.backend = std::move(*backend);
     return made;

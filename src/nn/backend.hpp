@@ -107,16 +107,20 @@ Result<std::unique_ptr<Backend>> make_xnnpack_backend(int threads,
 
 // The Vulkan compute backend (vulkan/vk_backend.cpp) on `device` (shared with other backends:
 // one VkDevice, the weights uploaded once), or when null on a device of its own, the best Vulkan
-// device, a software one (lavapipe) included: make it only when the user named it. Errors:
-// not_found / unsupported (no usable Vulkan device, saying why), out_of_memory, device_error.
-Result<std::unique_ptr<Backend>> make_vulkan_backend(std::shared_ptr<VulkanDevice> device = {});
+// device, a software one (lavapipe) included: make it only when the user named it. precision as
+// VulkanBackendOptions::precision. Errors: not_found / unsupported (no usable Vulkan device,
+// saying why; fp16 asked for on a device without it), out_of_memory, device_error.
+Result<std::unique_ptr<Backend>> make_vulkan_backend(std::shared_ptr<VulkanDevice> device = {},
+                                                     NnPrecision precision = NnPrecision::fp32);
 
 // The backend of `kind` (threads and pool as for make_reference_backend; the Vulkan backend
-// uses neither, and runs on `device` as make_vulkan_backend; other kinds ignore it). Errors:
-// unsupported (not part of this build), and those of the factories.
+// uses neither, and runs on `device` in `precision` as make_vulkan_backend; other kinds ignore
+// both and compute in fp32). Errors: unsupported (not part of this build), and those of the
+// factories.
 Result<std::unique_ptr<Backend>> make_backend(NnBackendKind kind, int threads,
                                               std::shared_ptr<ThreadPool> pool = {},
-                                              std::shared_ptr<VulkanDevice> device = {});
+                                              std::shared_ptr<VulkanDevice> device = {},
+                                              NnPrecision precision = NnPrecision::fp32);
 
 // A backend of `kind` on a new pool of `threads` threads (<= 0: all hardware threads), and that
 // pool, for owners that make more backends on it (Session, Tiler). For the Vulkan kind, `device`
@@ -129,6 +133,7 @@ struct PooledBackend {
     std::shared_ptr<VulkanDevice> device;  // the Vulkan kind only
 };
 Result<PooledBackend> make_pooled_backend(NnBackendKind kind, int threads,
-                                          std::shared_ptr<VulkanDevice> device = {});
+                                          std::shared_ptr<VulkanDevice> device = {},
+                                          NnPrecision precision = NnPrecision::fp32);
 
 }  // namespace kizuna::nn

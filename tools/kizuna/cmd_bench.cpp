@@ -82,6 +82,7 @@ struct NnBenchArgs {
     NnBenchOptions opts;
     std::string backend = "xnnpack";
     std::string conv = "direct";
+    std::string precision = "auto";
     NumberOption tile, threads, runs, warmup;
     JobLimits limits;
 };
@@ -105,6 +106,9 @@ int bench_nn_cmd(NnBenchArgs& a) {
         return 1;
     }
     a.opts.direct_conv = a.conv == "direct";
+    auto precision = precision_option(a.precision, a.opts.backend);
+    if (!precision) return fail(precision.error());
+    a.opts.precision = *precision;
     auto budget = budget_of(a.limits);
     if (!budget) return fail(budget.error());
     auto info = inspect_model(a.opts.model);
@@ -129,8 +133,8 @@ int bench_nn_cmd(NnBenchArgs& a) {
     std::printf("  %.2f GFLOP per tile, %.1f GFLOP/s; FMA peak %.1f GFLOP/s (%s)\n",
                 r->gflop_per_tile, r->gflops, r->fma_peak_gflops, r->fma_isa);
     if (!r->device.empty())
-        std::printf("  device: %s; GPU time %.1f ms per tile (median, timestamps)\n",
-                    r->device.c_str(), r->gpu_ms_median);
+        std::printf("  device: %s, %s; GPU time %.1f ms per tile (median, timestamps)\n",
+                    r->device.c_str(), r->precision.c_str(), r->gpu_ms_median);
     if (!r->fallback_layers.empty()) {
         std::printf("  %zu layers ran on the reference backend:", r->fallback_layers.size());
         for (const auto& l : r->fallback_layers) std::printf(" %s", l.c_str());
@@ -171,6 +175,9 @@ void register_bench(CLI::App& app, Action& run) {
     nn->add_option("--conv", n->conv,
                    "xnnpack backend: ordinary convolutions on our AVX-512 direct kernel "
                    "(direct) or on XNNPACK's operators (xnnpack)")
+        ->capture_default_str();
+    nn->add_option("--precision", n->precision,
+                   "vulkan backend: auto (fp16 where the device has 16-bit storage), fp32 or fp16")
         ->capture_default_str();
     add_job_limit_options(nn, n->limits, /*with_strict=*/false);
     nn->callback([&run, n] { run = [n] { return bench_nn_cmd(*n); }; });

@@ -65,6 +65,7 @@ struct RunArgs {
     std::string input;
     std::string output;
     std::string backend = "xnnpack";
+    std::string precision = "auto";
     NumberOption threads;
     JobLimits limits;
 };
@@ -86,6 +87,9 @@ int run_one(const RunArgs& a) {
             make_error(Errc::invalid_argument,
                        "--backend: \"" + a.backend + "\" is not one of ref, xnnpack, vulkan"));
     }
+    auto precision = precision_option(a.precision, opts.backend);
+    if (!precision) return fail(precision.error());
+    opts.precision = *precision;
     auto threads = int_option(a.threads, 0, 256, 0);
     if (!threads) return fail(threads.error());
     opts.threads = *threads;
@@ -173,6 +177,9 @@ void register_models(CLI::App& app, Action& run) {
     r->add_option("-o,--output", a->output, "Output image")->required();
     r->add_option("-b,--backend", a->backend,
                   "ref, xnnpack or vulkan (any Vulkan device, lavapipe included)")
+        ->capture_default_str();
+    r->add_option("--precision", a->precision,
+                  "vulkan backend: auto (fp16 where the device has 16-bit storage), fp32 or fp16")
         ->capture_default_str();
     add_number_option(r, "-j,--threads", a->threads, "Threads (0 = all, up to 256)");
     add_job_limit_options(r, a->limits, /*with_strict=*/true);

@@ -46,11 +46,11 @@ void print_vulkan(const Result<std::vector<GpuDeviceInfo>>& devices) {
     for (size_t i = 0; i < devices->size(); ++i) {
         const auto& d = (*devices)[i];
         std::printf(
-            "  [%zu] %s\n      type: %s, Vulkan %s, driver: %s, fp16 storage: %s, "
-            "timestamps: %s\n",
+            "  [%zu] %s\n      type: %s, Vulkan %s, driver: %s, fp16 storage: %s "
+            "(Vulkan NN with --precision auto: %s), timestamps: %s\n",
             i, escape_for_terminal(d.name).c_str(), gpu_device_type_name(d.type),
             d.api_version.c_str(), escape_for_terminal(d.driver).c_str(), yes_no(d.fp16_storage),
-            yes_no(d.timestamps));
+            d.fp16_storage ? "fp16" : "fp32", yes_no(d.timestamps));
         if (!d.usable) std::printf("      (not usable: needs Vulkan 1.1 and a compute queue)\n");
         if (d.type == GpuDeviceType::cpu) {
             std::printf(

@@ -9,6 +9,7 @@
 
 #include <fmt/format.h>
 
+#include "kizuna/log.hpp"
 #include "kizuna/parse_number.hpp"
 
 namespace kizuna::cli {
@@ -19,6 +20,18 @@ std::optional<PreviewBackendKind> parse_preview_backend(const std::string& text)
     if (text == "vulkan") return PreviewBackendKind::vulkan;
     if (text == "reference") return PreviewBackendKind::reference;
     return std::nullopt;
+}
+
+Result<NnPrecision> precision_option(const std::string& text, NnBackendKind backend) {
+    NnPrecision p = NnPrecision::automatic;
+    if (!parse_nn_precision(text, &p))
+        return make_error(Errc::invalid_argument,
+                          fmt::format("--precision: \"{}\" is not one of auto, fp32, fp16", text));
+    if (p == NnPrecision::fp16 && backend != NnBackendKind::vulkan)
+        log(LogLevel::warn, fmt::format("--precision fp16: the {} backend computes in fp32; "
+                                        "only the vulkan backend has fp16",
+                                        nn_backend_name(backend)));
+    return p;
 }
 
 bool NumberOption::given() const {

@@ -11,12 +11,17 @@
 
 #include "cli_fwd.hpp"
 #include "kizuna/error.hpp"
+#include "kizuna/models.hpp"
 #include "kizuna/preview.hpp"
 
 namespace kizuna::cli {
 
 // "auto" | "cpu" | "vulkan" | "reference"
 std::optional<PreviewBackendKind> parse_preview_backend(const std::string& text);
+
+// --precision's value ("auto", "fp32" or "fp16") for a model run on `backend`; a one-line error
+// for any other text. Logs a warning when fp16 is asked of a CPU backend, which computes in fp32.
+Result<NnPrecision> precision_option(const std::string& text, NnBackendKind backend);
 
 // A numeric option held as text: `given` is false when it was not on the command line (then the
 // default applies); an empty value that was given is an error, not the default.

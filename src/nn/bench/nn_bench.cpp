@@ -101,10 +101,13 @@ Result<NnBenchResult> run_nn_bench(const NnBenchOptions& o) {
     nn::XnnpackBackend* xnn = nullptr;
     nn::VulkanBackend* vk = nullptr;
     if (o.backend == NnBackendKind::vulkan) {
-        auto b = nn::VulkanBackend::create(nn::VulkanBackendOptions{});
+        nn::VulkanBackendOptions vo;
+        vo.precision = o.precision;
+        auto b = nn::VulkanBackend::create(vo);
         if (!b) return std::move(b).error();
         vk = b->get();
         r.device = vk->device_name();
+        r.precision = nn_precision_name(vk->precision());
         backend = std::move(*b);
     } else if (o.backend == NnBackendKind::xnnpack) {
         auto b = nn::XnnpackBackend::create(r.threads, o.direct_conv);

@@ -32,6 +32,7 @@ Result<Tensor> run_model(const Model& model, ConstTensorView input, const RunOpt
     SessionOptions so;
     so.backend = options.backend;
     so.threads = options.threads;
+    so.precision = options.precision;
     so.exact_size = options.exact_size;
     so.max_sizes = 1;
     auto session = Session::create(model, so);

@@ -87,7 +87,8 @@ Result<void> Session::Impl::prepare(SessionSlot& slot, int height, int width) {
     if (spare) {
         slot.backend = std::move(spare);
     } else {
-        auto backend = nn::make_backend(options.backend, options.threads, pool, device);
+        auto backend =
+            nn::make_backend(options.backend, options.threads, pool, device, options.precision);
         KZ_TRY(backend);
         slot.backend = std::move(*backend);
     }
@@ -143,7 +144,8 @@ Result<Session> Session::create(const Model& model, const SessionOptions& option
     auto impl = std::make_unique<Impl>();
     impl->model = nn::ModelAccess::impl(model);
     impl->options = options;
-    auto made = nn::make_pooled_backend(options.backend, options.threads);
+    auto made =
+        nn::make_pooled_backend(options.backend, options.threads, nullptr, options.precision);
     KZ_TRY(made);
     impl->pool = std::move(made->pool);
     impl->device = std::move(made->device);

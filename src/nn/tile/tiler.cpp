@@ -501,7 +501,8 @@ Result<Tiler> nn::tile::TilerAccess::create(const Model& model, const SessionOpt
                                           "input pixels here, so they need at least {}",
                                           mi.id, settings.tile_size, overlap, smallest));
     }
-    auto made = nn::make_pooled_backend(session.backend, session.threads, std::move(device));
+    auto made = nn::make_pooled_backend(session.backend, session.threads, std::move(device),
+                                        session.precision);
     KZ_TRY(made);
     impl->pool = std::move(made->pool);
     impl->backend = std::move(made->backend);
@@ -581,7 +582,8 @@ Result<void> Tiler::run(ConstTensorView input, TensorView output, const TileCont
 
 bool nn::tile::TilerAccess::runs_on(const Tiler& tiler, const gpu::Context& context) {
     const auto* vk = dynamic_cast<const VulkanBackend*>(tiler.impl_->backend.get());
-    return vk != nullptr && &vk->device().context() == &context;
+    return vk != nullptr && &vk->device().context() == &context &&
+           vk->precision() == NnPrecision::fp32;
 }
 
 Result<void> nn::tile::TilerAccess::run_device(Tiler& tiler, const DevicePictures& p,

@@ -23,8 +23,9 @@ struct TilerAccess {
     static Result<Tiler> create(const Model& model, const SessionOptions& session,
                                 const TileSettings& settings, std::shared_ptr<VulkanDevice> device);
 
-    // True when the tiler runs on the Vulkan backend on `context`, so run_device() can take
-    // pictures in that context's buffers.
+    // True when the tiler runs on the Vulkan backend on `context` in fp32 (the device tile
+    // shaders read and write fp32 activations), so run_device() can take pictures in that
+    // context's buffers.
     static bool runs_on(const Tiler& tiler, const gpu::Context& context);
 
     // Tiler::run with the pictures in device buffers of the context runs_on() names (fp32

@@ -4,10 +4,30 @@
 
 #include <cstring>
 
+#include "core/half.hpp"
 #include "core/logging.hpp"
 #include "kizuna/memory_budget.hpp"
 
 namespace kizuna::nn {
+namespace {
+
+// n values from src into staging memory as the arena holds them (fp16: rounded to nearest even).
+void stage_values(void* dst, const float* src, size_t n, bool fp16) {
+    if (!fp16) {
+        std::memcpy(dst, src, n * sizeof(float));
+        return;
+    }
+    auto* d = static_cast<uint16_t*>(dst);
+    for (size_t i = 0; i < n; ++i) d[i] = float_to_half(src[i]);
+}
+
+// Value i of arena values at src (fp16 widened exactly).
+float staged_value(const void* src, size_t i, bool fp16) {
+    return fp16 ? half_to_float(static_cast<const uint16_t*>(src)[i])
+                : static_cast<const float*>(src)[i];
+}
+
+}  // namespace
 
 VulkanBackend::~VulkanBackend() {
     if (context_) (void)context_->wait_idle();
@@ -25,7 +45,15 @@ Result<std::unique_ptr<VulkanBackend>> VulkanBackend::create(const VulkanBackend
         b->device_ = std::move(*device);
     }
     b->context_ = &b->device_->context();
-    b->pipelines_ = vk::Pipelines(*b->context_, options.fault);
+    if (options.precision == NnPrecision::fp16 && !b->context_->fp16_enabled())
+        return make_error(Errc::unsupported,
+                          fmt::format("Vulkan NN: precision fp16 asked for, but '{}' has no "
+                                      "16-bit storage buffers (storageBuffer16BitAccess)",
+                                      b->device_name()));
+    b->fp16_ = options.precision != NnPrecision::fp32 && b->context_->fp16_enabled();
+    b->pipelines_ =
+        vk::Pipelines(*b->context_, options.fault,
+                      b->fp16_ ? gpu::StoragePrecision::f16 : gpu::StoragePrecision::f32);
     auto cmd = gpu::CommandBuffer::create(*b->context_);
     KZ_TRY(cmd);
     b->cmd_ = std::move(*cmd);
@@ -34,9 +62,9 @@ Result<std::unique_ptr<VulkanBackend>> VulkanBackend::create(const VulkanBackend
         b->have_timestamps_ = true;
     }
     b->budget_ = b->context_->memory_budget();
-    KZ_LOG_INFO("Vulkan NN: {} of device memory for tiles on '{}' ({}; heap {})",
+    KZ_LOG_INFO("Vulkan NN: {} of device memory for tiles on '{}' ({}; heap {}), {}",
                 format_bytes(b->budget_.bytes), b->device_name(), b->budget_.source,
-                format_bytes(b->budget_.heap_bytes));
+                format_bytes(b->budget_.heap_bytes), nn_precision_name(b->precision()));
     return b;
 }
 
@@ -45,12 +73,15 @@ Result<uint64_t> VulkanBackend::device_bytes(const Graph& graph, int channels, i
     const std::vector<Placement> placement = vk::preferred_placement(graph);
     auto plan = make_plan(graph, channels, height, width, &placement);
     KZ_TRY(plan);
+    const uint64_t arena = device_size(plan->arena_bytes);
     if (plan->arena_bytes / sizeof(float) > 0x7fffffffu ||
-        plan->arena_bytes > context_->caps().max_storage_buffer_range)
+        arena > context_->caps().max_storage_buffer_range)
         return UINT64_MAX;
-    const uint64_t input = sizeof(float) * static_cast<uint64_t>(channels) * height * width;
-    const uint64_t weights = sizeof(float) * static_cast<uint64_t>(graph.parameter_count());
-    return weights + 2 * uint64_t{plan->arena_bytes} + input;
+    const uint64_t input =
+        device_size(sizeof(float) * static_cast<uint64_t>(channels) * height * width);
+    const uint64_t weights =
+        device_size(sizeof(float) * static_cast<uint64_t>(graph.parameter_count()));
+    return weights + 2 * arena + input;
 }
 
 const std::string& VulkanBackend::device_name() const noexcept {
@@ -61,7 +92,8 @@ Result<void> VulkanBackend::compile(const Graph& graph) {
     graph_ = nullptr;
     planned_ = false;
     weights_ = nullptr;
-    auto weights = device_->weights(graph, cmd_);
+    auto weights = device_->weights(
+        graph, cmd_, fp16_ ? gpu::StoragePrecision::f16 : gpu::StoragePrecision::f32);
     KZ_TRY(weights);
     weights_ = std::move(*weights);
     graph_ = &graph;
@@ -77,25 +109,27 @@ Result<void> VulkanBackend::plan(int channels, int height, int width) {
     plan_ = std::move(*plan);
     const uint64_t limit = context_->caps().max_storage_buffer_range;
     // Too large for one storage buffer: out_of_memory, so that the tiler halves the tile.
-    if (plan_.arena_bytes / sizeof(float) > 0x7fffffffu || plan_.arena_bytes > limit)
-        return make_error(Errc::out_of_memory,
-                          fmt::format("{}: {} MB of activations for {}x{} exceed what one Vulkan "
-                                      "storage buffer on '{}' may address ({} MB)",
-                                      graph_->source, plan_.arena_bytes >> 20, width, height,
-                                      device_name(), limit >> 20));
+    const size_t arena = device_size(plan_.arena_bytes);
+    if (plan_.arena_bytes / sizeof(float) > 0x7fffffffu || arena > limit)
+        return make_error(
+            Errc::out_of_memory,
+            fmt::format("{}: {} MB of activations for {}x{} exceed what one Vulkan "
+                        "storage buffer on '{}' may address ({} MB)",
+                        graph_->source, arena >> 20, width, height, device_name(), limit >> 20));
     auto steps =
         vk::build_steps(*graph_, plan_, weights_->packed, vk::fused_prelus(*graph_, plan_));
     KZ_TRY(steps);
     steps_ = std::move(*steps);
     for (const std::vector<vk::Step>& layer : steps_)
         for (const vk::Step& s : layer) KZ_TRY(pipelines_.require(s.kernel));
-    const size_t bytes = std::max<size_t>(plan_.arena_bytes, 64);
+    const size_t bytes = std::max<size_t>(arena, 64);
     const VkBuffer old_arena = arena_.get();
     KZ_TRY(gpu::ensure_buffer(*context_, &arena_, bytes, gpu::BufferKind::device));
     KZ_TRY(gpu::ensure_buffer(*context_, &download_, bytes, gpu::BufferKind::download));
-    KZ_TRY(gpu::ensure_buffer(*context_, &upload_,
-                              sizeof(float) * static_cast<size_t>(channels) * height * width,
-                              gpu::BufferKind::upload));
+    KZ_TRY(gpu::ensure_buffer(
+        *context_, &upload_,
+        device_size(sizeof(float) * static_cast<size_t>(channels) * height * width),
+        gpu::BufferKind::upload));
     if (arena_.get() != old_arena || !pipelines_.bound())
         KZ_TRY(pipelines_.bind(arena_, weights_->buffer));
     planned_ = true;
@@ -146,15 +180,20 @@ Result<void> VulkanBackend::run_any(const Graph& graph, const ConstTensorView* i
                                plan_.input_width, *output, os));
     KZ_TRY(check_run_control("vulkan backend", graph, control));
 
-    // Staging: the input planes (host runs only), then every override's values.
+    // Staging: the input planes (host runs only), then every override's values. A run whose
+    // input and output stay on the device writes and reads fp32 planes in the arena: fp32 only.
+    if (io != nullptr && fp16_)
+        return make_error(Errc::unsupported,
+                          "vulkan backend: device-resident runs need fp32 precision");
     const size_t in_plane = static_cast<size_t>(height) * width;
-    const size_t in_bytes = sizeof(float) * in_plane * channels;
+    const size_t in_bytes = device_size(sizeof(float) * in_plane * channels);
     const size_t staged_in = input != nullptr ? in_bytes : 0;
     // Override k sits after the input and overrides 0..k-1.
-    auto override_bytes = [&](size_t k) {
+    auto override_count = [&](size_t k) {
         const int b = graph.layers[static_cast<size_t>(control.overrides[k].layer)].outputs[0];
-        return sizeof(float) * plan_.shapes[static_cast<size_t>(b)].elements();
+        return plan_.shapes[static_cast<size_t>(b)].elements();
     };
+    auto override_bytes = [&](size_t k) { return device_size(sizeof(float) * override_count(k)); };
     auto override_at = [&](size_t k) {
         size_t at = staged_in;
         for (size_t j = 0; j < k; ++j) at += override_bytes(j);
@@ -164,12 +203,13 @@ Result<void> VulkanBackend::run_any(const Graph& graph, const ConstTensorView* i
     KZ_TRY(cmd_.wait());  // the last run's copies are done with the staging buffer
     if (upload_bytes > 0) {
         KZ_TRY(gpu::ensure_buffer(*context_, &upload_, upload_bytes, gpu::BufferKind::upload));
-        auto* staging = static_cast<float*>(upload_.mapped());
+        auto* staging = static_cast<std::byte*>(upload_.mapped());
         for (int c = 0; input != nullptr && c < channels; ++c)
-            std::memcpy(staging + c * in_plane, input->plane(c), sizeof(float) * in_plane);
+            stage_values(staging + device_size(sizeof(float) * c * in_plane), input->plane(c),
+                         in_plane, fp16_);
         for (size_t k = 0; k < control.overrides.size(); ++k)
-            std::memcpy(static_cast<std::byte*>(upload_.mapped()) + override_at(k),
-                        control.overrides[k].values, override_bytes(k));
+            stage_values(staging + override_at(k), control.overrides[k].values, override_count(k),
+                         fp16_);
         KZ_TRY(upload_.flush());
     }
 
@@ -178,7 +218,7 @@ Result<void> VulkanBackend::run_any(const Graph& graph, const ConstTensorView* i
         cmd_.reset_timestamps(timestamps_);
         cmd_.write_timestamp(timestamps_, 0);
     }
-    const size_t in_offset = plan_.offsets[static_cast<size_t>(graph.input_blob)];
+    const size_t in_offset = device_size(plan_.offsets[static_cast<size_t>(graph.input_blob)]);
     if (io != nullptr) {
         KZ_TRY(io->write_input(cmd_, arena_, in_offset));
         cmd_.barrier_compute_to_compute();
@@ -198,16 +238,17 @@ Result<void> VulkanBackend::run_any(const Graph& graph, const ConstTensorView* i
         }
         const int b = graph.layers[i].outputs[0];
         cmd_.barrier_compute_to_transfer();
-        cmd_.copy_region(upload_, override_at(k), arena_, plan_.offsets[static_cast<size_t>(b)],
-                         override_bytes(k));
+        cmd_.copy_region(upload_, override_at(k), arena_,
+                         device_size(plan_.offsets[static_cast<size_t>(b)]), override_bytes(k));
         cmd_.barrier_transfer_to_compute();
     }
     auto bring_back = [&](int b) {
-        const size_t off = plan_.offsets[static_cast<size_t>(b)];
-        cmd_.copy_region(arena_, off, download_, off,
-                         sizeof(float) * plan_.shapes[static_cast<size_t>(b)].elements());
+        const size_t off = device_size(plan_.offsets[static_cast<size_t>(b)]);
+        cmd_.copy_region(
+            arena_, off, download_, off,
+            device_size(sizeof(float) * plan_.shapes[static_cast<size_t>(b)].elements()));
     };
-    const size_t out_offset = plan_.offsets[static_cast<size_t>(graph.output_blob)];
+    const size_t out_offset = device_size(plan_.offsets[static_cast<size_t>(graph.output_blob)]);
     if (control.stop_before >= 0) {
         cmd_.barrier_compute_to_transfer();
         for (int b : graph.layers[static_cast<size_t>(control.stop_before)].inputs) bring_back(b);
@@ -235,11 +276,17 @@ Result<void> VulkanBackend::run_any(const Graph& graph, const ConstTensorView* i
         return {};
     }
     if (output == nullptr) return {};
-    const auto* result = reinterpret_cast<const float*>(
-        static_cast<const std::byte*>(download_.mapped()) + out_offset);
+    const std::byte* result = static_cast<const std::byte*>(download_.mapped()) + out_offset;
     const size_t out_plane = static_cast<size_t>(os.h) * os.w;
-    for (int c = 0; c < os.c; ++c)
-        std::memcpy(output->plane(c), result + c * out_plane, sizeof(float) * out_plane);
+    for (int c = 0; c < os.c; ++c) {
+        float* dst = output->plane(c);
+        const size_t at = static_cast<size_t>(c) * out_plane;
+        if (!fp16_) {
+            std::memcpy(dst, result + sizeof(float) * at, sizeof(float) * out_plane);
+            continue;
+        }
+        for (size_t i = 0; i < out_plane; ++i) dst[i] = staged_value(result, at + i, true);
+    }
     return {};
 }
 
@@ -249,23 +296,25 @@ Result<void> VulkanBackend::sum_blob(int b, int y0, int y1, int x0, int x1,
     KZ_TRY(check_sum_blob("vulkan backend", *graph_, stopped_at_, b,
                           plan_.shapes[static_cast<size_t>(b)], y0, y1, x0, x1, sums.size()));
     const Shape& s = plan_.shapes[static_cast<size_t>(b)];
-    const auto* base = reinterpret_cast<const float*>(
-        static_cast<const std::byte*>(download_.mapped()) + plan_.offsets[static_cast<size_t>(b)]);
+    const std::byte* base = static_cast<const std::byte*>(download_.mapped()) +
+                            device_size(plan_.offsets[static_cast<size_t>(b)]);
     // Per channel in the reference's row-major order, so both give the same sums.
     for (int c = 0; c < s.c; ++c) {
         double acc = 0.0;
         for (int y = y0; y < y1; ++y) {
-            const float* row = base + (static_cast<size_t>(c) * s.h + y) * s.w;
-            for (int x = x0; x < x1; ++x) acc += row[x];
+            const size_t row = (static_cast<size_t>(c) * s.h + y) * s.w;
+            for (int x = x0; x < x1; ++x) acc += staged_value(base, row + x, fp16_);
         }
         sums[static_cast<size_t>(c)] += acc;
     }
     return {};
 }
 
-Result<std::unique_ptr<Backend>> make_vulkan_backend(std::shared_ptr<VulkanDevice> device) {
+Result<std::unique_ptr<Backend>> make_vulkan_backend(std::shared_ptr<VulkanDevice> device,
+                                                     NnPrecision precision) {
     VulkanBackendOptions options;
     options.device = std::move(device);
+    options.precision = precision;
     auto b = VulkanBackend::create(options);
     KZ_TRY(b);
     return std::unique_ptr<Backend>(std::move(*b));

@@ -1,7 +1,10 @@
 // The Vulkan compute backend for a Graph: every layer as a compute shader (shaders/nn_*.comp),
 // weights packed and uploaded once per graph, activations in one device buffer laid out by the
 // buffer plan (make_plan), and one command buffer per run (a tile) with a barrier between
-// dependent dispatches and no CPU round trip between layers. fp32 storage and arithmetic.
+// dependent dispatches and no CPU round trip between layers. Weights and activations are fp32,
+// or fp16 where the device has 16-bit storage buffers (VulkanBackendOptions::precision); the
+// arithmetic is fp32 in both. In fp16 the host converts the input and the blobs it reads back
+// (round to nearest even, and exact widening) while staging them, so transfers halve too.
 #pragma once
 
 #include <functional>
@@ -12,6 +15,7 @@
 #include "gpu/buffer.hpp"
 #include "gpu/command_buffer.hpp"
 #include "gpu/context.hpp"
+#include "kizuna/models.hpp"
 #include "nn/backend.hpp"
 #include "nn/vulkan/vk_device.hpp"
 #include "nn/vulkan/vk_pipelines.hpp"
@@ -29,6 +33,11 @@ struct VulkanBackendOptions {
     // device of the backend's own (allow_software_device applies then).
     std::shared_ptr<VulkanDevice> device;
     vk::Fault fault = vk::Fault::none;  // tests only: a fault injected into a shader
+    // automatic: fp16 where the device has storageBuffer16BitAccess, else fp32. fp16 on a
+    // device without it: create() fails (unsupported), saying so. The library's default is
+    // fp32 (results within 1e-4 of the reference); the CLI and the benchmarks ask for
+    // automatic unless told otherwise.
+    NnPrecision precision = NnPrecision::fp32;
 };
 
 // A run whose input and output stay on the device (the device-resident tiler): what replaces
@@ -85,6 +94,8 @@ public:
 
     // The device's name, e.g. "llvmpipe (LLVM 15.0.6, 256 bits)".
     const std::string& device_name() const noexcept;
+    // The precision in use: fp32 or fp16 (never automatic).
+    NnPrecision precision() const noexcept { return fp16_ ? NnPrecision::fp16 : NnPrecision::fp32; }
     // GPU time of the last run's command buffer in milliseconds (upload and download
     // included), from timestamps; -1 when the device has none.
     double last_gpu_ms() const noexcept { return last_gpu_ms_; }
@@ -98,6 +109,10 @@ private:
     Result<void> run_any(const Graph& graph, const ConstTensorView* input, TensorView* output,
                          int channels, int height, int width, const VulkanDeviceIo* io,
                          const RunControl& control);
+    // Bytes in the device buffers of what the plan counts as fp32_bytes (fp32 values).
+    size_t device_size(size_t fp32_bytes) const noexcept {
+        return fp16_ ? fp32_bytes / 2 : fp32_bytes;
+    }
 
     VulkanBackendOptions options_;
     std::shared_ptr<VulkanDevice> device_;  // declared first: destroyed last
@@ -106,6 +121,7 @@ private:
     gpu::CommandBuffer cmd_;
     gpu::TimestampPool timestamps_;  // empty when the device has none
     bool have_timestamps_ = false;
+    bool fp16_ = false;               // arena and weights hold fp16
     gpu::DeviceMemoryBudget budget_;  // at create()
 
     const Graph* graph_ = nullptr;

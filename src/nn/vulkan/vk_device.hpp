@@ -43,12 +43,14 @@ public:
     gpu::Context& context() const noexcept { return *context_; }
     const std::shared_ptr<gpu::Context>& shared_context() const noexcept { return context_; }
 
-    // The weights of `graph` on this device: packed and uploaded (through `cmd`, which is waited
-    // for) the first time a graph of this address and fingerprint is asked for, then shared.
+    // The weights of `graph` on this device, stored in `precision`: packed and uploaded (through
+    // `cmd`, which is waited for) the first time a graph of this address and fingerprint is
+    // asked for in that precision, then shared.
     // The caller keeps the graph alive and unchanged while the device may hand out its weights.
     // Errors: those of vk::pack_weights and vk::upload_weights.
     Result<std::shared_ptr<const VulkanWeights>> weights(const Graph& graph,
-                                                         gpu::CommandBuffer& cmd);
+                                                         gpu::CommandBuffer& cmd,
+                                                         gpu::StoragePrecision precision);
     // Drops the weights of the graph at this address (backends that hold them keep theirs).
     void forget(const Graph& graph) noexcept;
 
@@ -61,6 +63,7 @@ private:
     struct Entry {
         const Graph* graph = nullptr;
         uint64_t fingerprint = 0;
+        gpu::StoragePrecision precision = gpu::StoragePrecision::f32;
         std::shared_ptr<const VulkanWeights> weights;
     };
     std::shared_ptr<gpu::Context> context_;  // first: destroyed last

@@ -36,6 +36,29 @@
 // constant indices: a dynamically indexed local array is spilled to per-lane memory and runs an
 // order of magnitude slower. The epilogue is piecewise linear only (vk_steps.cpp) so that the
 // unrolled code stays small enough to compile quickly.
+//
+// Precision (VulkanBackendOptions::precision; the f16 variant of every NN shader). Measured on
+// the same lavapipe with `bench_nn --backend vulkan --models realesr-animevideov3-x2 --runs 3
+// --precision fp32|fp16`, runs interleaved, load average 5-9 (other builds): CPU-ms per tile,
+// the figure the load disturbs least, tile 64: fp32 3214, 3206, fp16 3032, 3018; tile 128:
+// fp32 13728, 12857, fp16 11615, 12395 (wall medians 4.0-5.6 s and 19.6-26.3 s, within noise of
+// each other). fp16 storage runs 6-10% less CPU and halves weights, activations and transfers;
+// it is what `auto` takes where the device has 16-bit storage buffers.
+//   - fp16 arithmetic as well (shaderFloat16: the products a * b in fp16, summed in fp32) was
+//     measured at tile 64 with shaderFloat16 enabled on the device for the test: 3179 and 3173
+//     CPU-ms per tile, against 3288 and 3035 for fp16 storage alone in the same window. No gain:
+//     llvmpipe has no fp16 ALU on x86 (it widens each operation to fp32 and narrows the result),
+//     and each product would lose bits for nothing. The arithmetic stays fp32, so fp16 needs
+//     only storageBuffer16BitAccess. A GPU with packed fp16 math is where to measure it again.
+//   - Winograd F(2x2, 3x3) was not written. It cuts the multiplies of a 3x3 convolution 2.25x,
+//     but on llvmpipe the loads, not the FMAs, bound this kernel (see above): per input channel,
+//     a register block of 2 tiles x 16 channels (the accumulators of 16 transform positions
+//     already fill what 8 x 64 holds here) does the work of 1152 direct FMAs for 64 vec4 weight
+//     loads and 32 input gathers, against 4608 for 144 vec4 loads and 72 gathers in this
+//     kernel: fewer FMAs per load, on top of the transforms. To measure on a GPU, where the
+//     FMAs are the bound.
+//   - Cooperative matrices (VK_KHR_cooperative_matrix) are not used: lavapipe lacks the
+//     extension, and no device here could test such a kernel.
 
 namespace kizuna::nn::vk {
 namespace {
@@ -76,7 +99,7 @@ Result<void> Pipelines::require(Kernel k) {
     }
     gpu::ComputePipelineParams p;
     p.name = d.shader;
-    p.spirv = gpu::shader_spirv(d.shader, gpu::StoragePrecision::f32);
+    p.spirv = gpu::shader_spirv(d.shader, precision_);
     p.buffer_count = 2;
     p.push_constant_size = d.push_size;
     p.specialization = spec;

@@ -1,12 +1,14 @@
 // The compute pipelines of the Vulkan NN backend (shaders/nn_*.comp) and their push-constant
 // blocks. Every NN shader binds the activation arena at binding 0 and the packed weights at
-// binding 1 (shaders/nn_common.glsl); offsets are elements of fp32.
+// binding 1 (shaders/nn_common.glsl); offsets are elements, of fp32 or fp16 as the pipelines'
+// storage precision says (the same element offsets in both).
 #pragma once
 
 #include <array>
 #include <cstdint>
 
 #include "gpu/compute_pipeline.hpp"
+#include "gpu/shader_library.hpp"
 #include "kizuna/error.hpp"
 
 namespace kizuna::gpu {
@@ -99,10 +101,13 @@ inline constexpr uint32_t kInnerProductLocal = 64;
 
 // One pipeline per kernel, compiled on first use (a model needs a few of them, and compiling is
 // the slow part of starting on a software device), and a descriptor set binding (arena,
-// weights). Move-only; must not outlive its Context.
+// weights). `precision`: the shader variant (f16: arena and weights hold fp16, which needs
+// storageBuffer16BitAccess enabled on the context). Move-only; must not outlive its Context.
 class Pipelines {
 public:
-    Pipelines(gpu::Context& context, Fault fault) : context_(&context), fault_(fault) {}
+    Pipelines(gpu::Context& context, Fault fault,
+              gpu::StoragePrecision precision = gpu::StoragePrecision::f32)
+        : context_(&context), fault_(fault), precision_(precision) {}
     Pipelines() = default;
 
     // Compiles kernel k's pipeline unless done; when buffers are bound, gives it its set.
@@ -122,6 +127,7 @@ private:
 
     gpu::Context* context_ = nullptr;
     Fault fault_ = Fault::none;
+    gpu::StoragePrecision precision_ = gpu::StoragePrecision::f32;
     VkBuffer arena_ = VK_NULL_HANDLE;  // bound buffers, or null
     VkBuffer weights_ = VK_NULL_HANDLE;
     std::array<gpu::ComputePipeline, kKernelCount> pipelines_;

@@ -45,10 +45,42 @@ EltwisePush eltwise_base(const Shape& os, int32_t out_off) {
     return q;
 }
 
-Step eltwise_step(const Shape& os, const EltwisePush& q) {
-    return make_step(Kernel::eltwise, q,
-                     groups_for(static_cast<size_t>(os.h) * os.w, kElementwiseLocal),
+// One invocation per output value: x over the output plane, y over its channels.
+template <class P>
+Step plane_step(Kernel k, const P& q, const Shape& os) {
+    return make_step(k, q, groups_for(static_cast<size_t>(os.h) * os.w, kElementwiseLocal),
                      static_cast<uint32_t>(os.c));
+}
+
+Step eltwise_step(const Shape& os, const EltwisePush& q) {
+    return plane_step(Kernel::eltwise, q, os);
+}
+
+// The fields every one-input spatial push block has (in_off, out_off, ih, iw, oh, ow), from
+// layer l's first input and output.
+template <class P>
+void set_io(const StepContext& c, const Layer& l, P& q) {
+    const Shape& is = c.shape(l.inputs[0]);
+    const Shape& os = c.shape(l.outputs[0]);
+    q.in_off = c.off(l.inputs[0]);
+    q.out_off = c.off(l.outputs[0]);
+    q.ih = is.h;
+    q.iw = is.w;
+    q.oh = os.h;
+    q.ow = os.w;
+}
+
+// The kernel geometry fields of a convolution or deconvolution push block.
+template <class P>
+void set_kernel(const ConvolutionParams& p, P& q) {
+    q.ic_per_group = p.num_input / p.group;
+    q.oc_per_group = p.num_output / p.group;
+    q.kh = p.kernel_h;
+    q.kw = p.kernel_w;
+    q.sy = p.stride_h;
+    q.sx = p.stride_w;
+    q.dy = p.dilation_h;
+    q.dx = p.dilation_w;
 }
 
 }  // namespace
@@ -60,8 +92,7 @@ void conv_steps(const StepContext& c, int i, std::vector<Step>& out) {
     const Shape& os = c.shape(l.outputs[0]);
     const Padding pad = resolve_padding(p, is.h, is.w);
     ConvPush q{};
-    q.in_off = c.off(l.inputs[0]);
-    q.out_off = c.off(l.outputs[0]);
+    set_io(c, l, q);
     q.w_off = c.w(i);
     q.bias_off = c.b(i);
     int32_t slope_off = -1;  // a fused PReLU's slopes
@@ -81,18 +112,7 @@ void conv_steps(const StepContext& c, int i, std::vector<Step>& out) {
     q.alpha = p.activation.alpha;
     q.beta = p.activation.beta;
     q.pad_value = p.pad_value;
-    q.ic_per_group = p.num_input / p.group;
-    q.oc_per_group = p.num_output / p.group;
-    q.ih = is.h;
-    q.iw = is.w;
-    q.oh = os.h;
-    q.ow = os.w;
-    q.kh = p.kernel_h;
-    q.kw = p.kernel_w;
-    q.sy = p.stride_h;
-    q.sx = p.stride_w;
-    q.dy = p.dilation_h;
-    q.dx = p.dilation_w;
+    set_kernel(p, q);
     q.pad_top = pad.top;
     q.pad_left = pad.left;
     q.k = q.ic_per_group * p.kernel_h * p.kernel_w;
@@ -135,30 +155,16 @@ void deconv_steps(const StepContext& c, int i, std::vector<Step>& out) {
     const int fh =
         (is.h - 1) * p.stride_h + p.dilation_h * (p.kernel_h - 1) + 1 + p.output_pad_bottom;
     DeconvPush q{};
-    q.in_off = c.off(l.inputs[0]);
-    q.out_off = c.off(l.outputs[0]);
+    set_io(c, l, q);
     q.w_off = c.w(i);
     q.bias_off = c.b(i);
     q.act = static_cast<int32_t>(p.activation.type);
     q.alpha = p.activation.alpha;
     q.beta = p.activation.beta;
-    q.ic_per_group = p.num_input / p.group;
-    q.oc_per_group = p.num_output / p.group;
-    q.ih = is.h;
-    q.iw = is.w;
-    q.oh = os.h;
-    q.ow = os.w;
-    q.kh = p.kernel_h;
-    q.kw = p.kernel_w;
-    q.sy = p.stride_h;
-    q.sx = p.stride_w;
-    q.dy = p.dilation_h;
-    q.dx = p.dilation_w;
+    set_kernel(p, q);
     q.crop_left = p.output_w > 0 ? (fw - os.w) / 2 : p.pad_left;
     q.crop_top = p.output_h > 0 ? (fh - os.h) / 2 : p.pad_top;
-    out.push_back(make_step(Kernel::deconv, q,
-                            groups_for(static_cast<size_t>(os.h) * os.w, kElementwiseLocal),
-                            static_cast<uint32_t>(os.c)));
+    out.push_back(plane_step(Kernel::deconv, q, os));
 }
 
 void elementwise_steps(const StepContext& c, int i, std::vector<Step>& out) {
@@ -282,9 +288,7 @@ void pixel_shuffle_steps(const StepContext& c, int i, std::vector<Step>& out) {
     const Shape& os = c.shape(l.outputs[0]);
     PixelShufflePush q{
         c.off(l.inputs[0]), c.off(l.outputs[0]), p.upscale_factor, p.mode, os.c, os.h, os.w};
-    out.push_back(make_step(Kernel::pixel_shuffle, q,
-                            groups_for(static_cast<size_t>(os.h) * os.w, kElementwiseLocal),
-                            static_cast<uint32_t>(os.c)));
+    out.push_back(plane_step(Kernel::pixel_shuffle, q, os));
 }
 
 void interp_steps(const StepContext& c, int i, std::vector<Step>& out) {
@@ -293,20 +297,13 @@ void interp_steps(const StepContext& c, int i, std::vector<Step>& out) {
     const Shape& is = c.shape(l.inputs[0]);
     const Shape& os = c.shape(l.outputs[0]);
     InterpPush q{};
-    q.in_off = c.off(l.inputs[0]);
-    q.out_off = c.off(l.outputs[0]);
+    set_io(c, l, q);
     q.mode = static_cast<int32_t>(p.mode);
     q.align_corner = p.align_corner ? 1 : 0;
-    q.ih = is.h;
-    q.iw = is.w;
-    q.oh = os.h;
-    q.ow = os.w;
     // As the reference computes the nearest step: from the sizes when given, else 1 / scale.
     q.step_y = p.output_h > 0 ? static_cast<float>(is.h) / os.h : 1.f / p.height_scale;
     q.step_x = p.output_w > 0 ? static_cast<float>(is.w) / os.w : 1.f / p.width_scale;
-    out.push_back(make_step(Kernel::interp, q,
-                            groups_for(static_cast<size_t>(os.h) * os.w, kElementwiseLocal),
-                            static_cast<uint32_t>(os.c)));
+    out.push_back(plane_step(Kernel::interp, q, os));
 }
 
 void pooling_steps(const StepContext& c, int i, std::vector<Step>& out) {
@@ -315,14 +312,9 @@ void pooling_steps(const StepContext& c, int i, std::vector<Step>& out) {
     const Shape& is = c.shape(l.inputs[0]);
     const Shape& os = c.shape(l.outputs[0]);
     PoolingPush q{};
-    q.in_off = c.off(l.inputs[0]);
-    q.out_off = c.off(l.outputs[0]);
+    set_io(c, l, q);
     q.is_max = p.type == PoolingType::max ? 1 : 0;
     q.global_pool = p.global ? 1 : 0;
-    q.ih = is.h;
-    q.iw = is.w;
-    q.oh = os.h;
-    q.ow = os.w;
     q.kh = p.kernel_h;
     q.kw = p.kernel_w;
     q.sy = p.stride_h;

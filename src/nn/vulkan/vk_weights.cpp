@@ -4,6 +4,7 @@
 
 #include <cstring>
 
+#include "core/half.hpp"
 #include "gpu/buffer.hpp"
 #include "gpu/command_buffer.hpp"
 #include "gpu/context.hpp"
@@ -60,11 +61,18 @@ Result<PackedWeights> pack_weights(const Graph& graph) {
 }
 
 Result<gpu::Buffer> upload_weights(gpu::Context& context, gpu::CommandBuffer& cmd,
-                                   const std::vector<float>& values) {
-    const size_t bytes = values.size() * sizeof(float);
+                                   const std::vector<float>& values,
+                                   gpu::StoragePrecision precision) {
+    const bool f16 = precision == gpu::StoragePrecision::f16;
+    const size_t bytes = values.size() * (f16 ? sizeof(uint16_t) : sizeof(float));
     auto staging = gpu::Buffer::create(context, {bytes, gpu::BufferKind::upload});
     KZ_TRY(staging);
-    std::memcpy(staging->mapped(), values.data(), bytes);
+    if (f16) {
+        auto* dst = static_cast<uint16_t*>(staging->mapped());
+        for (size_t i = 0; i < values.size(); ++i) dst[i] = float_to_half(values[i]);
+    } else {
+        std::memcpy(staging->mapped(), values.data(), bytes);
+    }
     KZ_TRY(staging->flush());
     auto device = gpu::Buffer::create(context, {bytes, gpu::BufferKind::device});
     KZ_TRY(device);

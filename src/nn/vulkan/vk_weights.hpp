@@ -1,10 +1,11 @@
 // The model's parameters packed into one fp32 array for the Vulkan NN backend, uploaded once
-// per graph into one device buffer (binding 1 of every NN shader).
+// per graph into one device buffer (binding 1 of every NN shader), as fp32 or fp16.
 #pragma once
 
 #include <cstdint>
 #include <vector>
 
+#include "gpu/shader_library.hpp"
 #include "kizuna/error.hpp"
 #include "nn/graph/graph.hpp"
 
@@ -34,9 +35,11 @@ struct PackedWeights {
 // values (offsets are 32-bit in the shaders).
 Result<PackedWeights> pack_weights(const Graph& graph);
 
-// A device buffer holding `values`, filled through a staging buffer on `cmd` (which is waited
-// for). Errors: out_of_memory, device_error.
+// A device buffer holding `values` in `precision` (f16: each rounded to the nearest fp16, ties
+// to even; half the bytes), filled through a staging buffer on `cmd` (which is waited for).
+// Element offsets are the same in both. Errors: out_of_memory, device_error.
 Result<gpu::Buffer> upload_weights(gpu::Context& context, gpu::CommandBuffer& cmd,
-                                   const std::vector<float>& values);
+                                   const std::vector<float>& values,
+                                   gpu::StoragePrecision precision);
 
 }  // namespace kizuna::nn::vk
