@@ -3,6 +3,7 @@
 #include <sys/resource.h>
 
 #include <condition_variable>
+#include <deque>
 #include <mutex>
 #include <optional>
 #include <thread>
@@ -69,6 +70,20 @@ public:
         if (!input_error_) input_error_ = std::move(e);
     }
     bool stopping() const noexcept { return stop_.load(); }
+    // A frame of a pipelined processor that ran on its own after its submission failed.
+    void note_fallback(const std::string& step) {
+        std::lock_guard lock(mutex_);
+        if (fallbacks_++ == 0) first_fallback_ = step;
+    }
+    // What the summary says about those frames; empty when there were none.
+    std::string fallback_notice() const {
+        std::lock_guard lock(mutex_);
+        if (fallbacks_ == 0) return {};
+        return fmt::format(
+            "{} frame{} ran one at a time after a failed pipelined submission; "
+            "first: {}",
+            fallbacks_, fallbacks_ == 1 ? "" : "s", first_fallback_);
+    }
     std::optional<Error> fatal() const {
         std::lock_guard lock(mutex_);
         return fatal_;
@@ -87,6 +102,8 @@ private:
     std::optional<Error> fatal_;
     std::optional<Error> input_error_;
     std::atomic<bool> stop_{false};
+    int fallbacks_ = 0;
+    std::string first_fallback_;
 };
 
 bool cancelled(const ExportOptions& o) {
@@ -208,63 +225,215 @@ void decode_loop(media::VideoSource& source, FrameSink& sink, SlotPool<DecodedFr
     work.close();
 }
 
-// A worker thread: decoded picture -> processor -> packer -> reorder buffer.
-void work_loop(FrameProcessor& processor, FramePacker& packer, bool into_slot,
-               SlotPool<DecodedFrame>& in_pool, BoundedQueue<DecodedFrame*>& work,
-               SlotPool<OutputFrame>& out_pool, ReorderBuffer<OutputFrame>& reorder,
-               Watchdog& watchdog, JobState& state, ProgressMeter& meter, const ExportOptions& o) {
-    Image scratch;
-    for (;;) {
-        if (cancelled(o)) {
-            state.stop_intake();
-            break;
+// A worker thread: decoded picture -> processor -> packer -> reorder buffer. A pipelined
+// processor (pipeline_depth() > 1) keeps up to that many frames in flight.
+class Worker {
+public:
+    Worker(FrameProcessor& processor, FramePacker& packer, bool into_slot,
+           SlotPool<DecodedFrame>& in_pool, BoundedQueue<DecodedFrame*>& work,
+           SlotPool<OutputFrame>& out_pool, ReorderBuffer<OutputFrame>& reorder, Watchdog& watchdog,
+           JobState& state, ProgressMeter& meter, const ExportOptions& o)
+        : processor_(processor),
+          packer_(packer),
+          into_slot_(into_slot),
+          in_pool_(in_pool),
+          work_(work),
+          out_pool_(out_pool),
+          reorder_(reorder),
+          watchdog_(watchdog),
+          state_(state),
+          meter_(meter),
+          o_(o) {}
+
+    void run() {
+        if (processor_.pipeline_depth() > 1) {
+            pipelined();
+        } else {
+            one_at_a_time();
         }
-        // The output slot first: the frame popped next is then sure to have one, so the frame
-        // the encoder waits for is always being worked on.
-        OutputFrame* out = out_pool.acquire();
-        if (!out) break;
-        std::optional<DecodedFrame*> item = work.pop();
+        reorder_.producer_done();
+    }
+
+private:
+    // A frame taken from the queue: where it goes, and what the encoder needs of its input.
+    struct Frame {
+        OutputFrame* out = nullptr;
+        int64_t index = 0, pts = 0, duration = 0;
+        double host_ms = 0;  // in submit() so far
+    };
+
+    // The output slot first: the frame popped next is then sure to have one, so the frame the
+    // encoder waits for is always being worked on. False when the job ends. With wait false
+    // (frames are in flight: waiting here could hold the frame the encoder waits for), gives up
+    // when no slot or no frame is ready now.
+    bool take(OutputFrame*& out, DecodedFrame*& in, bool wait) {
+        out = wait ? out_pool_.acquire() : out_pool_.try_acquire();
+        if (!out) return false;
+        if (!wait && work_.size() == 0) {
+            out_pool_.release(out);
+            return false;
+        }
+        std::optional<DecodedFrame*> item = work_.pop();
         if (!item) {
-            out_pool.release(out);
-            break;
+            out_pool_.release(out);
+            return false;
         }
-        DecodedFrame* in = *item;
-        const FrameControl control = watchdog.control(o.cancel);
-        FrameReport report;
-        Image& target = into_slot ? out->rgba : scratch;
-        const auto t0 = Clock::now();
-        Result<void> r = processor.process(*in, target, control, report);
-        const auto t1 = Clock::now();
-        if (r) r = packer.pack(target, *out);
-        const double pack_ms = std::chrono::duration<double, std::milli>(Clock::now() - t1).count();
-        const double total_ms = std::chrono::duration<double, std::milli>(t1 - t0).count();
-        const int64_t index = in->index;
-        out->index = index;
-        out->pts = in->pts;
-        out->duration = in->duration;
+        in = *item;
+        return true;
+    }
+
+    static Frame frame_of(const DecodedFrame& in, OutputFrame* out) {
+        return Frame{out, in.index, in.pts, in.duration, 0};
+    }
+
+    void release_input(DecodedFrame* in) {
         in->release_planes();
-        in_pool.release(in);
+        in_pool_.release(in);
+    }
+
+    // After process() or collect() of f (r its result, busy_ms its time): packs it, counts its
+    // time, reports it to the watchdog and hands it to the encoder; on failure releases its
+    // slot and stops the job. False when the worker must stop.
+    bool deliver(Result<void> r, const Frame& f, Image& target, const FrameReport& report,
+                 double busy_ms) {
+        OutputFrame* out = f.out;
+        const auto t1 = Clock::now();
+        if (r) r = packer_.pack(target, *out);
+        const double pack_ms = std::chrono::duration<double, std::milli>(Clock::now() - t1).count();
+        out->index = f.index;
+        out->pts = f.pts;
+        out->duration = f.duration;
         if (!r) {
-            out_pool.release(out);
+            out_pool_.release(out);
             if (r.error().code == Errc::cancelled) {
-                state.stop_intake();
+                state_.stop_intake();
             } else {
-                state.fail(make_error(r.error().code,
-                                      fmt::format("frame {}: {}", index, r.error().message)));
+                state_.fail(make_error(r.error().code,
+                                       fmt::format("frame {}: {}", f.index, r.error().message)));
             }
-            break;
+            return false;
         }
         // Whatever the processor did not attribute counts as post-processing.
         const double attributed = report.pre_ms + report.ai_ms + report.post_ms;
-        meter.add_busy(Part::pre, report.pre_ms);
-        meter.add_busy(Part::ai, report.ai_ms);
-        meter.add_busy(Part::post, report.post_ms + std::max(0.0, total_ms - attributed) + pack_ms);
-        const std::string message = watchdog.record(index, report);
+        meter_.add_busy(Part::pre, report.pre_ms);
+        meter_.add_busy(Part::ai, report.ai_ms);
+        meter_.add_busy(Part::post, report.post_ms + std::max(0.0, busy_ms - attributed) + pack_ms);
+        const std::string message = watchdog_.record(f.index, report);
         if (!message.empty()) log(LogLevel::warn, message);
-        reorder.put(index, out);
+        reorder_.put(f.index, out);
+        return true;
     }
-    reorder.producer_done();
-}
+
+    // process() on one frame, which releases its input.
+    bool process_one(DecodedFrame* in, const Frame& f) {
+        const FrameControl control = watchdog_.control(o_.cancel);
+        FrameReport report;
+        Image& target = into_slot_ ? f.out->rgba : scratch_;
+        const auto t0 = Clock::now();
+        Result<void> r = processor_.process(*in, target, control, report);
+        const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+        release_input(in);
+        return deliver(std::move(r), f, target, report, f.host_ms + ms);
+    }
+
+    void one_at_a_time() {
+        for (;;) {
+            if (cancelled(o_)) {
+                state_.stop_intake();
+                break;
+            }
+            OutputFrame* out = nullptr;
+            DecodedFrame* in = nullptr;
+            if (!take(out, in, true)) break;
+            if (!process_one(in, frame_of(*in, out))) break;
+        }
+    }
+
+    // Collects the oldest frame in flight. False when the worker must stop.
+    bool collect_oldest() {
+        const Frame f = in_flight_.front();
+        in_flight_.pop_front();
+        FrameReport report;
+        Image& target = into_slot_ ? f.out->rgba : scratch_;
+        const auto t0 = Clock::now();
+        Result<void> r = processor_.collect(target, report);
+        const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+        return deliver(std::move(r), f, target, report, f.host_ms + ms);
+    }
+
+    // Frames in flight after the job failed: their slots go back (the processor waits for their
+    // work when it is destroyed).
+    void drop_in_flight() {
+        for (const Frame& f : in_flight_) out_pool_.release(f.out);
+        in_flight_.clear();
+    }
+
+    // Up to pipeline_depth() frames in flight: frame N+1 is submitted before frame N is
+    // collected. The frames in flight are finished and encoded at the end of the stream and on
+    // cancel, as a frame being processed is in one_at_a_time().
+    void pipelined() {
+        const size_t depth = static_cast<size_t>(processor_.pipeline_depth());
+        for (;;) {
+            if (cancelled(o_)) state_.stop_intake();
+            OutputFrame* out = nullptr;
+            DecodedFrame* in = nullptr;
+            const bool room = in_flight_.size() < depth && !cancelled(o_);
+            if (!room || !take(out, in, in_flight_.empty())) {
+                if (in_flight_.empty()) break;
+                if (!collect_oldest()) break;
+                continue;
+            }
+            Frame f = frame_of(*in, out);
+            const FrameControl control = watchdog_.control(o_.cancel);
+            const auto t0 = Clock::now();
+            Result<void> r = processor_.submit(*in, control);
+            f.host_ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+            if (r) {
+                release_input(in);
+                in_flight_.push_back(f);
+                continue;
+            }
+            if (r.error().code == Errc::cancelled) {
+                // As in one_at_a_time(); the frames in flight are still finished.
+                release_input(in);
+                out_pool_.release(out);
+                state_.stop_intake();
+                continue;
+            }
+            // The frame did not start: the frames before it are finished, then it runs on its
+            // own (process()), so that none is lost and the order stays.
+            const std::string step = fmt::format(
+                "frame {}: the pipelined submission failed ({}); the frame ran on its "
+                "own",
+                f.index, r.error().message);
+            log(LogLevel::warn, step);
+            state_.note_fallback(step);
+            bool ok = true;
+            while (ok && !in_flight_.empty()) ok = collect_oldest();
+            if (!ok) {
+                release_input(in);
+                out_pool_.release(out);
+                break;
+            }
+            if (!process_one(in, f)) break;
+        }
+        drop_in_flight();
+    }
+
+    FrameProcessor& processor_;
+    FramePacker& packer_;
+    const bool into_slot_;
+    SlotPool<DecodedFrame>& in_pool_;
+    BoundedQueue<DecodedFrame*>& work_;
+    SlotPool<OutputFrame>& out_pool_;
+    ReorderBuffer<OutputFrame>& reorder_;
+    Watchdog& watchdog_;
+    JobState& state_;
+    ProgressMeter& meter_;
+    const ExportOptions& o_;
+    Image scratch_;
+    std::deque<Frame> in_flight_;
+};
 
 std::string describe_error_stop(const Error& e, const std::string& kept) {
     return fmt::format("{}; {}", e.message, kept);
@@ -352,8 +521,9 @@ Result<ExportSummary> run_export(const fs::path& input, const fs::path& output,
     std::vector<std::thread> workers;
     for (int i = 0; i < split.workers; ++i) {
         workers.emplace_back([&, i] {
-            work_loop(*processors[i], *packers[i], sink->takes_rgba(), in_pool, work, out_pool,
-                      reorder, watchdog, state, meter, o);
+            Worker(*processors[i], *packers[i], sink->takes_rgba(), in_pool, work, out_pool,
+                   reorder, watchdog, state, meter, o)
+                .run();
         });
     }
     int64_t next = 0;
@@ -437,6 +607,7 @@ Result<ExportSummary> run_export(const fs::path& input, const fs::path& output,
     s.ai_note = counts.note;
     s.notices = plan->notices;
     for (const std::string& n : processors[0]->notices()) s.notices.push_back(n);
+    if (std::string n = state.fallback_notice(); !n.empty()) s.notices.push_back(std::move(n));
     s.verified = o.verify && !sequence;
     return s;
 }

@@ -58,6 +58,25 @@ public:
     virtual Result<void> process(const DecodedFrame& in, Image& out, const FrameControl& control,
                                  FrameReport& report) = 0;
 
+    // Pipelined processing, for processors whose work runs on a device queue: the export keeps
+    // up to pipeline_depth() frames in flight per worker, so that the next frame's upload and
+    // the previous frame's readback overlap the device's work on the current one.
+    //  - submit() starts the work of one frame and returns without waiting for it; `in` may be
+    //    released as soon as it returns. A failed submit() leaves nothing of that frame in
+    //    flight (the frames before it still are, and the processor's state is as if the frame
+    //    had not come): the export collects those, then runs the frame with process().
+    //  - collect() waits for the oldest frame in flight and hands its output and report back:
+    //    what process() would have given for it, byte for byte.
+    //  - process() may be called only with no frame in flight.
+    // Depth 1 (the default): only process() is used.
+    virtual int pipeline_depth() const { return 1; }
+    virtual Result<void> submit(const DecodedFrame& /*in*/, const FrameControl& /*control*/) {
+        return make_error(Errc::unsupported, "this frame processor is not pipelined");
+    }
+    virtual Result<void> collect(Image& /*out*/, FrameReport& /*report*/) {
+        return make_error(Errc::unsupported, "this frame processor is not pipelined");
+    }
+
     // The output size for an input of in_width x in_height.
     virtual void output_size(int in_width, int in_height, int& out_width,
                              int& out_height) const = 0;

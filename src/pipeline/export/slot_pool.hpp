@@ -29,6 +29,15 @@ public:
         return s;
     }
 
+    // A free slot if one is free now, else nullptr (also once closed).
+    T* try_acquire() {
+        std::lock_guard lock(mutex_);
+        if (closed_ || free_.empty()) return nullptr;
+        T* s = free_.back();
+        free_.pop_back();
+        return s;
+    }
+
     void release(T* slot) {
         {
             std::lock_guard lock(mutex_);

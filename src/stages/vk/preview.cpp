@@ -2,12 +2,20 @@
 // command buffer with barriers between the steps; the CPU waits once per frame, at the end.
 // Device buffers are allocated on size changes only. GPU timestamps bracket every step.
 //
+// Frames can be pipelined (submit_frame / collect_frame, two deep): each of the two slots owns a
+// command buffer, timestamps, the input's staging and device copies and the readback buffer, so
+// the host writes frame N+1's input and reads frame N-1's output while the device runs frame N.
+// The stages' intermediate frames are shared: each frame's commands start with a barrier that
+// orders them after the previous frame's (one queue runs submissions in order), and the temporal
+// history moves on when a frame is submitted.
+//
 // The hybrid chain (hybrid.hpp) takes two command buffers per frame, one per step: hybrid_begin
 // records the upload, stages 1-2 and the model's input and waits for its readback; the
 // normalized frame and the feature map stay on the device for hybrid_finish, which records the
 // AI picture's upload, stage 3 (or its alpha alone), the AI steps, and then the preview's own
 // stages 4-5, packing and readback (record_back, shared with process()).
 #include <cstring>
+#include <optional>
 
 #include <fmt/format.h>
 
@@ -116,14 +124,16 @@ public:
         auto kernels = VkKernels::create(*p->context_, precision);
         if (!kernels) return std::move(kernels).error();
         p->kernels_ = std::move(*kernels);
-        auto cmd = gpu::CommandBuffer::create(*p->context_);
-        if (!cmd) return std::move(cmd).error();
-        p->cmd_ = std::move(*cmd);
-        auto timestamps = gpu::TimestampPool::create(*p->context_, Stamps::kMax);
-        if (timestamps) {
-            p->timestamps_ = std::move(*timestamps);
-        } else {
-            KZ_LOG_DEBUG("Vulkan preview: no GPU timings ({})", timestamps.error().message);
+        for (Slot& slot : p->slots_) {
+            auto cmd = gpu::CommandBuffer::create(*p->context_);
+            if (!cmd) return std::move(cmd).error();
+            slot.cmd = std::move(*cmd);
+            auto timestamps = gpu::TimestampPool::create(*p->context_, Stamps::kMax);
+            if (timestamps) {
+                slot.timestamps = std::move(*timestamps);
+            } else {
+                KZ_LOG_DEBUG("Vulkan preview: no GPU timings ({})", timestamps.error().message);
+            }
         }
         p->name_ = fmt::format("vulkan ({}, {})", p->context_->caps().info.name,
                                precision == gpu::StoragePrecision::f16 ? "fp16" : "fp32");
@@ -148,6 +158,22 @@ public:
         return whole_frame(Source{nullptr, &in}, out, params);
     }
 
+    Result<void> submit_frame(ConstImageView in, PixelFormat out_format,
+                              const PreviewParams& params) override {
+        KZ_TRY(check_rgba_input(in));
+        KZ_TRY(check_out_size(params));
+        return submit(Source{&in, nullptr}, out_format, params);
+    }
+
+    Result<void> submit_frame_yuv(const YuvView& in, PixelFormat out_format,
+                                  const PreviewParams& params) override {
+        KZ_TRY(check_out_size(params));
+        return submit(Source{nullptr, &in}, out_format, params);
+    }
+
+    Result<void> collect_frame(ImageView out) override { return collect(out); }
+    int frames_in_flight() const override { return in_flight_; }
+
     Result<void> process_to_device(ConstImageView in, const gpu::Buffer& target,
                                    const PreviewParams& params) override {
         KZ_TRY(check_rgba_input(in));
@@ -157,9 +183,7 @@ public:
             return make_error(Errc::invalid_argument,
                               "preview: the device target is smaller than the output picture");
         }
-        ImageView none;
-        none.format = PixelFormat::rgba8;
-        return whole_frame(Source{&in, nullptr}, none, params, &target);
+        return whole_frame_to_device(Source{&in, nullptr}, params, target);
     }
 
     Result<void> hybrid_begin(ConstImageView in, TensorView model_input,
@@ -219,41 +243,132 @@ public:
 private:
     VulkanPreview() = default;
 
-    // process(), process_yuv() and process_to_device() (device_out set: the packed output is
-    // copied there, out only gives the format): the whole chain in one command buffer.
-    Result<void> whole_frame(const Source& src, ImageView out, const PreviewParams& params,
-                             const gpu::Buffer* device_out = nullptr) {
+    // What one frame owns while it is in flight: its command buffer and timestamps, the input's
+    // staging and device copies, the readback buffer. Two, used in turn, so that a frame is
+    // prepared and recorded while the one before runs (submit_frame / collect_frame).
+    struct Slot {
+        gpu::CommandBuffer cmd;
+        gpu::TimestampPool timestamps;
+        gpu::Buffer upload, raw_in, download;
+        vk::VkNormalizeYuv normalize_yuv;
+        std::optional<Stamps> stamps;  // of the frame in flight
+        PixelFormat out_format = PixelFormat::rgba8;
+        int out_width = 0, out_height = 0;
+    };
+
+    static Result<void> check_out_size(const PreviewParams& params) {
+        if (params.upscale.out_width >= 1 && params.upscale.out_height >= 1) return {};
+        return make_error(Errc::invalid_argument, "preview: the output size is empty");
+    }
+
+    // The synchronous entry points run with no frame in flight (they record into the next slot
+    // and wait for it).
+    Result<void> check_idle() const {
+        if (in_flight_ == 0) return {};
+        return make_error(Errc::invalid_argument,
+                          "preview: frames are in flight; collect them first");
+    }
+
+    // process() and process_yuv(): the pipelined path, one frame deep.
+    Result<void> whole_frame(const Source& src, ImageView out, const PreviewParams& params) {
+        KZ_TRY(check_idle());
+        KZ_TRY(submit(src, out.format, params));
+        return collect(out);
+    }
+
+    // Records and submits one whole frame into the next slot without waiting. The temporal
+    // history moves on at submission: the queue runs frames in submission order, and the barrier
+    // at the start of each frame's commands orders them after the previous frame's.
+    Result<void> submit(const Source& src, PixelFormat out_format, const PreviewParams& params) {
+        if (in_flight_ >= kFramesInFlight) {
+            return make_error(Errc::invalid_argument,
+                              "preview: two frames are in flight already; collect one first");
+        }
         hybrid_.forget();
+        Slot& s = slot();
         // Phase 1: allocation (size changes only), table uploads and the input's staging copy.
+        // The slot's previous frame was collected, so its buffers are free.
         KZ_TRY(prepare_front(src, params));
-        KZ_TRY(prepare_back(AiSource{}, 0.0f, out.format, params));
+        KZ_TRY(prepare_back(AiSource{}, 0.0f, out_format, params));
         // Phase 2: one command buffer for the whole frame.
-        Stamps stamps(timestamps_, cmd_);
-        KZ_TRY(cmd_.begin());
+        s.stamps.emplace(s.timestamps, s.cmd);
+        KZ_TRY(s.cmd.begin());
+        s.stamps->start();
+        record_frame_start();
+        KZ_TRY(record_front(src, params, *s.stamps));
+        KZ_TRY(record_back(AiSource{}, 0.0f, out_format, params, *s.stamps));
+        auto serial = s.cmd.submit();
+        if (!serial) return std::move(serial).error();
+        kernels_->release_uploads();
+        if (params.temporal_enabled) temporal_.commit();
+        s.out_format = out_format;
+        s.out_width = params.upscale.out_width;
+        s.out_height = params.upscale.out_height;
+        next_ = (next_ + 1) % kFramesInFlight;
+        ++in_flight_;
+        return {};
+    }
+
+    // Waits for the oldest frame in flight and reads its output back into out.
+    Result<void> collect(ImageView out) {
+        if (in_flight_ == 0)
+            return make_error(Errc::invalid_argument, "preview: no frame is in flight");
+        Slot& s = slots_[(next_ + kFramesInFlight - in_flight_) % kFramesInFlight];
+        --in_flight_;
+        KZ_TRY(s.cmd.wait());
+        if (out.width != s.out_width || out.height != s.out_height || out.format != s.out_format) {
+            return make_error(Errc::invalid_argument,
+                              "preview: the output does not match the frame submitted");
+        }
+        timings_ = {};
+        KZ_TRY(read_back(s, out));
+        return s.stamps->add_to(timings_);
+    }
+
+    // The commands that start a frame: the kernels' table uploads, then a barrier that orders
+    // this frame's work after the previous frame's (its stages read and write the same
+    // intermediate frames, and stage 5 reads the history the previous frame wrote).
+    void record_frame_start() {
+        cmd().barrier_compute_to_compute();
+        cmd().barrier_transfer_to_compute();
+        cmd().barrier_compute_to_transfer();
+        kernels_->record_uploads(cmd());
+    }
+
+    // process_to_device(): the whole chain in one command buffer, the packed output copied to
+    // device_out.
+    Result<void> whole_frame_to_device(const Source& src, const PreviewParams& params,
+                                       const gpu::Buffer& device_out) {
+        KZ_TRY(check_idle());
+        hybrid_.forget();
+        KZ_TRY(prepare_front(src, params));
+        KZ_TRY(prepare_back(AiSource{}, 0.0f, PixelFormat::rgba8, params));
+        Stamps stamps(slot().timestamps, slot().cmd);
+        KZ_TRY(cmd().begin());
         stamps.start();
-        kernels_->record_uploads(cmd_);
+        record_frame_start();
         KZ_TRY(record_front(src, params, stamps));
-        KZ_TRY(record_back(AiSource{}, 0.0f, out.format, params, stamps, device_out));
+        KZ_TRY(record_back(AiSource{}, 0.0f, PixelFormat::rgba8, params, stamps, &device_out));
         KZ_TRY(submit_and_wait());
         timings_ = {};
-        if (device_out != nullptr) {
-            if (params.temporal_enabled) temporal_.commit();
-            return stamps.add_to(timings_);
-        }
-        return finish_frame(out, params, stamps);
+        if (params.temporal_enabled) temporal_.commit();
+        return stamps.add_to(timings_);
     }
 
     // hybrid_finish and hybrid_finish_device, after the checks.
     Result<void> finish(const AiSource& ai, float strength, ImageView out,
                         const PreviewParams& params) {
+        KZ_TRY(check_idle());
         KZ_TRY(prepare_back(ai, strength, out.format, params));
-        Stamps stamps(timestamps_, cmd_);
-        KZ_TRY(cmd_.begin());
+        Stamps stamps(slot().timestamps, slot().cmd);
+        KZ_TRY(cmd().begin());
         stamps.start();
-        kernels_->record_uploads(cmd_);
+        record_frame_start();
         KZ_TRY(record_back(ai, strength, out.format, params, stamps));
         KZ_TRY(submit_and_wait());
-        return finish_frame(out, params, stamps);
+        if (params.temporal_enabled) temporal_.commit();
+        KZ_TRY(read_back(slot(), out));
+        return stamps.add_to(timings_);
     }
 
     // hybrid_begin and hybrid_begin_yuv (model_input given: the model's input is read back
@@ -262,18 +377,19 @@ private:
                        const PreviewParams& params) {
         if (model_input != nullptr)
             KZ_TRY(check_model_input(*model_input, src.width(), src.height()));
+        KZ_TRY(check_idle());
         hybrid_.forget();
         KZ_TRY(prepare_front(src, params));
         KZ_TRY(model_input_.prepare(*kernels_, src.width(), src.height()));
-        Stamps stamps(timestamps_, cmd_);
-        KZ_TRY(cmd_.begin());
+        Stamps stamps(slot().timestamps, slot().cmd);
+        KZ_TRY(cmd().begin());
         stamps.start();
-        kernels_->record_uploads(cmd_);
+        record_frame_start();
         KZ_TRY(record_front(src, params, stamps));
-        KZ_TRY(model_input_.record(*kernels_, cmd_, *normalized_, chain_is_linear(params)));
+        KZ_TRY(model_input_.record(*kernels_, cmd(), *normalized_, chain_is_linear(params)));
         stamps.mark(&StageTimings::model_input_ms);
         if (model_input != nullptr) {
-            model_input_.record_download(cmd_);
+            model_input_.record_download(cmd());
             stamps.mark(&StageTimings::download_ms);
         }
         KZ_TRY(submit_and_wait());
@@ -292,17 +408,17 @@ private:
         if (src.rgba) {
             const ConstImageView& in = *src.rgba;
             in_bytes_ = vk::packed_bytes(w, h, in.format);
-            KZ_TRY(k.ensure_buffer(upload_, in_bytes_, gpu::BufferKind::upload));
-            KZ_TRY(k.ensure_buffer(raw_in_, in_bytes_, gpu::BufferKind::device));
+            KZ_TRY(k.ensure_buffer(slot().upload, in_bytes_, gpu::BufferKind::upload));
+            KZ_TRY(k.ensure_buffer(slot().raw_in, in_bytes_, gpu::BufferKind::device));
             KZ_TRY(normalize_.prepare(k, w, h, np));
             const size_t row = static_cast<size_t>(w) * bytes_per_pixel(in.format);
-            auto* staging = static_cast<std::byte*>(upload_.mapped());
+            auto* staging = static_cast<std::byte*>(slot().upload.mapped());
             for (int y = 0; y < h; ++y) std::memcpy(staging + y * row, in.row(y), row);
-            KZ_TRY(upload_.flush());
+            KZ_TRY(slot().upload.flush());
             normalized_ = &normalize_.out;
         } else {
-            KZ_TRY(normalize_yuv_.prepare(k, *src.yuv, np));
-            normalized_ = &normalize_yuv_.out;
+            KZ_TRY(slot().normalize_yuv.prepare(k, *src.yuv, np));
+            normalized_ = &slot().normalize_yuv.out;
         }
         KZ_TRY(reconstruct_.prepare(k, w, h));
         in_w_ = w;
@@ -315,17 +431,17 @@ private:
         VkKernels& k = *kernels_;
         const NormalizeParams np = effective_normalize(params);
         if (src.rgba) {
-            cmd_.copy(upload_, raw_in_, in_bytes_);
-            cmd_.barrier_transfer_to_compute();
+            cmd().copy(slot().upload, slot().raw_in, in_bytes_);
+            cmd().barrier_transfer_to_compute();
             stamps.mark(&StageTimings::upload_ms);
-            KZ_TRY(normalize_.record(k, cmd_, raw_in_, src.rgba->format, np));
+            KZ_TRY(normalize_.record(k, cmd(), slot().raw_in, src.rgba->format, np));
         } else {
             // The Y'CbCr stage records its own upload copy (in normalize_ms).
             stamps.mark(&StageTimings::upload_ms);
-            KZ_TRY(normalize_yuv_.record(k, cmd_, np));
+            KZ_TRY(slot().normalize_yuv.record(k, cmd(), np));
         }
         stamps.mark(&StageTimings::normalize_ms);
-        KZ_TRY(reconstruct_.record(k, cmd_, *normalized_, params.reconstruct,
+        KZ_TRY(reconstruct_.record(k, cmd(), *normalized_, params.reconstruct,
                                    params.reconstruct_enabled));
         stamps.mark(&StageTimings::reconstruct_ms);
         return {};
@@ -337,7 +453,7 @@ private:
                               const PreviewParams& params) {
         VkKernels& k = *kernels_;
         const int ow = params.upscale.out_width, oh = params.upscale.out_height;
-        KZ_TRY(k.ensure_buffer(download_, vk::packed_bytes(ow, oh, out_format),
+        KZ_TRY(k.ensure_buffer(slot().download, vk::packed_bytes(ow, oh, out_format),
                                gpu::BufferKind::download));
         KZ_TRY(upscale_.prepare(k, in_w_, in_h_, params.upscale, params.upscale_enabled));
         if (ai.used(strength) && !ai.device) KZ_TRY(ai_.prepare(k, ai.host, ow, oh));
@@ -359,82 +475,82 @@ private:
         if (ai.used(strength)) {
             const bool blend = strength < 1.0f;
             if (ai.device) {
-                ai_.record_device_ready(cmd_);
+                ai_.record_device_ready(cmd());
             } else {
-                ai_.record_upload(cmd_);
+                ai_.record_upload(cmd());
             }
             stamps.mark(&StageTimings::upload_ms);
             if (blend) {
-                KZ_TRY(upscale_.record(k, cmd_, *normalized_, reconstruct_.out, params.upscale,
+                KZ_TRY(upscale_.record(k, cmd(), *normalized_, reconstruct_.out, params.upscale,
                                        params.upscale_enabled));
             } else {
-                KZ_TRY(upscale_.record_alpha(k, cmd_, *normalized_, params.upscale,
+                KZ_TRY(upscale_.record_alpha(k, cmd(), *normalized_, params.upscale,
                                              params.upscale_enabled));
             }
             stamps.mark(&StageTimings::upscale_ms);
-            KZ_TRY(ai_.record_resample(k, cmd_, params.upscale.anti_ringing));
+            KZ_TRY(ai_.record_resample(k, cmd(), params.upscale.anti_ringing));
             stamps.mark(&StageTimings::ai_resample_ms);
-            KZ_TRY(ai_.record_blend(k, cmd_, upscale_.out, strength, blend, linear));
+            KZ_TRY(ai_.record_blend(k, cmd(), upscale_.out, strength, blend, linear));
             stamps.mark(&StageTimings::ai_blend_ms);
         } else {
-            KZ_TRY(upscale_.record(k, cmd_, *normalized_, reconstruct_.out, params.upscale,
+            KZ_TRY(upscale_.record(k, cmd(), *normalized_, reconstruct_.out, params.upscale,
                                    params.upscale_enabled));
             stamps.mark(&StageTimings::upscale_ms);
         }
         const vk::GpuFrame* cur = &upscale_.out;
         if (chain_enhances(params)) {
-            KZ_TRY(enhance_.record(k, cmd_, *cur, reconstruct_.out, params.enhance, linear));
+            KZ_TRY(enhance_.record(k, cmd(), *cur, reconstruct_.out, params.enhance, linear));
             cur = &enhance_.out;
             stamps.mark(&StageTimings::enhance_ms);
         }
         if (params.temporal_enabled) {
-            KZ_TRY(temporal_.record(k, cmd_, *cur, params.temporal));
+            KZ_TRY(temporal_.record(k, cmd(), *cur, params.temporal));
             cur = &temporal_.output();
             stamps.mark(&StageTimings::temporal_ms);
         }
-        KZ_TRY(pack_.record(k, cmd_, *cur, linear, out_format));
-        cmd_.barrier_compute_to_transfer();
+        KZ_TRY(pack_.record(k, cmd(), *cur, linear, out_format));
+        cmd().barrier_compute_to_transfer();
         const size_t down = vk::packed_bytes(cur->width, cur->height, out_format);
         if (device_out != nullptr) {
-            cmd_.copy(pack_.raw, *device_out, down);
+            cmd().copy(pack_.raw, *device_out, down);
         } else {
-            cmd_.copy(pack_.raw, download_, down);
-            cmd_.barrier_transfer_to_host();
+            cmd().copy(pack_.raw, slot().download, down);
+            cmd().barrier_transfer_to_host();
         }
         stamps.mark(&StageTimings::download_ms);  // packing + readback
         return {};
     }
 
     Result<void> submit_and_wait() {
-        auto serial = cmd_.submit();
+        auto serial = cmd().submit();
         if (!serial) return std::move(serial).error();
         kernels_->release_uploads();
-        return cmd_.wait();
+        return cmd().wait();
     }
 
-    // After record_back's work completed: the history moves on, the output is read back and the
-    // step times are added.
-    Result<void> finish_frame(ImageView out, const PreviewParams& params, Stamps& stamps) {
-        if (params.temporal_enabled) temporal_.commit();
-        KZ_TRY(download_.invalidate());
+    // After the work of the frame recorded into `from` completed: its packed output, read back.
+    static Result<void> read_back(Slot& from, ImageView out) {
+        KZ_TRY(from.download.invalidate());
         const size_t out_row = static_cast<size_t>(out.width) * bytes_per_pixel(out.format);
-        const auto* result = static_cast<const std::byte*>(download_.mapped());
+        const auto* result = static_cast<const std::byte*>(from.download.mapped());
         for (int y = 0; y < out.height; ++y) {
             std::memcpy(out.row(y), result + y * out_row, out_row);
         }
-        return stamps.add_to(timings_);
+        return {};
     }
 
     std::shared_ptr<gpu::Context> owned_context_;  // first: destroyed last (null when not owned)
     gpu::Context* context_ = nullptr;
     std::unique_ptr<VkKernels> kernels_;
-    gpu::CommandBuffer cmd_;
-    gpu::TimestampPool timestamps_;
-    gpu::Buffer upload_, raw_in_, download_;
+    Slot& slot() noexcept { return slots_[next_]; }
+    gpu::CommandBuffer& cmd() noexcept { return slots_[next_].cmd; }
+
+    Slot slots_[kFramesInFlight];
+    int next_ = 0;         // the slot the next frame is recorded into
+    int in_flight_ = 0;    // submitted, not yet collected: the slots before next_
     size_t in_bytes_ = 0;  // of the RGBA input in upload_
     int in_w_ = 0, in_h_ = 0;
     vk::VkNormalize normalize_;
-    vk::VkNormalizeYuv normalize_yuv_;
     const vk::GpuFrame* normalized_ = nullptr;  // stage 1's output of the current frame
     vk::VkReconstruct reconstruct_;
     vk::VkUpscale upscale_;

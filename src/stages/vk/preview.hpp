@@ -40,6 +40,24 @@ public:
     virtual Result<void> process_to_device(ConstImageView in, const gpu::Buffer& target,
                                            const PreviewParams& params) = 0;
 
+    // Pipelined frames (the export's Vulkan path): submit_frame records and submits a whole
+    // frame as process() / process_yuv() do, without waiting, and collect_frame waits for the
+    // oldest frame in flight and reads its output back. With two frames in flight, the host
+    // prepares the next frame's input and reads the previous frame's output while the device
+    // works. Up to kFramesInFlight frames; the synchronous calls (process() and the rest) need
+    // none in flight. The input is copied into staging memory before submit_frame returns. A
+    // failed submit_frame leaves nothing of its frame in flight (and the temporal history where
+    // it was); collect_frame's out must have the size of params.upscale.out_width x out_height
+    // and out_format given to that frame's submit_frame. Frames come out in submission order and
+    // the output equals process()'s byte for byte (it is the same code, one frame deep).
+    static constexpr int kFramesInFlight = 2;
+    virtual Result<void> submit_frame(ConstImageView in, PixelFormat out_format,
+                                      const PreviewParams& params) = 0;
+    virtual Result<void> submit_frame_yuv(const YuvView& in, PixelFormat out_format,
+                                          const PreviewParams& params) = 0;
+    virtual Result<void> collect_frame(ImageView out) = 0;
+    virtual int frames_in_flight() const = 0;
+
     // The hybrid chain with the model on this backend's context (nothing of the frame goes
     // through the host between stage 2 and packing). Step 1 as hybrid_begin / hybrid_begin_yuv,
     // but the model's input stays on the device: fp32 planes [3][height][width], tight, in the
