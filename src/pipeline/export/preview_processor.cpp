@@ -60,7 +60,9 @@ Result<std::unique_ptr<PreviewProcessor>> PreviewProcessor::create(const Profile
 // The Vulkan backend waits for frames still in flight when it is destroyed.
 PreviewProcessor::~PreviewProcessor() = default;
 
-PixelFormat PreviewProcessor::prepare(const DecodedFrame& in) {
+Result<PixelFormat> PreviewProcessor::prepare(const DecodedFrame& in) {
+    if (in.is_yuv() ? in.yuv.empty() : in.rgba.empty())
+        return make_error(Errc::invalid_argument, "preview: the input picture is empty");
     const bool deep = in.is_yuv() ? in.yuv.bit_depth > 8 : in.rgba.format() != PixelFormat::rgba8;
     output_size(in.width(), in.height(), params_.upscale.out_width, params_.upscale.out_height);
     return deep ? PixelFormat::rgba32f : PixelFormat::rgba8;
@@ -76,10 +78,9 @@ void PreviewProcessor::make_report(const stages::StageTimings& t, double host_ms
 Result<void> PreviewProcessor::process(const DecodedFrame& in, Image& out,
                                        const FrameControl& /*control*/, FrameReport& report) {
     const auto t0 = Clock::now();
-    if (in.is_yuv() ? in.yuv.empty() : in.rgba.empty())
-        return make_error(Errc::invalid_argument, "preview: the input picture is empty");
-    const PixelFormat format = prepare(in);
-    KZ_TRY(ensure_output(out, params_.upscale.out_width, params_.upscale.out_height, format));
+    auto format = prepare(in);
+    KZ_TRY(format);
+    KZ_TRY(ensure_output(out, params_.upscale.out_width, params_.upscale.out_height, *format));
     KZ_TRY(in.is_yuv() ? backend_->process_yuv(in.yuv, out.view(), params_)
                        : backend_->process(in.rgba.view(), out.view(), params_));
     make_report(backend_->last_timings(), ms_since(t0), report);
@@ -93,13 +94,12 @@ int PreviewProcessor::pipeline_depth() const {
 Result<void> PreviewProcessor::submit(const DecodedFrame& in, const FrameControl& /*control*/) {
     if (vk_ == nullptr) return FrameProcessor::submit(in, FrameControl{});
     const auto t0 = Clock::now();
-    if (in.is_yuv() ? in.yuv.empty() : in.rgba.empty())
-        return make_error(Errc::invalid_argument, "preview: the input picture is empty");
-    const PixelFormat format = prepare(in);
-    KZ_TRY(in.is_yuv() ? vk_->submit_frame_yuv(in.yuv, format, params_)
-                       : vk_->submit_frame(in.rgba.view(), format, params_));
+    auto format = prepare(in);
+    KZ_TRY(format);
+    KZ_TRY(in.is_yuv() ? vk_->submit_frame_yuv(in.yuv, *format, params_)
+                       : vk_->submit_frame(in.rgba.view(), *format, params_));
     pending_.push_back(
-        {params_.upscale.out_width, params_.upscale.out_height, format, ms_since(t0)});
+        {params_.upscale.out_width, params_.upscale.out_height, *format, ms_since(t0)});
     return {};
 }
 

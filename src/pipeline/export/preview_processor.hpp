@@ -43,8 +43,8 @@ public:
 private:
     PreviewProcessor() = default;
     // Sizes params_ for `in` and gives the output format (RGBA8 for 8-bit sources, RGBA32F for
-    // deeper ones: the formats the sink's packers read).
-    PixelFormat prepare(const DecodedFrame& in);
+    // deeper ones: the formats the sink's packers read); invalid_argument for an empty picture.
+    Result<PixelFormat> prepare(const DecodedFrame& in);
     static void make_report(const stages::StageTimings& t, double host_ms, FrameReport& report);
 
     Profile profile_;
