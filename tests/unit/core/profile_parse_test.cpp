@@ -244,7 +244,7 @@ TEST(ProfileParse, BadEnumStringsListTheAllowedValues) {
               "my.json: ai.precision: \"fp61\" is not one of \"auto\", \"fp32\", \"fp16\" "
               "(did you mean \"fp16\"?)");
     EXPECT_EQ(error_of(profile_with("ai.precision", 16.0)),
-              "my.json: ai.precision: expected a string, got number 16");
+              "my.json: ai.precision: expected a string, got number 16.0");
     EXPECT_EQ(
         error_of(profile_with("output.video_codec", "x264")),
         "my.json: output.video_codec: \"x264\" is not one of \"libx264\", \"libx265\", "
