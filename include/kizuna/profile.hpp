@@ -27,6 +27,14 @@ enum class BackendPreference {
 // JSON name of a backend preference: "auto", "vulkan", "cpu" or "none".
 const char* backend_preference_name(BackendPreference backend) noexcept;
 
+// Number format of the model's weights and activations on the Vulkan neural backend (the CPU
+// backends compute in fp32 whatever is asked). automatic: fp16 where the Vulkan device has 16-bit
+// storage buffers, else fp32; fp16: fp16 where it can, else fp32 with a notice saying why.
+enum class AiPrecision { automatic, fp32, fp16 };  // JSON "auto"|"fp32"|"fp16"
+
+// JSON name of a precision: "auto", "fp32" or "fp16".
+const char* ai_precision_name(AiPrecision precision) noexcept;
+
 // Ranges are inclusive. "identity" marks the neutral value at which a stage leaves the picture
 // unchanged. The defaults below are the values a key takes when a profile leaves it out.
 struct NormalizeSettings {
@@ -77,6 +85,7 @@ struct AiSettings {
     float strength = 1.0f;  // [0, 1] blend of AI output with the shader upscale; 1 = AI only
     BackendPreference backend = BackendPreference::auto_select;
     int threads = 0;  // 0 = all hardware threads, else [1, 256]
+    AiPrecision precision = AiPrecision::automatic;
     bool operator==(const AiSettings&) const = default;
 };
 struct OutputSettings {

@@ -107,6 +107,9 @@ public:
     const std::string& ai_model() const noexcept;
     // "vulkan", "xnnpack" or "reference" while the model runs, "none" otherwise.
     std::string_view ai_backend() const noexcept;
+    // "fp16" or "fp32": the number format the model runs in (ai.precision as it took effect:
+    // fp16 only on the Vulkan backend on a device with 16-bit storage); "none" when not running.
+    std::string_view ai_precision() const noexcept;
     // "cpu", "vulkan" or "reference": the shader stages' backend.
     std::string_view stage_backend() const noexcept;
     // What the user must be told, in order (each is also logged once as a warning): the model

@@ -12,6 +12,8 @@ constexpr int kAiScales[] = {1, 2, 3, 4};
 constexpr int kImageBitDepths[] = {8, 16};
 // In BackendPreference order.
 constexpr std::string_view kBackends[] = {"auto", "vulkan", "cpu", "none"};
+// In AiPrecision order.
+constexpr std::string_view kPrecisions[] = {"auto", "fp32", "fp16"};
 constexpr std::string_view kVideoCodecs[] = {"libx264",    "libx265",    "libsvtav1",
                                              "libvpx-vp9", "libaom-av1", "ffv1"};
 constexpr std::string_view kPixelFormats[] = {"yuv420p", "yuv420p10le", "yuv444p", "yuv444p10le"};
@@ -100,6 +102,7 @@ const std::vector<FieldSpec>& table() {
         number("ai.strength", 0, 1, KZ_PROFILE_REF(ai.strength)),
         choice("ai.backend", kBackends, KZ_PROFILE_REF(ai.backend)),
         integer("ai.threads", 1, 256, KZ_PROFILE_REF(ai.threads), "all hardware threads"),
+        choice("ai.precision", kPrecisions, KZ_PROFILE_REF(ai.precision)),
 
         number("output.scale", 1, 8, KZ_PROFILE_REF(output.scale)),
         integer("output.width", 16, 16384, KZ_PROFILE_REF(output.width), "from output.scale"),
@@ -226,6 +229,8 @@ Result<void> assign_choice(const FieldSpec& spec, const Json& value, FieldRef re
             **str = s;
         } else if (auto* backend = std::get_if<BackendPreference*>(&ref)) {
             **backend = static_cast<BackendPreference>(i);
+        } else if (auto* precision = std::get_if<AiPrecision*>(&ref)) {
+            **precision = static_cast<AiPrecision>(i);
         }
         return {};
     }
@@ -313,8 +318,10 @@ Json field_to_json(const FieldSpec& spec, const Profile& profile) {
     }
     if (auto* f = std::get_if<float*>(&ref)) return float_to_decimal(**f);
     if (auto* s = std::get_if<std::string*>(&ref)) return **s;
-    const auto backend = static_cast<size_t>(*std::get<BackendPreference*>(ref));
-    return backend < spec.choices.size() ? Json(spec.choices[backend]) : Json(backend);
+    const auto index = std::holds_alternative<AiPrecision*>(ref)
+                           ? static_cast<size_t>(*std::get<AiPrecision*>(ref))
+                           : static_cast<size_t>(*std::get<BackendPreference*>(ref));
+    return index < spec.choices.size() ? Json(spec.choices[index]) : Json(index);
 }
 
 }  // namespace kizuna::profile_detail

@@ -29,7 +29,7 @@ enum class FieldKind {
     choice,   // JSON string from a fixed list
 };
 
-using FieldRef = std::variant<bool*, int*, float*, std::string*, BackendPreference*>;
+using FieldRef = std::variant<bool*, int*, float*, std::string*, BackendPreference*, AiPrecision*>;
 
 struct FieldSpec {
     std::string_view path{};  // full dotted JSON path, e.g. "stages.enhance.saturation"
@@ -41,8 +41,8 @@ struct FieldSpec {
     std::string_view auto_meaning{};    // integer: if set, the string "auto" is also
                                         // allowed, stored as -1, and means this
     bool non_empty = false;             // text: "" is rejected
-    std::span<const std::string_view> choices{};  // choice: allowed strings (BackendPreference: in
-                                                  // enum order)
+    std::span<const std::string_view> choices{};  // choice: allowed strings (BackendPreference,
+                                                  // AiPrecision: in enum order)
     FieldRef (*ref)(Profile& profile) = nullptr;  // the member this key maps to
 };
 

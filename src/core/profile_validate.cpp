@@ -86,4 +86,8 @@ const char* backend_preference_name(BackendPreference backend) noexcept {
                                               "unknown");
 }
 
+const char* ai_precision_name(AiPrecision precision) noexcept {
+    return enum_name<AiPrecision::fp16>(precision, {"auto", "fp32", "fp16"}, "unknown");
+}
+
 }  // namespace kizuna

@@ -5,11 +5,11 @@
 namespace kizuna::gpu {
 
 Result<ComputePipeline> make_shader_pipeline(Context& context, const char* name, uint32_t buffers,
-                                             uint32_t push_size, uint32_t local,
-                                             uint32_t max_sets) {
+                                             uint32_t push_size, uint32_t local, uint32_t max_sets,
+                                             StoragePrecision precision) {
     ComputePipelineParams p;
     p.name = name;
-    p.spirv = shader_spirv(name, StoragePrecision::f32);
+    p.spirv = shader_spirv(name, precision);
     p.buffer_count = buffers;
     p.push_constant_size = push_size;
     p.local_x = local;

@@ -42,6 +42,13 @@ TEST(Cli, ProbeShowsLavapipeAsACpuDeviceWhenPresent) {
         GTEST_SKIP() << "no lavapipe device on this machine";
     }
     EXPECT_NE(r.out.find("type: cpu"), std::string::npos) << r.out;
+    // ai.backend auto never takes a software device, so the model runs on the CPU, in fp32.
+    if (r.out.find("NN backend (auto): cpu") != std::string::npos) {
+        EXPECT_NE(r.out.find("AI precision (ai.precision auto): fp32 \xe2\x80\x94 the CPU "
+                             "backends compute in fp32"),
+                  std::string::npos)
+            << r.out;
+    }
 }
 
 TEST(Cli, ProfilesListsTheBuiltIns) {

@@ -35,6 +35,7 @@ TEST(CliNoVulkan, ProbeSaysThereIsNoLoader) {
     ASSERT_EQ(r.exit_code, 0) << r.err;
     EXPECT_NE(r.out.find("Vulkan devices\n  none: " + kReason), std::string::npos) << r.out;
     EXPECT_NE(r.out.find("Models"), std::string::npos) << "probe stopped early:\n" << r.out;
+    EXPECT_NE(r.out.find("AI precision (ai.precision auto): fp32"), std::string::npos) << r.out;
 }
 
 // Upscales a 48x32 still with `vulkan_options` without the loader, then with `cpu_options`:

@@ -95,6 +95,30 @@ TEST_F(Upscale, AModelThatCannotLoadIsANoticeAndRequireAiMakesItAnError) {
     EXPECT_FALSE(fs::exists(strict));
 }
 
+// --precision sets ai.precision: the log names the precision the model ran in, and fp16 that
+// the CPU backend (ai.backend auto without a GPU) cannot honour is a notice naming fp32. A bad
+// value, or the flag on a profile without the AI stage, is refused before any work.
+TEST_F(Upscale, PrecisionFlagTakesEffectOrSaysWhyNot) {
+    const std::string out = dir_ / "p.png";
+    auto r = run_cli("upscale '" + input_ + "' -o '" + out + "' --set ai.backend=cpu");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find("AI realesr-animevideov3-x2 on xnnpack in fp32"), std::string::npos)
+        << r.err;
+    EXPECT_EQ(r.err.find("ai.precision"), std::string::npos) << r.err;
+    r = run_cli("upscale '" + input_ + "' -o '" + out + "' --set ai.backend=cpu --precision fp16");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+    EXPECT_NE(r.err.find("AI realesr-animevideov3-x2 on xnnpack in fp32"), std::string::npos)
+        << r.err;
+    EXPECT_NE(r.err.find("ai.precision fp16: the model runs in fp32 on the xnnpack backend"),
+              std::string::npos)
+        << r.err;
+    expect_one_line_error(run_cli("upscale '" + input_ + "' -o '" + out + "' --precision half"),
+                          "--precision: \"half\" is not one of auto, fp32, fp16");
+    expect_one_line_error(
+        run_cli("upscale '" + input_ + "' -o '" + out + "' -p performance --precision fp16"),
+        "--precision: the profile \"performance\" has no AI stage");
+}
+
 TEST_F(Upscale, TilingFlagsTakeEffectOrAreRefused) {
     const std::string whole = dir_ / "whole.png", tiled = dir_ / "tiled.png";
     auto r = run_cli("upscale '" + input_ + "' -o '" + whole + "'");

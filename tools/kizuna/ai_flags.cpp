@@ -6,6 +6,7 @@
 
 #include "kizuna/models.hpp"
 #include "kizuna/parse_number.hpp"
+#include "kizuna/text.hpp"
 
 namespace kizuna::cli {
 
@@ -25,6 +26,11 @@ void add_ai_flags(CLI::App* cmd, AiFlags& f) {
                     "model's receptive field: seam-free)")
         ->group(group)
         ->each([&f](const std::string&) { f.overlap_given = true; });
+    cmd->add_option("--precision", f.precision,
+                    "Number format of the model on the Vulkan NN backend: auto (fp16 where the "
+                    "device has 16-bit storage), fp32 or fp16; the CPU backends run fp32")
+        ->group(group)
+        ->each([&f](const std::string&) { f.precision_given = true; });
     add_number_option(cmd, "--ai-strength", f.strength,
                       "Blend of the AI picture with the shader upscale, 0 to 1 (1 = AI only)")
         ->group(group);
@@ -60,11 +66,13 @@ Result<void> apply_ai_flags(const AiFlags& f, Profile& p) {
         // load later with its reason (a notice, or an error under --require-ai).
         if (auto info = inspect_model(f.model)) p.ai.scale = info->scale;
     }
-    const bool any = f.tile_given || f.overlap_given || f.strength.given() || f.require_ai;
+    const bool any =
+        f.tile_given || f.overlap_given || f.strength.given() || f.precision_given || f.require_ai;
     if (any && !p.ai.enabled) {
         const char* flag = f.tile_given         ? "--tile"
                            : f.overlap_given    ? "--overlap"
                            : f.strength.given() ? "--ai-strength"
+                           : f.precision_given  ? "--precision"
                                                 : "--require-ai";
         return make_error(Errc::invalid_argument,
                           fmt::format("{}: the profile \"{}\" has no AI stage (ai.enabled is "
@@ -80,6 +88,19 @@ Result<void> apply_ai_flags(const AiFlags& f, Profile& p) {
         auto v = auto_or_int(f.overlap, 0, 512, -1, "--overlap");
         if (!v) return std::move(v).error();
         p.ai.tile_overlap = *v;
+    }
+    if (f.precision_given) {
+        if (f.precision == "auto") {
+            p.ai.precision = AiPrecision::automatic;
+        } else if (f.precision == "fp32") {
+            p.ai.precision = AiPrecision::fp32;
+        } else if (f.precision == "fp16") {
+            p.ai.precision = AiPrecision::fp16;
+        } else {
+            return make_error(Errc::invalid_argument,
+                              fmt::format("--precision: \"{}\" is not one of auto, fp32, fp16",
+                                          escape_for_terminal(f.precision)));
+        }
     }
     if (f.strength.given()) {
         KZ_TRY(store_decimal_option(f.strength, 0, 1, 1, p.ai.strength));

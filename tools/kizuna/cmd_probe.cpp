@@ -47,7 +47,7 @@ void print_vulkan(const Result<std::vector<GpuDeviceInfo>>& devices) {
         const auto& d = (*devices)[i];
         std::printf(
             "  [%zu] %s\n      type: %s, Vulkan %s, driver: %s, fp16 storage: %s "
-            "(Vulkan NN with --precision auto: %s), timestamps: %s\n",
+            "(Vulkan NN with precision auto: %s), timestamps: %s\n",
             i, escape_for_terminal(d.name).c_str(), gpu_device_type_name(d.type),
             d.api_version.c_str(), escape_for_terminal(d.driver).c_str(), yes_no(d.fp16_storage),
             d.fp16_storage ? "fp16" : "fp32", yes_no(d.timestamps));
@@ -65,6 +65,20 @@ void print_nn_choice(const Result<std::vector<GpuDeviceInfo>>& devices) {
     const NnBackendChoice c = choose_auto_nn_backend(devices);
     std::printf("\nNN backend (auto): %s \xe2\x80\x94 %s\n", escape_for_terminal(c.label).c_str(),
                 escape_for_terminal(c.reason).c_str());
+    // The number format the hybrid chain's model takes there with ai.precision auto.
+    bool fp16 = false;
+    if (c.backend == NnBackendKind::vulkan && devices) {
+        for (const GpuDeviceInfo& d : *devices)
+            if (d.name == c.device) {
+                fp16 = d.fp16_storage;
+                break;
+            }
+    }
+    const char* why = c.backend != NnBackendKind::vulkan ? "the CPU backends compute in fp32"
+                      : fp16 ? "the Vulkan device has 16-bit storage buffers"
+                             : "the Vulkan device has no 16-bit storage buffers";
+    std::printf("AI precision (ai.precision auto): %s \xe2\x80\x94 %s\n", fp16 ? "fp16" : "fp32",
+                why);
 }
 
 void print_models() {

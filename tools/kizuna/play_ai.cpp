@@ -146,7 +146,8 @@ void AiWorker::run() {
             std::swap(output_, work_out);
             output_tag_ = tag;
             if (report.ai_used) {
-                label_ = fmt::format("AI {} ({})", upscaler_->ai_model(), upscaler_->ai_backend());
+                label_ = fmt::format("AI {} ({}, {})", upscaler_->ai_model(),
+                                     upscaler_->ai_backend(), upscaler_->ai_precision());
                 message_.clear();
             } else {
                 label_ = "AI unavailable";

@@ -62,8 +62,8 @@ std::string describe_ai(const Upscaler& u, const UpscaleReport& r) {
         t.tiled() ? fmt::format("{} tiles of {}x{}, overlap {}", t.tiles_x * t.tiles_y,
                                 t.tile_width, t.tile_height, std::max(t.overlap_x, t.overlap_y))
                   : std::string("untiled");
-    return fmt::format("AI {} on {} ({}, {} ms)", u.ai_model(), u.ai_backend(), tiles,
-                       static_cast<int>(r.ai_ms + 0.5));
+    return fmt::format("AI {} on {} in {} ({}, {} ms)", u.ai_model(), u.ai_backend(),
+                       u.ai_precision(), tiles, static_cast<int>(r.ai_ms + 0.5));
 }
 
 }  // namespace
@@ -151,7 +151,8 @@ Result<void> StillUpscaler::run(const std::string& input, const std::string& out
     log(LogLevel::info,
         fmt::format("{}: {}x{} -> {}x{}, profile {}, stages on {}{}", input, in->width(),
                     in->height(), ow, oh, profile_.name, u.stage_backend(),
-                    u.ai_active() ? fmt::format(", AI {} on {}", u.ai_model(), u.ai_backend())
+                    u.ai_active() ? fmt::format(", AI {} on {} in {}", u.ai_model(), u.ai_backend(),
+                                                u.ai_precision())
                                   : std::string()));
 
     UpscaleControl control;

@@ -22,9 +22,10 @@ struct AddNearestPush {
     int32_t out_w, out_h, src_w, src_h, scale, channels;
 };
 
-Result<gpu::ComputePipeline> make_pipeline(gpu::Context& context, const char* shader,
-                                           uint32_t buffers, uint32_t push_size) {
-    return gpu::make_shader_pipeline(context, shader, buffers, push_size, kLocal, 1);
+Result<gpu::ComputePipeline> make_pipeline(
+    gpu::Context& context, const char* shader, uint32_t buffers, uint32_t push_size,
+    gpu::StoragePrecision precision = gpu::StoragePrecision::f32) {
+    return gpu::make_shader_pipeline(context, shader, buffers, push_size, kLocal, 1, precision);
 }
 
 // Points the set's bindings 0.. at `buffers` (whole range). The set must not be in use by
@@ -53,18 +54,20 @@ std::span<const std::byte> bytes_of(const Push& p) {
     return std::as_bytes(std::span(&p, 1));
 }
 
-int32_t elements(size_t byte_offset) {
-    return static_cast<int32_t>(byte_offset / sizeof(float));
+int32_t elements(size_t byte_offset, size_t value_bytes) {
+    return static_cast<int32_t>(byte_offset / value_bytes);
 }
 
 }  // namespace
 
-Result<DeviceTiles> DeviceTiles::create(gpu::Context& context) {
+Result<DeviceTiles> DeviceTiles::create(gpu::Context& context, gpu::StoragePrecision arena) {
     DeviceTiles t;
     t.context_ = &context;
-    auto gather = make_pipeline(context, "tile_gather", 3, sizeof(GatherPush));
+    t.arena_value_bytes_ = arena == gpu::StoragePrecision::f16 ? 2 : sizeof(float);
+    // The pictures are fp32 in both: only the shaders that touch the arena take its variant.
+    auto gather = make_pipeline(context, "tile_gather", 3, sizeof(GatherPush), arena);
     KZ_TRY(gather);
-    auto blend = make_pipeline(context, "tile_blend", 3, sizeof(BlendPush));
+    auto blend = make_pipeline(context, "tile_blend", 3, sizeof(BlendPush), arena);
     KZ_TRY(blend);
     auto add = make_pipeline(context, "tile_add_nearest", 2, sizeof(AddNearestPush));
     KZ_TRY(add);
@@ -142,7 +145,7 @@ void DeviceTiles::record_clear(gpu::CommandBuffer& cmd, const DevicePictures& p)
 Result<void> DeviceTiles::record_gather(gpu::CommandBuffer& cmd, const DevicePictures& p,
                                         const gpu::Buffer& arena, size_t offset, int ix, int iy) {
     write_set(*context_, gather_set_, {p.input->get(), arena.get(), tables_.get()});
-    const GatherPush push{elements(offset),
+    const GatherPush push{elements(offset, arena_value_bytes_),
                           ax_->tiles[static_cast<size_t>(ix)].pos,
                           ay_->tiles[static_cast<size_t>(iy)].pos,
                           ax_->tile,
@@ -165,7 +168,7 @@ Result<void> DeviceTiles::record_blend(gpu::CommandBuffer& cmd, const DevicePict
     if (tx.begin == tx.end || ty.begin == ty.end) return {};
     write_set(*context_, blend_set_, {arena.get(), p.output->get(), tables_.get()});
     const int cols = tx.end - tx.begin, rows = ty.end - ty.begin;
-    const BlendPush push{elements(offset),
+    const BlendPush push{elements(offset, arena_value_bytes_),
                          raw_w,
                          raw_h,
                          tx.raw_offset,

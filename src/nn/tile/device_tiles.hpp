@@ -5,8 +5,10 @@
 // for models that add it (tile_add_nearest.comp). Same tables, weights and arithmetic as the CPU
 // tiler (tiler.cpp), so the result is the same up to the model's own float rounding.
 //
-// Commands are recorded into the Vulkan NN backend's command buffer through its
-// VulkanDeviceIo hooks. Move-only; one thread at a time, like its gpu::Context.
+// The pictures are fp32; the activation arena holds the NN backend's storage precision (fp32, or
+// fp16 for its fp16 precision: the gather rounds to nearest even as the backend's host staging
+// does, the blend widens exactly). Commands are recorded into the Vulkan NN backend's command
+// buffer through its VulkanDeviceIo hooks. Move-only; one thread at a time, like its gpu::Context.
 #pragma once
 
 #include <cstdint>
@@ -15,6 +17,7 @@
 #include "gpu/buffer.hpp"
 #include "gpu/command_buffer.hpp"
 #include "gpu/compute_pipeline.hpp"
+#include "gpu/shader_library.hpp"
 #include "kizuna/error.hpp"
 #include "nn/tile/tile_grid.hpp"
 
@@ -30,8 +33,10 @@ struct DevicePictures {
 
 class DeviceTiles {
 public:
-    // Compiles the three pipelines on `context`. Errors: device_error, out_of_memory.
-    static Result<DeviceTiles> create(gpu::Context& context);
+    // Compiles the three pipelines on `context`, the gather and the blend for an arena of
+    // `arena` precision (f16 needs context.fp16_enabled()). Errors: device_error, out_of_memory.
+    static Result<DeviceTiles> create(gpu::Context& context,
+                                      gpu::StoragePrecision arena = gpu::StoragePrecision::f32);
     DeviceTiles() = default;
 
     // Takes a new layout: the edge tables (canonical row / column -> source row / column) and
@@ -46,7 +51,8 @@ public:
     void record_tables(gpu::CommandBuffer& cmd);
     // Records the zeroing of the output picture (then a barrier): before the first tile's blend.
     void record_clear(gpu::CommandBuffer& cmd, const DevicePictures& p);
-    // Records tile (ix, iy)'s input into the arena at byte offset `offset`.
+    // Records tile (ix, iy)'s input into the arena at byte offset `offset` (a multiple of the
+    // arena's value size).
     Result<void> record_gather(gpu::CommandBuffer& cmd, const DevicePictures& p,
                                const gpu::Buffer& arena, size_t offset, int ix, int iy);
     // Records the blend of tile (ix, iy)'s raw output (raw_w x raw_h planes at byte offset
@@ -59,6 +65,7 @@ public:
 
 private:
     gpu::Context* context_ = nullptr;
+    size_t arena_value_bytes_ = sizeof(float);  // 2 for an fp16 arena
     gpu::ComputePipeline gather_, blend_, add_nearest_;
     gpu::DescriptorSet gather_set_, blend_set_, add_nearest_set_;
     gpu::Buffer tables_;     // device: the uint32 words of words_

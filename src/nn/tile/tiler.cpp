@@ -373,7 +373,10 @@ Result<void> Tiler::Impl::run_once_device(const nn::tile::DevicePictures& p,
                                                          "the device",
                                                          info().id, backend->name()));
     if (!device_tiles) {
-        auto made = nn::tile::DeviceTiles::create(vk->device().context());
+        auto made = nn::tile::DeviceTiles::create(vk->device().context(),
+                                                  vk->precision() == NnPrecision::fp16
+                                                      ? gpu::StoragePrecision::f16
+                                                      : gpu::StoragePrecision::f32);
         KZ_TRY(made);
         device_tiles.emplace(std::move(*made));
         device_layout = 0;
@@ -582,8 +585,12 @@ Result<void> Tiler::run(ConstTensorView input, TensorView output, const TileCont
 
 bool nn::tile::TilerAccess::runs_on(const Tiler& tiler, const gpu::Context& context) {
     const auto* vk = dynamic_cast<const VulkanBackend*>(tiler.impl_->backend.get());
-    return vk != nullptr && &vk->device().context() == &context &&
-           vk->precision() == NnPrecision::fp32;
+    return vk != nullptr && &vk->device().context() == &context;
+}
+
+NnPrecision nn::tile::TilerAccess::precision(const Tiler& tiler) {
+    const auto* vk = dynamic_cast<const VulkanBackend*>(tiler.impl_->backend.get());
+    return vk != nullptr ? vk->precision() : NnPrecision::fp32;
 }
 
 Result<void> nn::tile::TilerAccess::run_device(Tiler& tiler, const DevicePictures& p,

@@ -23,10 +23,14 @@ struct TilerAccess {
     static Result<Tiler> create(const Model& model, const SessionOptions& session,
                                 const TileSettings& settings, std::shared_ptr<VulkanDevice> device);
 
-    // True when the tiler runs on the Vulkan backend on `context` in fp32 (the device tile
-    // shaders read and write fp32 activations), so run_device() can take pictures in that
-    // context's buffers.
+    // True when the tiler runs on the Vulkan backend on `context` (in either precision: the
+    // device tile shaders move fp32 pictures into and out of an fp32 or fp16 arena), so
+    // run_device() can take pictures in that context's buffers.
     static bool runs_on(const Tiler& tiler, const gpu::Context& context);
+
+    // The number format the tiler's model runs in: the Vulkan backend's precision (fp32 or
+    // fp16), fp32 for every other backend.
+    static NnPrecision precision(const Tiler& tiler);
 
     // Tiler::run with the pictures in device buffers of the context runs_on() names (fp32
     // planes, tight; the model's input and output channels must both be p.channels): each

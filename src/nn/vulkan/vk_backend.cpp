@@ -181,10 +181,8 @@ Result<void> VulkanBackend::run_any(const Graph& graph, const ConstTensorView* i
     KZ_TRY(check_run_control("vulkan backend", graph, control));
 
     // Staging: the input planes (host runs only), then every override's values. A run whose
-    // input and output stay on the device writes and reads fp32 planes in the arena: fp32 only.
-    if (io != nullptr && fp16_)
-        return make_error(Errc::unsupported,
-                          "vulkan backend: device-resident runs need fp32 precision");
+    // input and output stay on the device has io's hooks write and read the arena's blobs in
+    // the arena's precision.
     const size_t in_plane = static_cast<size_t>(height) * width;
     const size_t in_bytes = device_size(sizeof(float) * in_plane * channels);
     const size_t staged_in = input != nullptr ? in_bytes : 0;

@@ -43,7 +43,7 @@ struct VulkanBackendOptions {
 // A run whose input and output stay on the device (the device-resident tiler): what replaces
 // the input's upload and the output's download in the run's one command buffer. Each hook
 // receives the command buffer being recorded, the activation arena and the byte offset of the
-// blob in it (fp32 planes, tight).
+// blob in it (planes, tight, of the backend's precision(): fp32, or fp16 values of 2 bytes).
 struct VulkanDeviceIo {
     // Records the writing of the input blob; recorded first, followed by a barrier to the layers.
     std::function<Result<void>(gpu::CommandBuffer&, const gpu::Buffer& arena, size_t offset)>

@@ -58,8 +58,8 @@ std::string UpscalerProcessor::describe() const {
         return fmt::format("shader-only ({} is not running), {} backend", upscaler_.ai_model(),
                            upscaler_.stage_backend());
     }
-    return fmt::format("hybrid: {} on {}, stages on {}", upscaler_.ai_model(),
-                       upscaler_.ai_backend(), upscaler_.stage_backend());
+    return fmt::format("hybrid: {} on {} ({}), stages on {}", upscaler_.ai_model(),
+                       upscaler_.ai_backend(), upscaler_.ai_precision(), upscaler_.stage_backend());
 }
 
 }  // namespace kizuna::pipeline

@@ -35,6 +35,10 @@ std::string_view AiStage::backend_name() const noexcept {
     return tiler_ ? tiler_->backend_name() : "none";
 }
 
+std::string_view AiStage::precision_name() const noexcept {
+    return tiler_ ? nn_precision_name(nn::tile::TilerAccess::precision(*tiler_)) : "none";
+}
+
 void AiStage::set_memory_budget(uint64_t bytes) {
     settings_.memory_bytes = bytes;
     if (tiler_) tiler_->set_memory_budget(bytes);
@@ -99,6 +103,7 @@ Result<AiStage> AiStage::create(const Profile& profile, bool require_ai, Notices
                         ai.scale, escape_for_terminal(ai.model), model->info().scale));
     s.model_ = std::move(*model);
     s.session_.threads = ai.threads;
+    s.precision_ = ai.precision;
     s.settings_.tile_size = ai.tile_size;
     s.settings_.overlap = ai.tile_overlap;
     KZ_TRY(s.start_backend(notices));
@@ -112,14 +117,23 @@ Result<void> AiStage::start_backend(Notices& notices) {
         const NnBackendKind kind = backends_.front();
         backends_.erase(backends_.begin());
         session_.backend = kind;
-        if (kind == NnBackendKind::vulkan && vk_context_ && !vk_device_) {
+        // The Vulkan backend runs on the stages' context when there is one, else on a device of
+        // its own; made here so that its 16-bit storage is known before the precision is set.
+        if (kind == NnBackendKind::vulkan && !vk_device_) {
             auto device = nn::VulkanDevice::create(vk_context_);
             if (device) vk_device_ = std::move(*device);
         }
+        session_.precision =
+            kind == NnBackendKind::vulkan ? vulkan_precision(notices) : NnPrecision::fp32;
         auto t = nn::tile::TilerAccess::create(
             *model_, session_, settings_, kind == NnBackendKind::vulkan ? vk_device_ : nullptr);
         if (t) {
             tiler_ = std::make_unique<Tiler>(std::move(*t));
+            if (precision_ == AiPrecision::fp16 && kind != NnBackendKind::vulkan)
+                notices.add(
+                    fmt::format("ai.precision fp16: the model runs in fp32 on the {} "
+                                "backend (only the Vulkan backend has fp16)",
+                                kind_name(kind)));
             return {};
         }
         if (t.error().code == Errc::invalid_argument) return std::move(t).error();
@@ -145,6 +159,25 @@ Result<void> AiStage::start_backend(Notices& notices) {
     }
     tiler_.reset();
     return {};
+}
+
+NnPrecision AiStage::vulkan_precision(Notices& notices) const {
+    switch (precision_) {
+        case AiPrecision::fp32:
+            return NnPrecision::fp32;
+        case AiPrecision::automatic:
+            return NnPrecision::automatic;  // fp16 where the device has 16-bit storage
+        case AiPrecision::fp16:
+            break;
+    }
+    if (vk_device_ && !vk_device_->context().fp16_enabled()) {
+        notices.add(
+            fmt::format("ai.precision fp16: the Vulkan device '{}' has no 16-bit storage "
+                        "buffers (storageBuffer16BitAccess); the model runs in fp32",
+                        escape_for_terminal(vk_device_->context().caps().info.name)));
+        return NnPrecision::fp32;
+    }
+    return NnPrecision::fp16;
 }
 
 Result<void> AiStage::step_down(const Error& why, Notices& notices) {

@@ -44,6 +44,9 @@ public:
     int scale() const noexcept;
     const std::string& model_id() const noexcept { return model_id_; }
     std::string_view backend_name() const noexcept;
+    // The number format the model runs in: "fp16" (the Vulkan backend in fp16) or "fp32"
+    // (every other backend, and the Vulkan backend in fp32); "none" when inactive.
+    std::string_view precision_name() const noexcept;
     void set_memory_budget(uint64_t bytes);
 
     struct Outcome {
@@ -76,6 +79,9 @@ public:
 private:
     AiStage() = default;
     Result<void> start_backend(Notices& notices);
+    // The Vulkan backend's precision for the profile's ai.precision on vk_device_ (null: not
+    // made); ai.precision fp16 on a device without 16-bit storage is fp32, with a notice.
+    NnPrecision vulkan_precision(Notices& notices) const;
     Result<void> step_down(const Error& why, Notices& notices);
     // After one tiler run: its halvings become notices and its report goes to tiles; true when
     // `out` is this frame's outcome (used, or past the deadline), false after a step down of the
@@ -87,6 +93,7 @@ private:
     std::optional<Model> model_;
     std::string model_id_;
     bool require_ai_ = false;
+    AiPrecision precision_ = AiPrecision::automatic;  // the profile's ai.precision
     SessionOptions session_;
     TileSettings settings_;
     std::vector<NnBackendKind> backends_;          // still to try, in order

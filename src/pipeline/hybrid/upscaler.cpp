@@ -270,6 +270,10 @@ std::string_view Upscaler::ai_backend() const noexcept {
     return impl_->ai->backend_name();
 }
 
+std::string_view Upscaler::ai_precision() const noexcept {
+    return impl_->ai->precision_name();
+}
+
 std::string_view Upscaler::stage_backend() const noexcept {
     return impl_->stages->name();
 }

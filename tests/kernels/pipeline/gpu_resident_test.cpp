@@ -6,11 +6,15 @@
 // an injected out-of-device-memory, which must still give every frame its AI picture, on the CPU
 // backend. The models are tiny ones written by the test (3x3 convolutions, a x2 pixel shuffle,
 // and in one a squeeze-excitation block with global average pooling, as Real-CUGAN has), so that
-// lavapipe runs them in milliseconds. Skips when the machine has no Vulkan device.
+// lavapipe runs them in milliseconds. The same in fp16 (ai.precision fp16: against the host path
+// in fp16 and the device path in fp32, two runs byte-identical, tiled against untiled), and fp16
+// asked for on a device without 16-bit storage. Skips when the machine has no Vulkan device
+// (the fp16 tests also when it has no 16-bit storage buffers).
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <cstdint>
+#include <memory>
 #include <random>
 #include <string>
 #include <vector>
@@ -21,7 +25,9 @@
 #include "kizuna/upscaler.hpp"
 #include "model_files.hpp"
 #include "nn/vulkan/vk_device.hpp"
+#include "pipeline/hybrid/ai_stage.hpp"
 #include "pipeline/hybrid/gpu_resident.hpp"
+#include "pipeline/hybrid/notices.hpp"
 
 namespace kizuna {
 namespace {
@@ -102,9 +108,10 @@ Image picture(int w, int h) {
     return img;
 }
 
-// Every stage but temporal on, the AI on Vulkan blended with stage 3.
-Profile vulkan_ai_profile(const std::string& model) {
+// Every stage but temporal on, the AI on Vulkan in `precision` blended with stage 3.
+Profile vulkan_ai_profile(const std::string& model, AiPrecision precision = AiPrecision::fp32) {
     Profile p = builtin_profile("balanced").value();
+    p.ai.precision = precision;
     p.ai.enabled = true;
     p.ai.model = model;
     p.ai.scale = 2;
@@ -171,15 +178,20 @@ int max_level_difference(const Image& a, const Image& b) {
 }
 
 // One frame through the same chain on the host path and on the device path: at most 1 level
-// apart after packing (the model's fp32 work is the same; only the tiles' copies and blends
-// move to the device, with the CPU tiler's tables and weights). Unless the model has global
-// pooling (whose statistics passes bring the pooled activations back, as on the host), the
-// device path brings back nothing but the packed output.
+// apart after packing (the model's work is the same, in fp32 or fp16; only the tiles' copies and
+// blends move to the device, with the CPU tiler's tables and weights, and in fp16 the gather
+// rounds the model's input to nearest even as the host's staging does). Unless the model has
+// global pooling (whose statistics passes bring the pooled activations back, as on the host),
+// the device path brings back nothing but the packed output.
 void expect_device_path_matches_host_path(const std::string& model, int tile, int w, int h,
-                                          bool expect_tiled, bool global_pooling = false) {
-    Profile profile = vulkan_ai_profile(model);
+                                          bool expect_tiled, bool global_pooling = false,
+                                          AiPrecision precision = AiPrecision::fp32) {
+    Profile profile = vulkan_ai_profile(model, precision);
     profile.ai.tile_size = tile;
     KZ_VULKAN_CHAIN_OR_SKIP(up, profile);
+    if (up->ai_precision() != ai_precision_name(precision))
+        GTEST_SKIP() << "the model runs in " << up->ai_precision() << ", not "
+                     << ai_precision_name(precision) << " (no 16-bit storage buffers)";
     const Restore restore;
     const Image in = picture(w, h);
     Image host, device;
@@ -199,7 +211,8 @@ void expect_device_path_matches_host_path(const std::string& model, int tile, in
                   device.height() * device.width() * 4u)
             << model;
     }
-    EXPECT_LE(max_level_difference(device, host), 1) << model << ", tile " << tile;
+    EXPECT_LE(max_level_difference(device, host), 1)
+        << model << ", tile " << tile << ", " << ai_precision_name(precision);
 }
 
 TEST(GpuResident, UntiledFrameEqualsTheHostPath) {
@@ -274,6 +287,96 @@ TEST(GpuResident, OutOfDeviceMemoryFallsBackToTheHostPathWithoutLosingAFrame) {
     Image want;
     ASSERT_TRUE(reference->process(in.view(), want));
     EXPECT_EQ(max_level_difference(out, want), 0);
+}
+
+// ai.precision fp16: the NN backend's arena holds fp16 (the f16 variants of tile_gather and
+// tile_blend read and write it), the model input and the AI picture stay fp32.
+
+// The chain in fp16, or a skip when the model cannot run on Vulkan in fp16 here.
+#define KZ_VULKAN_FP16_CHAIN_OR_SKIP(var, profile) \
+    KZ_VULKAN_CHAIN_OR_SKIP(var, profile);         \
+    if (var->ai_precision() != "fp16")             \
+        GTEST_SKIP() << "no 16-bit storage buffers: the model runs in " << var->ai_precision();
+
+TEST(GpuResidentFp16, UntiledFrameEqualsTheHostPath) {
+    expect_device_path_matches_host_path(plain_model(), 0, 21, 15, false, false, AiPrecision::fp16);
+}
+
+TEST(GpuResidentFp16, TiledFrameEqualsTheHostPath) {
+    expect_device_path_matches_host_path(plain_model(), 32, 52, 45, true, false, AiPrecision::fp16);
+}
+
+TEST(GpuResidentFp16, TiledGlobalPoolingEqualsTheHostPath) {
+    expect_device_path_matches_host_path(pooling_model(), 32, 52, 45, true, true,
+                                         AiPrecision::fp16);
+}
+
+// fp16 against fp32, both on the device path, tiled: within 2 levels after packing. The fp16
+// tests of the NN backend (kernels/nn/vulkan_fp16_test.cpp) hold a whole model to 5e-3 of its
+// [0, 1] output, 1.3 levels; the chain scales that by ai.strength (0.75) before stages 4-5 and
+// each of the two packings rounds to the nearest level, so 2 levels bound it.
+TEST(GpuResidentFp16, MatchesFp32WithinTheFp16Tolerance) {
+    Profile half = vulkan_ai_profile(plain_model(), AiPrecision::fp16);
+    half.ai.tile_size = 32;
+    Profile full = vulkan_ai_profile(plain_model(), AiPrecision::fp32);
+    full.ai.tile_size = 32;
+    KZ_VULKAN_FP16_CHAIN_OR_SKIP(up16, half);
+    KZ_VULKAN_CHAIN_OR_SKIP(up32, full);
+    ASSERT_EQ(up32->ai_precision(), "fp32");
+    const Image in = picture(52, 45);
+    Image a, b;
+    UpscaleReport report;
+    ASSERT_TRUE(up16->process(in.view(), a, {}, &report));
+    ASSERT_TRUE(report.ai_used) << report.ai_note;
+    ASSERT_TRUE(report.tiles.tiled());
+    ASSERT_TRUE(up32->process(in.view(), b, {}, &report));
+    ASSERT_TRUE(report.ai_used) << report.ai_note;
+    EXPECT_LE(max_level_difference(a, b), 2);
+}
+
+// Two frames of the same picture give the same bytes; and the tiles leave no seam: the tiled
+// frame is the untiled one (the automatic overlap blends only values both tiles computed from
+// the same context) within the blend's rounding, 1 level.
+TEST(GpuResidentFp16, RerunsAreByteIdenticalAndTilesLeaveNoSeams) {
+    Profile tiled = vulkan_ai_profile(plain_model(), AiPrecision::fp16);
+    tiled.ai.tile_size = 32;
+    KZ_VULKAN_FP16_CHAIN_OR_SKIP(up, tiled);
+    KZ_VULKAN_FP16_CHAIN_OR_SKIP(whole, vulkan_ai_profile(plain_model(), AiPrecision::fp16));
+    const Image in = picture(52, 45);
+    Image first, second, untiled;
+    UpscaleReport report;
+    ASSERT_TRUE(up->process(in.view(), first, {}, &report));
+    ASSERT_TRUE(report.ai_used) << report.ai_note;
+    ASSERT_TRUE(report.tiles.tiled());
+    ASSERT_TRUE(up->process(in.view(), second, {}, &report));
+    ASSERT_TRUE(report.ai_used) << report.ai_note;
+    EXPECT_EQ(max_level_difference(first, second), 0);
+    ASSERT_TRUE(whole->process(in.view(), untiled, {}, &report));
+    ASSERT_TRUE(report.ai_used) << report.ai_note;
+    ASSERT_FALSE(report.tiles.tiled());
+    EXPECT_LE(max_level_difference(first, untiled), 1);
+}
+
+// ai.precision fp16 on a device whose 16-bit storage is off: the model runs in fp32 on it (the
+// frames stay on the device), and a notice names the device and the precision used.
+TEST(GpuResidentFp16, Fp16WithoutSixteenBitStorageRunsFp32WithANotice) {
+    gpu::ContextParams cp;
+    cp.use_fp16 = false;
+    auto context = gpu::Context::create(cp);
+    if (!context) GTEST_SKIP() << "no Vulkan device: " << context.error().message;
+    std::shared_ptr<gpu::Context> shared(std::move(*context));
+    pipeline::Notices notices;
+    auto stage = pipeline::AiStage::create(vulkan_ai_profile(plain_model(), AiPrecision::fp16),
+                                           false, notices, shared);
+    ASSERT_TRUE(stage) << stage.error().message;
+    EXPECT_EQ(stage->backend_name(), "vulkan");
+    EXPECT_EQ(stage->precision_name(), "fp32");
+    EXPECT_TRUE(stage->runs_on(*shared));
+    ASSERT_EQ(notices.all().size(), 1u);
+    EXPECT_TRUE(notices.all()[0].starts_with("ai.precision fp16: the Vulkan device '"))
+        << notices.all()[0];
+    EXPECT_NE(notices.all()[0].find("no 16-bit storage buffers"), std::string::npos);
+    EXPECT_TRUE(notices.all()[0].ends_with("the model runs in fp32")) << notices.all()[0];
 }
 
 }  // namespace

@@ -28,6 +28,7 @@ Profile unusual_profile() {
     p.ai.strength = 0.5f;
     p.ai.backend = BackendPreference::none;
     p.ai.threads = 256;
+    p.ai.precision = AiPrecision::fp16;
     p.output.scale = 7.3f;
     p.output.width = 16;
     p.output.height = 16384;
@@ -55,6 +56,21 @@ TEST(ProfileJson, RoundTripsTheDefaultsAndEveryBackend) {
         p.name = "defaults";
         p.ai.backend = backend;
         auto back = parse_profile(profile_to_json(p), "defaults.json");
+        ASSERT_TRUE(back.ok()) << back.error().message;
+        EXPECT_EQ(*back, p);
+    }
+}
+
+TEST(ProfileJson, RoundTripsEveryPrecision) {
+    for (auto precision : {AiPrecision::automatic, AiPrecision::fp32, AiPrecision::fp16}) {
+        Profile p;
+        p.name = "precision";
+        p.ai.precision = precision;
+        const std::string text = profile_to_json(p);
+        EXPECT_NE(text.find("\"precision\": \"" + std::string(ai_precision_name(precision)) + "\""),
+                  std::string::npos)
+            << text;
+        auto back = parse_profile(text, "precision.json");
         ASSERT_TRUE(back.ok()) << back.error().message;
         EXPECT_EQ(*back, p);
     }
@@ -91,7 +107,8 @@ TEST(ProfileJson, OutputIsTheDocumentedShape) {
     EXPECT_EQ(doc.at("output").at("pixel_format").get<std::string>(), "yuv420p");
     EXPECT_EQ(doc.at("stages").size(), 5u);
     EXPECT_EQ(doc.at("stages").at("enhance").size(), 5u);
-    EXPECT_EQ(doc.at("ai").size(), 8u);
+    EXPECT_EQ(doc.at("ai").size(), 9u);
+    EXPECT_EQ(doc.at("ai").at("precision"), "auto");
     EXPECT_EQ(doc.at("output").size(), 8u);
 }
 

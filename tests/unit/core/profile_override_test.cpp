@@ -28,6 +28,12 @@ TEST(ProfileOverride, SetsANumberABooleanAndAnEnum) {
     EXPECT_FLOAT_EQ(p.enhance.saturation, 1.2f);
     ASSERT_TRUE(apply_override(p, "ai.backend=cpu").ok());
     EXPECT_EQ(p.ai.backend, BackendPreference::cpu);
+    ASSERT_TRUE(apply_override(p, "ai.precision=fp16").ok());
+    EXPECT_EQ(p.ai.precision, AiPrecision::fp16);
+    ASSERT_TRUE(apply_override(p, "ai.precision=\"fp32\"").ok());
+    EXPECT_EQ(p.ai.precision, AiPrecision::fp32);
+    ASSERT_TRUE(apply_override(p, "ai.precision=auto").ok());
+    EXPECT_EQ(p.ai.precision, AiPrecision::automatic);
     p.temporal.enabled = true;
     ASSERT_TRUE(apply_override(p, "stages.temporal.enabled=false").ok());
     EXPECT_FALSE(p.temporal.enabled);
@@ -99,6 +105,8 @@ TEST(ProfileOverride, InvalidValuesGetTheSameMessageAsInAFile) {
     EXPECT_EQ(override_error("ai.backend=gpu"),
               "--set: ai.backend: \"gpu\" is not one of \"auto\", \"vulkan\", \"cpu\", \"none\" "
               "(did you mean \"cpu\"?)");
+    EXPECT_EQ(override_error("ai.precision=float16"),
+              "--set: ai.precision: \"float16\" is not one of \"auto\", \"fp32\", \"fp16\"");
     EXPECT_EQ(override_error("ai.model="), "--set: ai.model: must not be empty");
     EXPECT_EQ(override_error("ai.tile_size=16"),
               "--set: ai.tile_size: 16 is outside [32, 2048] (or 0 = automatic)");

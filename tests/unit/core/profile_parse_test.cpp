@@ -74,6 +74,7 @@ TEST(ProfileParse, ReadsEveryKindOfValue) {
     EXPECT_FALSE(r->enhance.enabled);
     EXPECT_EQ(r->normalize.denoise_radius, 3);
     EXPECT_EQ(r->ai.backend, BackendPreference::vulkan);
+    EXPECT_EQ(r->ai.precision, AiPrecision::automatic);  // the default: fp16 where the GPU has it
     EXPECT_EQ(r->ai.model, "x/y.param");
     EXPECT_EQ(r->ai.tile_size, 256);
     EXPECT_EQ(r->output.width, 1920);
@@ -237,6 +238,13 @@ TEST(ProfileParse, BadEnumStringsListTheAllowedValues) {
     EXPECT_EQ(error_of(profile_with("ai.backend", "gpu")),
               "my.json: ai.backend: \"gpu\" is not one of \"auto\", \"vulkan\", \"cpu\", \"none\" "
               "(did you mean \"cpu\"?)");
+    EXPECT_EQ(error_of(profile_with("ai.precision", "half")),
+              "my.json: ai.precision: \"half\" is not one of \"auto\", \"fp32\", \"fp16\"");
+    EXPECT_EQ(error_of(profile_with("ai.precision", "fp61")),
+              "my.json: ai.precision: \"fp61\" is not one of \"auto\", \"fp32\", \"fp16\" "
+              "(did you mean \"fp16\"?)");
+    EXPECT_EQ(error_of(profile_with("ai.precision", 16.0)),
+              "my.json: ai.precision: expected a string, got number 16.0");
     EXPECT_EQ(
         error_of(profile_with("output.video_codec", "x264")),
         "my.json: output.video_codec: \"x264\" is not one of \"libx264\", \"libx265\", "
@@ -347,6 +355,11 @@ TEST(ProfileParse, ValidateProfileUsesTheSameMessages) {
     Profile q;
     q.ai.backend = static_cast<BackendPreference>(9);
     EXPECT_FALSE(validate_profile(q).ok());
+    Profile bad_precision;
+    bad_precision.ai.precision = static_cast<AiPrecision>(7);
+    auto rp = validate_profile(bad_precision);
+    ASSERT_FALSE(rp.ok());
+    EXPECT_NE(rp.error().message.find("ai.precision"), std::string::npos);
     Profile nan;
     nan.upscale.anti_ringing = std::numeric_limits<float>::quiet_NaN();
     auto rn = validate_profile(nan);

@@ -63,6 +63,8 @@ TEST_F(ExportHybrid, EveryFrameHoldsTheModelsPictureAndKeepsItsTimestamp) {
     EXPECT_EQ(s->ai_fallbacks, 0);
     EXPECT_TRUE(s->ai_note.empty()) << s->ai_note;
     EXPECT_NE(s->processor.find(kModel), std::string::npos) << s->processor;
+    // The precision the model ran in: fp32 on the CPU backend.
+    EXPECT_NE(s->processor.find(" (fp32), stages on "), std::string::npos) << s->processor;
     EXPECT_EQ(s->out_width, 96);
     EXPECT_EQ(s->out_height, 64);
     EXPECT_GT(s->busy.ai_s, 0.0);
@@ -84,6 +86,25 @@ TEST_F(ExportHybrid, EveryFrameHoldsTheModelsPictureAndKeepsItsTimestamp) {
     ASSERT_NE(cmp.find("average:"), std::string::npos) << cmp;
     const double psnr = std::atof(cmp.substr(cmp.find("average:") + 8).c_str());
     EXPECT_LT(psnr, 45.0) << "the AI export looks like the shader-only one: " << cmp;
+}
+
+// ai.precision fp16 with the model on the CPU: the export runs it in fp32, and its summary says
+// so (the processor's precision and a notice naming the one used).
+TEST_F(ExportHybrid, Fp16ThatCannotBeHonouredIsNamedInTheSummary) {
+    Dir dir;
+    const std::string in = make_clip(dir);
+    ExportOptions o = ai_options();
+    o.profile.ai.backend = BackendPreference::cpu;
+    o.profile.ai.precision = AiPrecision::fp16;
+    const std::string out = dir / "out.mkv";
+    auto s = export_video(in, out, o);
+    ASSERT_TRUE(s.ok()) << s.error().message;
+    EXPECT_EQ(s->ai_frames, 5);
+    EXPECT_NE(s->processor.find(" (fp32), stages on "), std::string::npos) << s->processor;
+    bool noticed = false;
+    for (const std::string& n : s->notices)
+        noticed |= n.starts_with("ai.precision fp16: the model runs in fp32 on the ");
+    EXPECT_TRUE(noticed) << "the summary does not say that fp16 was not used";
 }
 
 TEST_F(ExportHybrid, AModelThatDoesNotLoadIsANoticeAndEveryFrameIsStillWritten) {

@@ -234,6 +234,7 @@ TEST_F(UpscalerTest, AiBackendVulkanRunsTheModelOnTheVulkanBackend) {
     const Image in = drawing(40, 32);
     Profile p = ai_only_profile(1.0f);
     p.ai.backend = BackendPreference::vulkan;
+    p.ai.precision = AiPrecision::fp32;  // fp16 is tested with the device-resident chain
     auto up = Upscaler::create(p, test::cpu_stage_options());
     ASSERT_TRUE(up.ok()) << up.error().message;
     if (up->ai_backend() != "vulkan") {
@@ -244,6 +245,7 @@ TEST_F(UpscalerTest, AiBackendVulkanRunsTheModelOnTheVulkanBackend) {
         GTEST_SKIP() << "no Vulkan device: " << up->notices().back();
     }
     EXPECT_TRUE(up->notices().empty());
+    EXPECT_EQ(up->ai_precision(), "fp32");
     Image out;
     UpscaleReport report;
     ASSERT_TRUE(up->process(in.view(), out, {}, &report).ok());
@@ -253,6 +255,26 @@ TEST_F(UpscalerTest, AiBackendVulkanRunsTheModelOnTheVulkanBackend) {
     Image want;
     ASSERT_TRUE(cpu->process(in.view(), want).ok());
     EXPECT_LE(max_channel_difference(out, want), 1);
+}
+
+// ai.precision fp16 where the model runs on the CPU: it runs in fp32, and a notice says so and
+// why; auto there is fp32 without a notice (it means fp16 only where the device has it).
+TEST_F(UpscalerTest, Fp16OnTheCpuBackendRunsFp32WithANotice) {
+    Profile p = ai_only_profile(1.0f);
+    p.ai.backend = BackendPreference::cpu;
+    p.ai.precision = AiPrecision::fp16;
+    auto up = Upscaler::create(p, test::cpu_stage_options());
+    ASSERT_TRUE(up.ok()) << up.error().message;
+    EXPECT_EQ(up->ai_precision(), "fp32");
+    ASSERT_EQ(up->notices().size(), 1u);
+    EXPECT_EQ(up->notices()[0], "ai.precision fp16: the model runs in fp32 on the " +
+                                    std::string(up->ai_backend()) +
+                                    " backend (only the Vulkan backend has fp16)");
+    p.ai.precision = AiPrecision::automatic;
+    auto quiet = Upscaler::create(p, test::cpu_stage_options());
+    ASSERT_TRUE(quiet.ok()) << quiet.error().message;
+    EXPECT_EQ(quiet->ai_precision(), "fp32");
+    EXPECT_TRUE(quiet->notices().empty()) << quiet->notices().front();
 }
 
 // Upscaler::create refuses `p` as an invalid argument, with a message that holds `words`.
