@@ -10,8 +10,9 @@
 // With the AI off (the profile's ai.enabled false, ai.strength 0, ai.backend "none") the output
 // is the preview's, byte for byte.
 //
-// Safe degradation. The model runs on the best neural backend available (GPU, then CPU: this
-// build's NN backends are CPU ones). When it cannot:
+// Safe degradation. The model runs on the best neural backend available (the profile's
+// ai.backend; "auto": a discrete or integrated Vulkan GPU, else the CPU).
+// When it cannot:
 //  - a model that is missing, corrupt or uses an unsupported layer: one notice "AI model failed
 //    to load: <path>: <reason>. Falling back to shader-only." and shader-only output; the model
 //    is not tried again;
