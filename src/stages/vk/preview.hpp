@@ -58,6 +58,11 @@ public:
     virtual Result<void> collect_frame(ImageView out) = 0;
     virtual int frames_in_flight() const = 0;
 
+    // The hybrid steps (hybrid_begin, hybrid_finish and the _device forms below) may run while
+    // up to kFramesInFlight - 1 frames are in flight: they record into the free slot, and their
+    // commands start with a barrier behind those frames' work on the one queue (each step waits
+    // for its own work, so a frame in flight has completed when a step returns).
+
     // The hybrid chain with the model on this backend's context (nothing of the frame goes
     // through the host between stage 2 and packing). Step 1 as hybrid_begin / hybrid_begin_yuv,
     // but the model's input stays on the device: fp32 planes [3][height][width], tight, in the
@@ -74,6 +79,18 @@ public:
     // context that has completed, and strength > 0; for a frame without the AI picture call
     // hybrid_finish with an empty view).
     virtual Result<void> hybrid_finish_device(float strength, ImageView out,
+                                              const PreviewParams& params) = 0;
+    // Step 2 of a device-resident frame submitted without waiting, into the slot of a frame in
+    // flight as submit_frame does (collect_frame reads it back; its output is hybrid_finish_
+    // device's, or with ai_picture false hybrid_finish's with an empty view, byte for byte).
+    // The temporal history moves on at submission. What the next frame's steps rewrite while
+    // this one runs (the stages' frames, the model's input, the AI picture) is shared, and
+    // ordered by the queue: the next hybrid_begin* starts behind this frame's work and waits
+    // for its own, so nothing rewrites them before this frame is done with them; the readback
+    // buffer, the input's staging and the command buffer are the slot's. A failure leaves
+    // nothing of the frame in flight and the history where it was.
+    virtual Result<void> hybrid_submit_device(float strength, bool ai_picture,
+                                              PixelFormat out_format,
                                               const PreviewParams& params) = 0;
 };
 
