@@ -259,7 +259,7 @@ private:
     struct Frame {
         OutputFrame* out = nullptr;
         int64_t index = 0, pts = 0, duration = 0;
-        double host_ms = 0;     // in submit() so far
+        double host_ms = 0;    // in submit() so far
         bool watched = false;  // the watchdog saw its report at submission
     };
 

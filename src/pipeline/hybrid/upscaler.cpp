@@ -124,8 +124,7 @@ Result<void> Upscaler::Impl::run_on_host(const Input& in, int /*w*/, int /*h*/, 
                                          Clock::time_point t0) {
     KZ_TRY(begin(*stages, in, model_input.view(), params));
     const auto t1 = Clock::now();
-    auto outcome =
-        ai->run(std::as_const(model_input).view(), ai_output.view(), control, &r.tiles);
+    auto outcome = ai->run(std::as_const(model_input).view(), ai_output.view(), control, &r.tiles);
     KZ_TRY(outcome);
     const auto t2 = Clock::now();
     r.ai_used = outcome->used;
@@ -179,8 +178,8 @@ Result<void> Upscaler::Impl::run(const Input& in, int w, int h, PixelFormat defa
 // The pipelined form (upscaler_pipelined.cpp) runs these for both input kinds.
 template Result<bool> Upscaler::Impl::device_front(const ConstImageView&, int, int,
                                                    const UpscaleControl&, UpscaleReport&);
-template Result<bool> Upscaler::Impl::device_front(const YuvView&, int, int,
-                                                   const UpscaleControl&, UpscaleReport&);
+template Result<bool> Upscaler::Impl::device_front(const YuvView&, int, int, const UpscaleControl&,
+                                                   UpscaleReport&);
 template Result<void> Upscaler::Impl::run_on_host(const ConstImageView&, int, int, Image&,
                                                   const UpscaleControl&, UpscaleReport&,
                                                   Clock::time_point);

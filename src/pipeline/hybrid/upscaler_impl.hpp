@@ -100,12 +100,12 @@ inline Result<void> whole(stages::PreviewBackend& b, const YuvView& in, ImageVie
                           const stages::PreviewParams& p) {
     return b.process_yuv(in, out, p);
 }
-inline Result<void> submit_whole(stages::vk::VkPreviewBackend& b, ConstImageView in,
-                                 PixelFormat f, const stages::PreviewParams& p) {
+inline Result<void> submit_whole(stages::vk::VkPreviewBackend& b, ConstImageView in, PixelFormat f,
+                                 const stages::PreviewParams& p) {
     return b.submit_frame(in, f, p);
 }
-inline Result<void> submit_whole(stages::vk::VkPreviewBackend& b, const YuvView& in,
-                                 PixelFormat f, const stages::PreviewParams& p) {
+inline Result<void> submit_whole(stages::vk::VkPreviewBackend& b, const YuvView& in, PixelFormat f,
+                                 const stages::PreviewParams& p) {
     return b.submit_frame_yuv(in, f, p);
 }
 
