@@ -44,12 +44,13 @@ public:
     // frame as process() / process_yuv() do, without waiting, and collect_frame waits for the
     // oldest frame in flight and reads its output back. With two frames in flight, the host
     // prepares the next frame's input and reads the previous frame's output while the device
-    // works. Up to kFramesInFlight frames; the synchronous calls (process() and the rest) need
-    // none in flight. The input is copied into staging memory before submit_frame returns. A
-    // failed submit_frame leaves nothing of its frame in flight (and the temporal history where
-    // it was); collect_frame's out must have the size of params.upscale.out_width x out_height
-    // and out_format given to that frame's submit_frame. Frames come out in submission order and
-    // the output equals process()'s byte for byte (it is the same code, one frame deep).
+    // works. Up to kFramesInFlight frames; process(), process_yuv() and process_to_device() need
+    // none in flight (the hybrid steps below need a free slot). The input is copied into staging
+    // memory before submit_frame returns. A failed submit_frame leaves nothing of its frame in
+    // flight (and the temporal history where it was); collect_frame's out must have the size of
+    // params.upscale.out_width x out_height and out_format given to that frame's submit_frame.
+    // Frames come out in submission order and the output equals process()'s byte for byte (it is
+    // the same code, one frame deep).
     static constexpr int kFramesInFlight = 2;
     virtual Result<void> submit_frame(ConstImageView in, PixelFormat out_format,
                                       const PreviewParams& params) = 0;
