@@ -16,12 +16,14 @@
 #include <atomic>
 #include <deque>
 #include <memory>
+#include <mutex>
 #include <random>
 #include <string>
 #include <vector>
 
 #include "gpu/device_alloc_fault.hpp"
 #include "kizuna/export.hpp"
+#include "kizuna/log.hpp"
 #include "model_files.hpp"
 #include "pipeline/export/export_job.hpp"
 #include "pipeline/export/processor_factory.hpp"
@@ -353,6 +355,47 @@ TEST_F(VulkanHybridPipelinedExport, ACancelFinishesTheFramesInFlightIntoAPlayabl
     EXPECT_LT(submitted, kFrames);
     EXPECT_EQ(calls.order.size(), 2u * submitted);
     EXPECT_EQ(test::count_lines(frame_sums(dir / "out.partial.mkv")), submitted);
+}
+
+// The export's memory plan, as its debug log line states it ("... needs about X (N bytes: ...").
+uint64_t planned_bytes(const std::vector<std::string>& lines) {
+    const std::string key = "memory: this export needs about ";
+    for (const std::string& line : lines) {
+        if (line.rfind(key, 0) != 0) continue;
+        const size_t open = line.find('(', key.size());
+        if (open != std::string::npos) return std::stoull(line.substr(open + 1));
+    }
+    return 0;
+}
+
+// Two frames in flight hold the second frame slot: its readback buffer (4 bytes per output pixel
+// of an 8-bit source) and the input's copies (the decoder's Y'CbCr planes twice, up to 4:4:4,
+// and stage 1's two frames of the slot); the plan counts them.
+TEST_F(VulkanHybridPipelinedExport, TheMemoryPlanCountsTheSecondFrameSlot) {
+    const std::string in = make_clip(dir, 32, 24);
+    std::vector<std::string> lines;
+    std::mutex mutex;  // the export logs from several threads
+    const LogLevel level = log_level();
+    set_log_level(LogLevel::debug);
+    set_log_callback([&](LogLevel, std::string_view m) {
+        const std::lock_guard lock(mutex);
+        lines.emplace_back(m);
+    });
+    uint64_t needs[2] = {0, 0};
+    for (bool pipelined : {false, true}) {
+        lines.clear();
+        Calls calls;
+        Script script;
+        script.pipelined = pipelined;
+        auto r = run_export(in, dir / "out.mkv", hybrid_options(), recording(script, calls));
+        EXPECT_TRUE(r.ok()) << r.error().message;
+        needs[pipelined] = planned_bytes(lines);
+    }
+    set_log_callback(nullptr);
+    set_log_level(level);
+    ASSERT_GT(needs[0], 0u);
+    const uint64_t out_px = 64 * 48, in_px = 32 * 24;
+    EXPECT_EQ(needs[1] - needs[0], 4 * out_px + 2 * 3 * in_px + 2 * 16 * in_px);
 }
 
 }  // namespace
