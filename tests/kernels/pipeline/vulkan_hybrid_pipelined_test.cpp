@@ -5,8 +5,9 @@
 // collected and never more than two in flight; an injected out-of-device-memory in one frame's
 // submission losing no frame; the model leaving the device in the middle of the clip (the frame
 // still comes out once, in order, with the fallback notices of the one-at-a-time export, and
-// the rest go one at a time); the watchdog turning the AI off after the same frames; and a
-// cancel finishing the frames in flight into a playable partial file. The real processor runs,
+// the rest go one at a time); the watchdog turning the AI off after the same frames; a cancel
+// finishing the frames in flight into a playable partial file; and the memory plan counting the
+// second frame slot. The real processor runs,
 // wrapped by a recorder that counts the calls. A tiny model written by the test (two 3x3
 // convolutions and a x2 pixel shuffle) and tiny frames: lavapipe runs each in milliseconds.
 // Skips when the machine has no Vulkan device.
