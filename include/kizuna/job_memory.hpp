@@ -68,9 +68,10 @@ uint64_t estimate_still_model_bytes(const ImageHeader& input, const ModelInfo& i
                                     const std::filesystem::path& output) noexcept;
 
 // An export (kizuna/export.hpp) at its peak: the decoder and its reference pictures, the
-// queue of decoded pictures, each worker's chain and buffers, the queue of pictures for the
-// encoder, the encoder (its look-ahead and reference frames, per output pixel as measured for
-// each codec and preset) and the muxer.
+// queue of decoded pictures, each worker's chain and buffers (with the frame slots of the
+// frames it keeps in flight), the queue of pictures for the encoder, the encoder (its
+// look-ahead and reference frames, per output pixel as measured for each codec and preset) and
+// the muxer.
 struct ExportJob {
     int in_width = 0;
     int in_height = 0;
@@ -78,7 +79,13 @@ struct ExportJob {
     bool yuv_input = false;  // decoded pictures go to processing as Y'CbCr (no RGBA copy)
     int out_width = 0;
     int out_height = 0;
-    int workers = 1;     // frames processed at once
+    int workers = 1;  // frames processed at once
+    // Frames each worker keeps in flight (FrameProcessor::pipeline_depth(): 2 for the Vulkan
+    // stage backend's shader-only chain and for the hybrid chain on the device-resident path).
+    // Each one beyond the first holds one more frame slot of the Vulkan chain: the input's
+    // staging and device copies (Y'CbCr: the planes and stage 1's frames) and the readback
+    // buffer of the output.
+    int frames_in_flight = 1;
     int in_slots = 2;    // decoded pictures queued (including those being processed)
     int out_slots = 2;   // processed pictures queued (including the one being encoded)
     PreviewJob preview;  // one worker's chain
@@ -90,6 +97,8 @@ struct ExportJob {
     std::string pixel_format = "yuv420p";  // video: output.pixel_format
     int threads = 0;                       // hardware threads (0: read from the machine)
 };
+// The bytes of one more frame in flight of one worker (ExportJob::frames_in_flight).
+uint64_t export_frame_slot_bytes(const ExportJob& job) noexcept;
 // The bytes of one slot of each queue.
 uint64_t export_decoded_frame_bytes(const ExportJob& job) noexcept;
 uint64_t export_output_frame_bytes(const ExportJob& job) noexcept;

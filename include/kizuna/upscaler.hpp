@@ -42,6 +42,10 @@
 
 namespace kizuna {
 
+namespace pipeline {
+struct UpscalerAccess;  // internal (src/pipeline/hybrid/upscaler_access.hpp): pipelined frames
+}
+
 struct UpscalerOptions {
     // The shader stages' backend, CPU threads and output size, as for the preview. The model's
     // threads come from the profile's ai.threads.
@@ -123,6 +127,7 @@ public:
 
 private:
     struct Impl;
+    friend struct pipeline::UpscalerAccess;
     explicit Upscaler(std::unique_ptr<Impl> impl);
     std::unique_ptr<Impl> impl_;
 };

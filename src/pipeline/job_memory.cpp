@@ -254,6 +254,18 @@ uint64_t export_decoded_frame_bytes(const ExportJob& j) noexcept {
                        j.in_bits > 8 ? PixelFormat::rgba32f : PixelFormat::rgba8);
 }
 
+uint64_t export_frame_slot_bytes(const ExportJob& j) noexcept {
+    const uint64_t in_px = pixels(j.in_width, j.in_height);
+    const bool deep = j.in_bits > 8;
+    // The readback buffer: the packed output, RGBA8 or RGBA32F (tight rows).
+    const uint64_t readback = (deep ? 16 : 4) * pixels(j.out_width, j.out_height);
+    // The input: its staging and device copies; from Y'CbCr, the planes (up to 4:4:4 at 2 bytes
+    // per sample) twice and stage 1's two frames of the slot (4 channels, fp32 at most).
+    const uint64_t input =
+        j.yuv_input ? 2 * (deep ? 6 : 3) * in_px + 2 * 16 * in_px : 2 * (deep ? 16 : 4) * in_px;
+    return readback + input;
+}
+
 uint64_t export_output_frame_bytes(const ExportJob& j) noexcept {
     if (j.image_sequence) {
         return image_bytes(j.out_width, j.out_height,
@@ -276,10 +288,15 @@ uint64_t estimate_export_bytes(const ExportJob& j) noexcept {
     // sample at most, and the packets the demuxer holds.
     const uint64_t decoder =
         static_cast<uint64_t>(threads + 16) * (j.in_bits > 8 ? 6 : 3) * in_px + 32 * kMiB;
-    // Each worker: its chain, its processed picture (the chain's output format) and, for video,
-    // the packer's 16-bit scratch of deep pictures.
+    // Each worker: its chain, the frame slots of its frames in flight beyond the first (the
+    // first is in the chain's figure), its processed picture (the chain's output format) and, for
+    // video, the packer's 16-bit scratch of deep pictures. (A hybrid frame during which the model
+    // leaves the device also holds its output picture until its turn: once, while the model's
+    // device memory goes back; not counted.)
     const PixelFormat work_format = j.in_bits > 8 ? PixelFormat::rgba32f : PixelFormat::rgba8;
     uint64_t per_worker = estimate_preview_bytes(j.preview);
+    per_worker +=
+        static_cast<uint64_t>(std::max(j.frames_in_flight - 1, 0)) * export_frame_slot_bytes(j);
     if (!j.image_sequence) {
         per_worker += image_bytes(j.out_width, j.out_height, work_format);
         if (j.in_bits > 8) per_worker += 8 * out_px;

@@ -46,8 +46,12 @@ bool chain_enhances(const PreviewParams& params) noexcept {
 Result<void> HybridState::take(ConstTensorView ai, float strength, ImageView out,
                                const PreviewParams& params) {
     KZ_TRY(check_preview_out(out, params));
-    KZ_TRY(check_ai_strength(strength));
     if (ai.data) KZ_TRY(check_ai_picture(ai));
+    return take(strength, params);
+}
+
+Result<void> HybridState::take(float strength, const PreviewParams& params) {
+    KZ_TRY(check_ai_strength(strength));
     if (!pending_) {
         return make_error(Errc::invalid_argument,
                           "hybrid_finish: no hybrid_begin for this frame (each hybrid_begin "

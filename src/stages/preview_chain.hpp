@@ -41,6 +41,8 @@ public:
     }
     Result<void> take(ConstTensorView ai, float strength, ImageView out,
                       const PreviewParams& params);
+    // The same for a step 2 whose output stays in the backend (no output view to check).
+    Result<void> take(float strength, const PreviewParams& params);
     void forget() noexcept { pending_ = false; }
 
 private:

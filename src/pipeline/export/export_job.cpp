@@ -259,7 +259,8 @@ private:
     struct Frame {
         OutputFrame* out = nullptr;
         int64_t index = 0, pts = 0, duration = 0;
-        double host_ms = 0;  // in submit() so far
+        double host_ms = 0;    // in submit() so far
+        bool watched = false;  // the watchdog saw its report at submission
     };
 
     // The output slot first: the frame popped next is then sure to have one, so the frame the
@@ -283,7 +284,7 @@ private:
     }
 
     static Frame frame_of(const DecodedFrame& in, OutputFrame* out) {
-        return Frame{out, in.index, in.pts, in.duration, 0};
+        return Frame{out, in.index, in.pts, in.duration, 0, false};
     }
 
     void release_input(DecodedFrame* in) {
@@ -318,10 +319,14 @@ private:
         meter_.add_busy(Part::pre, report.pre_ms);
         meter_.add_busy(Part::ai, report.ai_ms);
         meter_.add_busy(Part::post, report.post_ms + std::max(0.0, busy_ms - attributed) + pack_ms);
-        const std::string message = watchdog_.record(f.index, report);
-        if (!message.empty()) log(LogLevel::warn, message);
+        if (!f.watched) watch(f.index, report);
         reorder_.put(f.index, out);
         return true;
+    }
+
+    void watch(int64_t index, const FrameReport& report) {
+        const std::string message = watchdog_.record(index, report);
+        if (!message.empty()) log(LogLevel::warn, message);
     }
 
     // process() on one frame, which releases its input.
@@ -370,10 +375,17 @@ private:
 
     // Up to pipeline_depth() frames in flight: frame N+1 is submitted before frame N is
     // collected. The frames in flight are finished and encoded at the end of the stream and on
-    // cancel, as a frame being processed is in one_at_a_time().
+    // cancel, as a frame being processed is in one_at_a_time(). When the depth falls to 1 (the
+    // hybrid chain's model left the device), the frames in flight are collected and the rest
+    // go one at a time. A frame whose AI part is final at submission is shown to the watchdog
+    // then, so that the next frame's control follows from it as with process().
     void pipelined() {
-        const size_t depth = static_cast<size_t>(processor_.pipeline_depth());
         for (;;) {
+            const size_t depth = static_cast<size_t>(processor_.pipeline_depth());
+            if (depth < 2 && in_flight_.empty()) {
+                one_at_a_time();
+                return;
+            }
             if (cancelled(o_)) state_.stop_intake();
             OutputFrame* out = nullptr;
             DecodedFrame* in = nullptr;
@@ -390,6 +402,11 @@ private:
             f.host_ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
             if (r) {
                 release_input(in);
+                FrameReport early;
+                if (processor_.submitted_report(early)) {
+                    watch(f.index, early);
+                    f.watched = true;
+                }
                 in_flight_.push_back(f);
                 continue;
             }

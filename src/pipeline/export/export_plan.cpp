@@ -178,6 +178,7 @@ Result<ExportPlan> plan_export(const fs::path& output, const ExportOptions& o,
     job.out_width = p.out_width;
     job.out_height = p.out_height;
     job.workers = split.workers;
+    job.frames_in_flight = std::max(processor.pipeline_depth(), 1);
     job.preview.in_width = vi.width;
     job.preview.in_height = vi.height;
     job.preview.in_format = deep ? PixelFormat::rgba32f : PixelFormat::rgba8;

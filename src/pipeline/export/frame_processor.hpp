@@ -7,6 +7,8 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <cstdlib>
+#include <cstring>
 #include <memory>
 #include <optional>
 #include <string>
@@ -19,6 +21,13 @@
 namespace kizuna::pipeline {
 
 using DecodedFrame = media::DecodedPicture;
+
+// False when KIZUNA_PIPELINED_FRAMES=0 in the environment: pipelined processors then keep depth
+// 1 (for timing the two ways against each other).
+inline bool pipelined_frames_allowed() {
+    const char* v = std::getenv("KIZUNA_PIPELINED_FRAMES");
+    return v == nullptr || std::strcmp(v, "0") != 0;
+}
 
 // Per-frame control handed to process().
 struct FrameControl {
@@ -68,7 +77,9 @@ public:
     //  - collect() waits for the oldest frame in flight and hands its output and report back:
     //    what process() would have given for it, byte for byte.
     //  - process() may be called only with no frame in flight.
-    // Depth 1 (the default): only process() is used.
+    // Depth 1 (the default): only process() is used. The depth may fall during a job (to 1 when
+    // the hybrid chain's model leaves the device): the export then collects the frames in flight
+    // and goes on with process().
     virtual int pipeline_depth() const { return 1; }
     virtual Result<void> submit(const DecodedFrame& /*in*/, const FrameControl& /*control*/) {
         return make_error(Errc::unsupported, "this frame processor is not pipelined");
@@ -76,6 +87,11 @@ public:
     virtual Result<void> collect(Image& /*out*/, FrameReport& /*report*/) {
         return make_error(Errc::unsupported, "this frame processor is not pipelined");
     }
+    // After a successful submit(): true when what that frame's report says of the AI (ai_used,
+    // ai_timed_out, ai_done_fraction, fallback_reason) is final already, with the report as
+    // collect() will give it less the time still to come. The export's watchdog then sees the
+    // frame before the next one starts, as it does with process().
+    virtual bool submitted_report(FrameReport& /*report*/) const { return false; }
 
     // The output size for an input of in_width x in_height.
     virtual void output_size(int in_width, int in_height, int& out_width,

@@ -1,8 +1,6 @@
 #include "pipeline/export/preview_processor.hpp"
 
 #include <algorithm>
-#include <cstdlib>
-#include <cstring>
 
 #include <fmt/format.h>
 
@@ -19,11 +17,6 @@ using Clock = std::chrono::steady_clock;
 
 double ms_since(Clock::time_point t0) {
     return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-}
-
-bool pipelining_turned_off() {
-    const char* v = std::getenv("KIZUNA_PIPELINED_FRAMES");
-    return v != nullptr && std::strcmp(v, "0") == 0;
 }
 
 // out in the given size and format (reallocated only when it differs).
@@ -50,7 +43,7 @@ Result<std::unique_ptr<PreviewProcessor>> PreviewProcessor::create(const Profile
     if (!backend) return std::move(backend).error();
     p->backend_ = std::move(*backend);
     p->vk_ = dynamic_cast<stages::vk::VkPreviewBackend*>(p->backend_.get());
-    if (p->vk_ != nullptr && pipelining_turned_off()) {
+    if (p->vk_ != nullptr && !pipelined_frames_allowed()) {
         KZ_LOG_INFO("KIZUNA_PIPELINED_FRAMES=0: the Vulkan stages run one frame at a time");
         p->vk_ = nullptr;
     }

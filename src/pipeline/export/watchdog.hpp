@@ -5,8 +5,10 @@
 // and how to raise the limit, instead of dropping AI without a word. Every fallback is counted.
 //
 // Thread safe: workers ask control() and report record() concurrently. "In a row" means in the
-// order frames finish, which is presentation order whenever frames are processed one at a time
-// (always with temporal stabilization, and so with every AI profile).
+// order frames are recorded: as they finish, or as they are submitted for a pipelined processor
+// whose frames' AI part is final at submission (FrameProcessor::submitted_report); that is
+// presentation order whenever one worker processes the frames (always with temporal
+// stabilization, and so with every AI profile).
 #pragma once
 
 #include <atomic>

@@ -14,6 +14,7 @@
 #include "kizuna/memory_budget.hpp"
 #include "pipeline/hybrid/ai_stage.hpp"
 #include "pipeline/hybrid/gpu_resident.hpp"
+#include "pipeline/hybrid/upscaler_impl.hpp"
 #include "pipeline/preview_params.hpp"
 #include "pipeline/stage_backend.hpp"
 #include "stages/preview_backend.hpp"
@@ -21,36 +22,10 @@
 
 namespace kizuna {
 
-struct Upscaler::Impl {
-    Profile profile;
-    UpscalerOptions opts;
-    stages::PreviewParams params;
-    std::unique_ptr<stages::PreviewBackend> stages;
-    stages::vk::VkPreviewBackend* vk_stages = nullptr;  // `stages` when it runs on Vulkan
-    gpu::Context* vk_context = nullptr;                 // its context, when it owns one
-    pipeline::Notices notices;
-    std::optional<pipeline::AiStage> ai;
-    Tensor model_input;                      // 3 x H x W
-    Tensor ai_output;                        // 3 x scale*H x scale*W
-    int budget_for_w = 0, budget_for_h = 0;  // frame size the AI budget was computed for
-
-    float strength() const { return profile.ai.strength; }
-    Result<void> prepare_ai(int w, int h, int out_w, int out_h);
-    template <class Input>
-    Result<bool> run_on_device(const Input& in, int w, int h, Image& out,
-                               const UpscaleControl& control, UpscaleReport& r);
-    template <class Input>
-    Result<void> run(const Input& in, int w, int h, PixelFormat default_format, Image& out,
-                     const UpscaleControl& control, UpscaleReport* report);
-};
-
 namespace {
 
 using Clock = std::chrono::steady_clock;
-
-double ms_between(Clock::time_point a, Clock::time_point b) {
-    return std::chrono::duration<double, std::milli>(b - a).count();
-}
+using namespace hybrid_detail;
 
 Result<void> ensure_tensor(Tensor& t, int c, int h, int w) {
     if (t.channels() == c && t.height() == h && t.width() == w) return {};
@@ -61,33 +36,17 @@ Result<void> ensure_tensor(Tensor& t, int c, int h, int w) {
     return {};
 }
 
-// Stage-side entry for either input kind.
-Result<void> begin(stages::PreviewBackend& b, ConstImageView in, TensorView t,
-                   const stages::PreviewParams& p) {
-    return b.hybrid_begin(in, t, p);
-}
-Result<void> begin(stages::PreviewBackend& b, const YuvView& in, TensorView t,
-                   const stages::PreviewParams& p) {
-    return b.hybrid_begin_yuv(in, t, p);
-}
-Result<const gpu::Buffer*> begin_device(stages::vk::VkPreviewBackend& b, ConstImageView in,
-                                        const stages::PreviewParams& p) {
-    return b.hybrid_begin_device(in, p);
-}
-Result<const gpu::Buffer*> begin_device(stages::vk::VkPreviewBackend& b, const YuvView& in,
-                                        const stages::PreviewParams& p) {
-    return b.hybrid_begin_yuv_device(in, p);
-}
-Result<void> whole(stages::PreviewBackend& b, ConstImageView in, ImageView out,
-                   const stages::PreviewParams& p) {
-    return b.process(in, out, p);
-}
-Result<void> whole(stages::PreviewBackend& b, const YuvView& in, ImageView out,
-                   const stages::PreviewParams& p) {
-    return b.process_yuv(in, out, p);
+}  // namespace
+
+bool Upscaler::Impl::device_path() const {
+    return ai && ai->active() && vk_context != nullptr && ai->runs_on(*vk_context) &&
+           pipeline::gpu_resident_frames();
 }
 
-}  // namespace
+void Upscaler::Impl::size_for(int w, int h) {
+    pipeline::preview_output_size(profile, opts.stages, w, h, params.upscale.out_width,
+                                  params.upscale.out_height);
+}
 
 // Buffers for a frame size, and the AI's memory budget: what the process may use, less the
 // frames this chain and its caller hold (input, model input and output, the output picture and
@@ -111,11 +70,9 @@ Result<void> Upscaler::Impl::prepare_ai(int w, int h, int out_w, int out_h) {
 
 // The frame on the device: stages 1-2 leave the model's input in a device buffer, the tiles run
 // on it and blend into the AI picture's device buffer, which stage 3's step takes as it is.
-// False (nothing written to out) when the model left the device during the frame: the caller
-// runs the frame again on the host path.
 template <class Input>
-Result<bool> Upscaler::Impl::run_on_device(const Input& in, int w, int h, Image& out,
-                                           const UpscaleControl& control, UpscaleReport& r) {
+Result<bool> Upscaler::Impl::device_front(const Input& in, int w, int h,
+                                          const UpscaleControl& control, UpscaleReport& r) {
     const auto t0 = Clock::now();
     auto input = begin_device(*vk_stages, in, params);
     KZ_TRY(input);
@@ -137,52 +94,37 @@ Result<bool> Upscaler::Impl::run_on_device(const Input& in, int w, int h, Image&
     r.ai_used = outcome->used;
     r.ai_timed_out = outcome->timed_out;
     r.ai_note = outcome->note;
-    if (outcome->used && strength() > 0.0f) {
+    r.pre_ms = ms_between(t0, t1);
+    r.ai_ms = ms_between(t1, t2);
+    return true;
+}
+
+// The whole frame on the device, one step after the other. False (nothing written to out) when
+// the model left the device during the frame: the caller runs the frame again on the host path.
+template <class Input>
+Result<bool> Upscaler::Impl::run_on_device(const Input& in, int w, int h, Image& out,
+                                           const UpscaleControl& control, UpscaleReport& r) {
+    auto front = device_front(in, w, h, control, r);
+    KZ_TRY(front);
+    if (!*front) return false;
+    const auto t2 = Clock::now();
+    if (r.ai_used && strength() > 0.0f) {
         KZ_TRY(vk_stages->hybrid_finish_device(strength(), out.view(), params));
     } else {
         KZ_TRY(vk_stages->hybrid_finish(ConstTensorView{}, strength(), out.view(), params));
     }
-    const auto t3 = Clock::now();
-    r.pre_ms = ms_between(t0, t1);
-    r.ai_ms = ms_between(t1, t2);
-    r.post_ms = ms_between(t2, t3);
-    r.total_ms = ms_between(t0, t3);
+    r.post_ms = ms_between(t2, Clock::now());
+    r.total_ms = r.pre_ms + r.ai_ms + r.post_ms;
     return true;
 }
 
 template <class Input>
-Result<void> Upscaler::Impl::run(const Input& in, int w, int h, PixelFormat default_format,
-                                 Image& out, const UpscaleControl& control, UpscaleReport* report) {
-    const auto t0 = Clock::now();
-    int ow = 0, oh = 0;
-    pipeline::preview_output_size(profile, opts.stages, w, h, ow, oh);
-    if (out.empty() || out.width() != ow || out.height() != oh) {
-        auto img = Image::create(ow, oh, out.empty() ? default_format : out.format());
-        KZ_TRY(img);
-        out = std::move(*img);
-    }
-    params.upscale.out_width = ow;
-    params.upscale.out_height = oh;
-    UpscaleReport local;
-    UpscaleReport& r = report ? *report : local;
-    r = UpscaleReport{};
-    if (!ai || !ai->active()) {
-        KZ_TRY(whole(*stages, in, out.view(), params));
-        r.ai_note = ai && !ai->model_id().empty() ? "the model is not running" : "";
-        r.post_ms = r.total_ms = ms_between(t0, Clock::now());
-        return {};
-    }
-    KZ_TRY(prepare_ai(w, h, ow, oh));
-    if (vk_context != nullptr && ai->runs_on(*vk_context) && pipeline::gpu_resident_frames()) {
-        auto done = run_on_device(in, w, h, out, control, r);
-        KZ_TRY(done);
-        if (*done) return {};
-        r = UpscaleReport{};
-    }
+Result<void> Upscaler::Impl::run_on_host(const Input& in, int /*w*/, int /*h*/, Image& out,
+                                         const UpscaleControl& control, UpscaleReport& r,
+                                         Clock::time_point t0) {
     KZ_TRY(begin(*stages, in, model_input.view(), params));
     const auto t1 = Clock::now();
-    auto outcome = ai->run(std::as_const(model_input).view(), ai_output.view(), control,
-                           report ? &r.tiles : nullptr);
+    auto outcome = ai->run(std::as_const(model_input).view(), ai_output.view(), control, &r.tiles);
     KZ_TRY(outcome);
     const auto t2 = Clock::now();
     r.ai_used = outcome->used;
@@ -198,6 +140,52 @@ Result<void> Upscaler::Impl::run(const Input& in, int w, int h, PixelFormat defa
     r.total_ms = ms_between(t0, t3);
     return {};
 }
+
+template <class Input>
+Result<void> Upscaler::Impl::run(const Input& in, int w, int h, PixelFormat default_format,
+                                 Image& out, const UpscaleControl& control, UpscaleReport* report) {
+    if (!in_flight.empty()) {
+        return make_error(Errc::invalid_argument,
+                          "upscale: pipelined frames are in flight; collect them first");
+    }
+    const auto t0 = Clock::now();
+    size_for(w, h);
+    const int ow = params.upscale.out_width, oh = params.upscale.out_height;
+    if (out.empty() || out.width() != ow || out.height() != oh) {
+        auto img = Image::create(ow, oh, out.empty() ? default_format : out.format());
+        KZ_TRY(img);
+        out = std::move(*img);
+    }
+    UpscaleReport local;
+    UpscaleReport& r = report ? *report : local;
+    r = UpscaleReport{};
+    if (!ai || !ai->active()) {
+        KZ_TRY(whole(*stages, in, out.view(), params));
+        r.ai_note = ai && !ai->model_id().empty() ? "the model is not running" : "";
+        r.post_ms = r.total_ms = ms_between(t0, Clock::now());
+        return {};
+    }
+    KZ_TRY(prepare_ai(w, h, ow, oh));
+    if (device_path()) {
+        auto done = run_on_device(in, w, h, out, control, r);
+        KZ_TRY(done);
+        if (*done) return {};
+        r = UpscaleReport{};
+    }
+    return run_on_host(in, w, h, out, control, r, t0);
+}
+
+// The pipelined form (upscaler_pipelined.cpp) runs these for both input kinds.
+template Result<bool> Upscaler::Impl::device_front(const ConstImageView&, int, int,
+                                                   const UpscaleControl&, UpscaleReport&);
+template Result<bool> Upscaler::Impl::device_front(const YuvView&, int, int, const UpscaleControl&,
+                                                   UpscaleReport&);
+template Result<void> Upscaler::Impl::run_on_host(const ConstImageView&, int, int, Image&,
+                                                  const UpscaleControl&, UpscaleReport&,
+                                                  Clock::time_point);
+template Result<void> Upscaler::Impl::run_on_host(const YuvView&, int, int, Image&,
+                                                  const UpscaleControl&, UpscaleReport&,
+                                                  Clock::time_point);
 
 Upscaler::Upscaler(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Upscaler::Upscaler(Upscaler&&) noexcept = default;

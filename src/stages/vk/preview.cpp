@@ -13,7 +13,12 @@
 // records the upload, stages 1-2 and the model's input and waits for its readback; the
 // normalized frame and the feature map stay on the device for hybrid_finish, which records the
 // AI picture's upload, stage 3 (or its alpha alone), the AI steps, and then the preview's own
-// stages 4-5, packing and readback (record_back, shared with process()).
+// stages 4-5, packing and readback (record_back, shared with process()). Both steps use the free
+// slot, so they may run while a frame is in flight. hybrid_submit_device is the pipelined form
+// of the second step: submitted into its slot without waiting, collected as submit_frame's
+// frames are. The next frame's hybrid_begin starts behind it on the queue and waits for its own
+// work, so the shared frames, the model's input and the AI picture are not rewritten before the
+// frame in flight is done with them.
 #include <cstring>
 #include <optional>
 
@@ -231,6 +236,13 @@ public:
         return finish(AiSource{{}, true}, strength, out, params);
     }
 
+    Result<void> hybrid_submit_device(float strength, bool ai_picture, PixelFormat out_format,
+                                      const PreviewParams& params) override {
+        KZ_TRY(check_out_size(params));
+        KZ_TRY(hybrid_.take(strength, params));
+        return submit_back(AiSource{{}, ai_picture}, strength, out_format, params);
+    }
+
     void reset_history() override { temporal_.reset(); }
     std::shared_ptr<gpu::Context> context() const override { return owned_context_; }
     std::string_view name() const override { return name_; }
@@ -269,6 +281,13 @@ private:
                           "preview: frames are in flight; collect them first");
     }
 
+    // The hybrid steps need the next slot free (they record into it).
+    Result<void> check_free_slot() const {
+        if (in_flight_ < kFramesInFlight) return {};
+        return make_error(Errc::invalid_argument,
+                          "preview: two frames are in flight already; collect one first");
+    }
+
     // process() and process_yuv(): the pipelined path, one frame deep.
     Result<void> whole_frame(const Source& src, ImageView out, const PreviewParams& params) {
         KZ_TRY(check_idle());
@@ -280,10 +299,7 @@ private:
     // history moves on at submission: the queue runs frames in submission order, and the barrier
     // at the start of each frame's commands orders them after the previous frame's.
     Result<void> submit(const Source& src, PixelFormat out_format, const PreviewParams& params) {
-        if (in_flight_ >= kFramesInFlight) {
-            return make_error(Errc::invalid_argument,
-                              "preview: two frames are in flight already; collect one first");
-        }
+        KZ_TRY(check_free_slot());
         hybrid_.forget();
         Slot& s = slot();
         // Phase 1: allocation (size changes only), table uploads and the input's staging copy.
@@ -297,6 +313,27 @@ private:
         record_frame_start();
         KZ_TRY(record_front(src, params, *s.stamps));
         KZ_TRY(record_back(AiSource{}, 0.0f, out_format, params, *s.stamps));
+        return submit_slot(out_format, params);
+    }
+
+    // hybrid_submit_device: step 2 of a hybrid frame (after begin(), which waited for its own
+    // work) into the next slot, submitted without waiting, as submit() does.
+    Result<void> submit_back(const AiSource& ai, float strength, PixelFormat out_format,
+                             const PreviewParams& params) {
+        KZ_TRY(check_free_slot());
+        Slot& s = slot();
+        KZ_TRY(prepare_back(ai, strength, out_format, params));
+        s.stamps.emplace(s.timestamps, s.cmd);
+        KZ_TRY(s.cmd.begin());
+        s.stamps->start();
+        record_frame_start();
+        KZ_TRY(record_back(ai, strength, out_format, params, *s.stamps));
+        return submit_slot(out_format, params);
+    }
+
+    // Submits the next slot's recorded frame without waiting; it is in flight from here.
+    Result<void> submit_slot(PixelFormat out_format, const PreviewParams& params) {
+        Slot& s = slot();
         auto serial = s.cmd.submit();
         if (!serial) return std::move(serial).error();
         kernels_->release_uploads();
@@ -358,7 +395,7 @@ private:
     // hybrid_finish and hybrid_finish_device, after the checks.
     Result<void> finish(const AiSource& ai, float strength, ImageView out,
                         const PreviewParams& params) {
-        KZ_TRY(check_idle());
+        KZ_TRY(check_free_slot());
         KZ_TRY(prepare_back(ai, strength, out.format, params));
         Stamps stamps(slot().timestamps, slot().cmd);
         KZ_TRY(cmd().begin());
@@ -377,7 +414,7 @@ private:
                        const PreviewParams& params) {
         if (model_input != nullptr)
             KZ_TRY(check_model_input(*model_input, src.width(), src.height()));
-        KZ_TRY(check_idle());
+        KZ_TRY(check_free_slot());
         hybrid_.forget();
         KZ_TRY(prepare_front(src, params));
         KZ_TRY(model_input_.prepare(*kernels_, src.width(), src.height()));

@@ -44,12 +44,13 @@ public:
     // frame as process() / process_yuv() do, without waiting, and collect_frame waits for the
     // oldest frame in flight and reads its output back. With two frames in flight, the host
     // prepares the next frame's input and reads the previous frame's output while the device
-    // works. Up to kFramesInFlight frames; the synchronous calls (process() and the rest) need
-    // none in flight. The input is copied into staging memory before submit_frame returns. A
-    // failed submit_frame leaves nothing of its frame in flight (and the temporal history where
-    // it was); collect_frame's out must have the size of params.upscale.out_width x out_height
-    // and out_format given to that frame's submit_frame. Frames come out in submission order and
-    // the output equals process()'s byte for byte (it is the same code, one frame deep).
+    // works. Up to kFramesInFlight frames; process(), process_yuv() and process_to_device() need
+    // none in flight (the hybrid steps below need a free slot). The input is copied into staging
+    // memory before submit_frame returns. A failed submit_frame leaves nothing of its frame in
+    // flight (and the temporal history where it was); collect_frame's out must have the size of
+    // params.upscale.out_width x out_height and out_format given to that frame's submit_frame.
+    // Frames come out in submission order and the output equals process()'s byte for byte (it is
+    // the same code, one frame deep).
     static constexpr int kFramesInFlight = 2;
     virtual Result<void> submit_frame(ConstImageView in, PixelFormat out_format,
                                       const PreviewParams& params) = 0;
@@ -57,6 +58,11 @@ public:
                                           const PreviewParams& params) = 0;
     virtual Result<void> collect_frame(ImageView out) = 0;
     virtual int frames_in_flight() const = 0;
+
+    // The hybrid steps (hybrid_begin, hybrid_finish and the _device forms below) may run while
+    // up to kFramesInFlight - 1 frames are in flight: they record into the free slot, and their
+    // commands start with a barrier behind those frames' work on the one queue (each step waits
+    // for its own work, so a frame in flight has completed when a step returns).
 
     // The hybrid chain with the model on this backend's context (nothing of the frame goes
     // through the host between stage 2 and packing). Step 1 as hybrid_begin / hybrid_begin_yuv,
@@ -74,6 +80,18 @@ public:
     // context that has completed, and strength > 0; for a frame without the AI picture call
     // hybrid_finish with an empty view).
     virtual Result<void> hybrid_finish_device(float strength, ImageView out,
+                                              const PreviewParams& params) = 0;
+    // Step 2 of a device-resident frame submitted without waiting, into the slot of a frame in
+    // flight as submit_frame does (collect_frame reads it back; its output is hybrid_finish_
+    // device's, or with ai_picture false hybrid_finish's with an empty view, byte for byte).
+    // The temporal history moves on at submission. What the next frame's steps rewrite while
+    // this one runs (the stages' frames, the model's input, the AI picture) is shared, and
+    // ordered by the queue: the next hybrid_begin* starts behind this frame's work and waits
+    // for its own, so nothing rewrites them before this frame is done with them; the readback
+    // buffer, the input's staging and the command buffer are the slot's. A failure leaves
+    // nothing of the frame in flight and the history where it was.
+    virtual Result<void> hybrid_submit_device(float strength, bool ai_picture,
+                                              PixelFormat out_format,
                                               const PreviewParams& params) = 0;
 };
 

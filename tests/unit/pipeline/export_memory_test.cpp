@@ -70,5 +70,32 @@ TEST(ExportMemory, QueuesAreCountedInBytes) {
     EXPECT_GE(estimate_export_bytes(j) - base, 4 * 3840ull * 2160 * (16 + 3));
 }
 
+// The Vulkan chains keep two frames in flight per worker (the shader-only chain, and the hybrid
+// chain on the device-resident path): the second frame's slot holds one more readback buffer of
+// the packed output and the input's staging and device copies.
+TEST(ExportMemory, EachFrameInFlightBeyondTheFirstCountsItsSlot) {
+    ExportJob j = export_job(1280, 720, 2, 8, false, "veryfast", "yuv420p");
+    j.workers = 1;
+    j.preview.backend = PreviewBackendKind::vulkan;
+    const uint64_t one = estimate_export_bytes(j);
+    j.frames_in_flight = 2;
+    const uint64_t two = estimate_export_bytes(j);
+    // RGBA8 input: 4 bytes per output pixel read back, 2 x 4 per input pixel going up.
+    EXPECT_EQ(two - one, 2560ull * 1440 * 4 + 2 * 1280ull * 720 * 4);
+    // Y'CbCr input (the decoder's planes): the planes twice and stage 1's two frames per slot.
+    j.yuv_input = true;
+    j.frames_in_flight = 1;
+    const uint64_t yuv_one = estimate_export_bytes(j);
+    j.frames_in_flight = 2;
+    EXPECT_EQ(estimate_export_bytes(j) - yuv_one,
+              2560ull * 1440 * 4 + 2 * 3 * 1280ull * 720 + 2 * 16 * 1280ull * 720);
+    // 10-bit sources come back as RGBA32F: 16 bytes per output pixel.
+    j.in_bits = 10;
+    j.frames_in_flight = 1;
+    const uint64_t deep_one = estimate_export_bytes(j);
+    j.frames_in_flight = 2;
+    EXPECT_GE(estimate_export_bytes(j) - deep_one, 2560ull * 1440 * 16);
+}
+
 }  // namespace
 }  // namespace kizuna
