@@ -1,21 +1,20 @@
 // The hybrid AI export on the device-resident path (stages on Vulkan, the model on the Vulkan NN
 // backend of the same device), two frames in flight (UpscalerProcessor::submit / collect),
 // against the same export one frame at a time: the same frames byte for byte with temporal
-// stabilization on, every frame and timestamp kept, frame N+1 submitted before frame N is
-// collected and never more than two in flight; an injected out-of-device-memory in one frame's
-// submission losing no frame; the model leaving the device in the middle of the clip (the frame
-// still comes out once, in order, with the fallback notices of the one-at-a-time export, and
-// the rest go one at a time); the watchdog turning the AI off after the same frames; a cancel
-// finishing the frames in flight into a playable partial file; and the memory plan counting the
-// second frame slot. The real processor runs,
-// wrapped by a recorder that counts the calls. A tiny model written by the test (two 3x3
-// convolutions and a x2 pixel shuffle) and tiny frames: lavapipe runs each in milliseconds.
-// Skips when the machine has no Vulkan device.
+// stabilization on (from Y'CbCr and from RGB sources), every frame and timestamp kept, frame N+1
+// submitted before frame N is collected and never more than two in flight; an injected
+// out-of-device-memory in one frame's submission losing no frame; the model leaving the device in
+// the middle of the clip (the frame still comes out once, in order, with the fallback notices of
+// the one-at-a-time export, and the rest go one at a time); the watchdog turning the AI off after
+// the same frames; a cancel finishing the frames in flight into a playable partial file; and the
+// memory plan counting the second frame slot. The real processor runs, wrapped by a recorder
+// that counts the calls (tests/support/pipelined_export.hpp). A tiny model written by the test
+// (two 3x3 convolutions and a x2 pixel shuffle) and tiny frames: lavapipe runs each in
+// milliseconds. Skips when the machine has no Vulkan device.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <atomic>
-#include <deque>
 #include <memory>
 #include <mutex>
 #include <random>
@@ -28,16 +27,20 @@
 #include "model_files.hpp"
 #include "pipeline/export/export_job.hpp"
 #include "pipeline/export/processor_factory.hpp"
-#include "shell_tools.hpp"
+#include "pipelined_export.hpp"
 
 namespace kizuna::pipeline {
 namespace {
 
 namespace fs = std::filesystem;
 
-using test::capture;
-using test::shell;
+using test::frame_sums;
+using test::frame_times;
+using test::overlapped;
+using test::recording;
+using Calls = test::PipelineCalls;
 using Dir = test::TempDir;
+using Script = test::PipelineScript;
 
 constexpr int kFrames = 8;
 
@@ -63,105 +66,6 @@ const std::string& tiny_model() {
     return path;
 }
 
-// What the recorder saw: 's' or 'c' (submit, collect) with the frame index, in call order.
-struct Calls {
-    std::vector<std::pair<char, int64_t>> order;
-    std::vector<int64_t> processed;  // frames given to process(), in order
-    int most_in_flight = 0;
-    int injected = 0;  // out-of-memory failures injected into the failing submission
-};
-
-struct Script {
-    bool pipelined = true;
-    int64_t fail_at = -1;    // this frame's submission meets one out-of-device-memory
-    int64_t cancel_at = -1;  // the cancel flag is set at this frame's submission
-    std::atomic<bool>* cancel = nullptr;
-    // From this frame on (submit or process), every device allocation fails and the model's
-    // memory budget drops to `squeeze_bytes`: its next tile size needs a new device arena,
-    // which fails at the smallest tile, so the model leaves the device during that frame.
-    int64_t squeeze_at = -1;
-    uint64_t squeeze_bytes = 0;
-};
-
-// Forwards to the real processor; pipelined = false hides its submit/collect (depth 1).
-class Recorder final : public FrameProcessor {
-public:
-    Recorder(std::unique_ptr<FrameProcessor> inner, Script script, Calls& calls)
-        : inner_(std::move(inner)), script_(script), calls_(calls) {}
-    ~Recorder() override { gpu::clear_device_allocation_faults(); }
-
-    Result<void> process(const DecodedFrame& in, Image& out, const FrameControl& control,
-                         FrameReport& report) override {
-        calls_.processed.push_back(in.index);
-        squeeze(in.index);
-        return inner_->process(in, out, control, report);
-    }
-    int pipeline_depth() const override { return script_.pipelined ? inner_->pipeline_depth() : 1; }
-    Result<void> submit(const DecodedFrame& in, const FrameControl& control) override {
-        if (in.index == script_.cancel_at) script_.cancel->store(true);
-        squeeze(in.index);
-        if (in.index == script_.fail_at) gpu::fail_device_allocations(1);
-        Result<void> r = inner_->submit(in, control);
-        if (in.index == script_.fail_at) {
-            calls_.injected = gpu::injected_device_allocation_failures();
-            gpu::clear_device_allocation_faults();
-        }
-        if (!r) return r;
-        calls_.order.push_back({'s', in.index});
-        queued_.push_back(in.index);
-        calls_.most_in_flight = std::max(calls_.most_in_flight, static_cast<int>(queued_.size()));
-        return {};
-    }
-    Result<void> collect(Image& out, FrameReport& report) override {
-        calls_.order.push_back({'c', queued_.front()});
-        queued_.pop_front();
-        return inner_->collect(out, report);
-    }
-    bool submitted_report(FrameReport& report) const override {
-        return inner_->submitted_report(report);
-    }
-    void output_size(int w, int h, int& ow, int& oh) const override {
-        inner_->output_size(w, h, ow, oh);
-    }
-    bool accepts_yuv() const override { return inner_->accepts_yuv(); }
-    bool wants_ai() const override { return inner_->wants_ai(); }
-    void set_ai_memory_budget(uint64_t bytes) override { inner_->set_ai_memory_budget(bytes); }
-    std::vector<std::string> notices() const override { return inner_->notices(); }
-    std::string describe() const override { return inner_->describe(); }
-
-private:
-    void squeeze(int64_t index) {
-        if (index != script_.squeeze_at) return;
-        gpu::fail_device_allocations(-1);
-        inner_->set_ai_memory_budget(script_.squeeze_bytes);
-    }
-
-    std::unique_ptr<FrameProcessor> inner_;
-    Script script_;
-    Calls& calls_;
-    std::deque<int64_t> queued_;
-};
-
-ProcessorFactory recording(Script script, Calls& calls) {
-    return [script, &calls](const ProcessorConfig& pc) -> Result<std::unique_ptr<FrameProcessor>> {
-        auto p = make_frame_processor(pc);
-        if (!p) return std::move(p).error();
-        return std::unique_ptr<FrameProcessor>(new Recorder(std::move(*p), script, calls));
-    };
-}
-
-// A width x height, 24 fps still picture with noise that changes every frame: what temporal
-// stabilization blends with its history.
-std::string make_clip(const Dir& dir, int width, int height) {
-    const std::string in = dir / "in.mkv";
-    EXPECT_EQ(
-        shell("ffmpeg -nostdin -y -v error -f lavfi -i 'smptebars=size=" + std::to_string(width) +
-              "x" + std::to_string(height) + ":rate=24,noise=alls=12:allf=t' -frames:v " +
-              std::to_string(kFrames) + " -c:v libx264 -preset ultrafast '" + in + "'"),
-        0);
-    return in;
-}
-
 // Every stage on, temporal stabilization included, the stages on Vulkan, the model on the
 // Vulkan NN backend blended with stage 3, into lossless video.
 ExportOptions hybrid_options() {
@@ -178,36 +82,9 @@ ExportOptions hybrid_options() {
     return o;
 }
 
-// Each decoded frame's timestamps, duration and checksum.
-std::string frame_sums(const fs::path& file) {
-    return capture("ffmpeg -nostdin -v error -i '" + file.string() +
-                   "' -f framemd5 - | grep -v '^#'");
-}
-
-// Each decoded frame's timestamps and duration.
-std::string frame_times(const fs::path& file) {
-    return capture("ffmpeg -nostdin -v error -i '" + file.string() +
-                   "' -f framemd5 - | grep -v '^#' | cut -d, -f2-4");
-}
-
 bool has_notice(const std::vector<std::string>& notices, const std::string& text) {
     return std::any_of(notices.begin(), notices.end(),
                        [&](const std::string& n) { return n.find(text) != std::string::npos; });
-}
-
-// How many times frame n was submitted before frame n - 1 was collected.
-int overlapped(const Calls& calls) {
-    int n_overlapped = 0;
-    for (size_t i = 0; i < calls.order.size(); ++i) {
-        if (calls.order[i].first != 's') continue;
-        const auto collected_before =
-            std::find(calls.order.begin(), calls.order.end(),
-                      std::pair<char, int64_t>{'c', calls.order[i].second - 1});
-        if (collected_before != calls.order.end() &&
-            collected_before - calls.order.begin() > static_cast<long>(i))
-            ++n_overlapped;
-    }
-    return n_overlapped;
 }
 
 // Each test is skipped when the chain cannot keep its frames on a Vulkan device here (then the
@@ -244,7 +121,7 @@ protected:
 };
 
 TEST_F(VulkanHybridPipelinedExport, EqualsOneFrameAtATimeWithEveryFrameAndTimestamp) {
-    const std::string in = make_clip(dir, 32, 24);
+    const std::string in = test::make_noise_clip(dir, 32, 24, kFrames);
     ExportSummary one;
     const std::string expected = one_at_a_time(in, hybrid_options(), {}, &one);
     EXPECT_EQ(one.ai_frames, kFrames);
@@ -265,8 +142,24 @@ TEST_F(VulkanHybridPipelinedExport, EqualsOneFrameAtATimeWithEveryFrameAndTimest
     EXPECT_EQ(b->notices, one.notices);
 }
 
+// An RGB source (lossless RGB intermediates: ffv1 in BGR here) reaches the processor as RGBA
+// pictures, not Y'CbCr planes: the pipelined path's RGBA form, against one frame at a time.
+TEST_F(VulkanHybridPipelinedExport, RgbSourcesArePipelinedToo) {
+    const std::string in = test::make_noise_clip(dir, 32, 24, kFrames, "-c:v ffv1 -pix_fmt bgr0");
+    const std::string expected = one_at_a_time(in, hybrid_options(), {});
+    Calls two;
+    auto b = run_export(in, dir / "two.mkv", hybrid_options(), recording({}, two));
+    ASSERT_TRUE(b.ok()) << b.error().message;
+    EXPECT_EQ(two.rgba_frames, kFrames);
+    EXPECT_EQ(b->frames, kFrames);
+    EXPECT_EQ(b->ai_frames, kFrames);
+    EXPECT_TRUE(two.processed.empty());
+    EXPECT_EQ(overlapped(two), kFrames - 1);
+    EXPECT_EQ(frame_sums(dir / "two.mkv"), expected);
+}
+
 TEST_F(VulkanHybridPipelinedExport, AnOutOfMemorySubmissionRunsTheFrameOnItsOwnAndLosesNone) {
-    const std::string in = make_clip(dir, 32, 24);
+    const std::string in = test::make_noise_clip(dir, 32, 24, kFrames);
     const std::string expected = one_at_a_time(in, hybrid_options(), {});
     Calls two;
     // Frame 1 is the first in the second slot: its submission allocates that slot's buffers.
@@ -290,7 +183,7 @@ TEST_F(VulkanHybridPipelinedExport, AnOutOfMemorySubmissionRunsTheFrameOnItsOwnA
 // export one frame at a time, and the frames after it go one at a time.
 TEST_F(VulkanHybridPipelinedExport, TheModelLeavingTheDeviceLosesNoFrame) {
     // 96x72: larger than the smallest tile (64), so a smaller budget changes the tile size.
-    const std::string in = make_clip(dir, 96, 72);
+    const std::string in = test::make_noise_clip(dir, 96, 72, kFrames);
     Script script;
     script.squeeze_at = 3;
     script.squeeze_bytes = 1 << 20;
@@ -317,7 +210,7 @@ TEST_F(VulkanHybridPipelinedExport, TheModelLeavingTheDeviceLosesNoFrame) {
 // Every frame passes its deadline: the watchdog turns the AI off after the same two frames as
 // one frame at a time (each frame's AI part is shown to it when the frame is submitted).
 TEST_F(VulkanHybridPipelinedExport, TheWatchdogTurnsTheAiOffAfterTheSameFrames) {
-    const std::string in = make_clip(dir, 32, 24);
+    const std::string in = test::make_noise_clip(dir, 32, 24, kFrames);
     ExportOptions o = hybrid_options();
     o.ai_frame_limit_s = 1e-6;
     o.ai_disable_after = 2;
@@ -337,7 +230,7 @@ TEST_F(VulkanHybridPipelinedExport, TheWatchdogTurnsTheAiOffAfterTheSameFrames) 
 }
 
 TEST_F(VulkanHybridPipelinedExport, ACancelFinishesTheFramesInFlightIntoAPlayablePartialFile) {
-    const std::string in = make_clip(dir, 32, 24);
+    const std::string in = test::make_noise_clip(dir, 32, 24, kFrames);
     std::atomic<bool> cancel{false};
     ExportOptions o = hybrid_options();
     o.cancel = &cancel;
@@ -373,7 +266,7 @@ uint64_t planned_bytes(const std::vector<std::string>& lines) {
 // of an 8-bit source) and the input's copies (the decoder's Y'CbCr planes twice, up to 4:4:4,
 // and stage 1's two frames of the slot); the plan counts them.
 TEST_F(VulkanHybridPipelinedExport, TheMemoryPlanCountsTheSecondFrameSlot) {
-    const std::string in = make_clip(dir, 32, 24);
+    const std::string in = test::make_noise_clip(dir, 32, 24, kFrames);
     std::vector<std::string> lines;
     std::mutex mutex;  // the export logs from several threads
     const LogLevel level = log_level();
