@@ -12,7 +12,12 @@ seconds=${1:-60}
 models=${KIZUNA_MODELS:-$HOME/.cache/kizuna/models}
 
 san="-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer"
+# -O1 with line tables only (enough for the sanitizers' reports): about a quarter less compile
+# time than RelWithDebInfo's -O2 -g (measured on 14 files of this build). The same flags in both
+# fuzz scripts, which share the build folder.
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+    -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only -DNDEBUG" \
+    -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -gline-tables-only -DNDEBUG" \
     -DCMAKE_C_COMPILER=clang -DCMAKE_CXX_COMPILER=clang++ \
     -DCMAKE_C_FLAGS="$san" -DCMAKE_CXX_FLAGS="$san" \
     -DKIZUNA_FUZZ=ON -DKIZUNA_BUILD_BENCH=OFF >/dev/null

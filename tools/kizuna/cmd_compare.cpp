@@ -360,7 +360,8 @@ int run_compare(const CompareArgs& a) {
         }
         ai_ran = report.ai_used;
         if (report.ai_used) {
-            right_label = fmt::format("AI {} ({})", model_label(up->ai_model()), up->ai_backend());
+            right_label = fmt::format("AI {} ({}, {})", model_label(up->ai_model()),
+                                      up->ai_backend(), up->ai_precision());
         } else {
             bool logged = false;
             const std::string why = ai_unavailable_reason(ai_profile, *up, report, logged);
